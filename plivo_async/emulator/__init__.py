@@ -1,0 +1,34 @@
+"""A local Plivo voice API for tests and benchmarks (Call API + PHLO multi-party calls).
+
+Start one in the running loop with ``async with Emulator() as emu:`` (or the pytest
+fixture ``plivo_emulator``), in another process with :func:`run_in_subprocess`, or from a
+shell with ``python -m plivo_async.emulator --port 0``. Default credentials:
+auth_id ``MAEMULATOR0000000000``, auth_token ``emulator-token``.
+
+The emulator is a server and stands alone: it never imports the client.
+"""
+
+from __future__ import annotations
+
+from .clock import ManualClock
+from .faults import FAULT_NAMES, FaultConfig
+from .process import run_in_subprocess
+from .records import CallbackRecord, CallRecord, Records, RequestRecord
+from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
+from .state import CallState, Lifecycle
+
+__all__ = [
+    "DEFAULT_AUTH_ID",
+    "DEFAULT_AUTH_TOKEN",
+    "FAULT_NAMES",
+    "CallRecord",
+    "CallState",
+    "CallbackRecord",
+    "Emulator",
+    "FaultConfig",
+    "Lifecycle",
+    "ManualClock",
+    "Records",
+    "RequestRecord",
+    "run_in_subprocess",
+]

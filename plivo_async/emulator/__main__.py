@@ -1,0 +1,158 @@
+"""``python -m plivo_async.emulator``: serve the emulator until SIGINT/SIGTERM.
+
+The first line on stdout is ``PLIVO_EMULATOR_URL=http://HOST:PORT`` (the API and PHLO
+root), so scripts and :func:`~plivo_async.emulator.run_in_subprocess` can parse it.
+:func:`add_emulator_arguments` and :func:`run_emulator_from_args` are reused by the
+``plivo-async emulator`` CLI subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .faults import FaultConfig
+from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
+from .state import Lifecycle
+
+__all__ = ["add_emulator_arguments", "emulator_from_args", "main", "run_emulator_from_args"]
+
+_LIFE = Lifecycle()
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("a probability must be within 0..1")
+    return value
+
+
+def _latency(text: str) -> float | tuple[float, float]:
+    """``20`` (fixed ms) or ``10:50`` (uniform range in ms)."""
+    low, sep, high = text.partition(":")
+    try:
+        return (float(low), float(high)) if sep else float(low)
+    except ValueError:
+        raise argparse.ArgumentTypeError("latency is MS or MIN:MAX (milliseconds)") from None
+
+
+def _rate_limit(text: str) -> tuple[int, float]:
+    """``300/5``: 300 requests per 5 seconds."""
+    count, _, period = text.partition("/")
+    try:
+        return int(count), float(period or 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError("rate limit is COUNT/SECONDS, e.g. 300/5") from None
+
+
+def _retry_after(text: str) -> float | None:
+    return None if text.lower() == "none" else float(text)
+
+
+def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options to ``parser``."""
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    add("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
+    add("--auth-id", default=DEFAULT_AUTH_ID, help=f"accepted auth id (default {DEFAULT_AUTH_ID})")
+    add(
+        "--auth-token",
+        default=DEFAULT_AUTH_TOKEN,
+        help="accepted auth token",
+    )
+    add("--seed", type=int, default=None, help="seed for faults and ids (reproducible runs)")
+    add("--latency-ms", type=_latency, default=0.0, help="added latency: MS or MIN:MAX")
+    add("--fault-429", type=_probability, default=0.0, metavar="P", help="P(429 + Retry-After)")
+    add("--fault-5xx", type=_probability, default=0.0, metavar="P", help="P(5xx, nothing done)")
+    add(
+        "--fault-5xx-after",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="P(request processed, then 5xx)",
+    )
+    add("--drop-before", type=_probability, default=0.0, metavar="P", help="P(drop, nothing done)")
+    add("--drop-after", type=_probability, default=0.0, metavar="P", help="P(processed, dropped)")
+    add("--retry-after", type=_retry_after, default=1.0, help="Retry-After seconds on 429, or none")
+    add("--fault-paths", choices=("all", "calls"), default="all", help="where faults apply")
+    add("--schedule", default="", help="comma-separated fault per request, e.g. 429,ok,drop_after")
+    add("--cps", type=float, default=None, help="queue calls beyond this many per second")
+    add("--rate-limit", type=_rate_limit, default=None, help="429 beyond COUNT/SECONDS, e.g. 300/5")
+    add("--queued-s", type=float, default=_LIFE.queued_s, help="seconds a call stays queued")
+    add("--ringing-s", type=float, default=_LIFE.ringing_s, help="seconds a call rings")
+    add("--talk-s", type=float, default=_LIFE.talk_s, help="seconds an answered call lasts")
+    add("--callbacks", action="store_true", help="send signed callbacks to loopback URLs")
+    add("--log-level", default="WARNING", help="logging level (stderr)")
+
+
+def emulator_from_args(args: argparse.Namespace) -> Emulator:
+    """Build (not start) an :class:`Emulator` from parsed arguments."""
+    schedule = [name.strip() for name in args.schedule.split(",") if name.strip()]
+    faults = FaultConfig(
+        rate_429=args.fault_429,
+        rate_5xx=args.fault_5xx,
+        rate_5xx_after=args.fault_5xx_after,
+        drop_before=args.drop_before,
+        drop_after=args.drop_after,
+        latency_ms=args.latency_ms,
+        retry_after=args.retry_after,
+        paths=args.fault_paths,
+        schedule=schedule,
+    )
+    return Emulator(
+        auth_id=args.auth_id,
+        auth_token=args.auth_token,
+        faults=faults,
+        seed=args.seed,
+        lifecycle=Lifecycle(args.queued_s, args.ringing_s, args.talk_s),
+        cps=args.cps,
+        rate_limit=args.rate_limit,
+        callbacks=args.callbacks,
+        host=args.host,
+        port=args.port,
+    )
+
+
+async def _serve(emulator: Emulator) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with emulator:
+        print(f"PLIVO_EMULATOR_URL={emulator.url}", flush=True)
+        print(f"PLIVO_EMULATOR_PHLO_URL={emulator.phlo_url}", flush=True)
+        print(f"PLIVO_EMULATOR_AUTH_ID={emulator.auth_id}", flush=True)
+        await stop.wait()
+
+
+def run_emulator_from_args(args: argparse.Namespace) -> int:
+    """Serve until interrupted; returns the process exit code."""
+    logging.basicConfig(level=str(args.log_level).upper(), stream=sys.stderr)
+    try:
+        emulator = emulator_from_args(args)
+    except ValueError as exc:
+        print(f"plivo-async emulator: {exc}", file=sys.stderr)
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(emulator))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m plivo_async.emulator", description="Serve a local Plivo API emulator."
+    )
+    add_emulator_arguments(parser)
+    args: Any = parser.parse_args(argv)
+    return run_emulator_from_args(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

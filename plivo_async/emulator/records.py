@@ -1,0 +1,118 @@
+"""What the emulator saw: every request, every call it placed, every callback it sent.
+
+Tests use these records to prove properties of a client run, above all that nobody was
+dialled twice. Appends are O(1) (the per-destination counter is kept up to date as
+calls are placed) so recording never slows down a 5,000-call benchmark.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["CallRecord", "CallbackRecord", "Records", "RequestRecord"]
+
+CallSource = Literal["api", "mpc"]
+
+
+@dataclass(slots=True)
+class RequestRecord:
+    """One HTTP request as it arrived; ``status`` is None when the connection was dropped."""
+
+    index: int
+    method: str
+    path: str
+    query: dict[str, str]
+    time: float
+    """Arrival time on the emulator's (injectable) clock."""
+    monotonic: float
+    """Arrival time on ``time.monotonic()``, for real latency measurements."""
+    body: dict[str, Any] | None = None
+    fault: str | None = None
+    status: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class CallRecord:
+    """One call the emulator "placed" (one per destination of a ``<`` bulk request)."""
+
+    uuid: str
+    to: str
+    from_: str
+    time: float
+    source: CallSource
+    request_index: int
+    request_uuid: str
+    phlo_id: str | None = None
+    node_id: str | None = None
+    action: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class CallbackRecord:
+    """One callback attempt (answer/ring/hangup) to a user URL."""
+
+    call_uuid: str
+    event: str
+    url: str
+    method: str
+    params: dict[str, str]
+    status: int | None
+    error: str | None = None
+
+
+@dataclass
+class Records:
+    """Append-only logs of one emulator instance, reset with :meth:`reset`."""
+
+    requests: list[RequestRecord] = field(default_factory=list)
+    calls: list[CallRecord] = field(default_factory=list)
+    callbacks: list[CallbackRecord] = field(default_factory=list)
+    _dialled: Counter[str] = field(default_factory=Counter, repr=False)
+
+    def add_call(self, record: CallRecord) -> None:
+        """Log a placed call and count its destination."""
+        self.calls.append(record)
+        self._dialled[record.to] += 1
+
+    def dialled_counts(self) -> Counter[str]:
+        """How many calls went to each destination (a copy)."""
+        return Counter(self._dialled)
+
+    def duplicates(self) -> dict[str, int]:
+        """Destinations dialled more than once, with their counts; empty means no one twice."""
+        return {to: n for to, n in self._dialled.items() if n > 1}
+
+    def faults(self) -> Counter[str]:
+        """How often each fault was injected."""
+        return Counter(r.fault for r in self.requests if r.fault is not None)
+
+    def max_calls_in_window(self, window: float = 1.0, *, source: CallSource | None = None) -> int:
+        """Most calls placed within any ``window`` seconds (emulator clock): checks a CPS limit."""
+        times = sorted(c.time for c in self.calls if source is None or c.source == source)
+        best = 0
+        start = 0
+        for end, t in enumerate(times):
+            while t - times[start] >= window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-friendly digest (used by the admin endpoint of a subprocess emulator)."""
+        return {
+            "requests": len(self.requests),
+            "calls": len(self.calls),
+            "destinations": len(self._dialled),
+            "duplicates": self.duplicates(),
+            "faults": dict(self.faults()),
+            "callbacks": len(self.callbacks),
+        }
+
+    def reset(self) -> None:
+        """Forget everything recorded so far."""
+        self.requests.clear()
+        self.calls.clear()
+        self.callbacks.clear()
+        self._dialled.clear()

@@ -1,0 +1,226 @@
+"""Input rules of the emulated API: what Plivo answers 400 to.
+
+Deliberately independent of the client's own validation (``plivo_async.validation``): the
+emulator is the oracle the client is tested against, so sharing code would make the tests
+agree with themselves. Values may arrive as JSON numbers/booleans (the official SDK sends
+``ring_timeout=120`` and ``error_if_parent_not_found=False``) or as form strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = [
+    "BadRequest",
+    "check_destination",
+    "validate_create",
+    "validate_list_query",
+    "validate_member_action",
+    "validate_mpc_action",
+    "validate_transfer",
+]
+
+_NUMBER = re.compile(r"\+?\d{7,15}")
+_SIP = re.compile(r"sip:[^@\s<]+@[^@\s<]+")
+_SEND_DIGITS = re.compile(r"(?:[0-9*#wW]|@\d+)+")
+_SIP_HEADER = re.compile(r"[A-Za-z0-9]+=[A-Za-z0-9]+")
+_METHODS = frozenset({"GET", "POST"})
+_URL_FIELDS = ("answer_url", "ring_url", "hangup_url", "fallback_url", "machine_detection_url")
+_METHOD_FIELDS = (
+    "answer_method",
+    "ring_method",
+    "hangup_method",
+    "fallback_method",
+    "machine_detection_method",
+    "callback_method",
+)
+MPC_ACTIONS = frozenset({"call", "warm_transfer", "cold_transfer"})
+MEMBER_ACTIONS = frozenset(
+    {
+        "abort_transfer",
+        "resume_call",
+        "voicemail_drop",
+        "hangup",
+        "hold",
+        "unhold",
+        "mute",
+        "unmute",
+    }
+)
+ROLES = frozenset({"agent", "customer"})
+
+
+class BadRequest(Exception):
+    """Answered as HTTP 400 ``{"api_id", "error": message}``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _text(body: Mapping[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise BadRequest(f"{name} must be a string")
+
+
+def _required(body: Mapping[str, Any], name: str) -> str:
+    value = _text(body, name)
+    if value is None or value == "":
+        raise BadRequest(f"Missing mandatory parameter: {name}")
+    return value
+
+
+def check_destination(name: str, value: str) -> str:
+    """A phone number (7-15 digits, optional leading +) or a ``sip:`` URI."""
+    if _NUMBER.fullmatch(value) or _SIP.fullmatch(value):
+        return value
+    raise BadRequest(f"invalid {name}: {value!r} is neither a phone number nor a SIP URI")
+
+
+def _url(name: str, value: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadRequest(f"invalid {name}: {value!r} is not an http(s) URL")
+
+
+def _int(body: Mapping[str, Any], name: str, low: int, high: int | None = None) -> int | None:
+    raw = body.get(name)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        raise BadRequest(f"{name} must be an integer")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise BadRequest(f"{name} must be {bounds}")
+    return value
+
+
+def _bool(body: Mapping[str, Any], name: str) -> bool | None:
+    raw = _text(body, name)
+    if raw is None:
+        return None
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise BadRequest(f"{name} must be true or false")
+    return lowered == "true"
+
+
+def _method(body: Mapping[str, Any], name: str) -> None:
+    value = _text(body, name)
+    if value is not None and value.upper() not in _METHODS:
+        raise BadRequest(f"invalid {name}: {value!r}; allowed values are GET and POST")
+
+
+def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a Call create body; return the normalised fields the call needs.
+
+    ``to`` may hold several destinations joined by ``<`` (one call each).
+    """
+    from_ = check_destination("from", _required(body, "from"))
+    to_raw = _required(body, "to")
+    destinations = [check_destination("to", part) for part in to_raw.split("<")]
+    if from_ in destinations:
+        raise BadRequest("src and destination cannot overlap")
+    answer_url = _required(body, "answer_url")
+    for name in _URL_FIELDS:
+        value = _text(body, name)
+        if value is not None:
+            _url(name, value)
+    for name in _METHOD_FIELDS:
+        _method(body, name)
+    caller_name = _text(body, "caller_name")
+    if caller_name is not None and len(caller_name) > 50:
+        raise BadRequest("caller_name must be at most 50 characters")
+    send_digits = _text(body, "send_digits")
+    if send_digits is not None and not _SEND_DIGITS.fullmatch(send_digits):
+        raise BadRequest(f"invalid send_digits: {send_digits!r}")
+    _bool(body, "send_on_preanswer")
+    _bool(body, "error_if_parent_not_found")
+    time_limit = _int(body, "time_limit", 1)
+    hangup_on_ring = _int(body, "hangup_on_ring", 1)
+    ring_timeout = _int(body, "ring_timeout", 1)
+    _int(body, "machine_detection_time", 2000, 10000)
+    machine_detection = _text(body, "machine_detection")
+    if machine_detection is not None and machine_detection.lower() not in ("true", "hangup"):
+        raise BadRequest("machine_detection must be true or hangup")
+    sip_headers = _text(body, "sip_headers")
+    if sip_headers is not None and not all(
+        _SIP_HEADER.fullmatch(pair) for pair in sip_headers.split(",")
+    ):
+        raise BadRequest("sip_headers must be alphanumeric key=value pairs separated by commas")
+    return {
+        "from": from_,
+        "to": destinations,
+        "answer_url": answer_url,
+        "answer_method": (_text(body, "answer_method") or "POST").upper(),
+        "ring_url": _text(body, "ring_url"),
+        "ring_method": (_text(body, "ring_method") or "POST").upper(),
+        "hangup_url": _text(body, "hangup_url"),
+        "hangup_method": (_text(body, "hangup_method") or "POST").upper(),
+        "caller_name": caller_name,
+        "time_limit": time_limit,
+        "hangup_on_ring": hangup_on_ring,
+        "ring_timeout": ring_timeout,
+        "parent_call_uuid": _text(body, "parent_call_uuid"),
+        "error_if_parent_not_found": bool(_bool(body, "error_if_parent_not_found")),
+    }
+
+
+def validate_transfer(body: Mapping[str, Any]) -> str:
+    """Check a transfer (Call update) body; return the legs transferred."""
+    legs = (_text(body, "legs") or "aleg").lower()
+    if legs not in ("aleg", "bleg", "both"):
+        raise BadRequest("legs must be one of aleg, bleg, both")
+    for name in ("aleg_url", "bleg_url"):
+        value = _text(body, name)
+        if value is not None:
+            _url(name, value)
+    for name in ("aleg_method", "bleg_method"):
+        _method(body, name)
+    if legs in ("aleg", "both") and not _text(body, "aleg_url"):
+        raise BadRequest("aleg_url is required to transfer the aleg")
+    if legs in ("bleg", "both") and not _text(body, "bleg_url"):
+        raise BadRequest("bleg_url is required to transfer the bleg")
+    return legs
+
+
+def validate_mpc_action(body: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """Check a PHLO multi-party-call action; return (action, to, role, trigger_source)."""
+    action = _required(body, "action")
+    if action not in MPC_ACTIONS:
+        raise BadRequest(f"invalid action {action!r}; allowed: {', '.join(sorted(MPC_ACTIONS))}")
+    to = check_destination("to", _required(body, "to"))
+    trigger_source = check_destination("trigger_source", _required(body, "trigger_source"))
+    role = (_text(body, "role") or "agent").lower()
+    if role not in ROLES:
+        raise BadRequest(f"invalid role {role!r}; allowed: agent, customer")
+    return action, to, role, trigger_source
+
+
+def validate_member_action(body: Mapping[str, Any], member_id: str) -> str:
+    """Check a PHLO multi-party-call member action; return the action."""
+    check_destination("member_id", member_id)
+    action = _required(body, "action")
+    if action not in MEMBER_ACTIONS:
+        raise BadRequest(f"invalid action {action!r}; allowed: {', '.join(sorted(MEMBER_ACTIONS))}")
+    return action
+
+
+def validate_list_query(query: Mapping[str, str]) -> tuple[int, int]:
+    """Check list paging; return (limit, offset). Plivo caps ``limit`` at 20."""
+    limit = _int(query, "limit", 1, 20)
+    offset = _int(query, "offset", 0)
+    return (20 if limit is None else limit), (0 if offset is None else offset)

@@ -1,0 +1,199 @@
+"""``Emulator``: the fake Plivo API served on loopback in the running event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .app import EmulatorCore
+from .faults import FaultConfig
+from .records import Records
+from .state import CallState, Lifecycle
+
+__all__ = ["DEFAULT_AUTH_ID", "DEFAULT_AUTH_TOKEN", "Emulator"]
+
+log = logging.getLogger("plivo_async.emulator")
+
+DEFAULT_AUTH_ID = "MAEMULATOR0000000000"
+DEFAULT_AUTH_TOKEN = "emulator-token"
+
+
+class Emulator:
+    """A local Plivo voice API (Call API + PHLO) with fault injection and records.
+
+    ``async with Emulator() as emu:`` binds ``host`` (127.0.0.1) on an ephemeral port;
+    point a client at ``emu.url`` (API) and ``emu.phlo_url`` (PHLO runner): both are the
+    same server root. Credentials default to :data:`DEFAULT_AUTH_ID` /
+    :data:`DEFAULT_AUTH_TOKEN`. ``clock`` (seconds, default ``time.time``) drives call
+    lifecycles and record timestamps; ``sleep`` (default ``asyncio.sleep``) is used for
+    injected latency and callback waits, so tests can pass a fake pair.
+    ``cps`` queues calls beyond that many per second (as Plivo does); ``rate_limit``
+    (e.g. ``(300, 5.0)``) answers 429 beyond that many requests per window;
+    ``callbacks=True`` sends signed ring/answer/hangup callbacks to loopback URLs.
+    """
+
+    def __init__(
+        self,
+        *,
+        auth_id: str = DEFAULT_AUTH_ID,
+        auth_token: str = DEFAULT_AUTH_TOKEN,
+        faults: FaultConfig | None = None,
+        seed: int | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        lifecycle: Lifecycle | None = None,
+        cps: float | None = None,
+        rate_limit: tuple[int, float] | None = None,
+        callbacks: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self._core = EmulatorCore(
+            auth_id=auth_id,
+            auth_token=auth_token,
+            faults=faults,
+            seed=seed,
+            clock=clock or time.time,
+            sleep=sleep or asyncio.sleep,
+            lifecycle=lifecycle or Lifecycle(),
+            cps=cps,
+            rate_limit=rate_limit,
+            callbacks=callbacks,
+        )
+        self.auth_id = auth_id
+        self.auth_token = auth_token
+        self.host = host
+        self._port = port
+        self._runner: web.AppRunner | None = None
+
+    def __repr__(self) -> str:
+        state = self.url if self._runner else "stopped"
+        return f"<Emulator {state} auth_id={self.auth_id}>"
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bind and serve; the port is known afterwards (``emu.port``)."""
+        if self._runner is not None:
+            raise RuntimeError("emulator already started")
+        runner = web.AppRunner(self._core.app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self._port, backlog=1024)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        address = runner.addresses[0]
+        self._port = int(address[1])
+        log.debug("emulator serving on %s", self.url)
+
+    async def stop(self) -> None:
+        """Cancel pending callbacks, close connections and unbind."""
+        if self._core.callbacks is not None:
+            await self._core.callbacks.close()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- where and what ----------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """API base (server root); the client appends ``/v1/Account/{auth_id}/``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self._port}"
+
+    @property
+    def phlo_url(self) -> str:
+        """PHLO base: the same server root; the client appends ``/v1/phlo/``."""
+        return self.url
+
+    @property
+    def app(self) -> web.Application:
+        """The aiohttp application, e.g. to mount it in another test server."""
+        return self._core.app
+
+    @property
+    def records(self) -> Records:
+        return self._core.records
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self._core.clock
+
+    # -- faults ------------------------------------------------------------------------
+
+    @property
+    def faults(self) -> FaultConfig:
+        return self._core.faults
+
+    @faults.setter
+    def faults(self, config: FaultConfig | None) -> None:
+        self._core.faults = config
+
+    def set_faults(self, config: FaultConfig | None = None, **fields: Any) -> FaultConfig:
+        """Apply ``config`` or ``FaultConfig(**fields)`` from the next request on."""
+        if config is not None and fields:
+            raise TypeError("pass a FaultConfig or keyword fields, not both")
+        self._core.faults = config if config is not None else FaultConfig(**fields)
+        return self._core.faults
+
+    def clear_faults(self) -> None:
+        self._core.faults = None
+
+    # -- inspection ----------------------------------------------------------------------
+
+    def dialled_counts(self) -> Counter[str]:
+        """Calls placed per destination."""
+        return self.records.dialled_counts()
+
+    def duplicates(self) -> dict[str, int]:
+        """Destinations dialled more than once (empty: nobody was dialled twice)."""
+        return self.records.duplicates()
+
+    def call(self, call_uuid: str) -> CallState | None:
+        """The emulated call with this uuid (the uuid returned as ``request_uuid``)."""
+        return self._core.store.get(call_uuid)
+
+    @property
+    def calls(self) -> list[CallState]:
+        """All emulated calls, in placement order."""
+        return list(self._core.store.calls.values())
+
+    def reset_records(self) -> None:
+        """Forget recorded requests/calls/callbacks (emulated calls stay)."""
+        self.records.reset()
+
+    def reset(self) -> None:
+        """Forget records and all emulated calls and members."""
+        self._core.reset()
+
+    async def wait_for_callbacks(self) -> None:
+        """Wait until all callbacks due so far have been sent (needs ``callbacks=True``)."""
+        if self._core.callbacks is not None:
+            await self._core.callbacks.drain()

@@ -1,0 +1,239 @@
+"""The emulated telephony: calls and their lifecycle, PHLO multi-party-call members.
+
+A call's state is a pure function of the emulator's clock: its milestones (leaves the
+queue, answered, ends) are fixed when it is placed, and a hangup/cancel only moves the
+end earlier. Nothing runs in the background, so an injected clock drives everything.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+__all__ = ["CallState", "CallStore", "Lifecycle", "MemberState", "format_time"]
+
+INF = math.inf
+_RATE = 0.0065
+"""Made-up per-minute price used in CDR amounts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """Seconds a placed call spends in each state: queued -> ringing -> in-progress.
+
+    ``queued_s`` defaults to 0: as on Plivo, a call only waits in the queue when calls are
+    placed faster than the account's CPS (see ``Emulator(cps=...)``).
+    """
+
+    queued_s: float = 0.0
+    ringing_s: float = 2.0
+    talk_s: float = 30.0
+    """How long the callee stays on before hanging up (capped by ``time_limit``)."""
+
+    def __post_init__(self) -> None:
+        if min(self.queued_s, self.ringing_s, self.talk_s) < 0:
+            raise ValueError("lifecycle durations must be >= 0")
+
+
+def format_time(t: float) -> str:
+    """Plivo's timestamp format, in UTC."""
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M:%S+00:00")
+
+
+@dataclass(slots=True)
+class CallState:
+    """One emulated outbound call (the emulator uses the same uuid as call and request id)."""
+
+    uuid: str
+    from_: str
+    to: str
+    source: str
+    created: float
+    dial_at: float
+    answer_at: float
+    end_at: float
+    params: dict[str, Any] = field(default_factory=dict)
+    hangup_source: str = "Callee"
+    hangup_cause: str = "NORMAL_CLEARING"
+    no_answer_status: str = "no-answer"
+    events: dict[str, Any] = field(default_factory=dict)
+    """Per-call extras (recording, playing, ...), for in-call actions."""
+
+    def status(self, now: float) -> str:
+        """``queued``, ``ringing``, ``in-progress`` or a final status."""
+        if now < self.dial_at and now < self.end_at:
+            return "queued"
+        if now < self.end_at:
+            return "in-progress" if now >= self.answer_at else "ringing"
+        if self.answer_at <= self.end_at:
+            return "completed"
+        return self.no_answer_status
+
+    def is_live(self, now: float) -> bool:
+        """Plivo's "live": ringing or in progress."""
+        return self.status(now) in ("ringing", "in-progress")
+
+    def is_over(self, now: float) -> bool:
+        return now >= self.end_at
+
+    def hang_up(self, now: float, *, source: str = "API Request") -> None:
+        """End the call now (before answer: it ends as ``cancel``)."""
+        if now >= self.end_at:
+            return
+        self.end_at = now
+        self.hangup_source = source
+        if now < self.answer_at:
+            self.no_answer_status = "cancel"
+            self.hangup_cause = "ORIGINATOR_CANCEL"
+
+    def durations(self, now: float) -> tuple[int, int]:
+        """(duration, billed_duration) in whole seconds; billed in 60-s increments."""
+        if now < self.answer_at:
+            return 0, 0
+        duration = math.ceil(max(0.0, min(now, self.end_at) - self.answer_at))
+        return duration, 60 * math.ceil(duration / 60)
+
+    def cdr(self, now: float, auth_id: str) -> dict[str, Any]:
+        """The call detail record shape of ``GET /Call/{uuid}/`` (plus ``call_status``)."""
+        status = self.status(now)
+        over = now >= self.end_at
+        duration, billed = self.durations(now)
+        answered = self.answer_at <= min(now, self.end_at)
+        amount = f"{billed / 60 * _RATE:.5f}"
+        cause = "completed" if answered else status
+        return {
+            "answer_time": format_time(self.answer_at) if answered else None,
+            "bill_duration": duration,
+            "billed_duration": billed,
+            "call_direction": "outbound",
+            "call_duration": duration,
+            "call_state": _CALL_STATE.get(status, status.upper()),
+            "call_status": status,
+            "call_uuid": self.uuid,
+            "conference_uuid": None,
+            "end_time": format_time(self.end_at) if over else None,
+            "from_number": self.from_,
+            "hangup_cause_code": _CAUSES[cause][0] if over else None,
+            "hangup_cause_name": _CAUSES[cause][1] if over else None,
+            "hangup_source": self.hangup_source if over else None,
+            "initiation_time": format_time(self.created),
+            "parent_call_uuid": self.params.get("parent_call_uuid"),
+            "request_uuid": self.uuid,
+            "resource_uri": f"/v1/Account/{auth_id}/Call/{self.uuid}/",
+            "to_number": self.to,
+            "total_amount": amount,
+            "total_rate": f"{_RATE:.5f}",
+        }
+
+    def live_view(self, now: float) -> dict[str, Any]:
+        """The shape of a live or queued call lookup (``?status=live|queued``)."""
+        return {
+            "direction": "outbound",
+            "from": self.from_.lstrip("+"),
+            "to": self.to.lstrip("+"),
+            "call_status": self.status(now),
+            "caller_name": self.params.get("caller_name") or self.from_,
+            "call_uuid": self.uuid,
+            "request_uuid": self.uuid,
+            "session_start": format_time(self.dial_at),
+        }
+
+
+_CAUSES = {
+    "completed": (4000, "Normal Hangup"),
+    "cancel": (3000, "Cancelled"),
+    "no-answer": (3010, "No Answer"),
+    "queued": (0, ""),
+    "ringing": (0, ""),
+    "in-progress": (0, ""),
+}
+
+_CALL_STATE = {
+    "queued": "QUEUED",
+    "ringing": "RINGING",
+    "in-progress": "ANSWER",
+    "completed": "ANSWER",
+    "no-answer": "NO_ANSWER",
+    "cancel": "CANCEL",
+}
+
+
+@dataclass(slots=True)
+class MemberState:
+    """A member of a PHLO multi-party call, as far as member actions are concerned."""
+
+    member_id: str
+    role: str = "agent"
+    call_uuid: str | None = None
+    on_hold: bool = False
+    muted: bool = False
+    left: bool = False
+    actions: list[str] = field(default_factory=list)
+
+
+class CallStore:
+    """All calls of one emulator, by uuid, in placement order; and MPC members by node."""
+
+    def __init__(self, lifecycle: Lifecycle, cps: float | None = None) -> None:
+        if cps is not None and cps <= 0:
+            raise ValueError("cps must be > 0")
+        self.lifecycle = lifecycle
+        self.cps = cps
+        self.calls: dict[str, CallState] = {}
+        self.members: dict[tuple[str, str], dict[str, MemberState]] = {}
+        self._next_slot = -INF
+
+    def place(
+        self,
+        uuid: str,
+        *,
+        from_: str,
+        to: str,
+        source: str,
+        now: float,
+        params: dict[str, Any] | None = None,
+    ) -> CallState:
+        """Create a call; with ``cps`` set, calls beyond the rate wait in the queue."""
+        params = params or {}
+        life = self.lifecycle
+        start = now
+        if self.cps is not None:
+            start = max(now, self._next_slot)
+            self._next_slot = start + 1.0 / self.cps
+        dial_at = start + life.queued_s
+        answer_at = dial_at + life.ringing_s
+        end_at = answer_at + life.talk_s
+        call = CallState(uuid, from_, to, source, now, dial_at, answer_at, end_at, params)
+        ring_timeout = params.get("ring_timeout")
+        if ring_timeout is not None and ring_timeout <= life.ringing_s:
+            call.answer_at = INF
+            call.end_at = dial_at + ring_timeout
+        hangup_on_ring = params.get("hangup_on_ring")
+        if hangup_on_ring is not None and dial_at + hangup_on_ring < call.end_at:
+            call.end_at = dial_at + hangup_on_ring
+            call.hangup_source = "Plivo"
+            if call.end_at < call.answer_at:
+                call.answer_at = INF
+        time_limit = params.get("time_limit")
+        if time_limit is not None and call.answer_at + time_limit < call.end_at:
+            call.end_at = call.answer_at + time_limit
+            call.hangup_source = "Plivo"
+        self.calls[uuid] = call
+        return call
+
+    def get(self, uuid: str) -> CallState | None:
+        return self.calls.get(uuid)
+
+    def with_status(self, now: float, *statuses: str) -> list[CallState]:
+        """Calls currently in one of ``statuses`` (O(n); only for list lookups)."""
+        return [c for c in self.calls.values() if c.status(now) in statuses]
+
+    def node_members(self, phlo_id: str, node_id: str) -> dict[str, MemberState]:
+        return self.members.setdefault((phlo_id, node_id), {})
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.members.clear()
+        self._next_slot = -INF

@@ -1,0 +1,490 @@
+"""The Call API: ``client.calls``.
+
+Method names and arguments follow the official ``plivo`` SDK (``calls.create(from_=...,
+to_=..., answer_url=...)``, ``calls.record(...)``, ``calls.send_digits(...)``) so code
+ports by adding ``await``. Every method validates its input into a request model first, so
+bad input raises :class:`~plivo_async.errors.ValidationError` before anything is sent.
+
+Iterating over every call record: ``async for call in client.calls.iter_all(**filters)``
+(or ``async for call in client.calls``, the async twin of the SDK's
+``for call in client.calls``) follows the pages for you.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from .._convert import from_wire, structure_response, to_wire
+from ..models.calls import (
+    ActionResponse,
+    CallDetails,
+    CallListResponse,
+    CreateCallRequest,
+    CreateCallResponse,
+    ListCallsRequest,
+    ListMeta,
+    LiveCall,
+    LiveCallIds,
+    LiveCallsRequest,
+    PlayRequest,
+    QueuedCall,
+    QueuedCallIds,
+    RecordRequest,
+    RecordResponse,
+    SendDigitsRequest,
+    SpeakRequest,
+    UpdateCallRequest,
+)
+from ..validation import check, check_path_segment, to_int
+
+if TYPE_CHECKING:
+    from ..transport import Transport
+
+__all__ = ["Calls"]
+
+R = TypeVar("R")
+
+#: The API's page size cap for call lists.
+MAX_PAGE_SIZE = 20
+
+
+class Calls:
+    """The Call API of one account. Get it as ``client.calls``."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def _url(self, *segments: str) -> str:
+        """``api_base`` + ``a/b/``: every Call API path ends with a slash, like the SDK's."""
+        return self._transport.api_base + "".join(f"{s}/" for s in segments)
+
+    async def _request(
+        self,
+        response: type[R],
+        method: str,
+        url: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+        calls: int = 0,
+        retry_unsafe: bool = False,
+    ) -> R:
+        data = await self._transport.request(
+            method,
+            url,
+            json=json,
+            params=params,
+            idempotent=idempotent,
+            calls=calls,
+            retry_unsafe=retry_unsafe,
+        )
+        return structure_response(response, data)
+
+    # -- placing calls ---------------------------------------------------------------------
+
+    async def create(
+        self,
+        from_: str,
+        to: str | Sequence[str] | None = None,
+        answer_url: str | None = None,
+        *,
+        answer_method: str | None = None,
+        ring_url: str | None = None,
+        ring_method: str | None = None,
+        hangup_url: str | None = None,
+        hangup_method: str | None = None,
+        fallback_url: str | None = None,
+        fallback_method: str | None = None,
+        caller_name: str | None = None,
+        send_digits: str | None = None,
+        send_on_preanswer: bool | None = None,
+        time_limit: int | None = None,
+        hangup_on_ring: int | None = None,
+        machine_detection: str | bool | None = None,
+        machine_detection_time: int | None = None,
+        machine_detection_url: str | None = None,
+        machine_detection_method: str | None = None,
+        sip_headers: Mapping[str, str | int] | str | None = None,
+        ring_timeout: int | None = None,
+        parent_call_uuid: str | None = None,
+        error_if_parent_not_found: bool | None = None,
+        retry_unsafe: bool = False,
+        to_: str | Sequence[str] | None = None,
+    ) -> CreateCallResponse:
+        """Place an outbound call (``POST Call/``), or several at once.
+
+        ``to`` is one phone number or SIP URI, or several joined with ``<`` (or a list of
+        them): Plivo dials each, and ``request_uuid`` is then a list. ``to_`` is accepted
+        as an alias, as the official SDK spells it. Arguments left as ``None`` are not
+        sent, so the API applies its defaults (methods POST, ``ring_timeout`` 120 s,
+        ``machine_detection_time`` 5000 ms, ``time_limit`` 14400 s).
+
+        Placing a call is not idempotent: if the request fails in a way that leaves it
+        unknown whether Plivo received it, :class:`~plivo_async.errors.OutcomeUnknownError`
+        is raised rather than risking a second call, unless ``retry_unsafe=True``.
+        """
+        if to is not None and to_ is not None:
+            check("to", False, "give to or to_, not both", to_)
+        request = CreateCallRequest(
+            from_=from_,
+            to=to if to is not None else to_,
+            answer_url=answer_url,  # type: ignore[arg-type]  # None: "is required"
+            answer_method=answer_method,
+            ring_url=ring_url,
+            ring_method=ring_method,
+            hangup_url=hangup_url,
+            hangup_method=hangup_method,
+            fallback_url=fallback_url,
+            fallback_method=fallback_method,
+            caller_name=caller_name,
+            send_digits=send_digits,
+            send_on_preanswer=send_on_preanswer,
+            time_limit=time_limit,
+            hangup_on_ring=hangup_on_ring,
+            machine_detection=machine_detection,
+            machine_detection_time=machine_detection_time,
+            machine_detection_url=machine_detection_url,
+            machine_detection_method=machine_detection_method,
+            sip_headers=sip_headers,
+            ring_timeout=ring_timeout,
+            parent_call_uuid=parent_call_uuid,
+            error_if_parent_not_found=error_if_parent_not_found,
+        )
+        return await self.create_from(request, retry_unsafe=retry_unsafe)
+
+    async def create_from(
+        self, request: CreateCallRequest, *, retry_unsafe: bool = False
+    ) -> CreateCallResponse:
+        """Place the call(s) described by a prebuilt, already validated request model.
+
+        Counts ``request.calls`` (one per destination) against ``calls_per_second``.
+        """
+        return await self._request(
+            CreateCallResponse,
+            "POST",
+            self._url("Call"),
+            json=to_wire(request),
+            calls=request.calls,
+            retry_unsafe=retry_unsafe,
+        )
+
+    async def cancel(self, request_uuid: str) -> ActionResponse:
+        """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``)."""
+        request_uuid = check_path_segment("request_uuid", request_uuid)
+        return await self._request(ActionResponse, "DELETE", self._url("Request", request_uuid))
+
+    # -- call records ----------------------------------------------------------------------
+
+    async def get(self, call_uuid: str) -> CallDetails:
+        """The detail record of one completed call (``GET Call/{uuid}/``)."""
+        call_uuid = check_path_segment("call_uuid", call_uuid)
+        return await self._request(CallDetails, "GET", self._url("Call", call_uuid))
+
+    async def list(self, **filters: Any) -> CallListResponse:
+        """One page of completed calls (``GET Call/``).
+
+        Filters, as in the API and the official SDK: ``subaccount``, ``call_direction``
+        (inbound/outbound), ``from_number``, ``to_number`` (a number or a prefix),
+        ``parent_call_uuid``, ``bill_duration`` and its ``__gt``/``__gte``/``__lt``/``__lte``
+        forms, ``end_time`` and its four forms (``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` in UTC,
+        or a ``datetime``), ``hangup_cause_code``, ``hangup_source``, ``limit`` (1..20),
+        ``offset`` and ``cursor``. An unknown filter raises ``ValidationError``.
+        """
+        return await self._list_page(self._list_params(filters))
+
+    async def iter_all(self, **filters: Any) -> AsyncIterator[CallDetails]:
+        """Every completed call matching ``filters``, following the pages.
+
+        Takes the filters of :meth:`list` (``limit`` sets the page size, default 20;
+        ``offset`` the starting point). Follows ``meta.next`` (offset or cursor, whichever
+        the API hands back); stops on the last page, on an empty page, or if the API
+        returns the page it was just asked for again.
+        """
+        params = self._list_params(filters)
+        params.setdefault("limit", MAX_PAGE_SIZE)
+        if "cursor" not in params:
+            params.setdefault("offset", 0)
+        while True:
+            page = await self._list_page(params)
+            if not page.objects:
+                return
+            for call in page.objects:
+                yield call
+            following = _next_page(page.meta, params, len(page.objects))
+            if following is None or following == params:
+                return
+            params = following
+
+    def __aiter__(self) -> AsyncIterator[CallDetails]:
+        """``async for call in client.calls``: every call of the default search window."""
+        return self.iter_all()
+
+    @staticmethod
+    def _list_params(filters: Mapping[str, Any]) -> dict[str, Any]:
+        return to_wire(from_wire(ListCallsRequest, filters))
+
+    async def _list_page(self, params: Mapping[str, Any]) -> CallListResponse:
+        return await self._request(CallListResponse, "GET", self._url("Call"), params=params)
+
+    # -- live and queued calls -------------------------------------------------------------
+
+    async def get_live(self, call_uuid: str) -> LiveCall:
+        """A call in progress (``GET Call/{uuid}/?status=live``)."""
+        call_uuid = check_path_segment("call_uuid", call_uuid)
+        return await self._request(
+            LiveCall, "GET", self._url("Call", call_uuid), params={"status": "live"}
+        )
+
+    async def list_live(
+        self,
+        *,
+        call_direction: str | None = None,
+        from_number: str | None = None,
+        to_number: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> LiveCallIds:
+        """The uuids of the calls in progress (``GET Call/?status=live``)."""
+        request = LiveCallsRequest(
+            call_direction=call_direction,
+            from_number=from_number,
+            to_number=to_number,
+            limit=limit,
+            offset=offset,
+        )
+        params = {**to_wire(request), "status": "live"}
+        return await self._request(LiveCallIds, "GET", self._url("Call"), params=params)
+
+    async def get_queued(self, call_uuid: str) -> QueuedCall:
+        """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``)."""
+        call_uuid = check_path_segment("call_uuid", call_uuid)
+        return await self._request(
+            QueuedCall, "GET", self._url("Call", call_uuid), params={"status": "queued"}
+        )
+
+    async def list_queued(
+        self, *, limit: int | None = None, offset: int | None = None
+    ) -> QueuedCallIds:
+        """The uuids of the queued calls (``GET Call/?status=queued``)."""
+        request = LiveCallsRequest(limit=limit, offset=offset)
+        params = {**to_wire(request), "status": "queued"}
+        return await self._request(QueuedCallIds, "GET", self._url("Call"), params=params)
+
+    # The official SDK's names for the same lookups.
+    live_call_get = get_live
+    queued_call_get = get_queued
+
+    async def live_call_list_ids(
+        self, limit: int | None = None, offset: int | None = None
+    ) -> LiveCallIds:
+        """Alias of :meth:`list_live` with the official SDK's positional arguments."""
+        return await self.list_live(limit=limit, offset=offset)
+
+    async def queued_call_list_ids(
+        self, limit: int | None = None, offset: int | None = None
+    ) -> QueuedCallIds:
+        """Alias of :meth:`list_queued` with the official SDK's positional arguments."""
+        return await self.list_queued(limit=limit, offset=offset)
+
+    # -- acting on a call in progress ------------------------------------------------------
+
+    async def update(
+        self,
+        call_uuid: str,
+        *,
+        legs: str | None = None,
+        aleg_url: str | None = None,
+        aleg_method: str | None = None,
+        bleg_url: str | None = None,
+        bleg_method: str | None = None,
+        retry_unsafe: bool = False,
+    ) -> ActionResponse:
+        """Transfer a call in progress to new XML (``POST Call/{uuid}/``).
+
+        ``legs`` is ``aleg``, ``bleg`` or ``both``; the matching ``aleg_url`` /
+        ``bleg_url`` is then required.
+        """
+        call_uuid = check_path_segment("call_uuid", call_uuid)
+        request = UpdateCallRequest(
+            legs=legs,
+            aleg_url=aleg_url,
+            aleg_method=aleg_method,
+            bleg_url=bleg_url,
+            bleg_method=bleg_method,
+        )
+        return await self._action(call_uuid, None, request, ActionResponse, retry_unsafe)
+
+    transfer = update
+
+    async def hangup(self, call_uuid: str) -> ActionResponse:
+        """Hang up a call in progress (``DELETE Call/{uuid}/``)."""
+        call_uuid = check_path_segment("call_uuid", call_uuid)
+        return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid))
+
+    delete = hangup
+
+    async def record(
+        self,
+        call_uuid: str,
+        *,
+        time_limit: int | None = None,
+        file_format: str | None = None,
+        transcription_type: str | None = None,
+        transcription_url: str | None = None,
+        transcription_method: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        record_channel_type: str | None = None,
+        retry_unsafe: bool = False,
+    ) -> RecordResponse:
+        """Start recording a call (``POST Call/{uuid}/Record/``)."""
+        request = RecordRequest(
+            time_limit=time_limit,
+            file_format=file_format,
+            transcription_type=transcription_type,
+            transcription_url=transcription_url,
+            transcription_method=transcription_method,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            record_channel_type=record_channel_type,
+        )
+        return await self._action(call_uuid, "Record", request, RecordResponse, retry_unsafe)
+
+    start_recording = record
+
+    async def stop_recording(self, call_uuid: str) -> ActionResponse:
+        """Stop every recording of a call (``DELETE Call/{uuid}/Record/``)."""
+        return await self._stop(call_uuid, "Record")
+
+    record_stop = stop_recording
+
+    async def play(
+        self,
+        call_uuid: str,
+        urls: str | Sequence[str],
+        *,
+        length: int | None = None,
+        legs: str | None = None,
+        loop: bool | None = None,
+        mix: bool | None = None,
+        retry_unsafe: bool = False,
+    ) -> ActionResponse:
+        """Play audio (one URL, or several as a list) on a call (``POST Call/{uuid}/Play/``)."""
+        request = PlayRequest(
+            urls=urls,
+            length=length,
+            legs=legs,
+            loop=loop,
+            mix=mix,
+        )
+        return await self._action(call_uuid, "Play", request, ActionResponse, retry_unsafe)
+
+    start_playing = play
+
+    async def stop_playing(self, call_uuid: str) -> ActionResponse:
+        """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``)."""
+        return await self._stop(call_uuid, "Play")
+
+    play_stop = stop_playing
+
+    async def speak(
+        self,
+        call_uuid: str,
+        text: str,
+        *,
+        voice: str | None = None,
+        language: str | None = None,
+        legs: str | None = None,
+        loop: bool | None = None,
+        mix: bool | None = None,
+        type: str | None = None,
+        retry_unsafe: bool = False,
+    ) -> ActionResponse:
+        """Speak text on a call (``POST Call/{uuid}/Speak/``)."""
+        request = SpeakRequest(
+            text=text,
+            voice=voice,
+            language=language,
+            legs=legs,
+            loop=loop,
+            mix=mix,
+            type=type,
+        )
+        return await self._action(call_uuid, "Speak", request, ActionResponse, retry_unsafe)
+
+    start_speaking = speak
+
+    async def stop_speaking(self, call_uuid: str) -> ActionResponse:
+        """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``)."""
+        return await self._stop(call_uuid, "Speak")
+
+    speak_stop = stop_speaking
+
+    async def send_digits(
+        self,
+        call_uuid: str,
+        digits: str,
+        *,
+        leg: str | None = None,
+        retry_unsafe: bool = False,
+    ) -> ActionResponse:
+        """Send DTMF digits on a call (``POST Call/{uuid}/DTMF/``); ``leg`` aleg or bleg."""
+        request = SendDigitsRequest(digits=digits, leg=leg)
+        return await self._action(call_uuid, "DTMF", request, ActionResponse, retry_unsafe)
+
+    async def _action(
+        self,
+        call_uuid: str,
+        action: str | None,
+        request: Any,
+        response: type[R],
+        retry_unsafe: bool,
+    ) -> R:
+        """POST an in-call action. Not idempotent (digits sent twice are wrong digits)."""
+        call_uuid = check_path_segment("call_uuid", call_uuid)
+        url = (
+            self._url("Call", call_uuid) if action is None else self._url("Call", call_uuid, action)
+        )
+        return await self._request(
+            response, "POST", url, json=to_wire(request), retry_unsafe=retry_unsafe
+        )
+
+    async def _stop(self, call_uuid: str, action: str) -> ActionResponse:
+        call_uuid = check_path_segment("call_uuid", call_uuid)
+        return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid, action))
+
+
+def _next_page(meta: ListMeta, params: dict[str, Any], received: int) -> dict[str, Any] | None:
+    """The query of the page after ``params``, from ``meta.next``; ``None`` at the end.
+
+    ``meta.next`` is a relative URL carrying either ``offset`` or an opaque ``cursor``
+    (a cursor replaces the offset, which must then not be sent). Without any meta, walk
+    on by offset.
+    """
+    if not meta.raw:
+        if "offset" not in params:
+            return None
+        return {**params, "offset": params["offset"] + received}
+    if not meta.next:
+        return None
+    query = parse_qs(urlsplit(meta.next).query)
+    following = dict(params)
+    limit = to_int(query.get("limit", [None])[0])
+    if isinstance(limit, int):
+        following["limit"] = min(max(limit, 1), MAX_PAGE_SIZE)
+    cursor = query.get("cursor", [None])[0]
+    if cursor:
+        following.pop("offset", None)
+        following["cursor"] = cursor
+        return following
+    offset = to_int(query.get("offset", [None])[0])
+    if isinstance(offset, int):
+        following.pop("cursor", None)
+        following["offset"] = offset
+        return following
+    if "offset" not in params:
+        return None
+    return {**params, "offset": params["offset"] + received}

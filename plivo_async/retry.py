@@ -1,0 +1,238 @@
+"""Which failures are retried, how long to wait, and when to stop.
+
+The rule that matters: a request that may have placed a call is never sent again unless
+the caller said so. Failures fall in three classes:
+
+* **safe**: the API certainly did nothing (429, 503, a connection that failed before the
+  request was sent). Retried for every request.
+* **ambiguous**: the request may have been acted on (other 5xx, a timeout or a reset after
+  sending). Retried only for idempotent requests; a non-idempotent one raises
+  :class:`~plivo_async.errors.OutcomeUnknownError` unless ``retry_unsafe=True``.
+* **final**: everything else (4xx but 429). Raised at once.
+
+Why not ``stamina``/``tenacity``: the decision depends on the request (idempotent or not,
+opted in or not), the wait on the response (``Retry-After``), and the stop on a budget
+shared by all requests of a client. Expressed in either library, that is more code than
+this loop, and harder to read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import random as _random
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+import attrs
+
+from .errors import (
+    OutcomeUnknownError,
+    PlivoError,
+    PlivoServerError,
+    PlivoTransportError,
+    RateLimitError,
+)
+
+__all__ = ["AttemptCounter", "RetryBudget", "RetryPolicy", "Verdict", "classify", "count_attempts"]
+
+log = logging.getLogger("plivo_async")
+T = TypeVar("T")
+
+
+class Verdict(enum.Enum):
+    SAFE = "safe"
+    AMBIGUOUS = "ambiguous"
+    FINAL = "final"
+
+
+def classify(exc: PlivoError) -> Verdict:
+    """Sort a failure into safe to retry, ambiguous, or final (see the module docstring)."""
+    if isinstance(exc, RateLimitError):
+        return Verdict.SAFE
+    if isinstance(exc, PlivoServerError):
+        return Verdict.SAFE if exc.status == 503 else Verdict.AMBIGUOUS
+    if isinstance(exc, PlivoTransportError):
+        return Verdict.AMBIGUOUS if exc.sent else Verdict.SAFE
+    return Verdict.FINAL
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Full-jitter exponential backoff, capped, with a deadline and a retry budget.
+
+    The n-th retry (n from 0) waits ``random() * min(cap, base * 2**n)`` seconds, or the
+    server's ``Retry-After`` capped at ``max_retry_after``. At most ``max_attempts``
+    attempts are made, none starting after ``deadline`` seconds. The budget allows retries
+    up to ``budget_ratio`` of requests plus ``budget_per_second`` (and ``budget_initial`` at
+    start), so a dead API gets fast failures instead of a multiplied load.
+    ``sleep``, ``clock``, ``wall_clock`` and ``random`` are injectable for tests.
+    """
+
+    base: float = 0.5
+    cap: float = 30.0
+    max_attempts: int = attrs.field(default=5, validator=attrs.validators.ge(1))
+    deadline: float = 300.0
+    max_retry_after: float = 60.0
+    budget_ratio: float = 0.2
+    budget_per_second: float = 10.0
+    budget_initial: float = 20.0
+    sleep: Callable[[float], Awaitable[object]] = attrs.field(default=asyncio.sleep, repr=False)
+    clock: Callable[[], float] = attrs.field(default=time.monotonic, repr=False)
+    wall_clock: Callable[[], float] = attrs.field(default=time.time, repr=False)
+    random: Callable[[], float] = attrs.field(default=_random.random, repr=False)
+
+    @classmethod
+    def never(cls) -> RetryPolicy:
+        """A policy that makes exactly one attempt."""
+        return cls(max_attempts=1)
+
+    def backoff(self, retry: int) -> float:
+        """Seconds to wait before retry number ``retry`` (0-based), full jitter."""
+        return self.random() * min(self.cap, self.base * 2.0**retry)
+
+    def retry_after(self, value: str | None) -> float | None:
+        """Parse a ``Retry-After`` header (seconds or HTTP date), capped; None if absent/bad."""
+        if not value:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                seconds = parsedate_to_datetime(value).timestamp() - self.wall_clock()
+            except (TypeError, ValueError, IndexError):
+                return None
+        return min(max(seconds, 0.0), self.max_retry_after)
+
+    def delay(self, exc: PlivoError, retry: int) -> float:
+        """The wait before the next attempt: ``Retry-After`` wins over the backoff."""
+        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+            return min(exc.retry_after, self.max_retry_after)
+        return self.backoff(retry)
+
+
+class RetryBudget:
+    """A token bucket shared by one client's requests: each retry spends a token."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._policy = policy
+        self._capacity = max(policy.budget_initial, 1.0)
+        self._tokens = policy.budget_initial
+        self._stamp = policy.clock()
+
+    @property
+    def tokens(self) -> float:
+        return self._tokens
+
+    def deposit(self) -> None:
+        """Called once per request: earns ``budget_ratio`` of a retry."""
+        self._tokens = min(self._capacity, self._tokens + self._policy.budget_ratio)
+
+    def withdraw(self) -> bool:
+        """Take one retry's token if there is one."""
+        now = self._policy.clock()
+        refill = (now - self._stamp) * self._policy.budget_per_second
+        self._stamp = now
+        self._tokens = min(self._capacity, self._tokens + refill)
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+
+@attrs.define
+class AttemptCounter:
+    """How many attempts the requests made under :func:`count_attempts` took."""
+
+    attempts: int = 0
+    retries: int = 0
+
+
+_counter: ContextVar[AttemptCounter | None] = ContextVar("plivo_async_attempts", default=None)
+
+
+def count_attempts() -> AttemptCounter:
+    """Count the attempts of requests made from now on in this task (the bulk engine's view)."""
+    counter = AttemptCounter()
+    _counter.set(counter)
+    return counter
+
+
+async def call_with_retry(
+    send: Callable[[], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    budget: RetryBudget,
+    idempotent: bool,
+    retry_unsafe: bool,
+    method: str,
+    path: str,
+) -> T:
+    """Run ``send`` until it succeeds or the policy says stop; see the module docstring."""
+    budget.deposit()
+    counter = _counter.get()
+    started = policy.clock()
+    attempt = 0
+    ambiguous = False
+    while True:
+        attempt += 1
+        if counter is not None:
+            counter.attempts += 1
+        try:
+            result = await send()
+        except PlivoError as exc:
+            verdict = classify(exc)
+            ambiguous = ambiguous or verdict is Verdict.AMBIGUOUS
+            may_retry = verdict is Verdict.SAFE or (
+                verdict is Verdict.AMBIGUOUS and (idempotent or retry_unsafe)
+            )
+            unknown = ambiguous and not idempotent
+            if not may_retry and not unknown:
+                raise
+            wait = 0.0
+            stop = not may_retry or attempt >= policy.max_attempts
+            if not stop:
+                wait = policy.delay(exc, attempt - 1)
+                stop = policy.clock() + wait - started > policy.deadline or not budget.withdraw()
+            if stop:
+                if unknown:
+                    log.warning(
+                        "%s %s failed ambiguously after %d attempt(s); the call may have been "
+                        "placed, so it is not retried",
+                        method,
+                        path,
+                        attempt,
+                    )
+                    raise OutcomeUnknownError(
+                        f"{method} {path}: outcome unknown after {attempt} attempt(s) "
+                        f"({type(exc).__name__}: {exc}); the call may have been placed",
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                    ) from exc
+                raise
+            if counter is not None:
+                counter.retries += 1
+            log.debug(
+                "retrying %s %s after %s (attempt %d of %d) in %.3fs",
+                method,
+                path,
+                type(exc).__name__,
+                attempt,
+                policy.max_attempts,
+                wait,
+            )
+            await policy.sleep(wait)
+        else:
+            if ambiguous and not idempotent:
+                log.warning(
+                    "%s %s succeeded after an ambiguous failure with retry_unsafe=True: "
+                    "the call may have been placed twice",
+                    method,
+                    path,
+                )
+            return result

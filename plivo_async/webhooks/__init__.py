@@ -1,0 +1,79 @@
+"""Plivo callbacks: signature checks (v2 and v3), typed events and an aiohttp receiver.
+
+Services that place calls also receive Plivo's callbacks (answer, ring, hangup, machine
+detection, MPC events), and anyone can POST to a public URL, so forged ones must be
+rejected before they are acted on::
+
+    async def on_event(event: CallbackEvent) -> str | None:
+        if isinstance(event, HangupEvent):
+            await record(event.call_uuid, event.hangup_cause, event.bill_duration)
+        return None
+
+    app.add_subapp("/plivo/", webhook_app(auth_token, on_event))
+
+``sign_v2``/``sign_v3``/``signature_headers`` are the signing side, for emulators and tests.
+"""
+
+from __future__ import annotations
+
+from plivo_async.webhooks.events import (
+    AnswerEvent,
+    CallbackEvent,
+    CallEvent,
+    HangupEvent,
+    MachineDetectionEvent,
+    MPCEvent,
+    RingEvent,
+    parse_event,
+)
+from plivo_async.webhooks.receiver import (
+    InvalidSignatureError,
+    OnEvent,
+    request_url,
+    verify_request,
+    webhook_app,
+    webhook_handler,
+)
+from plivo_async.webhooks.signature import (
+    SIGNATURE_V2_HEADER,
+    SIGNATURE_V2_MA_HEADER,
+    SIGNATURE_V2_NONCE_HEADER,
+    SIGNATURE_V3_HEADER,
+    SIGNATURE_V3_MA_HEADER,
+    SIGNATURE_V3_NONCE_HEADER,
+    AuthToken,
+    sign_v2,
+    sign_v3,
+    signature_headers,
+    validate_signature_v2,
+    validate_signature_v3,
+)
+
+__all__ = [
+    "SIGNATURE_V2_HEADER",
+    "SIGNATURE_V2_MA_HEADER",
+    "SIGNATURE_V2_NONCE_HEADER",
+    "SIGNATURE_V3_HEADER",
+    "SIGNATURE_V3_MA_HEADER",
+    "SIGNATURE_V3_NONCE_HEADER",
+    "AnswerEvent",
+    "AuthToken",
+    "CallEvent",
+    "CallbackEvent",
+    "HangupEvent",
+    "InvalidSignatureError",
+    "MPCEvent",
+    "MachineDetectionEvent",
+    "OnEvent",
+    "RingEvent",
+    "parse_event",
+    "request_url",
+    "sign_v2",
+    "sign_v3",
+    "signature_headers",
+    "validate_signature_v2",
+    "validate_signature_v3",
+    "verify_request",
+    "webhook_app",
+    "webhook_handler",
+]

@@ -1,0 +1,141 @@
+"""Limits: in-flight bound and the exact calls-per-second window, on a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+from aioresponses import CallbackResult, aioresponses
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plivo_async.limits import Limits, Rate, SlidingWindowLimiter, _cps_rate
+from plivo_async.retry import RetryPolicy
+from tests.conftest import FakeClock
+from tests.unit.test_transport import API, make_transport
+
+
+def max_in_any_window(stamps: Sequence[float], period: float) -> int:
+    """The largest number of stamps in any half-open window [t, t + period)."""
+    ordered = sorted(stamps)
+    best, lo = 0, 0
+    for hi, t in enumerate(ordered):
+        while ordered[lo] <= t - period:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+async def test_in_flight_requests_never_exceed_max_concurrency() -> None:
+    in_flight = peak = 0
+
+    async def slow(url: object, **kwargs: object) -> CallbackResult:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        for _ in range(3):  # yield so that other requests pile up if they can
+            await asyncio.sleep(0)
+        in_flight -= 1
+        return CallbackResult(status=200, payload={"api_id": "x"})
+
+    limits = Limits(max_concurrency=16, rate_limit=None, calls_per_second=None)
+    transport = make_transport(limits=limits)
+    with aioresponses() as m:
+        m.get(API + "Call/", callback=slow, repeat=True)
+        results = await asyncio.gather(
+            *(transport.request("GET", API + "Call/") for _ in range(500))
+        )
+    await transport.close()
+    assert len(results) == 500
+    assert peak == 16
+
+
+async def test_call_placing_requests_respect_cps_in_every_window(clock: FakeClock) -> None:
+    stamps: list[float] = []
+
+    def record(url: object, **kwargs: object) -> CallbackResult:
+        stamps.append(clock.now)
+        return CallbackResult(status=201, payload={"api_id": "x"})
+
+    limits = Limits(
+        max_concurrency=64,
+        rate_limit=None,
+        calls_per_second=10,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    transport = make_transport(limits=limits, retry=RetryPolicy.never())
+    with aioresponses() as m:
+        m.post(API + "Call/", callback=record, repeat=True)
+        m.get(API + "Call/", callback=record, repeat=True)
+        await asyncio.gather(
+            *(transport.request("POST", API + "Call/", json={}, calls=1) for _ in range(500))
+        )
+        placed = list(stamps)
+        # Requests that place no call are not held back by the CPS limiter.
+        before = clock.now
+        await asyncio.gather(*(transport.request("GET", API + "Call/") for _ in range(50)))
+    await transport.close()
+    assert len(placed) == 500
+    assert max_in_any_window(placed, 1.0) == 10
+    assert placed[-1] - placed[0] == pytest.approx(49.0)  # 50 windows of 10, no slack wasted
+    assert clock.now == before
+
+
+async def test_bulk_request_counts_each_destination(clock: FakeClock) -> None:
+    limiter = SlidingWindowLimiter(Rate(5, 1.0), clock=clock, sleep=clock.sleep)
+    stamps: list[float] = []
+    for _ in range(4):
+        await limiter.acquire(3)
+        stamps.extend([clock.now] * 3)
+    assert max_in_any_window(stamps, 1.0) <= 5
+
+
+async def test_acquire_above_the_limit_waits_for_an_empty_window(clock: FakeClock) -> None:
+    limiter = SlidingWindowLimiter(Rate(2, 1.0), clock=clock, sleep=clock.sleep)
+    await limiter.acquire(1)
+    start = clock.now
+    await limiter.acquire(5)  # cannot be split: takes the whole window
+    assert clock.now - start == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    limit=st.integers(1, 8),
+    period=st.sampled_from([0.5, 1.0, 5.0]),
+    gaps=st.lists(st.floats(0, 1.5, allow_nan=False), min_size=1, max_size=60),
+    sizes=st.lists(st.integers(1, 3), min_size=60, max_size=60),
+)
+def test_window_guarantee_holds_for_any_arrival_pattern(
+    limit: int, period: float, gaps: list[float], sizes: list[int]
+) -> None:
+    async def scenario() -> list[float]:
+        clock = FakeClock()
+        limiter = SlidingWindowLimiter(Rate(limit, period), clock=clock, sleep=clock.sleep)
+        stamps: list[float] = []
+
+        async def one(delay: float, n: int) -> None:
+            await clock.sleep(delay)
+            await limiter.acquire(n)
+            stamps.extend([clock.now] * min(n, limit))
+
+        await asyncio.gather(*(one(g, s) for g, s in zip(gaps, sizes, strict=False)))
+        return stamps
+
+    stamps = asyncio.run(scenario())
+    assert max_in_any_window(stamps, period) <= limit
+
+
+def test_fractional_cps_becomes_one_call_per_longer_window() -> None:
+    assert _cps_rate(0.5) == Rate(1, 2.0)
+    assert _cps_rate(2) == Rate(2, 1.0)
+
+
+@pytest.mark.parametrize(
+    "kw", [{"max_concurrency": 0}, {"max_concurrency": 4, "calls_per_second": 0}]
+)
+def test_bad_limits_are_refused(kw: dict[str, object]) -> None:
+    options: dict[str, object] = {"rate_limit": None, "calls_per_second": None, **kw}
+    with pytest.raises(ValueError):
+        Limits(**options)  # type: ignore[arg-type]
