@@ -72,10 +72,11 @@ def _unstructure_request(model: Any) -> dict[str, Any]:
 def _structure_request(data: Any, cls: type[T]) -> T:
     if not isinstance(data, Mapping):
         raise ValidationError.invalid(cls.__name__, "must be built from a JSON object", data)
-    by_key = {key: name for name, key, _type in _wire_fields(cls)}
+    fields = _wire_fields(cls)
+    names = {key: name for name, key, _type in fields} | {name: name for name, _k, _t in fields}
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        name = by_key.get(key) or (key if key in by_key.values() else None)
+        name = names.get(key)
         if name is None:
             raise ValidationError.invalid(str(key), f"is not a field of {cls.__name__}", value)
         kwargs[name] = value

@@ -200,7 +200,7 @@ async def call_with_retry(
                 stop = policy.clock() + wait - started > policy.deadline or not budget.withdraw()
             if stop:
                 if unknown:
-                    log.warning(
+                    log.info(
                         "%s %s failed ambiguously after %d attempt(s); the call may have been "
                         "placed, so it is not retried",
                         method,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,7 +88,7 @@ RULE_HTTP_METHOD = "must be GET or POST"
 RULE_BOOLEAN = "must be a boolean (true or false)"
 RULE_SEND_DIGITS = "may hold only digits, '*', '#', 'w', 'W', optionally followed by '@<ms>'"
 RULE_SIP_HEADERS = "must be a mapping of alphanumeric keys to alphanumeric values"
-RULE_PATH_SEGMENT = "must be a non-empty string without '/', '?', '#' or whitespace"
+RULE_PATH_SEGMENT = "must be a non-empty string without '/', '\\', '?', '#', '%' or whitespace"
 
 _PHONE_RE = re.compile(r"\+?[1-9][0-9]{1,14}")
 _PHONE_PREFIX_RE = re.compile(r"\+?[0-9]{1,15}")
@@ -107,9 +107,7 @@ _TIME_FILTER_RE = re.compile(
 )
 _SUBACCOUNT_RE = re.compile(r"SA[A-Z0-9]{18}")
 _INT_RE = re.compile(r"[+-]?[0-9]+")
-_PATH_UNSAFE = frozenset("/?#%\\") | frozenset(" \t\r\n")
-_TRUE = frozenset({"true"})
-_FALSE = frozenset({"false"})
+_PATH_UNSAFE = frozenset("/\\?#%")
 
 
 # -- predicates ---------------------------------------------------------------------------
@@ -181,9 +179,9 @@ def to_bool(value: Any) -> Any:
         lowered = value.strip().lower()
         if not lowered:
             return None
-        if lowered in _TRUE:
+        if lowered == "true":
             return True
-        if lowered in _FALSE:
+        if lowered == "false":
             return False
     return value
 
@@ -218,8 +216,13 @@ def to_sip_headers(value: Any) -> Any:
 
 
 def to_time_filter(value: Any) -> Any:
-    """A ``datetime`` becomes the API's ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (give it in UTC)."""
+    """A ``datetime`` becomes the API's UTC ``YYYY-MM-DD HH:MM:SS[.ffffff]``.
+
+    An aware datetime is converted to UTC; a naive one is taken to be in UTC already.
+    """
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
         return value.strftime("%Y-%m-%d %H:%M:%S.%f" if value.microsecond else "%Y-%m-%d %H:%M:%S")
     return value
 
@@ -405,8 +408,11 @@ def subaccount() -> Validator:
 
 def check_path_segment(field: str, value: object) -> str:
     """An id that goes into a URL path (call_uuid, phlo_id, ...): no way to escape it."""
-    ok = isinstance(value, str) and value != "" and not (_PATH_UNSAFE & set(value))
-    ok = ok and value not in (".", "..")
+    ok = (
+        isinstance(value, str)
+        and value not in ("", ".", "..")
+        and not any(c in _PATH_UNSAFE or c.isspace() for c in value)
+    )
     check(field, ok, RULE_PATH_SEGMENT, value)
     assert isinstance(value, str)
     return value

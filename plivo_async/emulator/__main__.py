@@ -134,12 +134,12 @@ async def _serve(emulator: Emulator) -> None:
 
 def run_emulator_from_args(args: argparse.Namespace) -> int:
     """Serve until interrupted; returns the process exit code."""
-    logging.basicConfig(level=str(args.log_level).upper(), stream=sys.stderr)
     try:
         emulator = emulator_from_args(args)
     except ValueError as exc:
         print(f"plivo-async emulator: {exc}", file=sys.stderr)
         return 2
+    logging.basicConfig(level=str(args.log_level).upper(), stream=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(emulator))
     return 0

@@ -152,11 +152,12 @@ class Member:
 
     def __init__(self, mpc: MultiPartyCall, member_id: str) -> None:
         self._transport = mpc._transport
+        self.mpc = mpc
         self.member_id = check_destination("member_id", member_id)
         self.url = f"{mpc.url}/members/{self.member_id}"
 
     def __repr__(self) -> str:
-        return f"<Member {self.member_id} of {self.url.rsplit('/members/', 1)[0]}>"
+        return f"<Member {self.member_id} of {self.mpc!r}>"
 
     async def update(self, action: str, *, retry_unsafe: bool = False) -> PhloActionResponse:
         """Any member action by name. ``hold``/``unhold``/``mute``/``unmute`` set a state

@@ -114,27 +114,24 @@ async def verify_request(
     :class:`InvalidSignatureError`.
     """
     headers = request.headers
+    v3 = [headers[h] for h in (SIGNATURE_V3_HEADER, SIGNATURE_V3_MA_HEADER) if h in headers]
+    v2 = [headers[h] for h in (SIGNATURE_V2_HEADER, SIGNATURE_V2_MA_HEADER) if h in headers]
+    use_v3 = bool(v3) or SIGNATURE_V3_NONCE_HEADER in headers
+    if not use_v3 and (require_v3 or not v2):  # refuse before reading any body
+        raise InvalidSignatureError("no v3 signature" if require_v3 else "unsigned request")
     params = await _read_params(request)
     url = request_url(request, trust_forwarded=trust_forwarded, base_url=base_url)
-    v3 = [headers[h] for h in (SIGNATURE_V3_HEADER, SIGNATURE_V3_MA_HEADER) if h in headers]
-    if v3 or SIGNATURE_V3_NONCE_HEADER in headers:
+    if use_v3:
         signed = {} if request.method in ("GET", "HEAD") else params
         nonce = headers.get(SIGNATURE_V3_NONCE_HEADER)
         ok = any(
             validate_signature_v3(request.method, url, signed, nonce, sig, auth_token) for sig in v3
         )
-        version = "v3"
-    elif require_v3:
-        raise InvalidSignatureError("no v3 signature")
     else:
-        v2 = [headers[h] for h in (SIGNATURE_V2_HEADER, SIGNATURE_V2_MA_HEADER) if h in headers]
-        if not v2:
-            raise InvalidSignatureError("unsigned request")
         nonce = headers.get(SIGNATURE_V2_NONCE_HEADER)
         ok = any(validate_signature_v2(url, nonce, sig, auth_token) for sig in v2)
-        version = "v2"
     if not ok:
-        raise InvalidSignatureError(f"{version} signature does not match")
+        raise InvalidSignatureError(f"{'v3' if use_v3 else 'v2'} signature does not match")
     return params
 
 

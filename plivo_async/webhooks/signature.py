@@ -58,8 +58,8 @@ def _hmac_b64(auth_token: str, message: bytes) -> str:
 def _base_url(url: str) -> tuple[str, str]:
     """Scheme, host and path (the SDK drops ``;params``, query and fragment) and the query.
 
-    urllib is used on purpose: the SDK uses it too, so edge cases (whitespace, ``;``,
-    empty host) come out identical on every Python version.
+    urllib on purpose: the SDK uses it too, so its edge cases (whitespace, ``;``, empty
+    host), which vary between Python versions, come out the same as the SDK's.
     """
     parts = urlparse(url)
     return urlunparse((parts.scheme, parts.netloc, parts.path, "", "", "")), parts.query
@@ -170,12 +170,13 @@ def signature_headers(
 
 
 def tokens_of(auth_token: AuthToken) -> tuple[str, ...]:
+    """The usable tokens; empty ones are dropped since anyone can sign with ``""``."""
     tokens = (auth_token,) if isinstance(auth_token, str) else tuple(auth_token)
     return tuple(token for token in tokens if token)
 
 
 def _any_matches(expected: Iterable[str], header: str) -> bool:
-    """Constant-time compare of every expected signature with every one in the header."""
+    """Compare every expected signature with every one in the header, no early exit."""
     given = [part.strip().encode("utf-8") for part in header.split(",") if part.strip()]
     matched = False
     for signature in expected:

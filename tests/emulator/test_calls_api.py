@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -216,10 +217,12 @@ async def test_wrong_credentials_are_401_and_place_nothing(
 ) -> None:
     headers = auth_header(*credentials) if credentials else {}
     url = f"{emu.url}/v1/Account/{path_auth_id or emu.auth_id}/Call/"
-    async with aiohttp.ClientSession(headers=headers) as session:
-        async with session.post(url, json=call_body()) as resp:
-            assert resp.status == 401
-            data = await resp.json()
+    async with (
+        aiohttp.ClientSession(headers=headers) as session,
+        session.post(url, json=call_body()) as resp,
+    ):
+        assert resp.status == 401
+        data = await resp.json()
     assert data["api_id"] and data["error"]
     assert emu.records.calls == []
     assert emu.records.requests[0].status == 401
@@ -227,9 +230,11 @@ async def test_wrong_credentials_are_401_and_place_nothing(
 
 async def test_error_messages_never_contain_the_token(emu: Emulator) -> None:
     headers = auth_header(emu.auth_id, "not-the-token")
-    async with aiohttp.ClientSession(headers=headers) as session:
-        async with session.get(f"{emu.url}/v1/Account/{emu.auth_id}/Call/") as resp:
-            text = await resp.text()
+    async with (
+        aiohttp.ClientSession(headers=headers) as session,
+        session.get(f"{emu.url}/v1/Account/{emu.auth_id}/Call/") as resp,
+    ):
+        text = await resp.text()
     assert emu.auth_token not in text and "not-the-token" not in text
 
 
@@ -326,9 +331,7 @@ async def test_official_sync_sdk_talks_to_the_emulator(
 ) -> None:
     """The reference SDK's requests (JSON with ints and bools) are accepted as Plivo would."""
     plivo = pytest.importorskip("plivo")
-    import asyncio
-
-    import plivo.rest.client as sdk_client
+    sdk_client = pytest.importorskip("plivo.rest.client")
 
     monkeypatch.setattr(sdk_client, "API_VOICE_BASE_URI", f"{emu.url}/v1/Account")
 

@@ -86,7 +86,9 @@ def test_injector_frequencies_follow_the_probabilities() -> None:
     assert 0.27 < names.count("429") / 5000 < 0.33
     after = sum(1 for n in names if n and n.endswith("_after")) / 5000
     assert 0.08 < after < 0.12
-    assert all(n in (None, "429", "500_after", "502_after", "503_after", "504_after") for n in names)
+    assert all(
+        n in (None, "429", "500_after", "502_after", "503_after", "504_after") for n in names
+    )
 
 
 async def test_drop_before_places_nothing(

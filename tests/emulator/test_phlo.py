@@ -83,9 +83,7 @@ async def test_mpc_action_validation(
     assert emu.records.calls == []
 
 
-async def test_role_defaults_to_agent(
-    http: aiohttp.ClientSession, api: Api, emu: Emulator
-) -> None:
+async def test_role_defaults_to_agent(http: aiohttp.ClientSession, api: Api, emu: Emulator) -> None:
     body = {"action": "call", "to": AGENT, "trigger_source": TRIGGER}
     async with http.post(api.mpc(), json=body) as resp:
         assert resp.status == 200

@@ -22,7 +22,8 @@ async def test_requests_are_recorded_with_both_clocks_and_body(
     async with http.get(api.calls, params={"limit": "5"}) as resp:
         assert resp.status == 200
     first, second = emu.records.requests
-    assert (first.index, first.method, first.path) == (0, "POST", api.calls.split(":", 2)[2][5:])
+    path = f"/v1/Account/{emu.auth_id}/Call/"
+    assert (first.index, first.method, first.path) == (0, "POST", path)
     assert first.body == call_body()
     assert first.status == 201 and first.fault is None
     assert second.method == "GET" and second.query == {"limit": "5"} and second.body is None

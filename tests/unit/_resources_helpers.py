@@ -91,6 +91,20 @@ def assert_sent(
         assert kwargs["headers"]["Content-Type"] == "application/json"
 
 
+class CountingLimiter:
+    """A calls-per-second limiter that records how many calls each request took."""
+
+    def __init__(self) -> None:
+        self.taken: list[int] = []
+
+    async def acquire(self, n: int = 1) -> None:
+        self.taken.append(n)
+
+
+async def no_sleep(_seconds: float) -> None:
+    """A retry policy's sleep that returns at once."""
+
+
 class RecordingTransport:
     """A stand-in transport for property tests: records requests, answers with ``reply``."""
 

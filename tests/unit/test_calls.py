@@ -33,10 +33,12 @@ from ._resources_helpers import (
     AUTH_TOKEN,
     CALL_UUID,
     REQUEST_UUID,
+    CountingLimiter,
     assert_sent,
     body_of,
     client_fixture,  # noqa: F401 - the "client" fixture
     mocked_fixture,  # noqa: F401 - the "mocked" fixture
+    no_sleep,
     sent,
 )
 
@@ -247,16 +249,6 @@ async def test_create_from_a_prebuilt_model(client: AsyncPlivo, mocked: aiorespo
     assert resp.request_uuid == REQUEST_UUID
 
 
-class CountingLimiter:
-    """A calls-per-second limiter that records how many calls each request took."""
-
-    def __init__(self) -> None:
-        self.taken: list[int] = []
-
-    async def acquire(self, n: int = 1) -> None:
-        self.taken.append(n)
-
-
 async def test_create_counts_each_destination_against_calls_per_second(
     mocked: aioresponses,
 ) -> None:
@@ -275,15 +267,11 @@ async def test_create_counts_each_destination_against_calls_per_second(
 async def test_create_is_not_retried_after_an_ambiguous_failure(mocked: aioresponses) -> None:
     """A 500 on create may mean the call was placed: never dialled twice by default."""
     mocked.post(API + "Call/", status=500, payload={"error": "boom"}, repeat=True)
-    policy = RetryPolicy(max_attempts=3, sleep=_no_sleep)
+    policy = RetryPolicy(max_attempts=3, sleep=no_sleep)
     async with AsyncPlivo(AUTH_ID, AUTH_TOKEN, retry=policy) as c:
         with pytest.raises(OutcomeUnknownError):
             await c.calls.create("+14155550100", "+14155550101", "https://e.com/a")
     assert len(sent(mocked)) == 1
-
-
-async def _no_sleep(_seconds: float) -> None:
-    return None
 
 
 async def test_cancel(client: AsyncPlivo, mocked: aioresponses) -> None:

@@ -191,3 +191,15 @@ def test_to_of_the_wrong_type_is_rejected() -> None:
     with pytest.raises(ValidationError) as info:
         CreateCallRequest(from_="+14155550100", to=14155550101, answer_url="https://e.c/a")
     assert info.value.field == "to"
+
+
+@attrs.frozen
+class _OwnHook:
+    value: str | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict)
+
+
+def test_a_class_with_its_own_hook_keeps_it() -> None:
+    """Other modules (webhook events) register their own hooks: those win over the default."""
+    converter.register_structure_hook(_OwnHook, lambda data, cls: cls(value="own"))
+    assert converter.structure({"value": "x"}, _OwnHook).value == "own"

@@ -26,9 +26,11 @@ from ._resources_helpers import (
     PHLO,
     PHLO_ID,
     PHLO_RUN,
+    CountingLimiter,
     assert_sent,
     client_fixture,  # noqa: F401 - the "client" fixture
     mocked_fixture,  # noqa: F401 - the "mocked" fixture
+    no_sleep,
     sent,
 )
 
@@ -163,14 +165,6 @@ async def test_mpc_error_field_is_reported(client: AsyncPlivo, mocked: aiorespon
     assert not resp.ok and resp.error == "member not found"
 
 
-class CountingLimiter:
-    def __init__(self) -> None:
-        self.taken: list[int] = []
-
-    async def acquire(self, n: int = 1) -> None:
-        self.taken.append(n)
-
-
 async def test_mpc_actions_count_one_call_member_actions_none(mocked: aioresponses) -> None:
     limiter = CountingLimiter()
     mocked.post(MPC_URL, status=201, payload=SEED_REPLY, repeat=True)
@@ -185,15 +179,11 @@ async def test_mpc_actions_count_one_call_member_actions_none(mocked: aiorespons
     assert limiter.taken == [1, 1]
 
 
-async def _no_sleep(_seconds: float) -> None:
-    return None
-
-
 async def test_mpc_action_is_not_retried_after_an_ambiguous_failure(
     mocked: aioresponses,
 ) -> None:
     mocked.post(MPC_URL, status=502, repeat=True)
-    policy = RetryPolicy(max_attempts=3, sleep=_no_sleep)
+    policy = RetryPolicy(max_attempts=3, sleep=no_sleep)
     async with AsyncPlivo(AUTH_ID, AUTH_TOKEN, retry=policy) as c:
         with pytest.raises(OutcomeUnknownError):
             await c.phlo(PHLO_ID).multi_party_call(NODE_ID).call("+14152223333", "+14152225555")
@@ -204,7 +194,7 @@ async def test_hold_is_retried_like_an_idempotent_update(mocked: aioresponses) -
     url = f"{MPC_URL}/members/+14152225555"
     mocked.post(url, status=502)
     mocked.post(url, status=201, payload=SEED_REPLY)
-    policy = RetryPolicy(max_attempts=3, sleep=_no_sleep)
+    policy = RetryPolicy(max_attempts=3, sleep=no_sleep)
     async with AsyncPlivo(AUTH_ID, AUTH_TOKEN, retry=policy) as c:
         resp = await c.phlo(PHLO_ID).multi_party_call(NODE_ID).member("+14152225555").hold()
     assert resp.ok

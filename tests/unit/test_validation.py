@@ -151,6 +151,8 @@ CASES: list[tuple[str, Callable[[AsyncPlivo], Awaitable[Any]], str, str]] = [
     ("get call_uuid query", lambda c: c.calls.get("x?status=live"), "call_uuid", "'?'"),
     ("hangup call_uuid", lambda c: c.calls.hangup("a b"), "call_uuid", "whitespace"),
     ("cancel request_uuid", lambda c: c.calls.cancel("a/b"), "request_uuid", "'/'"),
+    ("get call_uuid percent", lambda c: c.calls.get("%2e%2e"), "call_uuid", "'%'"),
+    ("get call_uuid backslash", lambda c: c.calls.get("a\\b"), "call_uuid", "'\\'"),
     ("get_live call_uuid", lambda c: c.calls.get_live("#"), "call_uuid", "'#'"),
     ("get_queued call_uuid", lambda c: c.calls.get_queued(loose(None)), "call_uuid", "non-empty"),
     # list filters
@@ -370,3 +372,11 @@ def test_check_helpers_return_the_value() -> None:
     assert v.check_destination("to", "sip:a@b.com") == "sip:a@b.com"
     with pytest.raises(ValidationError):
         v.check_destination("to", "a@b.com")
+
+
+def test_time_filters_are_written_in_utc() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    plus_two = timezone(timedelta(hours=2))
+    assert v.to_time_filter(datetime(2024, 1, 2, 5, 0, tzinfo=plus_two)) == "2024-01-02 03:00:00"
+    assert v.to_time_filter(datetime(2024, 1, 2, 3, 0, 0, 5)) == "2024-01-02 03:00:00.000005"

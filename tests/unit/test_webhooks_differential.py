@@ -13,9 +13,9 @@ from typing import Any
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from plivo.exceptions import ValidationError as PlivoValidationError
-from plivo.utils import validate_signature as sdk_validate_v2
-from plivo.utils.signature_v3 import (
+from plivo.exceptions import ValidationError as PlivoValidationError  # type: ignore[import-untyped]
+from plivo.utils import validate_signature as sdk_validate_v2  # type: ignore[import-untyped]
+from plivo.utils.signature_v3 import (  # type: ignore[import-untyped]
     construct_get_url,
     construct_post_url,
     get_signature_v3,
@@ -61,8 +61,10 @@ wild_urls = st.builds(
 )
 
 texts = st.text(max_size=12)
-scalars = st.one_of(texts, st.integers(), st.booleans(), st.floats(allow_nan=False))
-values = st.one_of(scalars, st.lists(st.one_of(texts, st.integers()), max_size=4))
+scalars = st.one_of(
+    texts, st.integers(), st.booleans(), st.floats(allow_nan=False), st.binary(max_size=6)
+)
+values = st.one_of(scalars, st.lists(st.one_of(texts, st.integers(), st.binary()), max_size=4))
 get_params = st.dictionaries(texts, values, max_size=6)
 post_params = st.dictionaries(
     texts,

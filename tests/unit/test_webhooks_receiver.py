@@ -118,35 +118,35 @@ async def test_on_event_may_return_a_response() -> None:
         assert resp.status == 204
 
 
-def forgeries(url: str) -> list[tuple[str, dict[str, str], dict[str, str]]]:
-    """(what, headers, body) for requests that must never reach user code."""
+def forgeries(url: str) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """(headers, body) of requests that must never reach user code, by what is wrong."""
     good = signature_headers("POST", url, HANGUP, TOKEN, nonce="1234")
     v2_only = {k: v for k, v in good.items() if "V2" in k}
-    return [
-        ("unsigned", {}, HANGUP),
-        ("wrong token", signature_headers("POST", url, HANGUP, "guessed"), HANGUP),
-        ("tampered param", good, {**HANGUP, "Duration": "1"}),
-        ("added param", good, {**HANGUP, "Extra": "x"}),
-        ("other URL", signature_headers("POST", url + "x", HANGUP, TOKEN), HANGUP),
-        ("other nonce", {**good, SIGNATURE_V3_NONCE_HEADER: "1235"}, HANGUP),
-        ("garbage signature", {**good, SIGNATURE_V3_HEADER: "bm9wZQ=="}, HANGUP),
-        ("v3 nonce without signature", {**v2_only, SIGNATURE_V3_NONCE_HEADER: "1"}, HANGUP),
+    bad_v3 = {**good, SIGNATURE_V3_HEADER: "bm9wZQ=="}
+    return {
+        "unsigned": ({}, HANGUP),
+        "wrong token": (signature_headers("POST", url, HANGUP, "guessed"), HANGUP),
+        "tampered param": (good, {**HANGUP, "Duration": "1"}),
+        "added param": (good, {**HANGUP, "Extra": "x"}),
+        "other URL": (signature_headers("POST", url + "x", HANGUP, TOKEN), HANGUP),
+        "other nonce": ({**good, SIGNATURE_V3_NONCE_HEADER: "1235"}, HANGUP),
+        "garbage signature": (bad_v3, HANGUP),
+        "v3 nonce without signature": ({**v2_only, SIGNATURE_V3_NONCE_HEADER: "1"}, HANGUP),
         # A valid v2 signature does not rescue a bad v3 one: v2 does not cover the body.
-        ("bad v3 with good v2", {**good, SIGNATURE_V3_HEADER: "bm9wZQ=="}, {**HANGUP, "To": "1"}),
-    ]
+        "bad v3 with good v2": (bad_v3, {**HANGUP, "To": "1"}),
+    }
 
 
-@pytest.mark.parametrize("case", range(9))
+@pytest.mark.parametrize("case", list(forgeries("http://x/")))
 async def test_forged_requests_get_403_and_never_reach_user_code(
-    case: int, caplog: pytest.LogCaptureFixture
+    case: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     recorder = Recorder()
     async with receiver(recorder) as client:
-        url = url_of(client, "/hangup")
-        what, headers, body = forgeries(url)[case]
+        headers, body = forgeries(url_of(client, "/hangup"))[case]
         with caplog.at_level(logging.WARNING, logger="plivo_async"):
             resp = await client.post("/hangup", data=body, headers=headers)
-        assert resp.status == 403, what
+        assert resp.status == 403
     assert recorder.events == []
     assert "rejected Plivo callback" in caplog.text
     assert TOKEN not in caplog.text
