@@ -654,4 +654,3 @@ def _build(cls: Any, data: dict[str, Any], renames: dict[str, str] | None = None
         missing = [f.name for f in attrs.fields(cls) if f.name not in kwargs]
         field = next(iter(missing), "row")
         raise ValidationError.invalid(field, "is required") from exc
-

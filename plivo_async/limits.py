@@ -72,17 +72,16 @@ class SlidingWindowLimiter:
             limit, period, stamps = self.rate.limit, self.rate.period, self._stamps
             while True:
                 now = self._clock()
-                # A stamp expires `period` after it was taken; the epsilon absorbs float
-                # rounding and timers that fire a hair early, so a wake-up always makes room.
-                horizon = now - period + 1e-9
+                horizon = now - period
                 while stamps and stamps[0] <= horizon:
                     stamps.popleft()
                 excess = len(stamps) + n - limit
                 if excess <= 0:
                     stamps.extend([now] * n)
                     return
-                # The window has room once the `excess` oldest stamps have aged out.
-                await self._sleep(stamps[excess - 1] + period - now)
+                # The window has room once the `excess` oldest stamps have aged out. The floor
+                # guarantees progress when float rounding or an early timer leaves us a hair short.
+                await self._sleep(max(stamps[excess - 1] + period - now, 1e-6))
 
 
 class Limits:
