@@ -33,3 +33,24 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
     session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "typecheck"))
     session.run("mypy", "--strict", "plivo_async")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site; --strict turns a broken link or reference into a failure."""
+    session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session
+def notebook(session: nox.Session) -> None:
+    """Execute the example notebook top to bottom so it cannot rot."""
+    session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "notebook"))
+    session.run("python", "docs/examples/execute_notebook.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (not tests): ratios side by side, a table, JSON under benchmarks/results/."""
+    session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "bench"))
+    session.run("python", "-m", "benchmarks", *session.posargs)

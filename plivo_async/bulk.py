@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from ._convert import to_wire
+from ._convert import from_wire, to_wire, wire_name
 from .errors import AuthenticationError, OutcomeUnknownError, ValidationError
 from .journal import DEFINITE, Journal, JournalMismatchError, JournalState
 from .models.calls import CreateCallRequest
@@ -183,17 +183,26 @@ class Summary:
         }
 
     def render(self) -> str:
-        """A short human summary."""
+        """A short human summary; zero counts of the rarer statuses are left out."""
         d = self.as_dict()
-        failed = ", ".join(f"{k} {v}" for k, v in sorted(d["failed"].items())) or "0"
-        return (
-            f"rows {d['rows']}: placed {d['placed']} ({d['ok']} ok), failed {failed}, "
-            f"invalid {d['invalid']}, unknown {d['unknown']}, cancelled {d['cancelled']}, "
-            f"skipped {d['skipped']} (done in an earlier run)\n"
+        parts = [f"rows {d['rows']}: placed {d['placed']} ({d['ok']} ok)"]
+        failed = sum(d["failed"].values())
+        if failed:
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(d["failed"].items()))
+            parts.append(f"failed {failed} ({kinds})")
+        for key in ("invalid", "unknown", "cancelled"):
+            if d[key]:
+                parts.append(f"{key} {d[key]}")
+        if d["skipped"]:
+            parts.append(f"skipped {d['skipped']} (done in an earlier run)")
+        lines = [
+            ", ".join(parts),
             f"retries {d['retries']}, {d['calls_per_second']} calls/s over {d['elapsed_s']} s, "
-            f"latency p50 {d['p50_ms']} ms, p95 {d['p95_ms']} ms"
-            + (f"\nstopped early: {d['stopped']}" if d["stopped"] else "")
-        )
+            f"latency p50 {d['p50_ms']} ms, p95 {d['p95_ms']} ms",
+        ]
+        if d["stopped"]:
+            lines.append(f"stopped early: {d['stopped']}")
+        return "\n".join(lines)
 
 
 def _model(request: Any) -> Any:
@@ -567,9 +576,7 @@ class Bulk:
         def prepare(row: Any) -> CreateCallRequest:
             if isinstance(row, CreateCallRequest):
                 return row
-            request: CreateCallRequest = _build(
-                CreateCallRequest, {**base, **row}, renames={"from": "from_"}
-            )
+            request: CreateCallRequest = _build(CreateCallRequest, {**base, **row})
             return request
 
         calls = self._client.calls
@@ -640,17 +647,15 @@ class Bulk:
         )
 
 
-def _build(cls: Any, data: dict[str, Any], renames: dict[str, str] | None = None) -> Any:
-    """Build a request model from a row, naming unknown fields instead of a TypeError."""
-    renames = renames or {}
-    kwargs = {renames.get(k, k): v for k, v in data.items()}
-    known = {field.name for field in attrs.fields(cls)}
-    for key in kwargs:
-        if key not in known:
-            raise ValidationError.invalid(key, f"is not a field of {cls.__name__}")
+def _build(cls: Any, data: dict[str, Any]) -> Any:
+    """Build a request model from a row; a missing required field is a ValidationError too."""
     try:
-        return cls(**kwargs)
-    except TypeError as exc:  # a required field is missing
-        missing = [f.name for f in attrs.fields(cls) if f.name not in kwargs]
-        field = next(iter(missing), "row")
-        raise ValidationError.invalid(field, "is required") from exc
+        return from_wire(cls, data)
+    except TypeError as exc:  # the model's __init__ lacks a required argument
+        given = {wire_name(key) for key in data} | set(data)
+        missing = [
+            f.name
+            for f in attrs.fields(cls)
+            if f.default is attrs.NOTHING and f.name not in given and wire_name(f.name) not in given
+        ]
+        raise ValidationError.invalid(missing[0] if missing else "row", "is required") from exc

@@ -1,0 +1,139 @@
+"""The command line: the demo end to end, and dial killed mid-run then resumed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plivo_async.cli import main
+from plivo_async.emulator import Emulator
+from tests.unit.test_bulk import ANSWER, FROM, journal_records
+
+
+def test_demo_runs_end_to_end_and_its_numbers_match_the_emulator(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--calls", "120", "--mpc", "9", "--seed", "3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    calls, mpc, emulator = result["calls"], result["mpc"], result["emulator"]
+    assert calls["rows"] == 120 and mpc["rows"] == 9
+    assert emulator["duplicates"] == 0
+    assert emulator["faults"], "the demo runs with faults switched on"
+    placed = calls["placed"] + mpc["placed"]
+    unknown = calls["unknown"] + mpc["unknown"]
+    # every call the client reported placed was placed; the rest of the emulator's calls
+    # belong to rows reported unknown (placed, then the answer was lost)
+    assert placed <= emulator["calls_placed"] <= placed + unknown
+    assert calls["ok"] + calls["unknown"] + sum(calls["failed"].values()) == 120
+
+
+def test_demo_prints_a_human_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--calls", "20", "--mpc", "3", "--no-faults"]) == 0
+    out = capsys.readouterr().out
+    assert "rows 20: placed 20 (20 ok)" in out
+    assert "0 destination(s) dialled twice" in out
+
+
+def test_dial_without_credentials_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("PLIVO_AUTH_ID", raising=False)
+    monkeypatch.delenv("PLIVO_AUTH_TOKEN", raising=False)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("to\n+14155550101\n")
+    assert main(["dial", str(rows), "--from", FROM, "--answer-url", ANSWER]) == 2
+    assert "PLIVO_AUTH_TOKEN" in capsys.readouterr().err
+
+
+async def _dial(
+    emu: Emulator, rows: Path, journal: Path, *extra: str
+) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "PLIVO_AUTH_ID": emu.auth_id,
+        "PLIVO_AUTH_TOKEN": emu.auth_token,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "plivo_async.cli",
+        "dial",
+        str(rows),
+        "--from",
+        FROM,
+        "--answer-url",
+        ANSWER,
+        "--base-url",
+        emu.url,
+        "--journal",
+        str(journal),
+        "--rate-limit",
+        "none",
+        "--concurrency",
+        "16",
+        "--no-progress",
+        "--json",
+        *extra,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_dial_killed_mid_run_resumes_without_dialling_anyone_twice(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    n = 400
+    rows = tmp_path / "rows.csv"
+    rows.write_text("to\n" + "".join(f"+1415{5000000 + i}\n" for i in range(n)))
+    journal = tmp_path / "rows.journal.jsonl"
+    plivo_emulator.set_faults(latency_ms=(10.0, 30.0))
+
+    enough = asyncio.Event()
+    add_call = plivo_emulator.records.add_call
+
+    def counting_add_call(record: Any) -> None:
+        add_call(record)
+        if len(plivo_emulator.records.calls) >= 60:
+            enough.set()
+
+    plivo_emulator.records.add_call = counting_add_call  # type: ignore[method-assign]
+
+    first = await _dial(plivo_emulator, rows, journal)
+    await asyncio.wait_for(enough.wait(), timeout=60)
+    first.send_signal(signal.SIGKILL)
+    await first.wait()
+    assert first.returncode == -signal.SIGKILL
+
+    before = journal_records(journal)
+    started = {r["s"] for r in before if "s" in r}
+    finished = {r["o"] for r in before if "o" in r}
+    in_flight = started - finished
+    assert finished and in_flight, "the kill should land mid-run, with rows in flight"
+    assert len(started) < n
+
+    plivo_emulator.clear_faults()
+    second = await _dial(plivo_emulator, rows, journal)
+    out, err = await asyncio.wait_for(second.communicate(), timeout=60)
+    assert second.returncode == 1, err.decode()  # some rows ended unknown
+    summary = json.loads(out.decode().strip().splitlines()[-1])["calls"]
+
+    assert summary["unknown"] == len(in_flight)  # reported, not re-dialled
+    assert summary["skipped"] == len(finished)
+    assert summary["rows"] + summary["skipped"] == n
+    outcomes = Counter(r["o"] for r in journal_records(journal) if "o" in r)
+    assert set(outcomes) == set(range(n)) and set(outcomes.values()) == {1}
+    assert not plivo_emulator.duplicates()
+    dialled = plivo_emulator.dialled_counts()
+    assert len(dialled) == n - len(in_flight) + sum(
+        1 for i in in_flight if f"+1415{5000000 + i}" in dialled
+    )
+    assert plivo_emulator.auth_token not in journal.read_text()
