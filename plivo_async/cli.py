@@ -213,8 +213,9 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
             runs.append(mpc)
             await mpc.wait()
         records = emulator.records
+        emulator_placed = len(records.calls)
         seen = {
-            "calls_placed": len(records.calls),
+            "calls_placed": emulator_placed,
             "duplicates": len(emulator.duplicates()),
             "faults": dict(records.faults()),
         }
@@ -233,7 +234,7 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
         unknown = calls.summary.unknown + mpc.summary.unknown
         print(
             f"the client: {placed} placed for sure, {unknown} unknown (an ambiguous failure; "
-            f"the emulator had placed {seen['calls_placed'] - placed} of them). "
+            f"the emulator had placed {emulator_placed - placed} of them). "
             "Unknown rows are never re-sent, so nobody was dialled twice."
         )
     return 0 if seen["duplicates"] == 0 else 1

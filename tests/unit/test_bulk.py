@@ -13,7 +13,7 @@ import pytest
 
 from plivo_async.bulk import JournalMismatchError, MpcActionRow, Outcome, Summary, read_csv
 from plivo_async.client import AsyncPlivo
-from plivo_async.emulator import Emulator, FaultConfig
+from plivo_async.emulator import Emulator
 from plivo_async.errors import AuthenticationError, OutcomeUnknownError, ValidationError
 from plivo_async.models.calls import CreateCallRequest
 from plivo_async.retry import RetryPolicy
