@@ -5,19 +5,17 @@ from __future__ import annotations
 import os
 import warnings
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 
+from .bulk import Bulk
 from .errors import PlivoError
 from .limits import Limits, Rate, RateLimiter
+from .resources.calls import Calls
+from .resources.phlo import Phlo
 from .retry import RetryPolicy
 from .transport import Transport
-
-if TYPE_CHECKING:
-    from .bulk import Bulk
-    from .resources.calls import Calls
-    from .resources.phlo import Phlo
 
 __all__ = ["PLIVO_API_URL", "PLIVO_PHLO_URL", "AsyncPlivo", "ConfigurationError"]
 
@@ -91,8 +89,6 @@ class AsyncPlivo:
             limits=limits,
             retry=retry or RetryPolicy(),
         )
-        from .resources.calls import Calls
-
         self.calls: Calls = Calls(self._transport)
         self._bulk: Bulk | None = None
 
@@ -111,16 +107,12 @@ class AsyncPlivo:
 
     def phlo(self, phlo_id: str) -> Phlo:
         """A PHLO handle; makes no request until one of its methods is awaited."""
-        from .resources.phlo import Phlo
-
         return Phlo(self._transport, phlo_id)
 
     @property
     def bulk(self) -> Bulk:
         """The bulk engine: many calls or MPC actions, concurrently, with a journal."""
         if self._bulk is None:
-            from .bulk import Bulk
-
             self._bulk = Bulk(self)
         return self._bulk
 
