@@ -137,3 +137,45 @@ async def test_dial_killed_mid_run_resumes_without_dialling_anyone_twice(
         1 for i in in_flight if f"+1415{5000000 + i}" in dialled
     )
     assert plivo_emulator.auth_token not in journal.read_text()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+async def test_dial_interrupted_finishes_in_flight_rows_and_leaves_a_clean_journal(
+    plivo_emulator: Emulator, tmp_path: Path, sig: signal.Signals
+) -> None:
+    n = 300
+    rows = tmp_path / "rows.csv"
+    rows.write_text("to\n" + "".join(f"+1415{6000000 + i}\n" for i in range(n)))
+    journal = tmp_path / "rows.journal.jsonl"
+    plivo_emulator.set_faults(latency_ms=(10.0, 30.0))
+    enough = asyncio.Event()
+    add_call = plivo_emulator.records.add_call
+
+    def counting_add_call(record: Any) -> None:
+        add_call(record)
+        if len(plivo_emulator.records.calls) >= 40:
+            enough.set()
+
+    plivo_emulator.records.add_call = counting_add_call  # type: ignore[method-assign]
+    first = await _dial(plivo_emulator, rows, journal)
+    await asyncio.wait_for(enough.wait(), timeout=60)
+    first.send_signal(sig)
+    _, err = await asyncio.wait_for(first.communicate(), timeout=60)
+    assert first.returncode == 130
+    assert "journal is consistent" in err.decode()
+
+    records = journal_records(journal)
+    started = {r["s"] for r in records if "s" in r}
+    finished = {r["o"] for r in records if "o" in r}
+    assert started == finished  # the grace period let every row in flight finish
+    assert len(finished) < n
+
+    plivo_emulator.clear_faults()
+    second = await _dial(plivo_emulator, rows, journal)
+    out, err = await asyncio.wait_for(second.communicate(), timeout=60)
+    assert second.returncode == 0, err.decode()
+    summary = json.loads(out.decode().strip().splitlines()[-1])["calls"]
+    assert summary["unknown"] == 0
+    assert summary["skipped"] + summary["ok"] == n
+    assert not plivo_emulator.duplicates()
+    assert len(plivo_emulator.dialled_counts()) == n
