@@ -51,7 +51,30 @@ MAX_PAGE_SIZE = 20
 
 
 class Calls:
-    """The Call API of one account. Get it as ``client.calls``."""
+    """The Call API of one account. Get it as ``client.calls``.
+
+    Each method's ``Raises`` section lists what is specific to it: the input rules checked
+    before anything is sent, and the API answers that matter for it. Every method may also
+    raise, from the request itself:
+
+    * :class:`~plivo_async.errors.AuthenticationError` (401),
+      :class:`~plivo_async.errors.ForbiddenError` (403),
+      :class:`~plivo_async.errors.ValidationError` (400: the API refused the input) or
+      :class:`~plivo_async.errors.PlivoRestError` (any other error answer, or a success
+      whose body is not JSON). These are never retried.
+    * :class:`~plivo_async.errors.RateLimitError` (429),
+      :class:`~plivo_async.errors.PlivoServerError` (503) or
+      :class:`~plivo_async.errors.PlivoConnectionError` (could not connect), once retries
+      run out: the API certainly did nothing, so every request retries these.
+    * For idempotent requests (every ``GET`` and ``DELETE``), an *ambiguous* failure (a
+      timeout, a connection lost after sending, a 5xx other than 503) is retried too, then
+      raised as :class:`~plivo_async.errors.PlivoTimeoutError`,
+      :class:`~plivo_async.errors.PlivoConnectionError` or
+      :class:`~plivo_async.errors.PlivoServerError`.
+    * For the others (every ``POST``: placing, transferring, recording, playing, speaking,
+      DTMF), an ambiguous failure raises :class:`~plivo_async.errors.OutcomeUnknownError`
+      instead, as their sections say.
+    """
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
@@ -122,9 +145,20 @@ class Calls:
         sent, so the API applies its defaults (methods POST, ``ring_timeout`` 120 s,
         ``machine_detection_time`` 5000 ms, ``time_limit`` 14400 s).
 
-        Placing a call is not idempotent: if the request fails in a way that leaves it
-        unknown whether Plivo received it, :class:`~plivo_async.errors.OutcomeUnknownError`
-        is raised rather than risking a second call, unless ``retry_unsafe=True``.
+        Placing a call is not idempotent: a request that fails in a way that leaves it
+        unknown whether Plivo received it is not sent again, since that could dial the same
+        person twice, unless ``retry_unsafe=True``.
+
+        Raises:
+            ValidationError: If ``from_`` is not a phone number, ``to`` is not one or more
+                phone numbers or SIP URIs (or includes ``from_``), ``answer_url`` is missing
+                or not an http(s) URL, both ``to`` and ``to_`` are given, or another
+                argument breaks its rule.
+            GeoPermissionError: If calls to the destination country are not enabled on the
+                account.
+            OutcomeUnknownError: If the request failed ambiguously, so the call may or may
+                not have been placed. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
         """
         if to is not None and to_ is not None:
             check("to", False, "give to or to_, not both", to_)
@@ -161,6 +195,13 @@ class Calls:
         """Place the call(s) described by a prebuilt, already validated request model.
 
         Counts ``request.calls`` (one per destination) against ``calls_per_second``.
+
+        Raises:
+            GeoPermissionError: If calls to the destination country are not enabled on the
+                account.
+            OutcomeUnknownError: If the request failed ambiguously, so the call may or may
+                not have been placed. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
         """
         return await self._request(
             CreateCallResponse,
@@ -172,14 +213,27 @@ class Calls:
         )
 
     async def cancel(self, request_uuid: str) -> ActionResponse:
-        """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``)."""
+        """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).
+
+        Raises:
+            ValidationError: If ``request_uuid`` is empty or holds a character unsafe in a
+                URL path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no pending request has that uuid (unknown, answered
+                already, or cancelled already).
+        """
         request_uuid = check_path_segment("request_uuid", request_uuid)
         return await self._request(ActionResponse, "DELETE", self._url("Request", request_uuid))
 
     # -- call records ----------------------------------------------------------------------
 
     async def get(self, call_uuid: str) -> CallDetails:
-        """The detail record of one completed call (``GET Call/{uuid}/``)."""
+        """The detail record of one completed call (``GET Call/{uuid}/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no call record has that uuid.
+        """
         call_uuid = check_path_segment("call_uuid", call_uuid)
         return await self._request(CallDetails, "GET", self._url("Call", call_uuid))
 
@@ -191,7 +245,11 @@ class Calls:
         ``parent_call_uuid``, ``bill_duration`` and its ``__gt``/``__gte``/``__lt``/``__lte``
         forms, ``end_time`` and its four forms (``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` in UTC,
         or a ``datetime``), ``hangup_cause_code``, ``hangup_source``, ``limit`` (1..20),
-        ``offset`` and ``cursor``. An unknown filter raises ``ValidationError``.
+        ``offset`` and ``cursor``.
+
+        Raises:
+            ValidationError: If a filter is unknown or breaks its rule (``limit`` outside
+                1..20, a malformed ``end_time``, ...).
         """
         return await self._list_page(self._list_params(filters))
 
@@ -202,6 +260,12 @@ class Calls:
         ``offset`` the starting point). Follows ``meta.next`` (offset or cursor, whichever
         the API hands back); stops on the last page, on an empty page, or if the API
         returns the page it was just asked for again.
+
+        Raises:
+            ValidationError: When iteration starts, if a filter is unknown or breaks its
+                rule (as for :meth:`list`).
+            PlivoError: While iterating, whatever a page's request raises (see the class
+                docstring); the calls already yielded stand.
         """
         params = self._list_params(filters)
         params.setdefault("limit", MAX_PAGE_SIZE)
@@ -219,7 +283,12 @@ class Calls:
             params = following
 
     def __aiter__(self) -> AsyncIterator[CallDetails]:
-        """``async for call in client.calls``: every call of the default search window."""
+        """``async for call in client.calls``: every call of the default search window.
+
+        Raises:
+            PlivoError: While iterating, whatever a page's request raises, as for
+                :meth:`iter_all`.
+        """
         return self.iter_all()
 
     @staticmethod
@@ -232,7 +301,13 @@ class Calls:
     # -- live and queued calls -------------------------------------------------------------
 
     async def get_live(self, call_uuid: str) -> LiveCall:
-        """A call in progress (``GET Call/{uuid}/?status=live``)."""
+        """A call in progress (``GET Call/{uuid}/?status=live``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no call in progress has that uuid.
+        """
         call_uuid = check_path_segment("call_uuid", call_uuid)
         return await self._request(
             LiveCall, "GET", self._url("Call", call_uuid), params={"status": "live"}
@@ -247,7 +322,13 @@ class Calls:
         limit: int | None = None,
         offset: int | None = None,
     ) -> LiveCallIds:
-        """The uuids of the calls in progress (``GET Call/?status=live``)."""
+        """The uuids of the calls in progress (``GET Call/?status=live``).
+
+        Raises:
+            ValidationError: If ``call_direction`` is not inbound or outbound, a number
+                filter is not a number or its prefix, ``limit`` is outside 1..20 or
+                ``offset`` is negative.
+        """
         request = LiveCallsRequest(
             call_direction=call_direction,
             from_number=from_number,
@@ -259,7 +340,13 @@ class Calls:
         return await self._request(LiveCallIds, "GET", self._url("Call"), params=params)
 
     async def get_queued(self, call_uuid: str) -> QueuedCall:
-        """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``)."""
+        """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no queued call has that uuid.
+        """
         call_uuid = check_path_segment("call_uuid", call_uuid)
         return await self._request(
             QueuedCall, "GET", self._url("Call", call_uuid), params={"status": "queued"}
@@ -268,7 +355,11 @@ class Calls:
     async def list_queued(
         self, *, limit: int | None = None, offset: int | None = None
     ) -> QueuedCallIds:
-        """The uuids of the queued calls (``GET Call/?status=queued``)."""
+        """The uuids of the queued calls (``GET Call/?status=queued``).
+
+        Raises:
+            ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
+        """
         request = LiveCallsRequest(limit=limit, offset=offset)
         params = {**to_wire(request), "status": "queued"}
         return await self._request(QueuedCallIds, "GET", self._url("Call"), params=params)
@@ -280,13 +371,21 @@ class Calls:
     async def live_call_list_ids(
         self, limit: int | None = None, offset: int | None = None
     ) -> LiveCallIds:
-        """Alias of :meth:`list_live` with the official SDK's positional arguments."""
+        """Alias of :meth:`list_live` with the official SDK's positional arguments.
+
+        Raises:
+            ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
+        """
         return await self.list_live(limit=limit, offset=offset)
 
     async def queued_call_list_ids(
         self, limit: int | None = None, offset: int | None = None
     ) -> QueuedCallIds:
-        """Alias of :meth:`list_queued` with the official SDK's positional arguments."""
+        """Alias of :meth:`list_queued` with the official SDK's positional arguments.
+
+        Raises:
+            ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
+        """
         return await self.list_queued(limit=limit, offset=offset)
 
     # -- acting on a call in progress ------------------------------------------------------
@@ -306,6 +405,15 @@ class Calls:
 
         ``legs`` is ``aleg``, ``bleg`` or ``both``; the matching ``aleg_url`` /
         ``bleg_url`` is then required.
+
+        Raises:
+            ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
+                ``legs`` is missing or not aleg/bleg/both, the URL that ``legs`` needs is
+                missing, or a URL or method is invalid.
+            ResourceNotFoundError: If no call in progress has that uuid.
+            OutcomeUnknownError: If the request failed ambiguously, so the call may or may
+                not have been transferred. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
         """
         call_uuid = check_path_segment("call_uuid", call_uuid)
         request = UpdateCallRequest(
@@ -320,7 +428,14 @@ class Calls:
     transfer = update
 
     async def hangup(self, call_uuid: str) -> ActionResponse:
-        """Hang up a call in progress (``DELETE Call/{uuid}/``)."""
+        """Hang up a call in progress (``DELETE Call/{uuid}/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no call in progress has that uuid (it may have ended
+                already).
+        """
         call_uuid = check_path_segment("call_uuid", call_uuid)
         return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid))
 
@@ -340,7 +455,17 @@ class Calls:
         record_channel_type: str | None = None,
         retry_unsafe: bool = False,
     ) -> RecordResponse:
-        """Start recording a call (``POST Call/{uuid}/Record/``)."""
+        """Start recording a call (``POST Call/{uuid}/Record/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
+                ``time_limit`` is not a positive integer, ``file_format`` is not mp3 or wav,
+                or another argument breaks its rule.
+            ResourceNotFoundError: If no call in progress has that uuid.
+            OutcomeUnknownError: If the request failed ambiguously, so recording may or may
+                not have started. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         request = RecordRequest(
             time_limit=time_limit,
             file_format=file_format,
@@ -356,7 +481,13 @@ class Calls:
     start_recording = record
 
     async def stop_recording(self, call_uuid: str) -> ActionResponse:
-        """Stop every recording of a call (``DELETE Call/{uuid}/Record/``)."""
+        """Stop every recording of a call (``DELETE Call/{uuid}/Record/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no call in progress has that uuid.
+        """
         return await self._stop(call_uuid, "Record")
 
     record_stop = stop_recording
@@ -372,7 +503,17 @@ class Calls:
         mix: bool | None = None,
         retry_unsafe: bool = False,
     ) -> ActionResponse:
-        """Play audio (one URL, or several as a list) on a call (``POST Call/{uuid}/Play/``)."""
+        """Play audio (one URL, or several as a list) on a call (``POST Call/{uuid}/Play/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
+                ``urls`` is missing or not http(s) URLs, ``legs`` is not aleg/bleg/both, or
+                another argument breaks its rule.
+            ResourceNotFoundError: If no call in progress has that uuid.
+            OutcomeUnknownError: If the request failed ambiguously, so the audio may or may
+                not be playing. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         request = PlayRequest(
             urls=urls,
             length=length,
@@ -385,7 +526,13 @@ class Calls:
     start_playing = play
 
     async def stop_playing(self, call_uuid: str) -> ActionResponse:
-        """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``)."""
+        """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no call in progress has that uuid.
+        """
         return await self._stop(call_uuid, "Play")
 
     play_stop = stop_playing
@@ -403,7 +550,17 @@ class Calls:
         type: str | None = None,
         retry_unsafe: bool = False,
     ) -> ActionResponse:
-        """Speak text on a call (``POST Call/{uuid}/Speak/``)."""
+        """Speak text on a call (``POST Call/{uuid}/Speak/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
+                ``text`` is empty, ``type`` is not text or ssml, ``legs`` is not
+                aleg/bleg/both, or another argument breaks its rule.
+            ResourceNotFoundError: If no call in progress has that uuid.
+            OutcomeUnknownError: If the request failed ambiguously, so the text may or may
+                not be spoken. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         request = SpeakRequest(
             text=text,
             voice=voice,
@@ -418,7 +575,13 @@ class Calls:
     start_speaking = speak
 
     async def stop_speaking(self, call_uuid: str) -> ActionResponse:
-        """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``)."""
+        """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``).
+
+        Raises:
+            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+            ResourceNotFoundError: If no call in progress has that uuid.
+        """
         return await self._stop(call_uuid, "Speak")
 
     speak_stop = stop_speaking
@@ -431,7 +594,17 @@ class Calls:
         leg: str | None = None,
         retry_unsafe: bool = False,
     ) -> ActionResponse:
-        """Send DTMF digits on a call (``POST Call/{uuid}/DTMF/``); ``leg`` aleg or bleg."""
+        """Send DTMF digits on a call (``POST Call/{uuid}/DTMF/``); ``leg`` aleg or bleg.
+
+        Raises:
+            ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
+                ``digits`` holds anything but ``0-9*#wW`` (then an optional ``@<ms>``), or
+                ``leg`` is not aleg or bleg.
+            ResourceNotFoundError: If no call in progress has that uuid.
+            OutcomeUnknownError: If the request failed ambiguously, so the digits may or may
+                not have been sent. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         request = SendDigitsRequest(digits=digits, leg=leg)
         return await self._action(call_uuid, "DTMF", request, ActionResponse, retry_unsafe)
 

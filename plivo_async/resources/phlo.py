@@ -41,7 +41,34 @@ _IDEMPOTENT_MEMBER_ACTIONS = frozenset({"hold", "unhold", "mute", "unmute"})
 
 
 class Phlo:
-    """One PHLO. Get it as ``client.phlo(phlo_id)``; no request is made until awaited."""
+    """One PHLO. Get it as ``client.phlo(phlo_id)``; no request is made until awaited.
+
+    Each method's ``Raises`` section (here and on :class:`MultiPartyCall` and
+    :class:`Member`) lists what is specific to it. Every method that sends a request may
+    also raise, from the request itself:
+
+    * :class:`~plivo_async.errors.AuthenticationError` (401),
+      :class:`~plivo_async.errors.ForbiddenError` (403),
+      :class:`~plivo_async.errors.ValidationError` (400: the API refused the input) or
+      :class:`~plivo_async.errors.PlivoRestError` (any other error answer, or a success
+      whose body is not JSON). These are never retried.
+    * :class:`~plivo_async.errors.RateLimitError` (429),
+      :class:`~plivo_async.errors.PlivoServerError` (503) or
+      :class:`~plivo_async.errors.PlivoConnectionError` (could not connect), once retries
+      run out: the API certainly did nothing, so every request retries these.
+    * For idempotent requests (:meth:`get`, and a member's hold, unhold, mute and unmute),
+      an *ambiguous* failure (a timeout, a connection lost after sending, a 5xx other than
+      503) is retried too, then raised as :class:`~plivo_async.errors.PlivoTimeoutError`,
+      :class:`~plivo_async.errors.PlivoConnectionError` or
+      :class:`~plivo_async.errors.PlivoServerError`.
+    * For the others (a run, the multi-party call actions, the other member actions), an
+      ambiguous failure raises :class:`~plivo_async.errors.OutcomeUnknownError` instead, as
+      their sections say.
+
+    Raises:
+        ValidationError: If ``phlo_id`` is empty or holds a character unsafe in a URL path
+            (such as ``/``, ``?`` or whitespace).
+    """
 
     def __init__(self, transport: Transport, phlo_id: str) -> None:
         self._transport = transport
@@ -51,15 +78,26 @@ class Phlo:
         return f"<Phlo {self.phlo_id}>"
 
     async def get(self) -> PhloDetails:
-        """The PHLO's details (``GET phlo/{phlo_id}``)."""
+        """The PHLO's details (``GET phlo/{phlo_id}``).
+
+        Raises:
+            ResourceNotFoundError: If no PHLO has this id.
+        """
         data = await self._transport.request("GET", self._transport.phlo_base + self.phlo_id)
         return structure_response(PhloDetails, data)
 
     async def run(self, *, retry_unsafe: bool = False, **payload: Any) -> PhloRunResponse:
         """Run the PHLO with the payload its Start node expects (``phlo.run(**payload)``).
 
-        Not idempotent: a run may place calls or send messages, so an ambiguous failure
-        raises :class:`~plivo_async.errors.OutcomeUnknownError` unless ``retry_unsafe``.
+        Not idempotent: a run may place calls or send messages, so a request that failed
+        ambiguously is not sent again unless ``retry_unsafe=True``.
+
+        Raises:
+            ValidationError: If the payload is not JSON-serialisable.
+            ResourceNotFoundError: If no PHLO has this id.
+            OutcomeUnknownError: If the request failed ambiguously, so the PHLO may or may
+                not have run. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
         """
         try:
             _json.dumps(payload)
@@ -74,12 +112,25 @@ class Phlo:
         return structure_response(PhloRunResponse, data)
 
     def multi_party_call(self, node_id: str) -> MultiPartyCall:
-        """A handle on one multi-party call node of this PHLO (no request is made)."""
+        """A handle on one multi-party call node of this PHLO (no request is made).
+
+        Raises:
+            ValidationError: If ``node_id`` is empty or holds a character unsafe in a URL
+                path (such as ``/``, ``?`` or whitespace).
+        """
         return MultiPartyCall(self._transport, self.phlo_id, node_id)
 
 
 class MultiPartyCall:
-    """A multi-party call node: add a user, warm or cold transfer, act on members."""
+    """A multi-party call node: add a user, warm or cold transfer, act on members.
+
+    Get it as ``client.phlo(phlo_id).multi_party_call(node_id)``. Its methods may also
+    raise the request errors listed under :class:`Phlo`.
+
+    Raises:
+        ValidationError: If ``phlo_id`` or ``node_id`` is empty or holds a character unsafe
+            in a URL path (such as ``/``, ``?`` or whitespace).
+    """
 
     def __init__(self, transport: Transport, phlo_id: str, node_id: str) -> None:
         self._transport = transport
@@ -93,13 +144,31 @@ class MultiPartyCall:
     async def call(
         self, trigger_source: str, to: str, role: str = "agent", *, retry_unsafe: bool = False
     ) -> PhloActionResponse:
-        """Dial ``to`` and add them to the call with ``role`` (agent or customer)."""
+        """Dial ``to`` and add them to the call with ``role`` (agent or customer).
+
+        Raises:
+            ValidationError: If ``trigger_source`` or ``to`` is not a phone number or SIP
+                URI, or ``role`` is not agent or customer.
+            ResourceNotFoundError: If the PHLO or the node does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so ``to`` may or may not
+                have been dialled. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         return await self.update("call", trigger_source, to, role, retry_unsafe=retry_unsafe)
 
     async def warm_transfer(
         self, trigger_source: str, to: str, role: str = "agent", *, retry_unsafe: bool = False
     ) -> PhloActionResponse:
-        """Dial ``to``; ``trigger_source`` talks to them privately before the hand-over."""
+        """Dial ``to``; ``trigger_source`` talks to them privately before the hand-over.
+
+        Raises:
+            ValidationError: If ``trigger_source`` or ``to`` is not a phone number or SIP
+                URI, or ``role`` is not agent or customer.
+            ResourceNotFoundError: If the PHLO or the node does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so ``to`` may or may not
+                have been dialled. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         return await self.update(
             "warm_transfer", trigger_source, to, role, retry_unsafe=retry_unsafe
         )
@@ -107,7 +176,16 @@ class MultiPartyCall:
     async def cold_transfer(
         self, trigger_source: str, to: str, role: str = "agent", *, retry_unsafe: bool = False
     ) -> PhloActionResponse:
-        """Dial ``to`` and hand the call over; ``trigger_source`` leaves the call."""
+        """Dial ``to`` and hand the call over; ``trigger_source`` leaves the call.
+
+        Raises:
+            ValidationError: If ``trigger_source`` or ``to`` is not a phone number or SIP
+                URI, or ``role`` is not agent or customer.
+            ResourceNotFoundError: If the PHLO or the node does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so ``to`` may or may not
+                have been dialled. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         return await self.update(
             "cold_transfer", trigger_source, to, role, retry_unsafe=retry_unsafe
         )
@@ -121,7 +199,17 @@ class MultiPartyCall:
         *,
         retry_unsafe: bool = False,
     ) -> PhloActionResponse:
-        """Any of the node's actions by name (``call``, ``warm_transfer``, ``cold_transfer``)."""
+        """Any of the node's actions by name (``call``, ``warm_transfer``, ``cold_transfer``).
+
+        Raises:
+            ValidationError: If ``action`` is not one of those three, ``trigger_source`` or
+                ``to`` is not a phone number or SIP URI, or ``role`` is not agent or
+                customer.
+            ResourceNotFoundError: If the PHLO or the node does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so ``to`` may or may not
+                have been dialled. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         request = MultiPartyCallActionRequest(
             action=action, trigger_source=trigger_source, to=to, role=role
         )
@@ -130,9 +218,16 @@ class MultiPartyCall:
     async def update_from(
         self, request: MultiPartyCallActionRequest, *, retry_unsafe: bool = False
     ) -> PhloActionResponse:
-        """Send a prebuilt action request. It places one call: it counts against
-        ``calls_per_second`` and is not retried after an ambiguous failure unless
-        ``retry_unsafe``."""
+        """Send a prebuilt, already validated action request.
+
+        It places one call, so it counts against ``calls_per_second``.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO or the node does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so ``to`` may or may not
+                have been dialled. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         data = await self._transport.request(
             "POST",
             self.url,
@@ -143,12 +238,23 @@ class MultiPartyCall:
         return structure_response(PhloActionResponse, data)
 
     def member(self, member_id: str) -> Member:
-        """A handle on one member (their phone number or SIP URI); no request is made."""
+        """A handle on one member (their phone number or SIP URI); no request is made.
+
+        Raises:
+            ValidationError: If ``member_id`` is not a phone number or SIP URI.
+        """
         return Member(self, member_id)
 
 
 class Member:
-    """One member of a multi-party call, addressed by phone number or SIP URI."""
+    """One member of a multi-party call, addressed by phone number or SIP URI.
+
+    Get it as ``mpc.member(member_id)``. Its methods may also raise the request errors
+    listed under :class:`Phlo`.
+
+    Raises:
+        ValidationError: If ``member_id`` is not a phone number or SIP URI.
+    """
 
     def __init__(self, mpc: MultiPartyCall, member_id: str) -> None:
         self._transport = mpc._transport
@@ -160,9 +266,18 @@ class Member:
         return f"<Member {self.member_id} of {self.mpc!r}>"
 
     async def update(self, action: str, *, retry_unsafe: bool = False) -> PhloActionResponse:
-        """Any member action by name. ``hold``/``unhold``/``mute``/``unmute`` set a state
-        and are retried like idempotent requests; the others are not, unless
-        ``retry_unsafe``."""
+        """Any member action by name.
+
+        ``hold``, ``unhold``, ``mute`` and ``unmute`` set a state, so they are retried like
+        idempotent requests; the others are not, unless ``retry_unsafe=True``.
+
+        Raises:
+            ValidationError: If ``action`` is not a member action.
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+            OutcomeUnknownError: If a non-idempotent action failed ambiguously, so it may or
+                may not have happened. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         request = MemberActionRequest(action=action)
         data = await self._transport.request(
             "POST",
@@ -174,33 +289,77 @@ class Member:
         return structure_response(PhloActionResponse, data)
 
     async def abort_transfer(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
-        """Abort a transfer this member started."""
+        """Abort a transfer this member started.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so the transfer may or
+                may not have been aborted. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         return await self.update("abort_transfer", retry_unsafe=retry_unsafe)
 
     async def resume_call(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
-        """Return to the call after a warm transfer."""
+        """Return to the call after a warm transfer.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so the member may or may
+                not be back. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         return await self.update("resume_call", retry_unsafe=retry_unsafe)
 
     async def voicemail_drop(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
-        """Leave the configured voicemail for this member and drop them."""
+        """Leave the configured voicemail for this member and drop them.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so the voicemail may or
+                may not have been left. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         return await self.update("voicemail_drop", retry_unsafe=retry_unsafe)
 
     async def hangup(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
-        """Hang up this member."""
+        """Hang up this member.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so the member may or may
+                not have been hung up. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
         return await self.update("hangup", retry_unsafe=retry_unsafe)
 
     async def hold(self) -> PhloActionResponse:
-        """Put this member on hold."""
+        """Put this member on hold.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+        """
         return await self.update("hold")
 
     async def unhold(self) -> PhloActionResponse:
-        """Take this member off hold."""
+        """Take this member off hold.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+        """
         return await self.update("unhold")
 
     async def mute(self) -> PhloActionResponse:
-        """Mute this member."""
+        """Mute this member.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+        """
         return await self.update("mute")
 
     async def unmute(self) -> PhloActionResponse:
-        """Unmute this member."""
+        """Unmute this member.
+
+        Raises:
+            ResourceNotFoundError: If the PHLO, the node or the member does not exist.
+        """
         return await self.update("unmute")
