@@ -68,8 +68,9 @@ class RetryPolicy:
     The n-th retry (n from 0) waits ``random() * min(cap, base * 2**n)`` seconds, or the
     server's ``Retry-After`` capped at ``max_retry_after``. At most ``max_attempts``
     attempts are made, none starting after ``deadline`` seconds. The budget allows retries
-    up to ``budget_ratio`` of requests plus ``budget_per_second`` (and ``budget_initial`` at
-    start), so a dead API gets fast failures instead of a multiplied load.
+    up to ``budget_ratio`` of requests plus ``budget_per_second`` (``budget_initial`` at
+    start, never more than ``budget_capacity`` saved up), so a dead API gets fast failures
+    instead of a multiplied load.
     ``sleep``, ``clock``, ``wall_clock`` and ``random`` are injectable for tests.
     """
 
@@ -81,6 +82,7 @@ class RetryPolicy:
     budget_ratio: float = 0.2
     budget_per_second: float = 10.0
     budget_initial: float = 20.0
+    budget_capacity: float = 100.0
     sleep: Callable[[float], Awaitable[object]] = attrs.field(default=asyncio.sleep, repr=False)
     clock: Callable[[], float] = attrs.field(default=time.monotonic, repr=False)
     wall_clock: Callable[[], float] = attrs.field(default=time.time, repr=False)
@@ -120,7 +122,7 @@ class RetryBudget:
 
     def __init__(self, policy: RetryPolicy) -> None:
         self._policy = policy
-        self._capacity = max(policy.budget_initial, 1.0)
+        self._capacity = max(policy.budget_capacity, policy.budget_initial, 1.0)
         self._tokens = policy.budget_initial
         self._stamp = policy.clock()
 
