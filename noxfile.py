@@ -1,4 +1,4 @@
-"""Developer tasks. `nox -s tests lint typecheck` is what CI runs."""
+"""Developer tasks. `nox` runs what CI gates on; `nox -s bench` measures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs", "notebook"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -40,6 +40,7 @@ def docs(session: nox.Session) -> None:
     """Build the documentation site; --strict turns a broken link or reference into a failure."""
     session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+    session.run("python", "docs/check_snippets.py")
 
 
 @nox.session

@@ -27,7 +27,7 @@ import attrs
 
 from ._convert import from_wire, to_wire, wire_name
 from .errors import AuthenticationError, OutcomeUnknownError, ValidationError
-from .journal import DEFINITE, Journal, JournalMismatchError, JournalState
+from .journal import DEFINITE, Journal, JournalInUseError, JournalMismatchError, JournalState
 from .models.calls import CreateCallRequest
 from .models.phlo import MultiPartyCallActionRequest
 from .retry import count_attempts
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Bulk",
     "BulkRun",
+    "JournalInUseError",
     "JournalMismatchError",
     "MpcActionRow",
     "Outcome",
@@ -268,9 +269,10 @@ def _make_progress(progress: Any) -> Any:
 class BulkRun(Generic[R]):
     """One bulk run: an async iterator of :class:`Outcome`, plus its :class:`Summary`.
 
-    Iterate it to drive the run. Breaking out of the loop or cancelling the task stops
-    feeding rows, gives in-flight requests ``grace_period`` seconds, records the rest as
-    unknown, and leaves a journal that resumes correctly.
+    Iterate it to drive the run. Cancelling the task, or leaving ``async with run:``, or
+    :meth:`aclose` stops feeding rows, gives in-flight requests ``grace_period`` seconds,
+    records the rest as unknown (or cancelled, if never sent), and leaves a journal that
+    resumes correctly. :meth:`stop` stops feeding but lets in-flight rows finish.
     """
 
     def __init__(
@@ -307,6 +309,23 @@ class BulkRun(Generic[R]):
         self._grace_period = grace_period
         self._iterator: AsyncIterator[Outcome] | None = None
         self._stop = asyncio.Event()
+
+    async def __aenter__(self) -> BulkRun[R]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """End the run now, as cancelling it would: stop feeding, give in-flight rows the
+        grace period, record the rest, close the journal.
+
+        ``break`` alone does not end an async iterator in Python (its cleanup waits for
+        garbage collection), so use ``async with client.bulk.create_calls(...) as run:``
+        or call this after breaking out of the loop.
+        """
+        if self._iterator is not None:
+            await self._iterator.aclose()  # type: ignore[attr-defined]
 
     def __aiter__(self) -> AsyncIterator[Outcome]:
         if self._iterator is None:
@@ -422,10 +441,7 @@ class BulkRun(Generic[R]):
             )
             self._finish(Outcome(index, request, error=error), digest, results)
             return True
-        durable = None
-        if self._journal is not None:
-            durable = self._journal.append({"s": index, "h": digest})
-        task = asyncio.create_task(self._one(index, request, digest, durable, results))
+        task = asyncio.create_task(self._one(index, request, digest, results))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
         return True
@@ -435,14 +451,16 @@ class BulkRun(Generic[R]):
         index: int,
         request: Any,
         digest: str,
-        durable: asyncio.Future[None] | None,
         results: asyncio.Queue[Outcome | None],
     ) -> None:
-        counter = count_attempts()
+        journal = self._journal
+        # Never send before the row's start record is on disk: a crash after that point
+        # leaves a start without an outcome, which a resume reports as unknown.
+        counter = count_attempts(
+            None if journal is None else lambda: journal.append({"s": index, "h": digest})
+        )
         started = time.perf_counter()
         try:
-            if durable is not None:
-                await durable  # never send before the start record is on disk
             response = await self._send(request)
             outcome = Outcome(index, request, response, None, counter.attempts, 0.0)
         except asyncio.CancelledError:

@@ -11,7 +11,7 @@ import aiohttp
 
 from .bulk import Bulk
 from .errors import PlivoError
-from .limits import Limits, Rate, RateLimiter
+from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
 from .resources.calls import Calls
 from .resources.phlo import Phlo
 from .retry import RetryPolicy
@@ -21,8 +21,8 @@ __all__ = ["PLIVO_API_URL", "PLIVO_PHLO_URL", "AsyncPlivo", "ConfigurationError"
 
 PLIVO_API_URL = "https://api.plivo.com"
 PLIVO_PHLO_URL = "https://phlorunner.plivo.com"
-#: Plivo's documented account limit: 300 requests per 5 seconds.
-PLIVO_RATE_LIMIT = Rate(300, 5.0)
+#: Plivo's documented account limit, 300 requests per 5 seconds, with the arrival guard.
+PLIVO_RATE_LIMIT = Rate(300, 5.0 + ARRIVAL_GUARD)
 
 
 class ConfigurationError(PlivoError, ValueError):

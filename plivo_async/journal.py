@@ -26,7 +26,7 @@ import attrs
 
 from .errors import PlivoError
 
-__all__ = ["DEFINITE", "Journal", "JournalMismatchError", "JournalState"]
+__all__ = ["DEFINITE", "Journal", "JournalInUseError", "JournalMismatchError", "JournalState"]
 
 VERSION = 1
 #: Outcome statuses that end a row for good: a resumed run skips it.
@@ -35,6 +35,23 @@ DEFINITE = frozenset({"ok", "failed", "invalid", "unknown"})
 
 class JournalMismatchError(PlivoError, ValueError):
     """The journal belongs to a different input (or kind of run) than the one given."""
+
+
+class JournalInUseError(PlivoError, RuntimeError):
+    """Another run (in this process or another) has the journal open: two runs on one
+    journal could both send the same row."""
+
+
+def _lock(handle: BinaryIO, path: Path) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no advisory lock available
+        return
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise JournalInUseError(f"{path} is in use by another run") from None
 
 
 @attrs.define
@@ -105,8 +122,28 @@ class Journal:
         return f"<Journal {str(self.path)!r}>"
 
     def open(self, *, kind: str, input_id: str | None) -> JournalState | None:
-        """Open for appending; check an existing journal matches; write a header if new."""
-        state = load(self.path)
+        """Lock the journal, check an existing one matches this run, write a header if new.
+
+        Raises :class:`JournalInUseError` if another run holds it, and
+        :class:`JournalMismatchError` if it was written for another input or kind of run.
+        """
+        handle = self.path.open("ab")
+        _lock(handle, self.path)
+        try:
+            state = load(self.path)
+            self._check(state, kind=kind, input_id=input_id)
+        except BaseException:
+            handle.close()
+            raise
+        self._file = handle
+        if state is None:
+            header: dict[str, Any] = {"journal": "plivo-async", "version": VERSION}
+            header.update(kind=kind, input=input_id)
+            self.append(header)
+        self._flusher = asyncio.create_task(self._flush_forever())
+        return state
+
+    def _check(self, state: JournalState | None, *, kind: str, input_id: str | None) -> None:
         if state is not None:
             if state.kind != kind:
                 raise JournalMismatchError(
@@ -117,13 +154,6 @@ class Journal:
                     f"{self.path} was written for a different input "
                     f"({state.input_id}, this input is {input_id}); use another journal"
                 )
-        self._file = self.path.open("ab")
-        if state is None:
-            header: dict[str, Any] = {"journal": "plivo-async", "version": VERSION}
-            header.update(kind=kind, input=input_id)
-            self.append(header)
-        self._flusher = asyncio.create_task(self._flush_forever())
-        return state
 
     def append(self, record: dict[str, Any]) -> asyncio.Future[None]:
         """Queue a record; the returned future is done when it is on disk."""

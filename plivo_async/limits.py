@@ -114,16 +114,16 @@ class Limits:
             self.calls = calls_per_second
 
 
-#: Plivo counts calls when they arrive, not when we send them. Arrival lag varies by a
-#: few milliseconds (a new connection costs more than a reused one), so a burst sent
-#: exactly 1.000 s after the previous one can arrive 0.99 s after it. Widening the
-#: client's window by this much keeps the limit true at Plivo's end, for 5% of throughput.
-#: Pass your own ``SlidingWindowLimiter(Rate(n, 1.0))`` as ``calls_per_second`` for none.
-CPS_GUARD = 0.05
+#: Plivo counts requests and calls when they arrive, not when we send them. Arrival lag
+#: varies by a few milliseconds (a new connection costs more than a reused one), so a
+#: burst sent exactly 1.000 s after the previous one can arrive 0.99 s after it. Widening
+#: the client's windows by this much keeps the limits true at Plivo's end (for CPS, at 5%
+#: of throughput). Pass your own ``SlidingWindowLimiter(Rate(n, 1.0))`` for none.
+ARRIVAL_GUARD = 0.05
 
 
 def _cps_rate(cps: float) -> Rate:
     """A possibly fractional CPS as an integer count per (guarded) window: 0.5 -> 1 per 2.05 s."""
     if cps >= 1:
-        return Rate(int(cps), 1.0 + CPS_GUARD)
-    return Rate(1, 1.0 / cps + CPS_GUARD)
+        return Rate(int(cps), 1.0 + ARRIVAL_GUARD)
+    return Rate(1, 1.0 / cps + ARRIVAL_GUARD)

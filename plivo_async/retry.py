@@ -38,7 +38,15 @@ from .errors import (
     RateLimitError,
 )
 
-__all__ = ["AttemptCounter", "RetryBudget", "RetryPolicy", "Verdict", "classify", "count_attempts"]
+__all__ = [
+    "AttemptCounter",
+    "RetryBudget",
+    "RetryPolicy",
+    "Verdict",
+    "classify",
+    "count_attempts",
+    "current_counter",
+]
 
 log = logging.getLogger("plivo_async")
 T = TypeVar("T")
@@ -148,20 +156,34 @@ class RetryBudget:
 
 @attrs.define
 class AttemptCounter:
-    """How many attempts the requests made under :func:`count_attempts` took."""
+    """What the requests made under :func:`count_attempts` did (the bulk engine's view).
+
+    ``attempts`` counts requests handed to the network, after the limiters let them go;
+    ``before_first_send``, if set, is awaited just before the first one (the bulk journal
+    makes its start record durable there, so a row still waiting for a permit when the
+    process dies is known not to have been sent).
+    """
 
     attempts: int = 0
     retries: int = 0
+    before_first_send: Callable[[], Awaitable[object]] | None = None
 
 
 _counter: ContextVar[AttemptCounter | None] = ContextVar("plivo_async_attempts", default=None)
 
 
-def count_attempts() -> AttemptCounter:
-    """Count the attempts of requests made from now on in this task (the bulk engine's view)."""
-    counter = AttemptCounter()
+def count_attempts(
+    before_first_send: Callable[[], Awaitable[object]] | None = None,
+) -> AttemptCounter:
+    """Count the attempts of requests made from now on in this task."""
+    counter = AttemptCounter(before_first_send=before_first_send)
     _counter.set(counter)
     return counter
+
+
+def current_counter() -> AttemptCounter | None:
+    """The counter :func:`count_attempts` set in this task, if any."""
+    return _counter.get()
 
 
 async def call_with_retry(
@@ -182,8 +204,6 @@ async def call_with_retry(
     ambiguous = False
     while True:
         attempt += 1
-        if counter is not None:
-            counter.attempts += 1
         try:
             result = await send()
         except PlivoError as exc:

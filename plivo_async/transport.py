@@ -26,6 +26,7 @@ from .errors import (
     GeoPermissionError,
     InvalidRequestError,
     PlivoConnectionError,
+    PlivoError,
     PlivoRestError,
     PlivoServerError,
     PlivoTimeoutError,
@@ -34,7 +35,7 @@ from .errors import (
     ValidationError,
 )
 from .limits import Limits
-from .retry import RetryBudget, RetryPolicy, call_with_retry
+from .retry import RetryBudget, RetryPolicy, call_with_retry, current_counter
 
 __all__ = ["USER_AGENT", "Transport", "require_secure_url"]
 
@@ -159,6 +160,7 @@ class Transport:
         }
         self._json_headers = {**self._headers, "Content-Type": "application/json"}
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     def __repr__(self) -> str:
         return f"<Transport {self.api_base} open={self.is_open}>"
@@ -168,6 +170,8 @@ class Transport:
         return self._session is not None and not self._session.closed
 
     def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise PlivoError("the client is closed; open a new one (or 'async with' it again)")
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self.limits.max_concurrency)
             self._session = aiohttp.ClientSession(
@@ -177,10 +181,12 @@ class Transport:
 
     async def open(self) -> None:
         """Create the session now (it is otherwise created on the first request)."""
+        self._closed = False
         self._open()
 
     async def close(self) -> None:
-        """Close the session and its connections; idempotent."""
+        """Close the session and its connections; idempotent. Later requests raise."""
+        self._closed = True
         session, self._session = self._session, None
         if session is not None and not session.closed:
             await session.close()
@@ -208,12 +214,17 @@ class Transport:
         body = None if json is None else _json.dumps(json, separators=(",", ":")).encode()
         path = url[url.find("/", url.find("//") + 2) :]
         limits = self.limits
+        counter = current_counter()
 
         async def send() -> Any:
             if limits.requests is not None:
                 await limits.requests.acquire()
             if calls and limits.calls is not None:
                 await limits.calls.acquire(calls)
+            if counter is not None:
+                if not counter.attempts and counter.before_first_send is not None:
+                    await counter.before_first_send()
+                counter.attempts += 1
             return await self._send_once(method, url, path, body, params)
 
         async with limits.concurrency:

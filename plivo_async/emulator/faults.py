@@ -8,7 +8,9 @@ the same faults. Fault names (as recorded in ``RequestRecord.fault``):
 - ``"429"``: rate limited, with ``Retry-After`` (unless ``retry_after`` is None);
 - ``"500"``, ``"502"``, ``"503"``, ``"504"``: server error *before* processing (nothing done);
 - ``"500_after"`` ... ``"504_after"``: the request *was* processed (call placed), then a
-  server error is returned: the ambiguous case a client must not blindly retry;
+  server error is returned: the ambiguous case a client must not blindly retry. Random
+  draws never pick ``"503_after"`` (a 503 says "not processed"; only a schedule can make
+  the emulator lie like that);
 - ``"drop_before"``: the connection is closed before processing (nothing recorded or placed);
 - ``"drop_after"``: processed (call placed and recorded), then the connection is closed
   without a response;
@@ -200,7 +202,12 @@ class FaultInjector:
             edge += probability
             if draw < edge:
                 if name.startswith("5xx"):
-                    code = self._rng.choice(self.config.server_errors)
-                    name = f"{code}_after" if name.endswith("_after") else str(code)
+                    if name.endswith("_after"):
+                        # 503 promises "not processed"; drawing it after processing would
+                        # model a server that lies, so only a schedule can ask for it.
+                        after = [c for c in self.config.server_errors if c != 503] or [500]
+                        name = f"{self._rng.choice(after)}_after"
+                    else:
+                        name = str(self._rng.choice(self.config.server_errors))
                 return _decision(name, latency)
         return _decision(None, latency)

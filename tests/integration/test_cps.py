@@ -9,7 +9,7 @@ below show the three facts separately:
 
 * the limit holds exactly at send time (client stamps, real clock);
 * without a guard band, the strict arrival-time check failed every time (26-40 calls in
-  some 1-s window for a limit of 20), so the client widens its window by ``CPS_GUARD``;
+  some 1-s window for a limit of 20), so the client widens its window by ``ARRIVAL_GUARD``;
 * with the default guard, and with a wider one via the ``RateLimiter`` seam, the
   emulator's strict check holds.
 """
@@ -25,7 +25,7 @@ import pytest
 
 from plivo_async import AsyncPlivo, Rate, RateLimiter, SlidingWindowLimiter
 from plivo_async.emulator import Emulator
-from plivo_async.limits import CPS_GUARD
+from plivo_async.limits import ARRIVAL_GUARD
 
 from .conftest import ANSWER_URL, FROM, client_for, number
 
@@ -112,7 +112,7 @@ async def test_cps_limit_holds_at_send_time() -> None:
     assert all(ordered[i + CPS] - ordered[i] >= 1.0 for i in range(len(ordered) - CPS))
     # ... and no slower than it needs to be: 50 calls at 20/s go out in 3 bursts, ~2 s
     # (each window widened by the guard band that keeps the limit true at arrival).
-    assert ordered[-1] - ordered[0] == pytest.approx(2 * (1 + CPS_GUARD), abs=0.1)
+    assert ordered[-1] - ordered[0] == pytest.approx(2 * (1 + ARRIVAL_GUARD), abs=0.1)
     assert 2.0 <= wall < 4.0
     # Arrivals never see *more* than 2x the limit (bursts cannot merge beyond that).
     assert max_in_window(arrivals) <= 2 * CPS
@@ -122,12 +122,12 @@ async def test_cps_limit_holds_at_arrival_strictly() -> None:
     """With the default guard band, Plivo's (the emulator's) strict 1-s window holds."""
     run = await measure(2 * CPS, CPS)
     spread = max(run.lags) - min(run.lags)
-    # Sends of CPS+1 calls are >= 1 + CPS_GUARD apart and each arrival moves by at most
+    # Sends of CPS+1 calls are >= 1 + ARRIVAL_GUARD apart and each arrival moves by at most
     # `spread` relative to another, so this window always holds at arrival:
-    assert max_in_window(run.arrivals, 1.0 + CPS_GUARD - spread) <= CPS
+    assert max_in_window(run.arrivals, 1.0 + ARRIVAL_GUARD - spread) <= CPS
     # On loopback the spread stays inside the guard (a loaded machine can break that
     # premise, not the limiter): then the strict 1-s check at arrival holds.
-    if spread < CPS_GUARD:
+    if spread < ARRIVAL_GUARD:
         assert run.emu.records.max_calls_in_window(1.0) <= CPS
         assert max_in_window(run.arrivals) <= CPS
 

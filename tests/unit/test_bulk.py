@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from plivo_async.bulk import JournalMismatchError, MpcActionRow, Outcome, Summary, read_csv
+from plivo_async.bulk import (
+    JournalInUseError,
+    JournalMismatchError,
+    MpcActionRow,
+    Outcome,
+    Summary,
+    read_csv,
+)
 from plivo_async.client import AsyncPlivo
 from plivo_async.emulator import Emulator
 from plivo_async.errors import AuthenticationError, OutcomeUnknownError, ValidationError
@@ -272,3 +279,47 @@ def test_summary_percentiles_and_rendering() -> None:
     assert summary.p95 == pytest.approx(0.095, rel=0.03)
     text = summary.render()
     assert "placed 200 (100 ok)" in text and "invalid 1" in text and "unknown" not in text
+
+
+async def test_leaving_async_with_after_break_ends_the_run_and_resume_is_clean(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    plivo_emulator.set_faults(latency_ms=10.0)
+    async with client_for(plivo_emulator) as client:
+        async with client.bulk.create_calls(rows(300), journal=journal, concurrency=16) as run:
+            async for outcome in run:
+                if run.summary.rows >= 20 and outcome.ok:
+                    break
+        assert run.summary.stopped == "cancelled"
+        placed_at_exit = len(plivo_emulator.records.calls)
+        resumed = await client.bulk.create_calls(rows(300), journal=journal).collect()
+    assert not plivo_emulator.duplicates()
+    assert len(plivo_emulator.dialled_counts()) == 300
+    assert len(resumed) == 300 - (run.summary.rows - run.summary.cancelled)
+    assert placed_at_exit < 300  # the first run really stopped
+
+
+async def test_two_runs_cannot_share_a_journal(plivo_emulator: Emulator, tmp_path: Path) -> None:
+    journal = tmp_path / "run.jsonl"
+    async with client_for(plivo_emulator) as client:
+        async with client.bulk.create_calls(rows(50), journal=journal) as first:
+            await anext(aiter(first))
+            with pytest.raises(JournalInUseError):
+                await client.bulk.create_calls(rows(50), journal=journal).wait()
+        await client.bulk.create_calls(rows(50), journal=journal).wait()  # free again
+    assert not plivo_emulator.duplicates()
+
+
+async def test_rows_waiting_for_a_cps_permit_are_cancelled_not_unknown(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    client = client_for(plivo_emulator, calls_per_second=2)
+    run = client.bulk.create_calls(rows(10), journal=journal, concurrency=10, grace_period=0)
+    async with client, run:
+        await anext(aiter(run))
+    statuses = Counter(r["status"] for r in journal_records(journal) if "o" in r)
+    started = {r["s"] for r in journal_records(journal) if "s" in r}
+    assert len(started) == len(plivo_emulator.records.calls) == 2  # one CPS window's worth
+    assert statuses["cancelled"] == 8 and statuses["unknown"] == 0

@@ -10,7 +10,7 @@ from aioresponses import CallbackResult, aioresponses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plivo_async.limits import CPS_GUARD, Limits, Rate, SlidingWindowLimiter, _cps_rate
+from plivo_async.limits import ARRIVAL_GUARD, Limits, Rate, SlidingWindowLimiter, _cps_rate
 from plivo_async.retry import RetryPolicy
 from tests.conftest import FakeClock
 from tests.unit.test_transport import API, make_transport
@@ -80,7 +80,7 @@ async def test_call_placing_requests_respect_cps_in_every_window(clock: FakeCloc
     assert len(placed) == 500
     assert max_in_any_window(placed, 1.0) == 10
     # 50 windows of 10, each widened by the guard, no other slack wasted
-    assert placed[-1] - placed[0] == pytest.approx(49 * (1.0 + CPS_GUARD))
+    assert placed[-1] - placed[0] == pytest.approx(49 * (1.0 + ARRIVAL_GUARD))
     assert clock.now == before
 
 
@@ -129,8 +129,8 @@ def test_window_guarantee_holds_for_any_arrival_pattern(
 
 
 def test_fractional_cps_becomes_one_call_per_longer_window() -> None:
-    assert _cps_rate(0.5) == Rate(1, 2.0 + CPS_GUARD)
-    assert _cps_rate(2) == Rate(2, 1.0 + CPS_GUARD)
+    assert _cps_rate(0.5) == Rate(1, 2.0 + ARRIVAL_GUARD)
+    assert _cps_rate(2) == Rate(2, 1.0 + ARRIVAL_GUARD)
 
 
 @pytest.mark.parametrize(
