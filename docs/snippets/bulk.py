@@ -1,10 +1,11 @@
-"""A bulk run with a journal, stopped part-way, then resumed: nobody is dialled twice."""
+"""A bulk run with a journal, left part-way, then resumed: nobody is dialled twice."""
 
 import asyncio
 import tempfile
 from pathlib import Path
 
 from plivo_async import AsyncPlivo, RetryPolicy
+from plivo_async.bulk import JournalInUseError
 from plivo_async.emulator import Emulator, FaultConfig
 
 ROWS = [{"to": f"+1415700{i:04d}"} for i in range(500)]  # or read_csv("rows.csv")
@@ -26,20 +27,26 @@ async def main(journal: Path) -> None:
             retry=RetryPolicy(base=0.05, cap=1.0),
         ) as client,
     ):
-        # First run: ask it to stop after 200 outcomes, as a signal handler might.
-        run = client.bulk.create_calls(ROWS, defaults=DEFAULTS, journal=journal)
-        seen = 0
-        async for outcome in run:
-            seen += 1
-            if outcome.status == "unknown":
-                print(f"row {outcome.index} unknown: {outcome.error.__cause__!r}")
-            if seen == 200:
-                run.stop("enough for now")  # no new rows; the ones in flight finish
+        # First run: leave it after 200 outcomes. Leaving `async with` ends the run.
+        async with client.bulk.create_calls(ROWS, defaults=DEFAULTS, journal=journal) as run:
+            seen = 0
+            async for outcome in run:
+                seen += 1
+                if outcome.status == "unknown":
+                    print(f"row {outcome.index} unknown: {outcome.error.__cause__!r}")
+                if seen == 200:
+                    break
+            # Until then the run holds its journal: a second run on it is refused.
+            try:
+                await client.bulk.create_calls(ROWS, defaults=DEFAULTS, journal=journal).wait()
+            except JournalInUseError as exc:
+                print("second run on the same journal:", type(exc).__name__)
+        # Ended: no new rows, the ones in flight had the grace period, journal closed.
         print("first run:", run.summary.render(), sep="\n")
 
         # Second run, same rows, same journal: rows with an outcome are skipped.
-        run = client.bulk.create_calls(ROWS, defaults=DEFAULTS, journal=journal)
-        summary = await run.wait()
+        async with client.bulk.create_calls(ROWS, defaults=DEFAULTS, journal=journal) as run:
+            summary = await run.wait()
         print("resumed run:", summary.render(), sep="\n")
 
         print("calls the emulator placed:", len(emu.records.calls))

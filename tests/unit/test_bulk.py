@@ -253,7 +253,9 @@ async def test_cancellation_leaves_a_journal_that_resumes(
             finals[record["o"]] += 1
     assert set(finals) == set(range(400)) and set(finals.values()) == {1}
     assert resumed.summary.skipped == run.summary.rows - run.summary.cancelled
-    assert len(seen) + len(rest) >= 400
+    # outcomes that landed during the shutdown are journaled and counted, not yielded
+    assert len(seen) <= run.summary.rows
+    assert run.summary.rows - run.summary.cancelled + len(rest) == 400
 
 
 def test_read_csv_streams_rows_and_drops_empty_cells(tmp_path: Path) -> None:
