@@ -8,7 +8,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .bulk import BulkRun, JournalMismatchError, MpcActionRow, Outcome, Summary, read_csv
+from .bulk import (
+    BulkRun,
+    JournalInUseError,
+    JournalMismatchError,
+    MpcActionRow,
+    Outcome,
+    Summary,
+    read_csv,
+)
 from .client import AsyncPlivo, ConfigurationError
 from .errors import (
     AuthenticationError,
@@ -40,6 +48,7 @@ __all__ = [
     "ForbiddenError",
     "GeoPermissionError",
     "InvalidRequestError",
+    "JournalInUseError",
     "JournalMismatchError",
     "MpcActionRow",
     "MultiPartyCallActionRequest",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .bulk import BulkRun, Summary, file_fingerprint, read_csv
-from .client import AsyncPlivo, ConfigurationError
+from .client import PLIVO_RATE_LIMIT, AsyncPlivo, ConfigurationError
 from .errors import PlivoError
 from .limits import Rate
 from .retry import RetryPolicy
@@ -64,7 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     dial.add_argument("--concurrency", type=int, default=64, help="requests in flight")
     dial.add_argument("--cps", type=float, default=None, help="your account's calls per second")
     dial.add_argument(
-        "--rate-limit", type=_rate, default=Rate(300, 5.0), help="requests per window (300/5)"
+        "--rate-limit",
+        type=_rate,
+        default=PLIVO_RATE_LIMIT,
+        help="requests per window, COUNT/SECONDS or none (default: Plivo's 300/5 + guard)",
     )
     dial.add_argument(
         "--journal",

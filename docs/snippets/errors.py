@@ -53,6 +53,12 @@ async def main() -> None:
             except AuthenticationError as exc:
                 print("AuthenticationError:", exc)
 
+        # Once closed, a client refuses requests; `async with client:` would reopen it.
+        try:
+            await client.calls.get("any-call")
+        except PlivoError as exc:
+            print("PlivoError:", exc)
+
     # Nothing listens any more: the connection cannot be made (sent=False), so even a
     # call create is retried, and then the error is raised.
     async with AsyncPlivo(emu.auth_id, emu.auth_token, base_url=emu.url, retry=fast) as client:

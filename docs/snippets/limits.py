@@ -5,6 +5,7 @@ import time
 
 from plivo_async import AsyncPlivo, Rate, SlidingWindowLimiter
 from plivo_async.emulator import Emulator
+from plivo_async.limits import ARRIVAL_GUARD
 
 
 async def dial(client: AsyncPlivo, numbers: range) -> None:
@@ -37,7 +38,7 @@ async def main() -> None:
 
         # Two clients sharing one limiter: together they stay at 10 calls per second.
         emu.reset()
-        shared = SlidingWindowLimiter(Rate(10, 1.05))  # what calls_per_second=10 builds
+        shared = SlidingWindowLimiter(Rate(10, 1.0 + ARRIVAL_GUARD))  # as calls_per_second=10
         async with (
             AsyncPlivo(emu.auth_id, emu.auth_token, calls_per_second=shared, **options) as a,
             AsyncPlivo(emu.auth_id, emu.auth_token, calls_per_second=shared, **options) as b,
