@@ -92,11 +92,17 @@ def request_model(cls: C) -> C:
     """
     converter.register_unstructure_hook(cls, _unstructure_request)
     converter.register_structure_hook(cls, _structure_request)
+    _REQUEST_MODELS.add(cls)
     return cls
+
+
+_REQUEST_MODELS: set[type] = set()
 
 
 def to_wire(model: Any) -> dict[str, Any]:
     """Unstructure a request model to the JSON object the API expects (``None`` omitted)."""
+    if type(model) in _REQUEST_MODELS:  # fast path: the hook already renames and omits None
+        return _unstructure_request(model)
     data = converter.unstructure(model)
     if not isinstance(data, dict):
         raise TypeError(f"{type(model).__name__} does not serialise to a JSON object")
@@ -127,6 +133,9 @@ def _structure_response_model(data: Any, cls: type[T]) -> T:
         value = data.get(key)
         if value is None:
             continue
+        if type(value) is str and typ in _STR_TYPES:  # the common case: no dispatch needed
+            kwargs[name] = value
+            continue
         try:
             kwargs[name] = converter.structure(value, typ)
         except Exception as exc:  # an unexpected shape must not cost the caller the call
@@ -137,6 +146,7 @@ def _structure_response_model(data: Any, cls: type[T]) -> T:
 
 
 converter.register_structure_hook_func(_is_response_model, _structure_response_model)
+_STR_TYPES: frozenset[Any] = frozenset({str, str | None, str | list[str] | None})
 
 
 def _structure_bool(value: Any, _type: Any) -> bool:

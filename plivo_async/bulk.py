@@ -415,7 +415,7 @@ class BulkRun(Generic[R]):
             request = self._prepare(row)
         except ValidationError as exc:
             invalid = exc
-        digest = _digest(request)
+        digest = "" if self._journal is None else _digest(request)  # only journals use it
         previous = None if state is None else state.rows.get(index)
         if previous is not None:
             if previous.digest is not None and previous.digest != digest:

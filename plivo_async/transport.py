@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import ipaddress
 import json as _json
 import logging
@@ -35,7 +36,7 @@ from .errors import (
     ValidationError,
 )
 from .limits import Limits
-from .retry import RetryBudget, RetryPolicy, call_with_retry, current_counter
+from .retry import AttemptCounter, RetryBudget, RetryPolicy, call_with_retry, current_counter
 
 __all__ = ["USER_AGENT", "Transport", "require_secure_url"]
 
@@ -213,23 +214,13 @@ class Transport:
             idempotent = method in _IDEMPOTENT_METHODS
         body = None if json is None else _json.dumps(json, separators=(",", ":")).encode()
         path = url[url.find("/", url.find("//") + 2) :]
-        limits = self.limits
         counter = current_counter()
-
-        async def send() -> Any:
-            if limits.requests is not None:
-                await limits.requests.acquire()
-            if calls and limits.calls is not None:
-                await limits.calls.acquire(calls)
-            if counter is not None:
-                if not counter.attempts and counter.before_first_send is not None:
-                    await counter.before_first_send()
-                counter.attempts += 1
-            return await self._send_once(method, url, path, body, params)
-
-        async with limits.concurrency:
+        # No closure here: CPython creates a cell per captured variable when the frame
+        # starts, and a caller gathering thousands of requests keeps every waiting frame
+        # (cells included) alive for the garbage collector to walk again and again.
+        async with self.limits.concurrency:
             return await call_with_retry(
-                send,
+                functools.partial(self._attempt, method, url, path, body, params, calls, counter),
                 policy=self.retry,
                 budget=self.budget,
                 idempotent=idempotent,
@@ -237,6 +228,28 @@ class Transport:
                 method=method,
                 path=path,
             )
+
+    async def _attempt(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        body: bytes | None,
+        params: Mapping[str, Any] | None,
+        calls: int,
+        counter: AttemptCounter | None,
+    ) -> Any:
+        """One attempt: wait for the rate limiters, count it, send it."""
+        limits = self.limits
+        if limits.requests is not None:
+            await limits.requests.acquire()
+        if calls and limits.calls is not None:
+            await limits.calls.acquire(calls)
+        if counter is not None:
+            if not counter.attempts and counter.before_first_send is not None:
+                await counter.before_first_send()
+            counter.attempts += 1
+        return await self._send_once(method, url, path, body, params)
 
     async def _send_once(
         self,

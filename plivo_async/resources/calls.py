@@ -203,14 +203,15 @@ class Calls:
                 not have been placed. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        return await self._request(
-            CreateCallResponse,
+        # The hot path of a bulk run: one coroutine frame fewer than _request, no URL join.
+        data = await self._transport.request(
             "POST",
-            self._url("Call"),
+            self._transport.api_base + "Call/",
             json=to_wire(request),
             calls=request.calls,
             retry_unsafe=retry_unsafe,
         )
+        return structure_response(CreateCallResponse, data)
 
     async def cancel(self, request_uuid: str) -> ActionResponse:
         """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).
