@@ -88,27 +88,33 @@ async def _dial(
     )
 
 
+async def _dial_until_placed(
+    emu: Emulator, tmp_path: Path, n: int, first: int, placed: int
+) -> tuple[asyncio.subprocess.Process, Path, Path]:
+    """Start ``dial`` on n rows with some latency; return once the emulator placed ``placed``."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("to\n" + "".join(f"+1415{first + i}\n" for i in range(n)))
+    journal = tmp_path / "rows.journal.jsonl"
+    emu.set_faults(latency_ms=(10.0, 30.0))
+    enough = asyncio.Event()
+    add_call = emu.records.add_call
+
+    def counting_add_call(record: Any) -> None:
+        add_call(record)
+        if len(emu.records.calls) >= placed:
+            enough.set()
+
+    emu.records.add_call = counting_add_call  # type: ignore[method-assign]
+    process = await _dial(emu, rows, journal)
+    await asyncio.wait_for(enough.wait(), timeout=60)
+    return process, rows, journal
+
+
 async def test_dial_killed_mid_run_resumes_without_dialling_anyone_twice(
     plivo_emulator: Emulator, tmp_path: Path
 ) -> None:
     n = 400
-    rows = tmp_path / "rows.csv"
-    rows.write_text("to\n" + "".join(f"+1415{5000000 + i}\n" for i in range(n)))
-    journal = tmp_path / "rows.journal.jsonl"
-    plivo_emulator.set_faults(latency_ms=(10.0, 30.0))
-
-    enough = asyncio.Event()
-    add_call = plivo_emulator.records.add_call
-
-    def counting_add_call(record: Any) -> None:
-        add_call(record)
-        if len(plivo_emulator.records.calls) >= 60:
-            enough.set()
-
-    plivo_emulator.records.add_call = counting_add_call  # type: ignore[method-assign]
-
-    first = await _dial(plivo_emulator, rows, journal)
-    await asyncio.wait_for(enough.wait(), timeout=60)
+    first, rows, journal = await _dial_until_placed(plivo_emulator, tmp_path, n, 5000000, 60)
     first.send_signal(signal.SIGKILL)
     await first.wait()
     assert first.returncode == -signal.SIGKILL
@@ -144,21 +150,7 @@ async def test_dial_interrupted_finishes_in_flight_rows_and_leaves_a_clean_journ
     plivo_emulator: Emulator, tmp_path: Path, sig: signal.Signals
 ) -> None:
     n = 300
-    rows = tmp_path / "rows.csv"
-    rows.write_text("to\n" + "".join(f"+1415{6000000 + i}\n" for i in range(n)))
-    journal = tmp_path / "rows.journal.jsonl"
-    plivo_emulator.set_faults(latency_ms=(10.0, 30.0))
-    enough = asyncio.Event()
-    add_call = plivo_emulator.records.add_call
-
-    def counting_add_call(record: Any) -> None:
-        add_call(record)
-        if len(plivo_emulator.records.calls) >= 40:
-            enough.set()
-
-    plivo_emulator.records.add_call = counting_add_call  # type: ignore[method-assign]
-    first = await _dial(plivo_emulator, rows, journal)
-    await asyncio.wait_for(enough.wait(), timeout=60)
+    first, rows, journal = await _dial_until_placed(plivo_emulator, tmp_path, n, 6000000, 40)
     first.send_signal(sig)
     _, err = await asyncio.wait_for(first.communicate(), timeout=60)
     assert first.returncode == 130
