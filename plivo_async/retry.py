@@ -33,6 +33,7 @@ import attrs
 from .errors import (
     OutcomeUnknownError,
     PlivoError,
+    PlivoRestError,
     PlivoServerError,
     PlivoTransportError,
     RateLimitError,
@@ -66,6 +67,8 @@ def classify(exc: PlivoError) -> Verdict:
         return Verdict.SAFE if exc.status == 503 else Verdict.AMBIGUOUS
     if isinstance(exc, PlivoTransportError):
         return Verdict.AMBIGUOUS if exc.sent else Verdict.SAFE
+    if isinstance(exc, PlivoRestError) and exc.status is not None and 200 <= exc.status < 300:
+        return Verdict.AMBIGUOUS  # the API said yes, but its answer was unreadable
     return Verdict.FINAL
 
 

@@ -232,3 +232,15 @@ async def test_limits_are_taken_again_for_each_attempt(clock: FakeClock) -> None
     await transport.close()
     assert requests.taken == 2
     assert calls.taken == 6
+
+
+async def test_unreadable_success_on_a_call_create_is_an_unknown_outcome(clock: FakeClock) -> None:
+    transport = make_transport(retry=policy(clock))
+    with aioresponses() as m:
+        m.post(URL, status=201, body=b"<html>call fired</html>", repeat=True)
+        with pytest.raises(errors.OutcomeUnknownError) as caught:
+            await transport.request("POST", URL, json={"to": "1"})
+        assert len(m.requests[("POST", aiohttp.client.URL(URL))]) == 1  # not re-sent
+    await transport.close()
+    cause = caught.value.__cause__
+    assert isinstance(cause, errors.PlivoRestError) and cause.status == 201
