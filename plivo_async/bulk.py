@@ -43,7 +43,7 @@ __all__ = [
     "MpcActionRow",
     "Outcome",
     "Summary",
-    "file_fingerprint",
+    "file_digest",
     "read_csv",
 ]
 
@@ -229,7 +229,7 @@ def read_csv(path: str | os.PathLike[str]) -> Iterator[dict[str, str]]:
             yield {k.strip(): v.strip() for k, v in row.items() if k and v and v.strip()}
 
 
-def file_fingerprint(path: str | os.PathLike[str]) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     """A content hash of an input file: the journal's check that a resume uses the same input."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

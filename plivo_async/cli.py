@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .bulk import BulkRun, Summary, file_fingerprint, read_csv
+from .bulk import BulkRun, Summary, file_digest, read_csv
 from .client import PLIVO_RATE_LIMIT, AsyncPlivo, ConfigurationError
 from .errors import PlivoError
 from .limits import Rate
@@ -152,7 +152,7 @@ async def _dial(args: Any, runs: list[BulkRun[Any]]) -> int:
             read_csv(args.rows),
             defaults=defaults,
             journal=journal,
-            input_id=file_fingerprint(args.rows),
+            input_id=file_digest(args.rows),
             retry_unknown=args.retry_unknown,
             stop_after_failures=args.stop_after_failures,
             progress=False if args.no_progress else None,
