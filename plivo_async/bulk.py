@@ -415,6 +415,8 @@ class BulkRun(Generic[R]):
             request = self._prepare(row)
         except ValidationError as exc:
             invalid = exc
+        except Exception as exc:  # a row of the wrong shape is that row's problem, not the run's
+            invalid = ValidationError.invalid("row", f"cannot be used ({exc})", row)
         digest = "" if self._journal is None else _digest(request)  # only journals use it
         previous = None if state is None else state.rows.get(index)
         if previous is not None:

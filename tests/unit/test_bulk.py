@@ -84,16 +84,19 @@ async def test_invalid_rows_get_an_outcome_and_no_request(plivo_emulator: Emulat
     data[3] = {"from": FROM, "answer_url": ANSWER}  # no 'to'
     data[4] = {**data[4], "colour": "blue"}
     data[5] = CreateCallRequest(from_=FROM, to="+14153333333", answer_url=ANSWER)
+    data.append(42)  # not a row at all
     async with client_for(plivo_emulator) as client:
         outcomes = {o.index: o for o in await client.bulk.create_calls(data).collect()}
-    assert [outcomes[i].status for i in range(6)] == [
+    assert [outcomes[i].status for i in range(7)] == [
         "ok",
         "invalid",
         "ok",
         "invalid",
         "invalid",
         "ok",
+        "invalid",
     ]
+    assert outcomes[6].error.field == "row"  # type: ignore[union-attr]
     fields = [outcomes[i].error.field for i in (1, 3, 4)]  # type: ignore[union-attr]
     assert fields == ["caller_name", "to", "colour"]
     assert outcomes[1].request == data[1]  # the raw row, since no model could be built
