@@ -8,20 +8,18 @@ import gc
 import json
 import os
 import platform
-import queue
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from plivo_async.emulator import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN
-from plivo_async.emulator.process import emulator_command
+from plivo_async.emulator.process import emulator_command, start_process
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -43,15 +41,8 @@ def auth_header() -> str:
 
 # -- the emulator, always in a separate process --------------------------------------------
 
-_PREFIX = "PLIVO_EMULATOR_URL="
 # urllib without proxies from the environment: the admin calls go to loopback only.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
-    for line in stream:
-        lines.put(line)
-    lines.put(None)
 
 
 class EmulatorProcess:
@@ -109,37 +100,8 @@ def emulator(startup_timeout: float = 20.0, **config: Any) -> Iterator[EmulatorP
     argv[1:3] = ["-m", "benchmarks.emulator_server"]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen(
-        argv, cwd=ROOT, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env
-    )
-    assert proc.stdout is not None
-    lines: queue.Queue[str | None] = queue.Queue()
-    pump = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
-    pump.start()
-    try:
-        url = None
-        deadline = time.monotonic() + startup_timeout
-        while url is None:
-            try:
-                line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
-            except queue.Empty:
-                raise TimeoutError(f"emulator did not start within {startup_timeout} s") from None
-            if line is None:
-                raise RuntimeError(f"emulator exited during startup (code {proc.wait()})")
-            if line.startswith(_PREFIX):
-                url = line[len(_PREFIX) :].strip()
+    with start_process(argv, startup_timeout=startup_timeout, env=env, cwd=ROOT) as (url, proc):
         yield EmulatorProcess(url, proc)
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        pump.join(timeout=5)
-        if not pump.is_alive():
-            proc.stdout.close()
 
 
 # -- measuring ------------------------------------------------------------------------------

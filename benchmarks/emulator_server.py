@@ -14,13 +14,12 @@ import asyncio
 import contextlib
 import json
 import logging
-import signal
 import sys
 from typing import Any
 
 from aiohttp import web
 
-from plivo_async.emulator.__main__ import add_emulator_arguments, emulator_from_args
+from plivo_async.emulator.__main__ import add_emulator_arguments, emulator_from_args, serve
 from plivo_async.emulator.server import Emulator
 
 CALLS_PATH = "/__bench__/calls"
@@ -41,17 +40,6 @@ def add_bench_routes(emulator: Emulator) -> None:
     emulator.app.router.add_route("GET", CALLS_PATH, call_times)  # type: ignore[arg-type]
 
 
-async def _serve(emulator: Emulator) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    async with emulator:
-        print(f"PLIVO_EMULATOR_URL={emulator.url}", flush=True)
-        await stop.wait()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.emulator_server")
     add_emulator_arguments(parser)
@@ -60,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     add_bench_routes(emulator)
     logging.basicConfig(level=str(args.log_level).upper(), stream=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(emulator))
+        asyncio.run(serve(emulator))
     return 0
 
 

@@ -119,7 +119,8 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
     )
 
 
-async def _serve(emulator: Emulator) -> None:
+async def serve(emulator: Emulator) -> None:
+    """Serve until SIGINT/SIGTERM, announcing the URLs on stdout (URL line first)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -141,7 +142,7 @@ def run_emulator_from_args(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=str(args.log_level).upper(), stream=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(emulator))
+        asyncio.run(serve(emulator))
     return 0
 
 

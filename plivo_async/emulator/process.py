@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["emulator_command", "run_in_subprocess"]
+__all__ = ["emulator_command", "run_in_subprocess", "start_process"]
 
 _PREFIX = "PLIVO_EMULATOR_URL="
 
@@ -92,11 +92,25 @@ def _child_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def run_in_subprocess(*, startup_timeout: float = 15.0, **config: Any) -> Iterator[str]:
-    """Start an emulator process; yield its base URL (API and PHLO root); stop it on exit."""
-    argv = emulator_command(**config)
+def start_process(
+    argv: Sequence[str],
+    *,
+    startup_timeout: float = 15.0,
+    env: dict[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run an emulator command line; yield its URL (from its first output line) and process.
+
+    For variants of the emulator (benchmarks add routes); most callers want
+    :func:`run_in_subprocess`.
+    """
     proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=_child_env()
+        list(argv),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env or _child_env(),
     )
     assert proc.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
@@ -113,7 +127,7 @@ def run_in_subprocess(*, startup_timeout: float = 15.0, **config: Any) -> Iterat
                 raise RuntimeError(f"emulator exited during startup (code {proc.wait()})")
             if line.startswith(_PREFIX):
                 url = line[len(_PREFIX) :].strip()
-        yield url
+        yield url, proc
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -125,3 +139,10 @@ def run_in_subprocess(*, startup_timeout: float = 15.0, **config: Any) -> Iterat
         pump.join(timeout=5)
         if not pump.is_alive():
             proc.stdout.close()
+
+
+@contextlib.contextmanager
+def run_in_subprocess(*, startup_timeout: float = 15.0, **config: Any) -> Iterator[str]:
+    """Start an emulator process; yield its base URL (API and PHLO root); stop it on exit."""
+    with start_process(emulator_command(**config), startup_timeout=startup_timeout) as (url, _):
+        yield url
