@@ -50,8 +50,8 @@ class Phlo:
     * :class:`~plivo_async.errors.AuthenticationError` (401),
       :class:`~plivo_async.errors.ForbiddenError` (403),
       :class:`~plivo_async.errors.ValidationError` (400: the API refused the input) or
-      :class:`~plivo_async.errors.PlivoRestError` (any other error answer, or a success
-      whose body is not JSON). These are never retried.
+      :class:`~plivo_async.errors.PlivoRestError` (any other error answer). These are
+      never retried. (A success whose body is not JSON counts as an ambiguous failure.)
     * :class:`~plivo_async.errors.RateLimitError` (429),
       :class:`~plivo_async.errors.PlivoServerError` (503) or
       :class:`~plivo_async.errors.PlivoConnectionError` (could not connect), once retries
