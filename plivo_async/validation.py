@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import ValidationError
 
@@ -30,6 +30,7 @@ __all__ = [
     "RULE_DESTINATIONS",
     "RULE_HTTP_METHOD",
     "RULE_PATH_SEGMENT",
+    "RULE_PATH_TEXT",
     "RULE_PHONE_NUMBER",
     "RULE_REQUIRED",
     "RULE_SEND_DIGITS",
@@ -56,6 +57,7 @@ __all__ = [
     "non_empty_str",
     "one_of",
     "optional",
+    "path_segment",
     "phone_number",
     "phone_prefix",
     "positive_int",
@@ -110,6 +112,10 @@ _SUBACCOUNT_RE = re.compile(r"SA[A-Z0-9]{18}")
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 _WHITESPACE_RE = re.compile(r"\s")
 _PATH_UNSAFE = frozenset("/\\?#%")
+RULE_PATH_TEXT = (
+    "must be a non-empty string or int, not '.' or '..', without control characters "
+    "or lone surrogates"
+)
 
 
 # -- predicates ---------------------------------------------------------------------------
@@ -424,6 +430,26 @@ def check_path_segment(field: str, value: object) -> str:
     check(field, ok, RULE_PATH_SEGMENT, value)
     assert isinstance(value, str)
     return value
+
+
+def path_segment(field: str, value: object) -> str:
+    """Any id or name as exactly one percent-encoded URL path segment (``'My Conf Room'``).
+
+    Free text (a conference name, a SIP URI as member id) and ints (``20468599130939380``)
+    are accepted as the official SDK's users pass them; the result can never escape its
+    segment: ``/``, ``?``, ``#``, ``%`` and spaces are encoded (``:`` and ``@`` stay), and the dot segments, the empty
+    string, control characters and lone surrogates (which cannot be encoded) are refused.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    ok = (
+        isinstance(value, str)
+        and value not in ("", ".", "..")
+        and not any(c < " " or c == "\x7f" or "\ud800" <= c <= "\udfff" for c in value)
+    )
+    check(field, ok, RULE_PATH_TEXT, value)
+    assert isinstance(value, str)
+    return quote(value, safe=":@")
 
 
 def check_destination(field: str, value: object) -> str:
