@@ -437,8 +437,9 @@ def path_segment(field: str, value: object) -> str:
 
     Free text (a conference name, a SIP URI as member id) and ints (``20468599130939380``)
     are accepted as the official SDK's users pass them; the result can never escape its
-    segment: ``/``, ``?``, ``#``, ``%`` and spaces are encoded (``:`` and ``@`` stay), and the dot segments, the empty
-    string, control characters and lone surrogates (which cannot be encoded) are refused.
+    segment: ``/``, ``?``, ``#``, ``%`` and spaces are encoded (``:`` and ``@`` stay), and
+    the dot segments, the empty string, control characters and lone surrogates (which
+    cannot be encoded) are refused.
     """
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
