@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 import attrs
 
-from .errors import PlivoError
+from ..errors import PlivoError
 
 __all__ = ["DEFINITE", "Journal", "JournalInUseError", "JournalMismatchError", "JournalState"]
 

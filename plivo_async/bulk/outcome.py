@@ -1,0 +1,173 @@
+"""What became of each row (:class:`Outcome`) and of the whole run (:class:`Summary`)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from typing import Any
+
+import attrs
+
+from ..errors import OutcomeUnknownError, ValidationError
+from ..models.phlo import MultiPartyCallActionRequest
+
+__all__ = ["MpcActionRow", "Outcome", "Summary", "request_model"]
+
+
+@attrs.frozen
+class Outcome:
+    """What became of one input row.
+
+    ``status`` is ``ok``; ``invalid`` (refused before sending); ``failed`` (the API said no);
+    ``unknown`` (the call may or may not have been placed: an ambiguous failure, or in flight
+    when a previous run died or this one was cancelled); or ``cancelled`` (never sent; a
+    resumed run sends it).
+    """
+
+    index: int
+    request: Any
+    response: Any = None
+    error: BaseException | None = None
+    attempts: int = 0
+    elapsed: float = 0.0
+    status: str = attrs.field()
+
+    @status.default
+    def _status(self) -> str:
+        if self.error is None:
+            return "ok"
+        if isinstance(self.error, OutcomeUnknownError):
+            return "unknown"
+        if isinstance(self.error, ValidationError) and self.error.status is None:
+            return "invalid"
+        return "failed"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@attrs.frozen
+class MpcActionRow:
+    """One bulk MPC action: which PHLO node, and what to do there."""
+
+    phlo_id: str
+    node_id: str
+    request: MultiPartyCallActionRequest
+
+
+class _Histogram:
+    """Latency percentiles in constant memory (log buckets, about 2% resolution)."""
+
+    _GROWTH = math.log(1.02)
+
+    def __init__(self) -> None:
+        self._buckets: Counter[int] = Counter()
+        self.count = 0
+
+    def add(self, seconds: float) -> None:
+        self._buckets[int(math.log(max(seconds, 1e-6)) / self._GROWTH)] += 1
+        self.count += 1
+
+    def quantile(self, q: float) -> float | None:
+        if not self.count:
+            return None
+        rank, seen = q * self.count, 0
+        for bucket in sorted(self._buckets):
+            seen += self._buckets[bucket]
+            if seen >= rank:
+                return math.exp((bucket + 0.5) * self._GROWTH)
+        return None  # pragma: no cover - unreachable: seen reaches count
+
+
+@attrs.define
+class Summary:
+    """Running totals of a bulk run; final once the run ends."""
+
+    rows: int = 0
+    ok: int = 0
+    placed: int = 0
+    failed: Counter[str] = attrs.Factory(Counter)
+    invalid: int = 0
+    unknown: int = 0
+    cancelled: int = 0
+    skipped: int = 0
+    attempts: int = 0
+    retries: int = 0
+    started: float = attrs.Factory(time.perf_counter)
+    elapsed: float = 0.0
+    stopped: str | None = None
+    latency: _Histogram = attrs.Factory(_Histogram)
+
+    def add(self, outcome: Outcome) -> None:
+        self.rows += 1
+        self.attempts += outcome.attempts
+        self.retries += max(outcome.attempts - 1, 0)
+        if outcome.status == "ok":
+            self.ok += 1
+            self.placed += getattr(request_model(outcome.request), "calls", 1)
+            self.latency.add(outcome.elapsed)
+        elif outcome.status == "failed":
+            self.failed[type(outcome.error).__name__] += 1
+        else:
+            setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        self.elapsed = time.perf_counter() - self.started
+
+    @property
+    def calls_per_second(self) -> float:
+        return self.placed / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def p50(self) -> float | None:
+        return self.latency.quantile(0.50)
+
+    @property
+    def p95(self) -> float | None:
+        return self.latency.quantile(0.95)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (what the CLI prints and benchmarks record)."""
+        return {
+            "rows": self.rows,
+            "ok": self.ok,
+            "placed": self.placed,
+            "failed": dict(self.failed),
+            "invalid": self.invalid,
+            "unknown": self.unknown,
+            "cancelled": self.cancelled,
+            "skipped": self.skipped,
+            "retries": self.retries,
+            "elapsed_s": round(self.elapsed, 3),
+            "calls_per_second": round(self.calls_per_second, 2),
+            "p50_ms": None if self.p50 is None else round(self.p50 * 1000, 1),
+            "p95_ms": None if self.p95 is None else round(self.p95 * 1000, 1),
+            "stopped": self.stopped,
+        }
+
+    def render(self) -> str:
+        """A short human summary; zero counts of the rarer statuses are left out."""
+        d = self.as_dict()
+        parts = [f"rows {d['rows']}: placed {d['placed']} ({d['ok']} ok)"]
+        failed = sum(d["failed"].values())
+        if failed:
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(d["failed"].items()))
+            parts.append(f"failed {failed} ({kinds})")
+        for key in ("invalid", "unknown", "cancelled"):
+            if d[key]:
+                parts.append(f"{key} {d[key]}")
+        if d["skipped"]:
+            parts.append(f"skipped {d['skipped']} (done in an earlier run)")
+        lines = [
+            ", ".join(parts),
+            f"retries {d['retries']}, {d['calls_per_second']} calls/s over {d['elapsed_s']} s, "
+            f"latency p50 {d['p50_ms']} ms, p95 {d['p95_ms']} ms",
+        ]
+        if d["stopped"]:
+            lines.append(f"stopped early: {d['stopped']}")
+        return "\n".join(lines)
+
+
+def request_model(request: Any) -> Any:
+    """The request model of a row (an MPC row wraps one)."""
+    return request.request if isinstance(request, MpcActionRow) else request
