@@ -42,6 +42,7 @@ from .errors import (
     PlivoRestError,
     PlivoServerError,
     PlivoTimeoutError,
+    PlivoTransportError,
     RateLimitError,
     ResourceNotFoundError,
     ResponseTooLargeError,
@@ -544,34 +545,43 @@ class Transport:
                     else None
                 )
                 location = resp.headers.get("Location")
-        except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as exc:
-            raise PlivoConnectionError(
-                f"{method} {path}: could not connect to {target.host}:{target.port} "
-                f"({type(exc).__name__})",
-                method=method,
-                path=path,
-                sent=False,
-                attempts=attempt,
-            ) from exc
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise PlivoTimeoutError(
-                f"{method} {path}: timed out waiting for the response from "
-                f"{target.host}:{target.port}",
-                method=method,
-                path=path,
-                sent=True,
-                attempts=attempt,
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise PlivoConnectionError(
-                f"{method} {path}: connection to {target.host}:{target.port} lost after "
-                f"sending ({type(exc).__name__})",
-                method=method,
-                path=path,
-                sent=True,
-                attempts=attempt,
-            ) from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            if debug:
+                log.debug(
+                    "%s %s -> %s (attempt %d, %.1f ms)",
+                    method,
+                    path,
+                    type(exc).__name__,
+                    attempt,
+                    (time.perf_counter() - sent_at) * 1000,
+                )
+            raise _transport_error(exc, method, path, target, attempt) from exc
         raise error_from_response(status, method, path, content, retry_after, location)
+
+
+def _transport_error(
+    exc: BaseException, method: str, path: str, target: URL, attempt: int
+) -> PlivoTransportError:
+    """No answer: could not connect (not sent), timed out, or lost after sending."""
+    where = f"{target.host}:{target.port}"
+    cls: type[PlivoTransportError]
+    if isinstance(exc, (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError)):
+        message, cls, sent = f"could not connect to {where}", PlivoConnectionError, False
+    elif isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
+        message, cls, sent = (
+            f"timed out waiting for the response from {where}",
+            PlivoTimeoutError,
+            True,
+        )
+    else:
+        message, cls, sent = f"connection to {where} lost after sending", PlivoConnectionError, True
+    return cls(
+        f"{method} {path}: {message} ({type(exc).__name__})",
+        method=method,
+        path=path,
+        sent=sent,
+        attempts=attempt,
+    )
 
 
 def _add_wait(counter: AttemptCounter | None, raw: RawResponse | None, seconds: float) -> None:

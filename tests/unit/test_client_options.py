@@ -279,6 +279,19 @@ async def test_debug_logs_one_line_per_request_with_status_attempt_and_ms(
     assert all(AUTH_TOKEN not in line and B64 not in line for line in lines)
 
 
+async def test_debug_logs_a_request_that_got_no_answer(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="plivo_async")
+    with aioresponses() as m:
+        m.get(API + "Call/c-1/", exception=aiohttp.ServerDisconnectedError())
+        async with AsyncPlivo(AUTH_ID, AUTH_TOKEN, retry=RetryPolicy.never()) as client:
+            with pytest.raises(errors.PlivoConnectionError):
+                await client.calls.get("c-1")
+    lines = [r.getMessage() for r in caplog.records]
+    prefix = f"GET /v1/Account/{AUTH_ID}/Call/c-1/ -> ServerDisconnectedError (attempt 1, "
+    assert any(line.startswith(prefix) for line in lines), lines
+    assert all(AUTH_TOKEN not in line and B64 not in line for line in lines)
+
+
 async def test_connection_error_names_host_port_and_attempts(clock: FakeClock) -> None:
     async with serve(_api) as url:
         pass  # the port is closed now: nothing listens there
