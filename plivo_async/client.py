@@ -333,7 +333,7 @@ class AsyncPlivo:
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
         transport = getattr(self, "_transport", None)
-        if transport is not None and transport.is_open and not transport.is_view:
+        if transport is not None and transport.is_open and transport.owns_session:
             _warn(
                 f"unclosed {self!r}: use 'async with AsyncPlivo()' or 'await client.close()'",
                 ResourceWarning,

@@ -348,6 +348,11 @@ class Transport:
         return session is not None and not session.closed and not self._pool.closed
 
     @property
+    def owns_session(self) -> bool:
+        """Whether closing this transport closes the session (not one passed in, not a view)."""
+        return self._pool.owns_session and not self.is_view
+
+    @property
     def session(self) -> aiohttp.ClientSession | None:
         """The aiohttp session in use (``None`` before the first request)."""
         return self._pool.session

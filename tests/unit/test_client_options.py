@@ -203,6 +203,7 @@ async def test_own_session_is_used_and_left_open() -> None:
             await client.calls.get("c-1")
             assert client.transport.session is session
         assert not session.closed
+        assert not client.transport.owns_session
 
 
 async def test_own_connector_is_used_and_left_open() -> None:
