@@ -17,25 +17,29 @@ from .bulk import (
     Summary,
     read_csv,
 )
-from .client import AsyncPlivo, ConfigurationError
+from .client import AsyncPlivo
 from .errors import (
     AuthenticationError,
+    ConfigurationError,
     ForbiddenError,
     GeoPermissionError,
     InvalidRequestError,
     OutcomeUnknownError,
     PlivoConnectionError,
     PlivoError,
+    PlivoRedirectError,
     PlivoRestError,
     PlivoServerError,
     PlivoTimeoutError,
     PlivoTransportError,
     RateLimitError,
     ResourceNotFoundError,
+    ResponseTooLargeError,
     ValidationError,
 )
 from .limits import Rate, RateLimiter, SlidingWindowLimiter
 from .models import CreateCallRequest, CreateCallResponse, MultiPartyCallActionRequest
+from .response import RawResponse
 from .retry import RetryPolicy
 
 __all__ = [
@@ -56,6 +60,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PlivoConnectionError",
     "PlivoError",
+    "PlivoRedirectError",
     "PlivoRestError",
     "PlivoServerError",
     "PlivoTimeoutError",
@@ -63,7 +68,9 @@ __all__ = [
     "Rate",
     "RateLimitError",
     "RateLimiter",
+    "RawResponse",
     "ResourceNotFoundError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "SlidingWindowLimiter",
     "Summary",

@@ -21,6 +21,7 @@ import attrs
 from cattrs.preconf.json import make_converter
 
 from .errors import ValidationError
+from .response import RawResponse
 
 __all__ = [
     "converter",
@@ -125,6 +126,9 @@ def _structure_response_model(data: Any, cls: type[T]) -> T:
     if data is None:
         data = {}
     elif not isinstance(data, Mapping):
+        if isinstance(data, RawResponse):  # client.with_raw_response: parse() later
+            data.model = cls
+            return data  # type: ignore[return-value]
         data = {"value": data}
     kwargs: dict[str, Any] = {}
     for name, key, typ in _wire_fields(cls):

@@ -2,34 +2,120 @@
 
 Names follow the official ``plivo`` SDK so ``except`` clauses port unchanged. Every
 error that came back from the API carries what is needed to act on it (status, method,
-token-free path, ``api_id`` and the parsed body); the auth token is never part of any of
-them, because the token only ever travels in the ``Authorization`` header.
+token-free path, ``api_id`` and the parsed body).
+
+The token never shows in any of them, even when a server echoes it back (a proxy that
+copies the ``Authorization`` header into its error page): every client registers its
+secret forms with :func:`register_secret`, and every error redacts its message and body
+when it is built. Redaction costs nothing on success; it runs only when an error is made.
+
+Every error survives ``pickle`` and ``copy`` with its class and fields (process pools,
+multiprocessing): :meth:`PlivoError.__reduce__` rebuilds without calling ``__init__``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+import re
+from typing import Any, TypeGuard
 
 __all__ = [
+    "REDACTED",
     "AuthenticationError",
+    "ConfigurationError",
     "ForbiddenError",
     "GeoPermissionError",
     "InvalidRequestError",
     "OutcomeUnknownError",
     "PlivoConnectionError",
     "PlivoError",
+    "PlivoRedirectError",
     "PlivoRestError",
     "PlivoServerError",
     "PlivoTimeoutError",
     "PlivoTransportError",
     "RateLimitError",
     "ResourceNotFoundError",
+    "ResponseTooLargeError",
     "ValidationError",
+    "redact",
+    "register_secret",
 ]
+
+#: What a secret is replaced with.
+REDACTED = "[REDACTED]"
+
+_secrets: set[str] = set()
+_secret_re: re.Pattern[str] | None = None
+
+
+def register_secret(auth_id: str, auth_token: str) -> None:
+    """Remember the forms of a credential that must never be shown.
+
+    The token, ``auth_id:token``, its base64 (alone or as ``Basic <b64>``) are redacted
+    from every error message, error body and log record from then on, in every client.
+    """
+    global _secret_re
+    b64 = base64.b64encode(f"{auth_id}:{auth_token}".encode()).decode("ascii")
+    forms = {f"Basic {b64}", b64, f"{auth_id}:{auth_token}", auth_token}
+    forms.discard("")
+    if forms <= _secrets:
+        return
+    _secrets.update(forms)
+    # Longest first, so "Basic <b64>" is replaced whole rather than leaving "Basic ".
+    ordered = sorted(_secrets, key=len, reverse=True)
+    _secret_re = re.compile("|".join(re.escape(form) for form in ordered))
+
+
+def redact(value: Any) -> Any:
+    """``value`` with every registered secret replaced by ``[REDACTED]``.
+
+    Strings, bytes, and the strings inside dicts, lists and tuples (a parsed JSON body) are
+    redacted; anything else is returned as it is.
+    """
+    pattern = _secret_re
+    if pattern is None:
+        return value
+    if isinstance(value, str):
+        return pattern.sub(REDACTED, value)
+    if isinstance(value, (bytes, bytearray)):
+        return pattern.sub(REDACTED, bytes(value).decode("utf-8", "replace")).encode()
+    if isinstance(value, dict):
+        return {redact(k): redact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact(v) for v in value)
+    return value
+
+
+def _huge_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and value.bit_length() > 10_000
+
+
+def _rebuild(cls: type[PlivoError], args: tuple[Any, ...], state: dict[str, Any]) -> PlivoError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
 
 
 class PlivoError(Exception):
     """Base class of every error this library raises."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's default pickles args only, then calls cls(*args): that fails for
+        # keyword-only fields. Rebuilding from args and __dict__ keeps class and fields.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class ConfigurationError(PlivoError, ValueError):
+    """The client cannot be built as asked (missing credentials, bad limits or options).
+
+    Raised at construction, before any request; the message names the option and never
+    contains a secret.
+    """
 
 
 class PlivoRestError(PlivoError):
@@ -49,13 +135,14 @@ class PlivoRestError(PlivoError):
         api_id: str | None = None,
         body: Any = None,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.status = status
         self.method = method
         self.path = path
         self.api_id = api_id
-        self.body = body
+        self.body = redact(body)
 
     def __str__(self) -> str:
         if self.status is None:
@@ -83,7 +170,12 @@ class ValidationError(PlivoRestError, ValueError):
     @classmethod
     def invalid(cls, field: str, rule: str, value: object = None) -> ValidationError:
         """A local validation failure: names the field and the rule it broke."""
-        shown = "" if value is None else f" (got {value!r})"
+        shown = ""
+        if value is not None:
+            # A 5,000-digit string must not make a 5,000-character message; an int that
+            # long cannot even be written (repr raises ValueError).
+            text = f"an int of {value.bit_length()} bits" if _huge_int(value) else repr(value)
+            shown = f" (got {text if len(text) <= 120 else text[:100] + '...'})"
         return cls(f"{field}: {rule}{shown}", field=field, rule=rule)
 
 
@@ -119,14 +211,50 @@ class PlivoServerError(PlivoRestError):
     """5xx: the API failed."""
 
 
-class PlivoTransportError(PlivoError):
-    """No HTTP answer was received. ``sent`` tells whether the request left this process."""
+class PlivoRedirectError(PlivoRestError):
+    """3xx: the client never follows redirects (a followed 302 turns a call into a GET).
 
-    def __init__(self, message: str, *, method: str, path: str, sent: bool) -> None:
+    ``location`` is the ``Location`` header without any user:password part, or ``None``.
+    Nothing is retried: the server answered, and did not take the request.
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.location = redact(location)
+
+
+class ResponseTooLargeError(PlivoRestError):
+    """A success answer's body was larger than the client's ``max_response_bytes``.
+
+    The body was not read past ``limit`` bytes. For a request that may have placed a call,
+    this is an ambiguous outcome (the API said yes): it is raised as the ``__cause__`` of
+    :class:`OutcomeUnknownError`.
+    """
+
+    def __init__(self, message: str, *, limit: int = 0, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
+
+
+class PlivoTransportError(PlivoError):
+    """No HTTP answer was received. ``sent`` tells whether the request left this process.
+
+    ``attempts`` is the number of attempts made when the error was finally raised.
+    """
+
+    def __init__(
+        self, message: str, *, method: str, path: str, sent: bool, attempts: int = 1
+    ) -> None:
+        message = redact(message)
         super().__init__(message)
+        self.message = message
         self.method = method
         self.path = path
         self.sent = sent
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        return f"{self.message} after {self.attempts} attempt(s)"
 
 
 class PlivoTimeoutError(PlivoTransportError, TimeoutError):
@@ -146,7 +274,7 @@ class OutcomeUnknownError(PlivoError):
     """
 
     def __init__(self, message: str, *, method: str, path: str, attempts: int) -> None:
-        super().__init__(message)
+        super().__init__(redact(message))
         self.method = method
         self.path = path
         self.attempts = attempts

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,7 @@ from .errors import (
     PlivoServerError,
     PlivoTransportError,
     RateLimitError,
+    ResponseTooLargeError,
 )
 
 __all__ = [
@@ -67,6 +69,8 @@ def classify(exc: PlivoError) -> Verdict:
         return Verdict.SAFE if exc.status == 503 else Verdict.AMBIGUOUS
     if isinstance(exc, PlivoTransportError):
         return Verdict.AMBIGUOUS if exc.sent else Verdict.SAFE
+    if isinstance(exc, ResponseTooLargeError):
+        return Verdict.AMBIGUOUS  # the API said yes; asking again brings the same flood
     if isinstance(exc, PlivoRestError) and exc.status is not None and 200 <= exc.status < 300:
         return Verdict.AMBIGUOUS  # the API said yes, but its answer was unreadable
     return Verdict.FINAL
@@ -109,7 +113,11 @@ class RetryPolicy:
         return self.random() * min(self.cap, self.base * 2.0**retry)
 
     def retry_after(self, value: str | None) -> float | None:
-        """Parse a ``Retry-After`` header (seconds or HTTP date), capped; None if absent/bad."""
+        """Parse a ``Retry-After`` header (seconds or HTTP date), capped; None if absent/bad.
+
+        Non-finite values (``nan``, ``inf``, ``1e999``) are ignored like any other garbage:
+        ``asyncio.sleep(nan)`` never returns, and ``nan`` defeats every comparison.
+        """
         if not value:
             return None
         try:
@@ -117,15 +125,22 @@ class RetryPolicy:
         except ValueError:
             try:
                 seconds = parsedate_to_datetime(value).timestamp() - self.wall_clock()
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):
                 return None
+        if not math.isfinite(seconds):
+            return None
         return min(max(seconds, 0.0), self.max_retry_after)
 
     def delay(self, exc: PlivoError, retry: int) -> float:
-        """The wait before the next attempt: ``Retry-After`` wins over the backoff."""
-        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-            return min(exc.retry_after, self.max_retry_after)
-        return self.backoff(retry)
+        """The wait before the next attempt: ``Retry-After`` wins over the backoff.
+
+        Always a finite number of seconds >= 0, whatever the error carries.
+        """
+        after = exc.retry_after if isinstance(exc, RateLimitError) else None
+        if after is not None and math.isfinite(after):
+            return min(max(after, 0.0), self.max_retry_after)
+        wait = self.backoff(retry)
+        return wait if math.isfinite(wait) and wait >= 0.0 else 0.0
 
 
 class RetryBudget:
@@ -162,13 +177,16 @@ class AttemptCounter:
     """What the requests made under :func:`count_attempts` did (the bulk engine's view).
 
     ``attempts`` counts requests handed to the network, after the limiters let them go;
-    ``before_first_send``, if set, is awaited just before the first one (the bulk journal
-    makes its start record durable there, so a row still waiting for a permit when the
-    process dies is known not to have been sent).
+    ``waited`` is the seconds those attempts spent waiting for the client's own limits
+    (the concurrency semaphore, the request rate limit, the CPS limit), measured on the
+    retry policy's clock; ``before_first_send``, if set, is awaited just before the first
+    one (the bulk journal makes its start record durable there, so a row still waiting for
+    a permit when the process dies is known not to have been sent).
     """
 
     attempts: int = 0
     retries: int = 0
+    waited: float = 0.0
     before_first_send: Callable[[], Awaitable[object]] | None = None
 
 
@@ -190,7 +208,7 @@ def current_counter() -> AttemptCounter | None:
 
 
 async def call_with_retry(
-    send: Callable[[], Awaitable[T]],
+    send: Callable[[int], Awaitable[T]],
     *,
     policy: RetryPolicy,
     budget: RetryBudget,
@@ -199,7 +217,10 @@ async def call_with_retry(
     method: str,
     path: str,
 ) -> T:
-    """Run ``send`` until it succeeds or the policy says stop; see the module docstring."""
+    """Run ``send(attempt)`` until it succeeds or the policy says stop (module docstring).
+
+    ``attempt`` counts from 1. A transport error raised in the end carries ``attempts``.
+    """
     budget.deposit()
     counter = _counter.get()
     started = policy.clock()
@@ -208,13 +229,17 @@ async def call_with_retry(
     while True:
         attempt += 1
         try:
-            result = await send()
+            result = await send(attempt)
         except PlivoError as exc:
             verdict = classify(exc)
             ambiguous = ambiguous or verdict is Verdict.AMBIGUOUS
             may_retry = verdict is Verdict.SAFE or (
-                verdict is Verdict.AMBIGUOUS and (idempotent or retry_unsafe)
+                verdict is Verdict.AMBIGUOUS
+                and (idempotent or retry_unsafe)
+                and not isinstance(exc, ResponseTooLargeError)
             )
+            if isinstance(exc, PlivoTransportError):
+                exc.attempts = attempt
             unknown = ambiguous and not idempotent
             if not may_retry and not unknown:
                 raise
@@ -222,7 +247,8 @@ async def call_with_retry(
             stop = not may_retry or attempt >= policy.max_attempts
             if not stop:
                 wait = policy.delay(exc, attempt - 1)
-                stop = policy.clock() + wait - started > policy.deadline or not budget.withdraw()
+                stop = not policy.clock() + wait - started <= policy.deadline  # nan-proof
+                stop = stop or not budget.withdraw()
             if stop:
                 if unknown:
                     log.info(

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit
 from .errors import ValidationError
 
 __all__ = [
+    "MAX_INT",
     "RULE_BOOLEAN",
     "RULE_DESTINATION",
     "RULE_DESTINATIONS",
@@ -176,13 +177,23 @@ def to_lower(value: Any) -> Any:
     return value
 
 
+#: The largest integer any field takes (the API's 64-bit ints); longer digit strings are
+#: never parsed (Python refuses to parse more than 4,300 digits with a bare ValueError).
+MAX_INT = 2**63 - 1
+_MAX_INT_DIGITS = len(str(MAX_INT)) + 1  # a sign
+
+
 def to_int(value: Any) -> Any:
-    """Turn a decimal string (a CSV cell) into an int; ``""`` becomes ``None``."""
+    """Turn a decimal string (a CSV cell) into an int; ``""`` becomes ``None``.
+
+    A string too long to be a 64-bit integer is left as it is, for the field's validator to
+    reject with the field's name.
+    """
     if isinstance(value, str):
         stripped = value.strip()
         if not stripped:
             return None
-        if _INT_RE.fullmatch(stripped):
+        if len(stripped) <= _MAX_INT_DIGITS and _INT_RE.fullmatch(stripped):
             return int(stripped)
     return value
 
@@ -300,7 +311,7 @@ def all_of(*validators: Validator) -> Validator:
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INT <= value <= MAX_INT
 
 
 def _destinations_ok(value: object) -> bool:
@@ -437,11 +448,11 @@ def path_segment(field: str, value: object) -> str:
 
     Free text (a conference name, a SIP URI as member id) and ints (``20468599130939380``)
     are accepted as the official SDK's users pass them; the result can never escape its
-    segment: ``/``, ``?``, ``#``, ``%`` and spaces are encoded (``:`` and ``@`` stay), and
-    the dot segments, the empty string, control characters and lone surrogates (which
-    cannot be encoded) are refused.
+    segment: ``/``, ``?``, ``#``, ``%`` and spaces are encoded (``:``, ``@`` and ``+``
+    stay, as in the SDK's URLs), and the dot segments, the empty string, control
+    characters and lone surrogates (which cannot be encoded) are refused.
     """
-    if isinstance(value, int) and not isinstance(value, bool):
+    if _is_int(value):
         return str(value)
     ok = (
         isinstance(value, str)
@@ -450,7 +461,7 @@ def path_segment(field: str, value: object) -> str:
     )
     check(field, ok, RULE_PATH_TEXT, value)
     assert isinstance(value, str)
-    return quote(value, safe=":@")
+    return quote(value, safe=":@+")
 
 
 def check_destination(field: str, value: object) -> str:

@@ -37,7 +37,7 @@ from ..models.calls import (
     SpeakRequest,
     UpdateCallRequest,
 )
-from ..validation import check, check_path_segment, to_int
+from ..validation import check, path_segment, to_int
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -210,6 +210,7 @@ class Calls:
             json=to_wire(request),
             calls=request.calls,
             retry_unsafe=retry_unsafe,
+            expect="request_uuid",  # a 2xx without it is no proof of a call: ambiguous
         )
         return structure_response(CreateCallResponse, data)
 
@@ -217,12 +218,13 @@ class Calls:
         """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).
 
         Raises:
-            ValidationError: If ``request_uuid`` is empty or holds a character unsafe in a
-                URL path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``request_uuid`` is empty, ``.`` or ``..``, or holds a
+                control character or a lone surrogate (anything else is percent-encoded
+                into one path segment).
             ResourceNotFoundError: If no pending request has that uuid (unknown, answered
                 already, or cancelled already).
         """
-        request_uuid = check_path_segment("request_uuid", request_uuid)
+        request_uuid = path_segment("request_uuid", request_uuid)
         return await self._request(ActionResponse, "DELETE", self._url("Request", request_uuid))
 
     # -- call records ----------------------------------------------------------------------
@@ -231,11 +233,12 @@ class Calls:
         """The detail record of one completed call (``GET Call/{uuid}/``).
 
         Raises:
-            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``call_uuid`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
             ResourceNotFoundError: If no call record has that uuid.
         """
-        call_uuid = check_path_segment("call_uuid", call_uuid)
+        call_uuid = path_segment("call_uuid", call_uuid)
         return await self._request(CallDetails, "GET", self._url("Call", call_uuid))
 
     async def list(self, **filters: Any) -> CallListResponse:
@@ -305,11 +308,12 @@ class Calls:
         """A call in progress (``GET Call/{uuid}/?status=live``).
 
         Raises:
-            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``call_uuid`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        call_uuid = check_path_segment("call_uuid", call_uuid)
+        call_uuid = path_segment("call_uuid", call_uuid)
         return await self._request(
             LiveCall, "GET", self._url("Call", call_uuid), params={"status": "live"}
         )
@@ -344,11 +348,12 @@ class Calls:
         """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``).
 
         Raises:
-            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``call_uuid`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
             ResourceNotFoundError: If no queued call has that uuid.
         """
-        call_uuid = check_path_segment("call_uuid", call_uuid)
+        call_uuid = path_segment("call_uuid", call_uuid)
         return await self._request(
             QueuedCall, "GET", self._url("Call", call_uuid), params={"status": "queued"}
         )
@@ -416,7 +421,7 @@ class Calls:
                 not have been transferred. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        call_uuid = check_path_segment("call_uuid", call_uuid)
+        call_uuid = path_segment("call_uuid", call_uuid)
         request = UpdateCallRequest(
             legs=legs,
             aleg_url=aleg_url,
@@ -432,12 +437,13 @@ class Calls:
         """Hang up a call in progress (``DELETE Call/{uuid}/``).
 
         Raises:
-            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``call_uuid`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
             ResourceNotFoundError: If no call in progress has that uuid (it may have ended
                 already).
         """
-        call_uuid = check_path_segment("call_uuid", call_uuid)
+        call_uuid = path_segment("call_uuid", call_uuid)
         return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid))
 
     delete = hangup
@@ -467,6 +473,7 @@ class Calls:
                 not have started. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
+        call_uuid = path_segment("call_uuid", call_uuid)
         request = RecordRequest(
             time_limit=time_limit,
             file_format=file_format,
@@ -485,8 +492,9 @@ class Calls:
         """Stop every recording of a call (``DELETE Call/{uuid}/Record/``).
 
         Raises:
-            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``call_uuid`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
         return await self._stop(call_uuid, "Record")
@@ -515,6 +523,7 @@ class Calls:
                 not be playing. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
+        call_uuid = path_segment("call_uuid", call_uuid)
         request = PlayRequest(
             urls=urls,
             length=length,
@@ -530,8 +539,9 @@ class Calls:
         """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``).
 
         Raises:
-            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``call_uuid`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
         return await self._stop(call_uuid, "Play")
@@ -562,6 +572,7 @@ class Calls:
                 not be spoken. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
+        call_uuid = path_segment("call_uuid", call_uuid)
         request = SpeakRequest(
             text=text,
             voice=voice,
@@ -579,8 +590,9 @@ class Calls:
         """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``).
 
         Raises:
-            ValidationError: If ``call_uuid`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``call_uuid`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
         return await self._stop(call_uuid, "Speak")
@@ -606,6 +618,7 @@ class Calls:
                 not have been sent. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
+        call_uuid = path_segment("call_uuid", call_uuid)
         request = SendDigitsRequest(digits=digits, leg=leg)
         return await self._action(call_uuid, "DTMF", request, ActionResponse, retry_unsafe)
 
@@ -617,8 +630,11 @@ class Calls:
         response: type[R],
         retry_unsafe: bool,
     ) -> R:
-        """POST an in-call action. Not idempotent (digits sent twice are wrong digits)."""
-        call_uuid = check_path_segment("call_uuid", call_uuid)
+        """POST an in-call action. Not idempotent (digits sent twice are wrong digits).
+
+        ``call_uuid`` is already encoded (:func:`path_segment`): callers check it first, so
+        a bad id is reported before the action's own arguments, and encoded only once.
+        """
         url = (
             self._url("Call", call_uuid) if action is None else self._url("Call", call_uuid, action)
         )
@@ -627,7 +643,7 @@ class Calls:
         )
 
     async def _stop(self, call_uuid: str, action: str) -> ActionResponse:
-        call_uuid = check_path_segment("call_uuid", call_uuid)
+        call_uuid = path_segment("call_uuid", call_uuid)
         return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid, action))
 
 

@@ -29,7 +29,7 @@ from ..models.phlo import (
     PhloDetails,
     PhloRunResponse,
 )
-from ..validation import check, check_destination, check_path_segment
+from ..validation import check, check_destination, path_segment
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -66,13 +66,15 @@ class Phlo:
       their sections say.
 
     Raises:
-        ValidationError: If ``phlo_id`` is empty or holds a character unsafe in a URL path
-            (such as ``/``, ``?`` or whitespace).
+        ValidationError: If ``phlo_id`` is empty, ``.`` or ``..``, or holds a control
+            character or a lone surrogate (anything else is percent-encoded into one path
+            segment).
     """
 
     def __init__(self, transport: Transport, phlo_id: str) -> None:
         self._transport = transport
-        self.phlo_id = check_path_segment("phlo_id", phlo_id)
+        self.phlo_id = phlo_id
+        self._segment = path_segment("phlo_id", phlo_id)  # encoded once, used in every URL
 
     def __repr__(self) -> str:
         return f"<Phlo {self.phlo_id}>"
@@ -83,7 +85,7 @@ class Phlo:
         Raises:
             ResourceNotFoundError: If no PHLO has this id.
         """
-        data = await self._transport.request("GET", self._transport.phlo_base + self.phlo_id)
+        data = await self._transport.request("GET", self._transport.phlo_base + self._segment)
         return structure_response(PhloDetails, data)
 
     async def run(self, *, retry_unsafe: bool = False, **payload: Any) -> PhloRunResponse:
@@ -105,7 +107,7 @@ class Phlo:
             check("payload", False, "must be JSON-serialisable", payload)
         data = await self._transport.request(
             "POST",
-            self._transport.phlo_runner_base + self.phlo_id,
+            self._transport.phlo_runner_base + self._segment,
             json=payload,
             retry_unsafe=retry_unsafe,
         )
@@ -115,8 +117,9 @@ class Phlo:
         """A handle on one multi-party call node of this PHLO (no request is made).
 
         Raises:
-            ValidationError: If ``node_id`` is empty or holds a character unsafe in a URL
-                path (such as ``/``, ``?`` or whitespace).
+            ValidationError: If ``node_id`` is empty, ``.`` or ``..``, or holds a control
+                character or a lone surrogate (anything else is percent-encoded into one
+                path segment).
         """
         return MultiPartyCall(self._transport, self.phlo_id, node_id)
 
@@ -128,15 +131,16 @@ class MultiPartyCall:
     raise the request errors listed under :class:`Phlo`.
 
     Raises:
-        ValidationError: If ``phlo_id`` or ``node_id`` is empty or holds a character unsafe
-            in a URL path (such as ``/``, ``?`` or whitespace).
+        ValidationError: If ``phlo_id`` or ``node_id`` is empty, ``.`` or ``..``, or holds
+            a control character or a lone surrogate (anything else is percent-encoded).
     """
 
     def __init__(self, transport: Transport, phlo_id: str, node_id: str) -> None:
         self._transport = transport
-        self.phlo_id = check_path_segment("phlo_id", phlo_id)
-        self.node_id = check_path_segment("node_id", node_id)
-        self.url = f"{transport.phlo_base}{self.phlo_id}/multi_party_call/{self.node_id}"
+        self.phlo_id = phlo_id
+        self.node_id = node_id
+        phlo, node = path_segment("phlo_id", phlo_id), path_segment("node_id", node_id)
+        self.url = f"{transport.phlo_base}{phlo}/multi_party_call/{node}"
 
     def __repr__(self) -> str:
         return f"<MultiPartyCall phlo={self.phlo_id} node={self.node_id}>"
@@ -260,7 +264,8 @@ class Member:
         self._transport = mpc._transport
         self.mpc = mpc
         self.member_id = check_destination("member_id", member_id)
-        self.url = f"{mpc.url}/members/{self.member_id}"
+        # A SIP URI's user part may hold '/', '?' or '..': encoded, it stays one segment.
+        self.url = f"{mpc.url}/members/{path_segment('member_id', self.member_id)}"
 
     def __repr__(self) -> str:
         return f"<Member {self.member_id} of {self.mpc!r}>"

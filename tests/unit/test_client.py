@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import warnings
+from typing import Any
 
 import aiohttp
 import pytest
@@ -12,6 +13,7 @@ from aioresponses import aioresponses
 
 from plivo_async import errors
 from plivo_async.client import AsyncPlivo, ConfigurationError
+from plivo_async.limits import Rate
 from plivo_async.retry import RetryPolicy
 from tests.conftest import AUTH_ID, AUTH_TOKEN, FakeClock
 from tests.unit.test_transport import API
@@ -67,7 +69,7 @@ async def test_usable_without_async_with_and_close_is_explicit() -> None:
 async def test_unclosed_client_warns_resource_warning() -> None:
     client = AsyncPlivo(AUTH_ID, AUTH_TOKEN)
     await client.transport.open()
-    session = client.transport._session
+    session = client.transport.session
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         del client
@@ -109,3 +111,50 @@ async def test_token_never_leaks_into_repr_logs_or_errors(
     assert caplog.records, "expected DEBUG/WARNING records to inspect"
     for text in seen:
         assert AUTH_TOKEN not in text
+
+
+# -- issue 11.12: bad configuration is a ConfigurationError naming the option ---------------
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"calls_per_second": float("inf")}, "calls_per_second"),
+        ({"calls_per_second": float("nan")}, "calls_per_second"),
+        ({"calls_per_second": 1e-320}, "calls_per_second"),
+        ({"calls_per_second": 0}, "calls_per_second"),
+        ({"calls_per_second": -2}, "calls_per_second"),
+        ({"calls_per_second": "5"}, "calls_per_second"),
+        ({"calls_per_second": True}, "calls_per_second"),
+        ({"rate_limit": (300, 5)}, "rate_limit"),
+        ({"rate_limit": 300}, "rate_limit"),
+        ({"rate_limit": Rate(300, float("inf"))}, "rate_limit"),
+        ({"max_concurrency": 0}, "max_concurrency"),
+        ({"max_concurrency": 2.5}, "max_concurrency"),
+        ({"max_concurrency": "64"}, "max_concurrency"),
+        ({"max_concurrency": True}, "max_concurrency"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": "30"}, "timeout"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
+        ({"max_response_bytes": 1.5}, "max_response_bytes"),
+        ({"proxy": "socks5://127.0.0.1:1080"}, "proxy"),
+        ({"base_url": "https://[::1"}, "base_url"),
+    ],
+)
+def test_bad_option_is_a_configuration_error_naming_it(options: dict[str, Any], named: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        AsyncPlivo(AUTH_ID, AUTH_TOKEN, **options)
+    assert named in str(caught.value)
+    assert isinstance(caught.value, errors.PlivoError)
+
+
+def test_configuration_error_is_exported_from_errors_and_the_package() -> None:
+    import plivo_async
+
+    assert plivo_async.ConfigurationError is errors.ConfigurationError is ConfigurationError
+
+
+@pytest.mark.parametrize("cps", [0.5, 2, 1 / 86400, 1e6])
+def test_sane_calls_per_second_are_accepted(cps: float) -> None:
+    assert AsyncPlivo(AUTH_ID, AUTH_TOKEN, calls_per_second=cps).limits.calls is not None

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import math
+from typing import Any
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
+from hypothesis import given, settings
 
 from plivo_async import errors
 from plivo_async.limits import Limits
-from plivo_async.retry import RetryBudget, RetryPolicy, count_attempts
+from plivo_async.retry import RetryBudget, RetryPolicy, call_with_retry, count_attempts
 from tests.conftest import FakeClock
 from tests.unit.test_transport import API, make_transport
 
@@ -244,3 +248,82 @@ async def test_unreadable_success_on_a_call_create_is_an_unknown_outcome(clock: 
     await transport.close()
     cause = caught.value.__cause__
     assert isinstance(cause, errors.PlivoRestError) and cause.status == 201
+
+
+# -- issue 11.6: hostile Retry-After values never hang and never beat the deadline ----------
+
+HOSTILE_RETRY_AFTER = [
+    "nan",
+    "NaN",
+    "-nan",
+    "+nan",
+    " nan ",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e999",
+    "-1e999",
+    "1e308",
+    "-5",
+    "0",
+    "Wed, 21 Oct 9999 07:28:00 GMT",
+    "Mon, 01 Jan 0001 00:00:00 GMT",
+    "",
+    "soon",
+]
+
+
+def _retry_after_values() -> Any:
+    from hypothesis import strategies as st
+
+    return st.one_of(
+        st.sampled_from(HOSTILE_RETRY_AFTER),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.floats(allow_nan=True, allow_infinity=True).map(str),
+        st.text(max_size=40),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_retry_after_values())
+def test_retry_after_is_none_or_finite_and_capped(value: str) -> None:
+    parsed = RetryPolicy(max_retry_after=60.0).retry_after(value)
+    assert parsed is None or (math.isfinite(parsed) and 0.0 <= parsed <= 60.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=_retry_after_values())
+def test_deadline_holds_whatever_retry_after_the_server_sends(value: str) -> None:
+    clock = FakeClock()
+    retry = policy(clock, max_attempts=10_000, deadline=30.0, max_retry_after=60.0)
+    attempts = 0
+
+    async def send(_attempt: int) -> None:
+        nonlocal attempts
+        attempts += 1
+        raise errors.RateLimitError("slow down", status=429, retry_after=retry.retry_after(value))
+
+    started = clock.now
+    with pytest.raises(errors.RateLimitError):
+        asyncio.run(
+            call_with_retry(
+                send,
+                policy=retry,
+                budget=RetryBudget(retry),
+                idempotent=False,
+                retry_unsafe=False,
+                method="POST",
+                path="/p",
+            )
+        )
+    assert all(math.isfinite(s) and s >= 0 for s in clock.sleeps), clock.sleeps
+    assert clock.now - started <= 30.0
+    assert attempts < 10_000
+
+
+@pytest.mark.parametrize("after", [math.nan, math.inf, -math.inf, -1.0])
+def test_delay_never_returns_a_non_finite_or_negative_wait(after: float) -> None:
+    retry = RetryPolicy(random=lambda: 0.5)
+    exc = errors.RateLimitError("x", status=429, retry_after=after)
+    wait = retry.delay(exc, 0)
+    assert math.isfinite(wait) and wait >= 0.0
