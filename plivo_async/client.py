@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 
@@ -42,6 +42,13 @@ class AsyncPlivo:
     ``retry`` decides what is retried; calls are never re-sent after an ambiguous failure
     unless a method is called with ``retry_unsafe=True``.
 
+    ``limits_url="redis://host:port/db"`` (or ``PLIVO_LIMITS_URL``) shares the rate limit
+    and ``calls_per_second`` with every client of this auth id on that Redis, in any
+    process or host (``pip install 'plivo-async[redis]'``). If Redis is unreachable when the
+    client is entered, that is an error; later outages follow ``limits_fallback``:
+    ``"fail"`` refuses requests (nothing is sent), ``"local"`` falls back to this process's
+    share of the limits, ``1/limits_processes`` of them.
+
     Raises :class:`ConfigurationError` for missing credentials or bad limits, and
     :class:`~plivo_async.errors.ValidationError` for a plain-http base URL off loopback.
     """
@@ -58,6 +65,9 @@ class AsyncPlivo:
         retry: RetryPolicy | None = None,
         base_url: str = PLIVO_API_URL,
         phlo_base_url: str = PLIVO_PHLO_URL,
+        limits_url: str | None = None,
+        limits_fallback: Literal["fail", "local"] = "fail",
+        limits_processes: int | None = None,
     ) -> None:
         auth_id = auth_id or os.environ.get("PLIVO_AUTH_ID")
         auth_token = auth_token or os.environ.get("PLIVO_AUTH_TOKEN")
@@ -76,6 +86,10 @@ class AsyncPlivo:
                 max_concurrency=max_concurrency,
                 rate_limit=rate_limit,
                 calls_per_second=calls_per_second,
+                limits_url=limits_url or os.environ.get("PLIVO_LIMITS_URL") or None,
+                auth_id=auth_id,
+                limits_fallback=limits_fallback,
+                limits_processes=limits_processes,
             )
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
@@ -118,6 +132,11 @@ class AsyncPlivo:
 
     async def __aenter__(self) -> AsyncPlivo:
         await self._transport.open()
+        try:
+            await self.limits.open()
+        except BaseException:
+            await self.close()
+            raise
         return self
 
     async def __aexit__(
@@ -129,8 +148,11 @@ class AsyncPlivo:
         await self.close()
 
     async def close(self) -> None:
-        """Close the HTTP session. Safe to call twice."""
-        await self._transport.close()
+        """Close the HTTP session (and shared limits' connections). Safe to call twice."""
+        try:
+            await self._transport.close()
+        finally:
+            await self.limits.close()
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
         transport = getattr(self, "_transport", None)

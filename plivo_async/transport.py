@@ -35,7 +35,7 @@ from .errors import (
     ResourceNotFoundError,
     ValidationError,
 )
-from .limits import Limits
+from .limits import Grant, Limits
 from .retry import AttemptCounter, RetryBudget, RetryPolicy, call_with_retry, current_counter
 
 __all__ = ["USER_AGENT", "Transport", "require_secure_url"]
@@ -66,6 +66,34 @@ def _is_loopback(host: str | None) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _restamp_traces(limits: Limits) -> list[aiohttp.TraceConfig]:
+    """Traces that count a call in the CPS window from when it really left.
+
+    Plivo counts calls when they arrive. Between the limiter's grant and the request's
+    bytes on the wire lie a connection to open (TLS: round trips) or a pause of the event
+    loop (a garbage collection): the grant is restamped when the headers are written, and,
+    for a request that opened a new connection (slow to reach the server the first time),
+    once more when its response arrives. Only installed when the CPS limiter can restamp:
+    aiohttp's tracing costs a few microseconds a request, nothing next to a CPS.
+    """
+    if not getattr(limits.calls, "restamps", False):
+        return []
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(_mark_cold)
+    trace.on_request_headers_sent.append(_restamp)
+    return [trace]
+
+
+async def _mark_cold(session: object, context: Any, params: object) -> None:
+    if context.trace_request_ctx is not None:
+        context.trace_request_ctx.cold = True
+
+
+async def _restamp(session: object, context: Any, params: object) -> None:
+    if context.trace_request_ctx is not None:
+        await context.trace_request_ctx.restamp()
 
 
 def require_secure_url(field: str, url: str) -> URL:
@@ -176,7 +204,10 @@ class Transport:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self.limits.max_concurrency)
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, raise_for_status=False
+                connector=connector,
+                timeout=self._timeout,
+                raise_for_status=False,
+                trace_configs=_restamp_traces(self.limits),
             )
         return self._session
 
@@ -243,13 +274,14 @@ class Transport:
         limits = self.limits
         if limits.requests is not None:
             await limits.requests.acquire()
+        grant = None
         if calls and limits.calls is not None:
-            await limits.calls.acquire(calls)
+            grant = await limits.calls.acquire(calls)
         if counter is not None:
             if not counter.attempts and counter.before_first_send is not None:
                 await counter.before_first_send()
             counter.attempts += 1
-        return await self._send_once(method, url, path, body, params)
+        return await self._send_once(method, url, path, body, params, grant)
 
     async def _send_once(
         self,
@@ -258,13 +290,16 @@ class Transport:
         path: str,
         body: bytes | None,
         params: Mapping[str, Any] | None,
+        grant: Grant | None = None,
     ) -> Any:
         session = self._session if self._session is not None else self._open()
         headers = self._headers if body is None else self._json_headers
         try:
             async with session.request(
-                method, url, data=body, params=params, headers=headers
+                method, url, data=body, params=params, headers=headers, trace_request_ctx=grant
             ) as resp:
+                if grant is not None and grant.cold:
+                    await grant.restamp()  # it has certainly arrived by now
                 raw = await resp.read()
                 status = resp.status
                 if status in _SUCCESS:

@@ -155,6 +155,7 @@ class EmulatorCore:
             ("POST", mpc + "/members/{member_id}", self.member_action),
             ("POST", "/v1/account/{auth_id}/phlo/{phlo_id}", self.run_phlo),
             ("GET", "/__emulator__/stats", self.admin_stats),
+            ("GET", "/__emulator__/calls", self.admin_calls),
             ("POST", "/__emulator__/reset", self.admin_reset),
             ("PUT", "/__emulator__/faults", self.admin_faults),
         ]
@@ -564,6 +565,17 @@ class EmulatorCore:
 
     async def admin_stats(self, request: web.Request, ctx: _Ctx) -> web.StreamResponse:
         return self._json(200, self.records.summary())
+
+    async def admin_calls(self, request: web.Request, ctx: _Ctx) -> web.StreamResponse:
+        """Arrival times (its clock) of every call placed and every API request, since reset.
+
+        What a test in another process needs to check a limit where Plivo counts it.
+        """
+        records = self.records
+        calls = [{"to": c.to, "time": c.time, "source": c.source} for c in records.calls]
+        requests = [r.time for r in records.requests if not r.path.startswith("/__emulator__")]
+        payload = {"calls": calls, "requests": requests, "max_in_1s": records.max_calls_in_window()}
+        return self._json(200, payload)
 
     async def admin_reset(self, request: web.Request, ctx: _Ctx) -> web.StreamResponse:
         self.reset()
