@@ -573,7 +573,11 @@ class EmulatorCore:
         """
         records = self.records
         calls = [{"to": c.to, "time": c.time, "source": c.source} for c in records.calls]
-        requests = [r.time for r in records.requests if not r.path.startswith("/__emulator__")]
+        requests = [
+            {"time": r.time, "method": r.method, "path": r.path, "query": r.query}
+            for r in records.requests
+            if not r.path.startswith("/__emulator__")
+        ]
         payload = {"calls": calls, "requests": requests, "max_in_1s": records.max_calls_in_window()}
         return self._json(200, payload)
 

@@ -12,18 +12,35 @@ import asyncio
 import json
 import time
 from collections import Counter
+from typing import Any
 
 from plivo_async import AsyncPlivo, Rate
 from plivo_async.emulator import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN
+from plivo_async.limits import ARRIVAL_GUARD
 
 FROM = "+14155550100"
 ANSWER_URL = "https://example.com/answer"
 
 
+class Stamp:
+    """Wraps a limiter: notes when each task (named after its row) was granted."""
+
+    restamps = True
+
+    def __init__(self, inner: Any, granted: dict[str, float]) -> None:
+        self.inner, self.granted = inner, granted
+
+    async def acquire(self, n: int = 1) -> object:
+        grant = await self.inner.acquire(n)
+        self.granted[asyncio.current_task().get_name()] = time.time()  # type: ignore[union-attr]
+        return grant
+
+
 async def run(args: argparse.Namespace) -> dict[str, object]:
     options: dict[str, object] = {"rate_limit": None, "limits_url": args.limits_url}
     if args.requests_per_second:
-        options["rate_limit"] = Rate(args.requests_per_second, 1.0)
+        # As the default PLIVO_RATE_LIMIT is built: widened by the arrival guard (bursts).
+        options["rate_limit"] = Rate(args.requests_per_second, 1.0 + ARRIVAL_GUARD)
     else:
         options["calls_per_second"] = args.cps
     errors: Counter[str] = Counter()
@@ -33,23 +50,16 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, base_url=args.url, phlo_base_url=args.url, **options
     ) as client:
         if client.limits.calls is not None:
-            inner = client.limits.calls
-
-            class Stamp:
-                restamps = True
-
-                async def acquire(self, n: int = 1) -> object:
-                    grant = await inner.acquire(n)
-                    granted[str(asyncio.current_task().get_name())] = time.time()
-                    return grant
-
-            client.limits.calls = Stamp()  # type: ignore[assignment]
+            client.limits.calls = Stamp(client.limits.calls, granted)  # type: ignore[assignment]
+        if client.limits.requests is not None:
+            client.limits.requests = Stamp(client.limits.requests, granted)  # type: ignore[assignment]
 
         async def one(i: int) -> None:
             nonlocal placed
             try:
                 if args.requests_per_second:
-                    await client.calls.list(limit=1)
+                    asyncio.current_task().set_name(str(args.offset + i))  # type: ignore[union-attr]
+                    await client.calls.list(limit=1, offset=args.offset + i)
                 else:
                     to = f"+1415{args.offset + i:07d}"
                     asyncio.current_task().set_name(to)  # type: ignore[union-attr]
