@@ -151,8 +151,8 @@ async def test_grants_of_two_clients_never_exceed_the_window(redis_server: Redis
     await b.close()
     assert len(stamps) == 60
     assert max_in_window(stamps, rate.period) <= 20
-    gaps = [b - a for a, b in zip(sorted(stamps), sorted(stamps)[1:], strict=False)]
-    assert min(gaps) >= spacing * 0.5  # paced across both clients, not burst
+    # Paced across both clients, not burst: no tenth of a second holds more than ~2.
+    assert max_in_window(stamps, 0.1) <= 3
 
 
 async def test_unreachable_redis_is_an_error_at_open_without_the_password() -> None:
