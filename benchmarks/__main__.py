@@ -11,10 +11,10 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import cps, latency, memory, overhead, sdk
+from . import cps, latency, memory, multiprocess, overhead, sdk
 from ._common import RESULTS, Result, Row, machine_info, render_table, write_result
 
-NAMES = ("overhead", "sdk", "latency", "cps", "memory")
+NAMES = ("overhead", "sdk", "latency", "cps", "multiprocess", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         "sdk": lambda: sdk.run(args.quick),
         "latency": lambda: latency.run(args.quick),
         "cps": lambda: cps.run(args.quick),
+        "multiprocess": lambda: multiprocess.run(args.quick),
         "memory": lambda: memory.run(args.quick, large=args.memory_rows),
     }
     machine = machine_info()

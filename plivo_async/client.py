@@ -8,7 +8,7 @@ import math
 import os
 import warnings
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import attrs
@@ -133,6 +133,13 @@ class AsyncPlivo:
     ``retry`` decides what is retried; calls are never re-sent after an ambiguous failure
     unless a method is called with ``retry_unsafe=True``.
 
+    ``limits_url="redis://host:port/db"`` (or ``PLIVO_LIMITS_URL``) shares the rate limit
+    and ``calls_per_second`` with every client of this auth id on that Redis, in any
+    process or host (``pip install 'plivo-async[redis]'``). If Redis is unreachable when the
+    client is entered, that is an error; later outages follow ``limits_fallback``:
+    ``"fail"`` refuses requests (nothing is sent), ``"local"`` falls back to this process's
+    share of the limits, ``1/limits_processes`` of them.
+
     HTTP options: ``timeout`` per request (seconds or an ``aiohttp.ClientTimeout``);
     ``max_response_bytes`` caps every answer's body (10 MiB; over it is
     :class:`~plivo_async.errors.ResponseTooLargeError`); ``proxy`` (an http(s) proxy URL),
@@ -167,6 +174,9 @@ class AsyncPlivo:
         trust_env: bool = False,
         session: aiohttp.ClientSession | None = None,
         connector: aiohttp.BaseConnector | None = None,
+        limits_url: str | None = None,
+        limits_fallback: Literal["fail", "local"] = "fail",
+        limits_processes: int | None = None,
     ) -> None:
         _logging_from_env()
         auth_id = auth_id or os.environ.get("PLIVO_AUTH_ID")
@@ -202,6 +212,10 @@ class AsyncPlivo:
                 max_concurrency=max_concurrency,
                 rate_limit=rate_limit,
                 calls_per_second=calls_per_second,
+                limits_url=limits_url or os.environ.get("PLIVO_LIMITS_URL") or None,
+                auth_id=auth_id,
+                limits_fallback=limits_fallback,
+                limits_processes=limits_processes,
             )
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
@@ -313,6 +327,11 @@ class AsyncPlivo:
 
     async def __aenter__(self) -> AsyncPlivo:
         await self._transport.open()
+        try:
+            await self.limits.open()
+        except BaseException:
+            await self.close()
+            raise
         return self
 
     async def __aexit__(
@@ -330,6 +349,8 @@ class AsyncPlivo:
         on a view (:meth:`with_options`) this does nothing: the parent owns the session.
         """
         await self._transport.close()
+        if self._transport.owns_limits:
+            await self.limits.close()
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
         transport = getattr(self, "_transport", None)

@@ -50,7 +50,7 @@ from .errors import (
     redact,
     register_secret,
 )
-from .limits import Limits
+from .limits import Grant, Limits
 from .response import RawResponse
 from .retry import AttemptCounter, RetryBudget, RetryPolicy, call_with_retry, current_counter
 
@@ -97,6 +97,34 @@ def _is_loopback(host: str | None) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _restamp_traces(limits: Limits) -> list[aiohttp.TraceConfig]:
+    """Traces that count a call in the CPS window from when it really left.
+
+    Plivo counts calls when they arrive. Between the limiter's grant and the request's
+    bytes on the wire lie a connection to open (TLS: round trips) or a pause of the event
+    loop (a garbage collection): the grant is restamped when the headers are written, and,
+    for a request that opened a new connection (slow to reach the server the first time),
+    once more when its response arrives. Only installed when the CPS limiter can restamp:
+    aiohttp's tracing costs a few microseconds a request, nothing next to a CPS.
+    """
+    if not getattr(limits.calls, "restamps", False):
+        return []
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(_mark_cold)
+    trace.on_request_headers_sent.append(_restamp)
+    return [trace]
+
+
+async def _mark_cold(session: object, context: Any, params: object) -> None:
+    if context.trace_request_ctx is not None:
+        context.trace_request_ctx.cold = True
+
+
+async def _restamp(session: object, context: Any, params: object) -> None:
+    if context.trace_request_ctx is not None:
+        await context.trace_request_ctx.restamp()
 
 
 def require_secure_url(field: str, url: str) -> URL:
@@ -245,6 +273,7 @@ class _Pool:
         self,
         *,
         limit: int,
+        traces: list[aiohttp.TraceConfig],
         proxy: str | None,
         trust_env: bool,
         session: aiohttp.ClientSession | None,
@@ -253,6 +282,7 @@ class _Pool:
         self.session = session
         self.owns_session = session is None
         self._limit = limit
+        self._traces = traces
         self._proxy = proxy
         self._trust_env = trust_env
         self._connector = connector
@@ -273,6 +303,7 @@ class _Pool:
                 raise_for_status=False,
                 proxy=self._proxy,
                 trust_env=self._trust_env,
+                trace_configs=self._traces,
             )
             self.session = session
         return session
@@ -331,6 +362,7 @@ class Transport:
         self._json_headers = {**self._headers, "Content-Type": "application/json"}
         self._pool = _Pool(
             limit=limits.max_concurrency,
+            traces=_restamp_traces(limits),
             proxy=proxy,
             trust_env=trust_env,
             session=session,
@@ -346,6 +378,11 @@ class Transport:
     def is_open(self) -> bool:
         session = self._pool.session
         return session is not None and not session.closed and not self._pool.closed
+
+    @property
+    def owns_limits(self) -> bool:
+        """Whether closing the client closes shared limiters' connections (not on a view)."""
+        return not self.is_view
 
     @property
     def owns_session(self) -> bool:
@@ -466,13 +503,14 @@ class Transport:
         limits = self.limits
         requests = limits.requests
         cps = limits.calls if calls else None
+        grant: Grant | None = None
         if requests is not None or cps is not None:
             timed = counter is not None or raw is not None
             started = self.retry.clock() if timed else 0.0
             if requests is not None:
                 await requests.acquire()
             if cps is not None:
-                await cps.acquire(calls)
+                grant = await cps.acquire(calls)
             if timed:
                 _add_wait(counter, raw, self.retry.clock() - started)
         if counter is not None:
@@ -481,7 +519,7 @@ class Transport:
             counter.attempts += 1
         if raw is not None:
             raw.attempts = attempt
-        return await self._send_once(method, url, path, body, params, expect, raw, attempt)
+        return await self._send_once(method, url, path, body, params, expect, raw, attempt, grant)
 
     async def _send_once(
         self,
@@ -493,6 +531,7 @@ class Transport:
         expect: str | None,
         raw: RawResponse | None,
         attempt: int,
+        grant: Grant | None = None,
     ) -> Any:
         pool = self._pool
         session = pool.session
@@ -511,7 +550,10 @@ class Transport:
                 headers=headers,
                 allow_redirects=False,
                 timeout=self._timeout,
+                trace_request_ctx=grant,
             ) as resp:
+                if grant is not None and grant.cold:
+                    await grant.restamp()  # it has certainly arrived by now
                 status = resp.status
                 length = resp.content_length  # the common case: a small, sized body
                 if length is not None and length <= self.max_response_bytes:

@@ -3,9 +3,9 @@
 import asyncio
 import time
 
-from plivo_async import AsyncPlivo, Rate, SlidingWindowLimiter
+from plivo_async import AsyncPlivo
 from plivo_async.emulator import Emulator
-from plivo_async.limits import ARRIVAL_GUARD
+from plivo_async.limits import paced_cps_limiter
 
 
 async def dial(client: AsyncPlivo, numbers: range) -> None:
@@ -38,7 +38,7 @@ async def main() -> None:
 
         # Two clients sharing one limiter: together they stay at 10 calls per second.
         emu.reset()
-        shared = SlidingWindowLimiter(Rate(10, 1.0 + ARRIVAL_GUARD))  # as calls_per_second=10
+        shared = paced_cps_limiter(10)  # what calls_per_second=10 builds
         async with (
             AsyncPlivo(emu.auth_id, emu.auth_token, calls_per_second=shared, **options) as a,
             AsyncPlivo(emu.auth_id, emu.auth_token, calls_per_second=shared, **options) as b,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Sequence
 
 import pytest
@@ -10,7 +11,7 @@ from aioresponses import CallbackResult, aioresponses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plivo_async.limits import ARRIVAL_GUARD, Limits, Rate, SlidingWindowLimiter, _cps_rate
+from plivo_async.limits import PACING_MARGIN, Limits, Rate, SlidingWindowLimiter, cps_window
 from plivo_async.retry import RetryPolicy
 from tests.conftest import FakeClock
 from tests.unit.test_transport import API, make_transport
@@ -79,8 +80,10 @@ async def test_call_placing_requests_respect_cps_in_every_window(clock: FakeCloc
     await transport.close()
     assert len(placed) == 500
     assert max_in_any_window(placed, 1.0) == 10
-    # 50 windows of 10, each widened by the guard, no other slack wasted
-    assert placed[-1] - placed[0] == pytest.approx(49 * (1.0 + ARRIVAL_GUARD))
+    # Paced, not burst: every call (1 + margin) / 10 s after the one before, no other slack
+    gaps = [b - a for a, b in itertools.pairwise(placed)]
+    assert min(gaps) == pytest.approx(max(gaps)) == pytest.approx((1.0 + PACING_MARGIN) / 10)
+    assert 499 / (placed[-1] - placed[0]) >= 0.99 * 10
     assert clock.now == before
 
 
@@ -129,12 +132,59 @@ def test_window_guarantee_holds_for_any_arrival_pattern(
 
 
 def test_fractional_cps_becomes_one_call_per_longer_window() -> None:
-    assert _cps_rate(0.5) == Rate(1, 2.0 + ARRIVAL_GUARD)
-    assert _cps_rate(2) == Rate(2, 1.0 + ARRIVAL_GUARD)
+    assert cps_window(0.5) == (Rate(1, 2 * (1 + PACING_MARGIN / 2)), 2 * (1 + PACING_MARGIN))
+    assert cps_window(2) == (Rate(2, 1 + PACING_MARGIN / 2), (1 + PACING_MARGIN) / 2)
+    assert cps_window(2.9)[0] == Rate(2, 1 + PACING_MARGIN / 2)  # never more than asked
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cps=st.sampled_from([1, 2, 3, 10, 50]),
+    gaps=st.lists(st.floats(0, 0.3, allow_nan=False), min_size=1, max_size=80),
+    sizes=st.lists(st.integers(1, 3), min_size=80, max_size=80),
+    late=st.lists(st.floats(0, 0.05, allow_nan=False), min_size=80, max_size=80),
+)
+def test_paced_window_holds_even_when_waiters_wake_late(
+    cps: int, gaps: list[float], sizes: list[int], late: list[float]
+) -> None:
+    """Grants are stamped when given: a late wake-up (a busy loop) lowers the rate only."""
+
+    async def scenario() -> list[float]:
+        clock = FakeClock()
+        lateness = iter(late * 100)
+
+        async def late_sleep(seconds: float) -> None:
+            await clock.sleep(seconds + next(lateness))
+
+        rate, spacing = cps_window(cps)
+        limiter = SlidingWindowLimiter(rate, spacing=spacing, clock=clock, sleep=late_sleep)
+        stamps: list[float] = []
+
+        async def one(delay: float, n: int) -> None:
+            await clock.sleep(delay)
+            await limiter.acquire(n)
+            stamps.extend([clock.now] * min(n, cps))
+
+        await asyncio.gather(*(one(g, s) for g, s in zip(gaps, sizes, strict=False)))
+        return stamps
+
+    stamps = asyncio.run(scenario())
+    assert max_in_any_window(stamps, 1.0) <= cps
 
 
 @pytest.mark.parametrize(
-    "kw", [{"max_concurrency": 0}, {"max_concurrency": 4, "calls_per_second": 0}]
+    "kw",
+    [
+        {"max_concurrency": 0},
+        {"max_concurrency": 2.5},
+        {"max_concurrency": 4, "calls_per_second": 0},
+        {"max_concurrency": 4, "calls_per_second": float("inf")},
+        {"max_concurrency": 4, "calls_per_second": float("nan")},
+        {"max_concurrency": 4, "calls_per_second": 1e-320},
+        {"max_concurrency": 4, "calls_per_second": True},
+        {"max_concurrency": 4, "calls_per_second": "10"},
+        {"max_concurrency": 4, "rate_limit": (300, 5)},
+    ],
 )
 def test_bad_limits_are_refused(kw: dict[str, object]) -> None:
     options: dict[str, object] = {"rate_limit": None, "calls_per_second": None, **kw}

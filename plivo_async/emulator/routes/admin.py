@@ -1,4 +1,4 @@
-"""``/__emulator__/``: stats, reset and faults, for an emulator in another process."""
+"""``/__emulator__/``: stats, arrival times, reset and faults (for a child emulator)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,21 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
     async def admin_stats(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         return core.json(200, core.records.summary())
 
+    async def admin_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """Arrival times (its clock) of every call placed and every API request, since reset.
+
+        What a test in another process needs to check a limit where Plivo counts it.
+        """
+        records = core.records
+        calls = [{"to": c.to, "time": c.time, "source": c.source} for c in records.calls]
+        requests = [
+            {"time": r.time, "method": r.method, "path": r.path, "query": r.query}
+            for r in records.requests
+            if not r.path.startswith("/__emulator__")
+        ]
+        payload = {"calls": calls, "requests": requests, "max_in_1s": records.max_calls_in_window()}
+        return core.json(200, payload)
+
     async def admin_reset(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         core.reset()
         return web.Response(status=204)
@@ -51,5 +66,6 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
         return web.Response(status=204)
 
     add_route(app, "GET", "/__emulator__/stats", admin_stats)
+    add_route(app, "GET", "/__emulator__/calls", admin_calls)
     add_route(app, "POST", "/__emulator__/reset", admin_reset)
     add_route(app, "PUT", "/__emulator__/faults", admin_faults)

@@ -1,0 +1,154 @@
+"""Client-side limits: requests in flight, requests per window, calls per second.
+
+``local`` holds the limiter of one process (an exact sliding window, optionally paced);
+``redis`` the same limits shared by every process of an account through Redis.
+:class:`Limits` is what one client shares across all its resources and coroutines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from typing import Any, Protocol
+
+from .local import Clock, Sleep, SlidingWindowLimiter
+from .rate import Grant, Rate, RateLimiter
+
+__all__ = [
+    "ARRIVAL_GUARD",
+    "PACING_MARGIN",
+    "Grant",
+    "Limits",
+    "Rate",
+    "RateLimiter",
+    "SlidingWindowLimiter",
+    "cps_window",
+    "paced_cps_limiter",
+]
+
+#: Plivo counts requests when they arrive, not when we send them. Arrival lag varies by a
+#: few milliseconds (a new connection costs more than a reused one), so a burst sent
+#: exactly 5.000 s after the previous one can arrive 4.99 s after it. Widening the request
+#: window by this much keeps the limit true at Plivo's end.
+ARRIVAL_GUARD = 0.05
+
+#: Calls are paced, not burst: N calls per second go out ``(1 + PACING_MARGIN) / N`` s
+#: apart (never more than N in any ``1 + PACING_MARGIN / 2`` s), so a 1-second window at
+#: Plivo's end holds N calls unless two arrivals one second apart drift by more than 8 ms
+#: (4 ms at worst) against each other, and the account gets 99.2% of its CPS where the
+#: old burst-and-guard scheme gave 95%.
+PACING_MARGIN = 0.008
+
+
+class _Lifecycle(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def cps_window(cps: float) -> tuple[Rate, float]:
+    """A CPS as an integer window plus a pacing interval: 10 -> 10 per 1.004 s, 100.8 ms apart.
+
+    A fractional CPS below 1 becomes one call per ``1/cps`` s; above 1 it is rounded down
+    (Plivo's CPS is a whole number; never more than asked in any 1-second window).
+    """
+    if not (isinstance(cps, (int, float)) and math.isfinite(cps) and cps > 0):
+        raise ValueError(f"calls_per_second must be a finite number > 0 (got {cps!r})")
+    limit, seconds = (int(cps), 1.0) if cps >= 1 else (1, 1.0 / cps)
+    if not math.isfinite(seconds) or seconds > 86_400:
+        raise ValueError(f"calls_per_second must be at least 1 per day (got {cps!r})")
+    # The window is the hard bound; the schedule, a little slower, is what normally runs,
+    # so a grant a few milliseconds late is not held back by the window (no drift).
+    return Rate(limit, seconds * (1.0 + PACING_MARGIN / 2)), seconds * (1.0 + PACING_MARGIN) / limit
+
+
+def paced_cps_limiter(
+    cps: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+) -> SlidingWindowLimiter:
+    """The local calls-per-second limiter: an exact window, grants evenly spaced."""
+    rate, spacing = cps_window(cps)
+    return SlidingWindowLimiter(rate, spacing=spacing, clock=clock, sleep=sleep)
+
+
+class Limits:
+    """The limits one client shares across all its resources and coroutines."""
+
+    def __init__(
+        self,
+        *,
+        max_concurrency: int,
+        rate_limit: Rate | RateLimiter | None,
+        calls_per_second: float | RateLimiter | None,
+        limits_url: str | None = None,
+        auth_id: str = "",
+        limits_fallback: str = "fail",
+        limits_processes: int | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise ValueError(f"max_concurrency must be an int >= 1 (got {max_concurrency!r})")
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be >= 1")
+        self.max_concurrency = max_concurrency
+        self.concurrency = asyncio.Semaphore(max_concurrency)
+        self.limits_url = limits_url
+        cps = calls_per_second
+        is_cps = isinstance(cps, (int, float)) and not isinstance(cps, bool)
+        self.requests: RateLimiter | None = _check_limiter("rate_limit", rate_limit)
+        self.calls: RateLimiter | None = _check_limiter("calls_per_second", cps)
+        if limits_url is not None:
+            from .redis import connect  # the redis extra is needed only here
+
+            shared_requests, shared_calls = connect(
+                limits_url,
+                auth_id=auth_id,
+                rate_limit=rate_limit if isinstance(rate_limit, Rate) else None,
+                calls=cps_window(cps) if is_cps else None,  # type: ignore[arg-type]
+                fallback=limits_fallback,  # type: ignore[arg-type]
+                processes=limits_processes,
+                clock=clock,
+                sleep=sleep,
+            )
+            self.requests = shared_requests or self.requests
+            self.calls = shared_calls or self.calls
+        else:
+            if isinstance(rate_limit, Rate):
+                self.requests = SlidingWindowLimiter(rate_limit, clock=clock, sleep=sleep)
+            if is_cps:
+                self.calls = paced_cps_limiter(cps, clock=clock, sleep=sleep)  # type: ignore[arg-type]
+
+    async def open(self) -> None:
+        """Connect shared limiters (a Redis limiter checks its server here)."""
+        for limiter in self._shared():
+            await limiter.open()
+
+    async def close(self) -> None:
+        """Release shared limiters' connections."""
+        for limiter in self._shared():
+            await limiter.close()
+
+    def _shared(self) -> list[_Lifecycle]:
+        found: list[Any] = []
+        for limiter in (self.requests, self.calls):
+            if hasattr(limiter, "open") and hasattr(limiter, "close") and limiter not in found:
+                found.append(limiter)
+        return found
+
+
+def _check_limiter(option: str, value: Any) -> RateLimiter | None:
+    """A limiter object as given; a Rate or a number is built by the caller."""
+    if value is None or isinstance(value, Rate) or callable(getattr(value, "acquire", None)):
+        return None if isinstance(value, Rate) else value
+    if option == "calls_per_second" and isinstance(value, (int, float)):
+        if isinstance(value, bool):
+            raise ValueError(f"calls_per_second must be a number, not {value!r}")
+        cps_window(value)  # raises for inf, nan, <= 0, too small
+        return None
+    expected = (
+        "a Rate, a RateLimiter or None"
+        if option == "rate_limit"
+        else ("a number > 0, a RateLimiter or None")
+    )
+    raise ValueError(f"{option} must be {expected} (got {value!r})")
