@@ -461,20 +461,26 @@ class MultiPartyCallListMeta(ListMeta):
     count: int | None = None
 
 
-@attrs.frozen(kw_only=True)
-class MultiPartyCallListResponse:
-    """One page of ``GET MultiPartyCall/``."""
+class _Page:
+    """``for x in page`` and ``len(page)`` over a list answer's ``objects``."""
 
-    api_id: str | None = None
-    meta: MultiPartyCallListMeta = attrs.field(factory=MultiPartyCallListMeta)
-    objects: list[MultiPartyCallDetails] = attrs.field(factory=list)
-    raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    objects: list[Any]
 
     def __iter__(self) -> Any:
         return iter(self.objects)
 
     def __len__(self) -> int:
         return len(self.objects)
+
+
+@attrs.frozen(kw_only=True)
+class MultiPartyCallListResponse(_Page):
+    """One page of ``GET MultiPartyCall/``."""
+
+    api_id: str | None = None
+    meta: MultiPartyCallListMeta = attrs.field(factory=MultiPartyCallListMeta)
+    objects: list[MultiPartyCallDetails] = attrs.field(factory=list)
+    raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -502,19 +508,13 @@ class Participant:
 
 
 @attrs.frozen(kw_only=True)
-class ParticipantListResponse:
+class ParticipantListResponse(_Page):
     """``GET MultiPartyCall/{id}/Participant/``: the participants, with paging meta."""
 
     api_id: str | None = None
     meta: MultiPartyCallListMeta = attrs.field(factory=MultiPartyCallListMeta)
     objects: list[Participant] = attrs.field(factory=list)
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-    def __iter__(self) -> Any:
-        return iter(self.objects)
-
-    def __len__(self) -> int:
-        return len(self.objects)
 
 
 @attrs.frozen(kw_only=True)

@@ -55,6 +55,11 @@ def _member_segment(member_id: MemberId) -> str:
     return ",".join(path_segment("member_id", m) for m in ids)
 
 
+def _callback(url: str | None, method: str | None) -> ConferenceCallbackRequest:
+    """The request of an action whose only parameters are ``callback_url`` / ``_method``."""
+    return ConferenceCallbackRequest(callback_url=url, callback_method=method)
+
+
 class Conferences:
     """The conferences of one account. Get it as ``client.conferences``.
 
@@ -125,9 +130,7 @@ class Conferences:
 
         The API returns them all at once (no pages).
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._send(ConferenceListResponse, "GET", self._base(), request)
 
     async def iter_all(self) -> AsyncIterator[str]:
@@ -156,9 +159,7 @@ class Conferences:
             ResourceNotFoundError: If no conference of that name is in progress.
         """
         url = self._url(conference_name)
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._send(Conference, "GET", url, request)
 
     async def delete(
@@ -174,9 +175,7 @@ class Conferences:
             ResourceNotFoundError: If no conference of that name is in progress.
         """
         url = self._url(conference_name)
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._send(ActionResponse, "DELETE", url, request)
 
     hangup = delete
@@ -185,9 +184,7 @@ class Conferences:
         self, *, callback_url: str | None = None, callback_method: str | None = None
     ) -> ActionResponse:
         """Hang up every conference in progress (``DELETE Conference/``)."""
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._send(ActionResponse, "DELETE", self._base(), request)
 
     hangup_all = delete_all
@@ -241,9 +238,7 @@ class Conferences:
             ResourceNotFoundError: If no conference of that name is in progress.
         """
         url = self._url(conference_name, "Record")
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._send(ActionResponse, "DELETE", url, request)
 
     stop_recording = record_stop
@@ -285,9 +280,7 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._member_action(
             "POST", conference_name, member_id, "Mute", request, idempotent=True
         )
@@ -305,9 +298,7 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._member_action("DELETE", conference_name, member_id, "Mute", request)
 
     async def member_deaf(
@@ -323,9 +314,7 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._member_action(
             "POST", conference_name, member_id, "Deaf", request, idempotent=True
         )
@@ -343,9 +332,7 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._member_action("DELETE", conference_name, member_id, "Deaf", request)
 
     async def member_kick(
@@ -364,9 +351,7 @@ class Conferences:
             OutcomeUnknownError: If the request failed ambiguously, so the members may or
                 may not have been kicked.
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._member_action(
             "POST", conference_name, member_id, "Kick", request, retry_unsafe=retry_unsafe
         )
@@ -420,9 +405,7 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._member_action("DELETE", conference_name, member_id, "Play", request)
 
     async def member_speak(
@@ -469,7 +452,5 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = ConferenceCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._member_action("DELETE", conference_name, member_id, "Speak", request)

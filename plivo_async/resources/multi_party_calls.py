@@ -43,7 +43,8 @@ from ..models.multi_party_calls import (
     mpc_id,
 )
 from ..validation import check, path_segment
-from .calls import MAX_PAGE_SIZE, _next_page
+from ._paging import iter_pages
+from .calls import MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -51,6 +52,11 @@ if TYPE_CHECKING:
 __all__ = ["MultiPartyCalls"]
 
 R = TypeVar("R")
+
+
+def _callback(url: str | None, method: str | None) -> MultiPartyCallCallbackRequest:
+    """The request of an action whose only parameters are ``callback_url`` / ``_method``."""
+    return MultiPartyCallCallbackRequest(callback_url=url, callback_method=method)
 
 
 class MultiPartyCalls:
@@ -151,16 +157,8 @@ class MultiPartyCalls:
         params = self._list_params(filters)
         params.setdefault("limit", MAX_PAGE_SIZE)
         params.setdefault("offset", 0)
-        while True:
-            page = await self._list_page(params)
-            if not page.objects:
-                return
-            for mpc in page.objects:
-                yield mpc
-            following = _next_page(page.meta, params, len(page.objects))
-            if following is None or following == params:
-                return
-            params = following
+        async for mpc in iter_pages(self._list_page, params):
+            yield mpc
 
     def __aiter__(self) -> AsyncIterator[MultiPartyCallDetails]:
         """``async for mpc in client.multi_party_calls``, as :meth:`iter_all`."""
@@ -182,9 +180,7 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallDetails:
         """One multi-party call (``GET MultiPartyCall/{id}/``)."""
-        request = MultiPartyCallCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._send(
             MultiPartyCallDetails, "GET", self._url(friendly_name, uuid), request
         )
@@ -277,9 +273,7 @@ class MultiPartyCalls:
 
         Sends ``status=active``; setting a state, so retried like an idempotent request.
         """
-        request = MultiPartyCallCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         body = {"status": "active", **to_wire(request)}
         return await self._send(
             MultiPartyCallActionResponse,
@@ -298,9 +292,7 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """End a multi-party call: every participant leaves (``DELETE MultiPartyCall/{id}/``)."""
-        request = MultiPartyCallCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         return await self._send(
             MultiPartyCallActionResponse, "DELETE", self._url(friendly_name, uuid), request
         )
@@ -395,9 +387,7 @@ class MultiPartyCalls:
         callback_method: str | None,
     ) -> MultiPartyCallActionResponse:
         """Stop, pause or resume the recording: each sets a state, so each is retried."""
-        request = MultiPartyCallCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         segments = ("Record",) if action is None else ("Record", action)
         return await self._send(
             MultiPartyCallActionResponse,
@@ -443,17 +433,13 @@ class MultiPartyCalls:
                 stand.
         """
         url = self._url(friendly_name, uuid, "Participant")
+
+        async def fetch(params: dict[str, Any]) -> ParticipantListResponse:
+            return await self._send(ParticipantListResponse, "GET", url, params)
+
         params: dict[str, Any] = to_wire(ListParticipantsRequest(call_uuid=call_uuid))
-        while True:
-            page = await self._send(ParticipantListResponse, "GET", url, params)
-            for participant in page.objects:
-                yield participant
-            if not page.objects or not page.meta.raw:
-                return
-            following = _next_page(page.meta, params, len(page.objects))
-            if following is None or following == params:
-                return
-            params = following
+        async for participant in iter_pages(fetch, params):
+            yield participant
 
     async def get_participant(
         self,
@@ -465,9 +451,7 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> Participant:
         """One participant (``GET MultiPartyCall/{id}/Participant/{participant_id}/``)."""
-        request = MultiPartyCallCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         url = self._participant_url(friendly_name, uuid, participant_id)
         return await self._send(Participant, "GET", url, request)
 
@@ -514,9 +498,7 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Remove a participant (``DELETE MultiPartyCall/{id}/Participant/{pid}/``)."""
-        request = MultiPartyCallCallbackRequest(
-            callback_url=callback_url, callback_method=callback_method
-        )
+        request = _callback(callback_url, callback_method)
         url = self._participant_url(friendly_name, uuid, participant_id)
         return await self._send(MultiPartyCallActionResponse, "DELETE", url, request)
 

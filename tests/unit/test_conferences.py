@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from aioresponses import aioresponses
-from yarl import URL
 
 from plivo_async.client import AsyncPlivo
 from plivo_async.errors import OutcomeUnknownError, ValidationError
@@ -26,12 +25,12 @@ from ._resources_helpers import (
     API,
     AUTH_ID,
     AUTH_TOKEN,
-    assert_sent,
     client_fixture,  # noqa: F401 - the "client" fixture
     mocked_fixture,  # noqa: F401 - the "mocked" fixture
     no_sleep,
     sent,
 )
+from ._voice_helpers import check_request
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "conferences"
 CONF = "My Conf Room"
@@ -233,15 +232,7 @@ async def test_each_method_sends_its_method_path_and_body(
     body: dict[str, Any] | None,
     response: type,
 ) -> None:
-    mock_url = str(URL(url).with_query(body)) if method == "GET" and body else url
-    mocked.add(mock_url, method, status=200, payload={"api_id": "a1", "message": "ok"})
-    result = await call(client)
-    if method == "GET":
-        assert_sent(mocked, method, url, query=body)
-    else:
-        assert_sent(mocked, method, url, body)
-    assert isinstance(result, response)
-    assert result.api_id == "a1"
+    await check_request(client, mocked, call, method, url, body, response)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from aioresponses import aioresponses
-from yarl import URL
 
 from plivo_async._convert import structure_response
 from plivo_async.client import AsyncPlivo
@@ -32,12 +31,12 @@ from ._resources_helpers import (
     AUTH_ID,
     AUTH_TOKEN,
     CountingLimiter,
-    assert_sent,
     client_fixture,  # noqa: F401 - the "client" fixture
     mocked_fixture,  # noqa: F401 - the "mocked" fixture
     no_sleep,
     sent,
 )
+from ._voice_helpers import check_request
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "multi_party_calls"
 UUID = "1b2c3d4e-1f30-11ef-a1b2-0242ac110002"
@@ -272,15 +271,7 @@ async def test_each_method_sends_its_method_path_and_body(
     body: dict[str, Any] | None,
     response: type,
 ) -> None:
-    mock_url = str(URL(url).with_query(body)) if method == "GET" and body else url
-    mocked.add(mock_url, method, status=200, payload={"api_id": "a1"})
-    result = await call(client)
-    if method == "GET":
-        assert_sent(mocked, method, url, query=body)
-    else:
-        assert_sent(mocked, method, url, body)
-    assert isinstance(result, response)
-    assert result.api_id == "a1"
+    await check_request(client, mocked, call, method, url, body, response)
 
 
 @pytest.mark.parametrize(
