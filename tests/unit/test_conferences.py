@@ -6,9 +6,12 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from aioresponses import aioresponses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plivo_async.client import AsyncPlivo
 from plivo_async.errors import OutcomeUnknownError, ValidationError
@@ -19,12 +22,15 @@ from plivo_async.models.conferences import (
     ConferenceMemberActionResponse,
     ConferenceRecordResponse,
 )
+from plivo_async.resources.conferences import Conferences
+from plivo_async.resources.multi_party_calls import MultiPartyCalls
 from plivo_async.retry import RetryPolicy
 
 from ._resources_helpers import (
     API,
     AUTH_ID,
     AUTH_TOKEN,
+    RecordingTransport,
     client_fixture,  # noqa: F401 - the "client" fixture
     mocked_fixture,  # noqa: F401 - the "mocked" fixture
     no_sleep,
@@ -350,3 +356,34 @@ async def test_speak_is_not_retried_after_an_ambiguous_failure(mocked: aiorespon
         with pytest.raises(OutcomeUnknownError):
             await client.conferences.member_speak(CONF, 10, "hi", retry_unsafe=True)
     assert len(sent(mocked)) == 4
+
+
+# Any text path_segment accepts: everything but "", ".", "..", control characters and
+# lone surrogates.
+NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=30).filter(
+    lambda s: s not in (".", "..")
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=NAMES, member=NAMES)
+async def test_any_name_and_member_id_stay_in_their_own_segments(name: str, member: str) -> None:
+    """The whole class of input: the URL has exactly the expected segments, each decoding
+    back to what was given (a member id's commas separate ids, so they stay commas)."""
+    transport = RecordingTransport()
+    conferences = Conferences(transport)  # type: ignore[arg-type]  # records, sends nothing
+    mpcs = MultiPartyCalls(transport)  # type: ignore[arg-type]
+    member_ids = member.split(",")
+    if "" in member_ids or any(m in (".", "..") for m in member_ids):
+        return  # refused (tested above)
+    await conferences.member_speak_stop(name, member)
+    await mpcs.kick_participant(member_ids[0], friendly_name=name)
+    conf_url, mpc_url = (r["url"] for r in transport.requests)
+    for url, expected in (
+        (conf_url, ["Conference", name, "Member", member, "Speak", ""]),
+        (mpc_url, ["MultiPartyCall", f"name_{name}", "Participant", member_ids[0], ""]),
+    ):
+        parts = urlsplit(url)
+        assert not parts.query and not parts.fragment
+        segments = parts.path.split("/")[4:]  # after /v1/Account/{auth_id}/
+        assert [unquote(s) for s in segments] == expected
