@@ -17,6 +17,8 @@ from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
 from .resources.calls import Calls
+from .resources.conferences import Conferences
+from .resources.multi_party_calls import MultiPartyCalls
 from .resources.phlo import Phlo
 from .retry import RetryPolicy
 from .transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
@@ -235,6 +237,8 @@ class AsyncPlivo:
             connector=connector,
         )
         self.calls: Calls = Calls(self._transport)
+        self.conferences: Conferences = Conferences(self._transport)
+        self.multi_party_calls: MultiPartyCalls = MultiPartyCalls(self._transport)
         self._bulk: Bulk | None = None
 
     def __repr__(self) -> str:

@@ -15,8 +15,10 @@ __all__ = [
     "MPC_ROLES",
     "MemberActionRequest",
     "MultiPartyCallActionRequest",
+    "NodeActionRequest",
     "PhloActionResponse",
     "PhloDetails",
+    "PhloNodeDetails",
     "PhloRunResponse",
 ]
 
@@ -60,6 +62,19 @@ class MultiPartyCallActionRequest:
     def calls(self) -> int:
         """Calls this request places: always one."""
         return 1
+
+
+@request_model
+@attrs.frozen(kw_only=True)
+class NodeActionRequest:
+    """Body of ``POST phlo/{phlo_id}/{node_type}/{node_id}``: any node's action by name."""
+
+    action: str = attrs.field(validator=v.all_of(v.required(), v.non_empty_str()))
+    to: str = attrs.field(validator=v.destination())
+    role: str = attrs.field(
+        default="agent", converter=v.to_lower, validator=v.all_of(v.required(), v.one_of(MPC_ROLES))
+    )
+    trigger_source: str = attrs.field(validator=v.destination())
 
 
 @request_model
@@ -112,3 +127,16 @@ class PhloRunResponse:
     def phlo_run_id(self) -> str | None:
         """The id of this run (Plivo returns it as ``api_id``)."""
         return self.api_id
+
+
+@attrs.frozen(kw_only=True)
+class PhloNodeDetails:
+    """``GET phlo/{phlo_id}/{node_type}/{node_id}``: the node's id, type and name."""
+
+    api_id: str | None = None
+    phlo_id: str | None = None
+    node_id: str | None = None
+    node_type: str | None = None
+    name: str | None = None
+    created_on: str | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)

@@ -25,8 +25,10 @@ from .._convert import structure_response, to_wire
 from ..models.phlo import (
     MemberActionRequest,
     MultiPartyCallActionRequest,
+    NodeActionRequest,
     PhloActionResponse,
     PhloDetails,
+    PhloNodeDetails,
     PhloRunResponse,
 )
 from ..validation import check, check_destination, path_segment
@@ -34,7 +36,7 @@ from ..validation import check, check_destination, path_segment
 if TYPE_CHECKING:
     from ..transport import Transport
 
-__all__ = ["Member", "MultiPartyCall", "Phlo"]
+__all__ = ["ConferenceBridge", "Member", "MultiPartyCall", "Node", "Phlo"]
 
 # Member actions that set a state (setting it twice is the same as once): safe to retry.
 _IDEMPOTENT_MEMBER_ACTIONS = frozenset({"hold", "unhold", "mute", "unmute"})
@@ -122,6 +124,31 @@ class Phlo:
                 path segment).
         """
         return MultiPartyCall(self._transport, self.phlo_id, node_id)
+
+    def conference_bridge(self, node_id: str) -> ConferenceBridge:
+        """A handle on one conference bridge node of this PHLO (no request is made).
+
+        Raises:
+            ValidationError: If ``node_id`` is empty, ``.``/``..`` or holds control
+                characters.
+        """
+        return ConferenceBridge(self._transport, self.phlo_id, node_id)
+
+    def node(self, node_type: str, node_id: str) -> Node:
+        """A handle on any node of this PHLO by type, as the SDK's ``phlo.node()``.
+
+        ``node.update(action, trigger_source, to, role)`` and ``node.member(address)``
+        work for any node type (``conference_bridge`` gives a :class:`ConferenceBridge`).
+        No request is made (the SDK GETs the node first; ``await node.get()`` does that
+        when wanted).
+
+        Raises:
+            ValidationError: If ``node_type`` or ``node_id`` is empty, ``.``/``..`` or holds
+                control characters.
+        """
+        if node_type == "conference_bridge":
+            return ConferenceBridge(self._transport, self.phlo_id, node_id)
+        return Node(self._transport, self.phlo_id, node_type, node_id)
 
 
 class MultiPartyCall:
@@ -260,7 +287,7 @@ class Member:
         ValidationError: If ``member_id`` is not a phone number or SIP URI.
     """
 
-    def __init__(self, mpc: MultiPartyCall, member_id: str) -> None:
+    def __init__(self, mpc: MultiPartyCall | Node, member_id: str) -> None:
         self._transport = mpc._transport
         self.mpc = mpc
         self.member_id = check_destination("member_id", member_id)
@@ -368,3 +395,88 @@ class Member:
             ResourceNotFoundError: If the PHLO, the node or the member does not exist.
         """
         return await self.update("unmute")
+
+
+class Node:
+    """Any node of a PHLO, addressed by type and id: ``client.phlo(id).node(type, node)``.
+
+    ``phlo/{phlo_id}/{node_type}/{node_id}``. Its methods may also raise the request
+    errors listed under :class:`Phlo`.
+
+    Raises:
+        ValidationError: If ``phlo_id``, ``node_type`` or ``node_id`` is empty,
+            ``.``/``..`` or holds control characters.
+    """
+
+    node_type: str
+
+    def __init__(self, transport: Transport, phlo_id: str, node_type: str, node_id: str) -> None:
+        self._transport = transport
+        self.phlo_id = path_segment("phlo_id", phlo_id)
+        self.node_type = path_segment("node_type", node_type)
+        self.node_id = path_segment("node_id", node_id)
+        self.url = f"{transport.phlo_base}{self.phlo_id}/{self.node_type}/{self.node_id}"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.node_type} phlo={self.phlo_id} node={self.node_id}>"
+
+    async def get(self) -> PhloNodeDetails:
+        """The node's details (``GET phlo/{phlo_id}/{node_type}/{node_id}``).
+
+        Raises:
+            ResourceNotFoundError: If the PHLO or the node does not exist.
+        """
+        data = await self._transport.request("GET", self.url)
+        return structure_response(PhloNodeDetails, data)
+
+    async def update(
+        self,
+        action: str,
+        trigger_source: str,
+        to: str,
+        role: str = "agent",
+        *,
+        retry_unsafe: bool = False,
+    ) -> PhloActionResponse:
+        """Any node action by name, as the SDK's ``Node.update(action, trigger_source, to, role)``.
+
+        Counted as one call (the node actions dial ``to``); not idempotent.
+
+        Raises:
+            ValidationError: If ``action`` is empty, ``trigger_source`` or ``to`` is not a
+                phone number or SIP URI, or ``role`` is not agent or customer.
+            ResourceNotFoundError: If the PHLO or the node does not exist.
+            OutcomeUnknownError: If the request failed ambiguously, so ``to`` may or may not
+                have been dialled. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
+        request = NodeActionRequest(action=action, trigger_source=trigger_source, to=to, role=role)
+        data = await self._transport.request(
+            "POST", self.url, json=to_wire(request), calls=1, retry_unsafe=retry_unsafe
+        )
+        return structure_response(PhloActionResponse, data)
+
+    def member(self, member_id: str) -> Member:
+        """A handle on one member of this node (phone number or SIP URI); no request is made.
+
+        Raises:
+            ValidationError: If ``member_id`` is not a phone number or SIP URI.
+        """
+        return Member(self, member_id)
+
+
+class ConferenceBridge(Node):
+    """A conference bridge node: ``client.phlo(id).conference_bridge(node_id)``.
+
+    Its members (``.member(address)``) take the SDK's member actions: ``hold``,
+    ``unhold``, ``mute``, ``unmute``, ``hangup``, ``resume_call``, ``abort_transfer``,
+    ``voicemail_drop`` (``phlo/{phlo_id}/conference_bridge/{node_id}/members/{address}``),
+    as the SDK's ``phlo.member(phlo_id, node_id, member_id, action)`` sends them.
+
+    Raises:
+        ValidationError: If ``phlo_id`` or ``node_id`` is empty, ``.``/``..`` or holds
+            control characters.
+    """
+
+    def __init__(self, transport: Transport, phlo_id: str, node_id: str) -> None:
+        super().__init__(transport, phlo_id, "conference_bridge", node_id)

@@ -71,6 +71,8 @@ from aiohttp import web
 from ..core import EmulatorCore
 from .admin import add_routes as admin_routes
 from .calls import add_routes as calls_routes
+from .conferences import add_routes as conferences_routes
+from .multi_party_calls import add_routes as multi_party_calls_routes
 from .phlo import add_routes as phlo_routes
 
 __all__ = ["AREAS", "AddRoutes", "add_all_routes"]
@@ -80,6 +82,8 @@ AddRoutes = Callable[[web.Application, EmulatorCore], None]
 AREAS: tuple[AddRoutes, ...] = (
     calls_routes,
     phlo_routes,
+    conferences_routes,
+    multi_party_calls_routes,
     admin_routes,
 )
 """Every area's ``add_routes``, in registration order: one line per area."""

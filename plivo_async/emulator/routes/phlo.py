@@ -9,9 +9,10 @@ from ..http import Ctx, add_route
 from ..rules import check_destination, validate_member_action, validate_mpc_action
 from ..state import MemberState, PhloState, format_time
 
-__all__ = ["MPC", "add_routes"]
+__all__ = ["BRIDGE", "MPC", "add_routes"]
 
 MPC = "/v1/phlo/{phlo_id}/multi_party_call/{node_id}"
+BRIDGE = "/v1/phlo/{phlo_id}/conference_bridge/{node_id}"
 
 
 def add_routes(app: web.Application, core: EmulatorCore) -> None:
@@ -40,6 +41,21 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
                 "phlo_id": info["phlo_id"],
                 "name": "Multi-Party Call",
                 "node_type": "multi_party_call",
+                "created_on": format_time(core.clock()),
+            },
+        )
+
+    async def get_node(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """Any node by type (``phlo.node(type, id).get()``, e.g. a conference bridge)."""
+        info = request.match_info
+        return core.json(
+            200,
+            {
+                "api_id": core.new_id(),
+                "node_id": info["node_id"],
+                "phlo_id": info["phlo_id"],
+                "name": info["node_type"].replace("_", " ").title(),
+                "node_type": info["node_type"],
                 "created_on": format_time(core.clock()),
             },
         )
@@ -97,3 +113,6 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
     add_route(app, "POST", MPC, mpc_action, places_calls=True)
     add_route(app, "POST", MPC + "/members/{member_id}", member_action)
     add_route(app, "POST", "/v1/account/{auth_id}/phlo/{phlo_id}", run_phlo)
+    # Conference bridge members take the same member actions (the SDK's phlo.member()).
+    add_route(app, "POST", BRIDGE + "/members/{member_id}", member_action)
+    add_route(app, "GET", "/v1/phlo/{phlo_id}/{node_type}/{node_id}", get_node)

@@ -17,14 +17,22 @@ from __future__ import annotations
 from typing import Protocol
 
 from .calls import CallState, CallStore, Lifecycle, format_time
+from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
+from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
 from .phlo import MemberState, PhloState
 
 __all__ = [
     "AreaState",
     "CallState",
     "CallStore",
+    "ConferenceMemberState",
+    "ConferenceRoom",
+    "ConferenceState",
     "Lifecycle",
     "MemberState",
+    "MultiPartyCallRoom",
+    "MultiPartyCallState",
+    "ParticipantState",
     "PhloState",
     "format_time",
 ]

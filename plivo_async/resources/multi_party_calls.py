@@ -1,0 +1,669 @@
+"""The Voice API's multi-party calls: ``client.multi_party_calls`` (``MultiPartyCall/``).
+
+Distinct from PHLO's multi-party call nodes (``client.phlo(id).multi_party_call(node)``).
+Method names and arguments follow the official SDK's ``multipartycall.py``
+(``add_participant(role, friendly_name=..., from_=..., to_=...)``,
+``start_recording(uuid=...)``, ``update_participant(participant_id, uuid=..., mute=True)``),
+with ``await``; everything but ``role`` / ``participant_id`` is keyword-only.
+
+A multi-party call is addressed by ``friendly_name`` *or* ``uuid`` (exactly one), sent as
+``name_<friendly_name>`` / ``uuid_<uuid>`` in one percent-encoded path segment.
+``participant_id`` is a member id (``"10"`` or ``10``) or ``"all"`` where the API allows.
+
+Adding a participant dials: it counts one call per destination against
+``calls_per_second`` and is never re-sent after an ambiguous failure unless
+``retry_unsafe=True``. The SDK sends every default explicitly; here arguments left as
+``None`` are not sent and the API applies the same documented defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._convert import from_wire, structure_response, to_wire
+from ..models.multi_party_calls import (
+    AddParticipantRequest,
+    AddParticipantResponse,
+    ListMultiPartyCallsRequest,
+    ListParticipantsRequest,
+    MultiPartyCallActionResponse,
+    MultiPartyCallCallbackRequest,
+    MultiPartyCallDetails,
+    MultiPartyCallListResponse,
+    MultiPartyCallPlayAudioResponse,
+    MultiPartyCallRecordingResponse,
+    Participant,
+    ParticipantListResponse,
+    ParticipantRecordingRequest,
+    ParticipantRecordTrackRequest,
+    StartPlayAudioRequest,
+    StartRecordingRequest,
+    UpdateParticipantRequest,
+    mpc_id,
+)
+from ..validation import check, path_segment
+from ._paging import iter_pages
+from .calls import MAX_PAGE_SIZE
+
+if TYPE_CHECKING:
+    from ..transport import Transport
+
+__all__ = ["MultiPartyCalls"]
+
+R = TypeVar("R")
+
+
+def _callback(url: str | None, method: str | None) -> MultiPartyCallCallbackRequest:
+    """The request of an action whose only parameters are ``callback_url`` / ``_method``."""
+    return MultiPartyCallCallbackRequest(callback_url=url, callback_method=method)
+
+
+class MultiPartyCalls:
+    """The multi-party calls of one account. Get it as ``client.multi_party_calls``.
+
+    Each method's ``Raises`` section lists what is specific to it. Every method may also
+    raise:
+
+    * :class:`~plivo_async.errors.ValidationError` before sending, if neither or both of
+      ``friendly_name`` and ``uuid`` are given, an id is empty, ``.``/``..`` or holds
+      control characters, or ``callback_url`` / ``callback_method`` is invalid.
+    * :class:`~plivo_async.errors.ResourceNotFoundError` (404) if the multi-party call
+      (or the participant) does not exist; the other typed errors of a request as for
+      :class:`~plivo_async.resources.calls.Calls`.
+    * For idempotent requests (every ``GET`` and ``DELETE``; start, pause and resume
+      recording, and update participant, which set a state), an ambiguous failure is
+      retried, then raised as a timeout, connection or server error.
+    * For the others (add participant, start recording, start play audio), an ambiguous
+      failure raises :class:`~plivo_async.errors.OutcomeUnknownError` unless
+      ``retry_unsafe=True``.
+    """
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def _url(self, friendly_name: str | None, uuid: str | None, *segments: Any) -> str:
+        mpc = path_segment("mpc_id", mpc_id(friendly_name, uuid))
+        return self._mpc_base() + mpc + "/" + "".join(f"{s}/" for s in segments)
+
+    def _mpc_base(self) -> str:
+        return self._transport.api_base + "MultiPartyCall/"
+
+    def _participant_url(
+        self, friendly_name: str | None, uuid: str | None, participant_id: str | int, *rest: str
+    ) -> str:
+        participant = path_segment("participant_id", participant_id)
+        return self._url(friendly_name, uuid, "Participant", participant, *rest)
+
+    async def _send(
+        self,
+        response: type[R],
+        method: str,
+        url: str,
+        request: Any = None,
+        *,
+        idempotent: bool | None = None,
+        calls: int = 0,
+        retry_unsafe: bool = False,
+    ) -> R:
+        # ``request``: a request model, or a wire dict built already (list pages, start).
+        if request is None:
+            body: Mapping[str, Any] = {}
+        elif isinstance(request, Mapping):
+            body = request
+        else:
+            body = to_wire(request)
+        json: Mapping[str, Any] | None = None
+        params: Mapping[str, Any] | None = None
+        if method == "GET":
+            params = body or None
+        else:
+            json = body or None
+        data = await self._transport.request(
+            method,
+            url,
+            json=json,
+            params=params,
+            idempotent=idempotent,
+            calls=calls,
+            retry_unsafe=retry_unsafe,
+        )
+        return structure_response(response, data)
+
+    # -- multi-party calls ------------------------------------------------------------------
+
+    async def list(self, **filters: Any) -> MultiPartyCallListResponse:
+        """One page of multi-party calls (``GET MultiPartyCall/``).
+
+        Filters, as in the SDK: ``sub_account``, ``friendly_name``, ``status`` (active,
+        initialized, ended), ``termination_cause_code``, ``end_time`` and
+        ``creation_time`` with ``__gt``/``__gte``/``__lt``/``__lte``
+        (``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` or a ``datetime``), ``limit`` (1..20),
+        ``offset``, ``callback_url``, ``callback_method``.
+
+        Raises:
+            ValidationError: If a filter is unknown or breaks its rule.
+        """
+        return await self._list_page(self._list_params(filters))
+
+    async def iter_all(self, **filters: Any) -> AsyncIterator[MultiPartyCallDetails]:
+        """Every multi-party call matching ``filters``, following the pages.
+
+        Raises:
+            ValidationError: When iteration starts, if a filter breaks its rule.
+            PlivoError: While iterating, whatever a page's request raises; the calls
+                already yielded stand.
+        """
+        params = self._list_params(filters)
+        params.setdefault("limit", MAX_PAGE_SIZE)
+        params.setdefault("offset", 0)
+        async for mpc in iter_pages(self._list_page, params):
+            yield mpc
+
+    def __aiter__(self) -> AsyncIterator[MultiPartyCallDetails]:
+        """``async for mpc in client.multi_party_calls``, as :meth:`iter_all`."""
+        return self.iter_all()
+
+    @staticmethod
+    def _list_params(filters: Mapping[str, Any]) -> dict[str, Any]:
+        return to_wire(from_wire(ListMultiPartyCallsRequest, filters))
+
+    async def _list_page(self, params: Mapping[str, Any]) -> MultiPartyCallListResponse:
+        return await self._send(MultiPartyCallListResponse, "GET", self._mpc_base(), params)
+
+    async def get(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallDetails:
+        """One multi-party call (``GET MultiPartyCall/{id}/``)."""
+        request = _callback(callback_url, callback_method)
+        return await self._send(
+            MultiPartyCallDetails, "GET", self._url(friendly_name, uuid), request
+        )
+
+    async def add_participant(
+        self,
+        role: str,
+        *,
+        friendly_name: str | None = None,
+        uuid: str | None = None,
+        from_: str | None = None,
+        to_: str | Sequence[str] | None = None,
+        call_uuid: str | None = None,
+        retry_unsafe: bool = False,
+        **options: Any,
+    ) -> AddParticipantResponse:
+        """Dial someone into a multi-party call, or add a call in progress to it.
+
+        ``POST MultiPartyCall/{id}/Participant/``; the multi-party call is created on the
+        first participant. Give ``from_`` and ``to_`` (one or more numbers / SIP URIs,
+        ``<``-joined or a list, several only for ``role='agent'``, at most 20) or
+        ``call_uuid``. ``options`` are the SDK's other parameters, each validated as the
+        SDK does: ``caller_name``, ``call_status_callback_url`` / ``_method``,
+        ``sip_headers``, ``confirm_key``, ``confirm_key_sound_url`` / ``_method``,
+        ``dial_music``, ``ring_timeout``, ``delay_dial``, ``max_duration``,
+        ``max_participants``, ``record_min_member_count``, ``wait_music_url`` /
+        ``_method``, ``agent_hold_music_url`` / ``_method``, ``customer_hold_music_url`` /
+        ``_method``, ``recording_callback_url`` / ``_method``, ``status_callback_url`` /
+        ``_method``, ``on_exit_action_url`` / ``_method``, ``record``,
+        ``record_participant_track``, ``record_file_format``, ``status_callback_events``,
+        ``stay_alone``, ``coach_mode``, ``mute``, ``hold``, ``start_mpc_on_enter``,
+        ``end_mpc_on_exit``, ``relay_dtmf_inputs``, ``enter_sound`` / ``_method``,
+        ``exit_sound`` / ``_method``, ``start_recording_audio`` / ``_method``,
+        ``stop_recording_audio`` / ``_method``, ``create_mpc_with_single_participant``,
+        ``send_digits``, ``send_on_preanswer``, ``transcription_url``, ``transcript``,
+        ``callback_url``, ``callback_method``. See :class:`AddParticipantRequest`.
+
+        Counts one call per destination against ``calls_per_second``. Not idempotent.
+
+        Raises:
+            ValidationError: If ``role`` is not ai-agent, agent, supervisor or customer,
+                the ``from_``/``to_``/``call_uuid`` combination is wrong, an option is
+                unknown or breaks its rule.
+            OutcomeUnknownError: If the request failed ambiguously, so the participant may
+                or may not have been dialled. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
+        url = self._url(friendly_name, uuid, "Participant")
+        request = from_wire(
+            AddParticipantRequest,
+            {"role": role, "from_": from_, "to_": to_, "call_uuid": call_uuid, **options},
+        )
+        return await self.add_participant_from(request, url=url, retry_unsafe=retry_unsafe)
+
+    async def add_participant_from(
+        self,
+        request: AddParticipantRequest,
+        *,
+        url: str | None = None,
+        friendly_name: str | None = None,
+        uuid: str | None = None,
+        retry_unsafe: bool = False,
+    ) -> AddParticipantResponse:
+        """Send a prebuilt, already validated :class:`AddParticipantRequest`.
+
+        Raises:
+            OutcomeUnknownError: If the request failed ambiguously (see
+                :meth:`add_participant`).
+        """
+        if url is None:
+            url = self._url(friendly_name, uuid, "Participant")
+        return await self._send(
+            AddParticipantResponse,
+            "POST",
+            url,
+            request,
+            calls=request.calls,
+            retry_unsafe=retry_unsafe,
+        )
+
+    async def start(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Start a multi-party call that waits for it (``POST MultiPartyCall/{id}/``).
+
+        Sends ``status=active``; setting a state, so retried like an idempotent request.
+        """
+        request = _callback(callback_url, callback_method)
+        body = {"status": "active", **to_wire(request)}
+        return await self._send(
+            MultiPartyCallActionResponse,
+            "POST",
+            self._url(friendly_name, uuid),
+            body,
+            idempotent=True,
+        )
+
+    async def stop(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """End a multi-party call: every participant leaves (``DELETE MultiPartyCall/{id}/``)."""
+        request = _callback(callback_url, callback_method)
+        return await self._send(
+            MultiPartyCallActionResponse, "DELETE", self._url(friendly_name, uuid), request
+        )
+
+    # -- recording the multi-party call -----------------------------------------------------
+
+    async def start_recording(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        file_format: str | None = None,
+        recording_callback_url: str | None = None,
+        recording_callback_method: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        transcription_url: str | None = None,
+        transcript: bool | None = None,
+        retry_unsafe: bool = False,
+    ) -> MultiPartyCallRecordingResponse:
+        """Start recording the multi-party call (``POST MultiPartyCall/{id}/Record/``).
+
+        Raises:
+            ValidationError: If ``file_format`` is not mp3 or wav, or a URL or method is
+                invalid.
+            OutcomeUnknownError: If the request failed ambiguously, so recording may or may
+                not have started.
+        """
+        request = StartRecordingRequest(
+            file_format=file_format,
+            recording_callback_url=recording_callback_url,
+            recording_callback_method=recording_callback_method,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            transcription_url=transcription_url,
+            transcript=transcript,
+        )
+        return await self._send(
+            MultiPartyCallRecordingResponse,
+            "POST",
+            self._url(friendly_name, uuid, "Record"),
+            request,
+            retry_unsafe=retry_unsafe,
+        )
+
+    async def stop_recording(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Stop recording the multi-party call (``DELETE MultiPartyCall/{id}/Record/``)."""
+        return await self._record_state(
+            "DELETE", friendly_name, uuid, None, callback_url, callback_method
+        )
+
+    async def pause_recording(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Pause recording (``POST MultiPartyCall/{id}/Record/Pause/``)."""
+        return await self._record_state(
+            "POST", friendly_name, uuid, "Pause", callback_url, callback_method
+        )
+
+    async def resume_recording(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Resume a paused recording (``POST MultiPartyCall/{id}/Record/Resume/``)."""
+        return await self._record_state(
+            "POST", friendly_name, uuid, "Resume", callback_url, callback_method
+        )
+
+    async def _record_state(
+        self,
+        method: str,
+        friendly_name: str | None,
+        uuid: str | None,
+        action: str | None,
+        callback_url: str | None,
+        callback_method: str | None,
+    ) -> MultiPartyCallActionResponse:
+        """Stop, pause or resume the recording: each sets a state, so each is retried."""
+        request = _callback(callback_url, callback_method)
+        segments = ("Record",) if action is None else ("Record", action)
+        return await self._send(
+            MultiPartyCallActionResponse,
+            method,
+            self._url(friendly_name, uuid, *segments),
+            request,
+            idempotent=True,
+        )
+
+    # -- participants -----------------------------------------------------------------------
+
+    async def list_participants(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        call_uuid: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> ParticipantListResponse:
+        """The participants of a multi-party call (``GET MultiPartyCall/{id}/Participant/``).
+
+        ``call_uuid`` narrows the list to the participant on that call.
+        """
+        request = ListParticipantsRequest(
+            call_uuid=call_uuid, callback_url=callback_url, callback_method=callback_method
+        )
+        return await self._send(
+            ParticipantListResponse, "GET", self._url(friendly_name, uuid, "Participant"), request
+        )
+
+    async def iter_participants(
+        self,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        call_uuid: str | None = None,
+    ) -> AsyncIterator[Participant]:
+        """Every participant of a multi-party call, following ``meta.next`` if present.
+
+        Raises:
+            PlivoError: Whatever a page's request raises; the participants already yielded
+                stand.
+        """
+        url = self._url(friendly_name, uuid, "Participant")
+
+        async def fetch(params: dict[str, Any]) -> ParticipantListResponse:
+            return await self._send(ParticipantListResponse, "GET", url, params)
+
+        params: dict[str, Any] = to_wire(ListParticipantsRequest(call_uuid=call_uuid))
+        async for participant in iter_pages(fetch, params):
+            yield participant
+
+    async def get_participant(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> Participant:
+        """One participant (``GET MultiPartyCall/{id}/Participant/{participant_id}/``)."""
+        request = _callback(callback_url, callback_method)
+        url = self._participant_url(friendly_name, uuid, participant_id)
+        return await self._send(Participant, "GET", url, request)
+
+    async def update_participant(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        coach_mode: bool | None = None,
+        mute: bool | None = None,
+        hold: bool | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Set a participant's coach mode, mute or hold (``POST .../Participant/{pid}/``).
+
+        ``participant_id='all'`` updates everyone (but not ``coach_mode``). Setting a
+        state, so retried like an idempotent request.
+
+        Raises:
+            ValidationError: If none of ``coach_mode``, ``mute``, ``hold`` is given, one is
+                not a boolean, or ``coach_mode`` is given for ``all``.
+        """
+        if str(participant_id).lower() == "all" and coach_mode is not None:
+            check("coach_mode", False, "cannot be set when updating all participants", coach_mode)
+        request = UpdateParticipantRequest(
+            coach_mode=coach_mode,
+            mute=mute,
+            hold=hold,
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
+        url = self._participant_url(friendly_name, uuid, participant_id)
+        return await self._send(MultiPartyCallActionResponse, "POST", url, request, idempotent=True)
+
+    async def kick_participant(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Remove a participant (``DELETE MultiPartyCall/{id}/Participant/{pid}/``)."""
+        request = _callback(callback_url, callback_method)
+        url = self._participant_url(friendly_name, uuid, participant_id)
+        return await self._send(MultiPartyCallActionResponse, "DELETE", url, request)
+
+    # -- recording one participant ----------------------------------------------------------
+
+    async def start_participant_recording(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        file_format: str | None = None,
+        recording_callback_url: str | None = None,
+        recording_callback_method: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        record_track_type: str | None = None,
+        transcription_url: str | None = None,
+        transcript: bool | None = None,
+        retry_unsafe: bool = False,
+    ) -> MultiPartyCallRecordingResponse:
+        """Start recording one participant (``POST .../Participant/{pid}/Record/``).
+
+        Raises:
+            ValidationError: If ``file_format`` is not mp3 or wav, or a URL or method is
+                invalid.
+            OutcomeUnknownError: If the request failed ambiguously, so recording may or may
+                not have started.
+        """
+        request = ParticipantRecordingRequest(
+            file_format=file_format,
+            recording_callback_url=recording_callback_url,
+            recording_callback_method=recording_callback_method,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            record_track_type=record_track_type,
+            transcription_url=transcription_url,
+            transcript=transcript,
+        )
+        url = self._participant_url(friendly_name, uuid, participant_id, "Record")
+        return await self._send(
+            MultiPartyCallRecordingResponse, "POST", url, request, retry_unsafe=retry_unsafe
+        )
+
+    async def stop_participant_recording(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        record_track_type: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Stop recording one participant (``DELETE .../Participant/{pid}/Record/``)."""
+        return await self._participant_record_state(
+            "DELETE",
+            participant_id,
+            friendly_name,
+            uuid,
+            None,
+            callback_url,
+            callback_method,
+            record_track_type,
+        )
+
+    async def pause_participant_recording(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        record_track_type: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Pause recording one participant (``POST .../Participant/{pid}/Record/Pause/``)."""
+        return await self._participant_record_state(
+            "POST",
+            participant_id,
+            friendly_name,
+            uuid,
+            "Pause",
+            callback_url,
+            callback_method,
+            record_track_type,
+        )
+
+    async def resume_participant_recording(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        record_track_type: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Resume recording one participant (``POST .../Participant/{pid}/Record/Resume/``)."""
+        return await self._participant_record_state(
+            "POST",
+            participant_id,
+            friendly_name,
+            uuid,
+            "Resume",
+            callback_url,
+            callback_method,
+            record_track_type,
+        )
+
+    async def _participant_record_state(
+        self,
+        method: str,
+        participant_id: str | int,
+        friendly_name: str | None,
+        uuid: str | None,
+        action: str | None,
+        callback_url: str | None,
+        callback_method: str | None,
+        record_track_type: str | None,
+    ) -> MultiPartyCallActionResponse:
+        request = ParticipantRecordTrackRequest(
+            callback_url=callback_url,
+            callback_method=callback_method,
+            record_track_type=record_track_type,
+        )
+        segments = ("Record",) if action is None else ("Record", action)
+        url = self._participant_url(friendly_name, uuid, participant_id, *segments)
+        return await self._send(MultiPartyCallActionResponse, method, url, request, idempotent=True)
+
+    # -- audio ------------------------------------------------------------------------------
+
+    async def start_play_audio(
+        self,
+        participant_id: str | int,
+        *,
+        url: str,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+        retry_unsafe: bool = False,
+    ) -> MultiPartyCallPlayAudioResponse:
+        """Play an audio file to a participant (``POST MultiPartyCall/{id}/Member/{pid}/Play/``).
+
+        Raises:
+            ValidationError: If ``url`` is missing or not an http(s) URL.
+            OutcomeUnknownError: If the request failed ambiguously, so the audio may or may
+                not be playing.
+        """
+        request = StartPlayAudioRequest(url=url)
+        target = self._url(
+            friendly_name, uuid, "Member", path_segment("participant_id", participant_id), "Play"
+        )
+        return await self._send(
+            MultiPartyCallPlayAudioResponse, "POST", target, request, retry_unsafe=retry_unsafe
+        )
+
+    async def stop_play_audio(
+        self,
+        participant_id: str | int,
+        *,
+        uuid: str | None = None,
+        friendly_name: str | None = None,
+    ) -> MultiPartyCallActionResponse:
+        """Stop the audio playing to a participant (``DELETE .../Member/{pid}/Play/``)."""
+        target = self._url(
+            friendly_name, uuid, "Member", path_segment("participant_id", participant_id), "Play"
+        )
+        return await self._send(MultiPartyCallActionResponse, "DELETE", target)
