@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .rules import BadRequest, _method, _required, _text, _url
+from .rules import BadRequest, check_url, method_field, required_field, text_field
 
 __all__ = [
     "FORMATS",
@@ -23,16 +23,16 @@ FORMATS = ("mp3", "wav")
 
 
 def optional_url(body: Mapping[str, Any], name: str) -> str | None:
-    value = _text(body, name)
+    value = text_field(body, name)
     if value is not None:
-        _url(name, value)
+        check_url(name, value)
     return value
 
 
 def _methods(body: Mapping[str, Any]) -> None:
     for name, value in body.items():
-        if name.endswith("_method"):
-            _method(body, name)
+        if name.endswith("method_field"):
+            method_field(body, name)
         elif value is not None and not isinstance(value, (str, int, float, bool)):
             raise BadRequest(f"{name} must be a string")
 
@@ -47,10 +47,10 @@ def validate_conference_record(body: Mapping[str, Any]) -> str:
     """Check a conference record body; return the file format (mp3 by default)."""
     validate_callback(body)
     optional_url(body, "transcription_url")
-    file_format = (_text(body, "file_format") or "mp3").lower()
+    file_format = (text_field(body, "file_format") or "mp3").lower()
     if file_format not in FORMATS:
         raise BadRequest("file_format must be mp3 or wav")
-    kind = _text(body, "transcription_type")
+    kind = text_field(body, "transcription_type")
     if kind is not None and kind.lower() != "auto":
         raise BadRequest("transcription_type must be auto")
     return file_format
@@ -59,12 +59,12 @@ def validate_conference_record(body: Mapping[str, Any]) -> str:
 def validate_play(body: Mapping[str, Any]) -> str:
     """A play body: the required audio ``url``."""
     validate_callback(body)
-    url = _required(body, "url")
-    _url("url", url)
+    url = required_field(body, "url")
+    check_url("url", url)
     return url
 
 
 def validate_speak(body: Mapping[str, Any]) -> str:
     """A speak body: the required ``text``."""
     validate_callback(body)
-    return _required(body, "text")
+    return required_field(body, "text")

@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .rules import BadRequest, _bool, _int, _required, _text, _url, check_destination
+from .rules import (
+    BadRequest,
+    bool_field,
+    check_destination,
+    check_url,
+    int_field,
+    required_field,
+    text_field,
+)
 from .rules_conferences import FORMATS, optional_url, validate_callback
 
 __all__ = ["validate_add_participant", "validate_mpc_recording", "validate_update_participant"]
@@ -54,7 +62,7 @@ _PARTICIPANT_BOOLS = (
 
 
 def _per_destination(body: Mapping[str, Any], name: str, count: int) -> None:
-    value = _text(body, name)
+    value = text_field(body, name)
     if value is None:
         return
     parts = value.split("<")
@@ -67,10 +75,14 @@ def _per_destination(body: Mapping[str, Any], name: str, count: int) -> None:
 def validate_add_participant(body: Mapping[str, Any]) -> dict[str, Any]:
     """Check an add-participant body; return the fields the emulator acts on."""
     validate_callback(body)
-    role = _required(body, "role").lower()
+    role = required_field(body, "role").lower()
     if role not in _ROLES:
         raise BadRequest(f"invalid role {role!r}; allowed: {', '.join(_ROLES)}")
-    from_, to, call_uuid = _text(body, "from"), _text(body, "to"), _text(body, "call_uuid")
+    from_, to, call_uuid = (
+        text_field(body, "from"),
+        text_field(body, "to"),
+        text_field(body, "call_uuid"),
+    )
     if (from_ or to) and call_uuid:
         raise BadRequest("cannot specify call_uuid when (from, to) is provided")
     if not call_uuid and not (from_ and to):
@@ -84,29 +96,29 @@ def validate_add_participant(body: Mapping[str, Any]) -> dict[str, Any]:
         raise BadRequest("No of to values provided should be lesser than 20")
     for name in _PARTICIPANT_URLS:
         optional_url(body, name)
-    flags = {name: _bool(body, name) for name in _PARTICIPANT_BOOLS}
-    caller_name = _text(body, "caller_name")
+    flags = {name: bool_field(body, name) for name in _PARTICIPANT_BOOLS}
+    caller_name = text_field(body, "caller_name")
     if caller_name is not None and not 1 <= len(caller_name) <= 50:
         raise BadRequest("caller_name must be 1 to 50 characters")
-    _int(body, "max_duration", 300, 28800)
-    max_participants = _int(body, "max_participants", 2, 10)
-    _int(body, "record_min_member_count", 1, 2)
+    int_field(body, "max_duration", 300, 28800)
+    max_participants = int_field(body, "max_participants", 2, 10)
+    int_field(body, "record_min_member_count", 1, 2)
     _per_destination(body, "ring_timeout", len(destinations))
     _per_destination(body, "delay_dial", len(destinations))
-    confirm_key = _text(body, "confirm_key")
+    confirm_key = text_field(body, "confirm_key")
     if confirm_key is not None and (len(confirm_key) != 1 or confirm_key not in "0123456789#*"):
         raise BadRequest("confirm_key must be one of 0-9, # or *")
     for name in ("enter_sound", "exit_sound"):
-        value = _text(body, name)
+        value = text_field(body, name)
         if value is not None and value.lower() not in _SOUNDS:
-            _url(name, value)
-    dial_music = _text(body, "dial_music")
+            check_url(name, value)
+    dial_music = text_field(body, "dial_music")
     if dial_music is not None and dial_music.lower() not in ("real", "none"):
-        _url("dial_music", dial_music)
-    record_file_format = _text(body, "record_file_format")
+        check_url("dial_music", dial_music)
+    record_file_format = text_field(body, "record_file_format")
     if record_file_format is not None and record_file_format.lower() not in FORMATS:
         raise BadRequest("record_file_format must be mp3 or wav")
-    events = _text(body, "status_callback_events")
+    events = text_field(body, "status_callback_events")
     if events is not None and not set(events.lower().split(",")) <= _EVENTS:
         raise BadRequest(f"invalid status_callback_events {events!r}")
     return {
@@ -125,8 +137,8 @@ def validate_mpc_recording(body: Mapping[str, Any]) -> str:
     validate_callback(body)
     optional_url(body, "recording_callback_url")
     optional_url(body, "transcription_url")
-    _bool(body, "transcript")
-    file_format = (_text(body, "file_format") or "mp3").lower()
+    bool_field(body, "transcript")
+    file_format = (text_field(body, "file_format") or "mp3").lower()
     if file_format not in FORMATS:
         raise BadRequest("file_format must be mp3 or wav")
     return file_format
@@ -138,7 +150,7 @@ def validate_update_participant(body: Mapping[str, Any], member_id: str) -> dict
     changes = {
         name: value
         for name in ("coach_mode", "mute", "hold")
-        if (value := _bool(body, name)) is not None
+        if (value := bool_field(body, name)) is not None
     }
     if not changes:
         raise BadRequest("update at least one of coach_mode, mute or hold")

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, Route, add_route
-from ..rules import BadRequest, _bool, _text
+from ..rules import BadRequest, bool_field, text_field
 from ..rules_conferences import (
     validate_callback,
     validate_conference_record,
@@ -167,7 +167,7 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
 
     async def join(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         """The control endpoint: a live call joins the conference, as with XML."""
-        call_uuid = _text(ctx.body, "call_uuid")
+        call_uuid = text_field(ctx.body, "call_uuid")
         call = core.calls.get(call_uuid) if call_uuid else None
         if call is None or not call.is_live(core.clock()):
             raise web.HTTPNotFound(reason="call not found or not live")
@@ -175,9 +175,9 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
             request.match_info["conference_name"],
             call,
             now=core.clock(),
-            caller_name=_text(ctx.body, "caller_name"),
-            muted=bool(_bool(ctx.body, "muted")),
-            deaf=bool(_bool(ctx.body, "deaf")),
+            caller_name=text_field(ctx.body, "caller_name"),
+            muted=bool(bool_field(ctx.body, "muted")),
+            deaf=bool(bool_field(ctx.body, "deaf")),
         )
         return core.json(201, {"api_id": core.new_id(), **member.view(core.clock())})
 

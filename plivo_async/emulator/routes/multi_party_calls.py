@@ -15,7 +15,7 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, Route, add_route
-from ..rules import BadRequest, _int, _text
+from ..rules import BadRequest, int_field, text_field
 from ..rules_conferences import validate_callback, validate_play
 from ..rules_multi_party_calls import (
     validate_add_participant,
@@ -92,9 +92,9 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
     async def list_mpcs(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         query = request.query
         validate_callback(query)
-        limit = _int(query, "limit", 1, 20) or 20
-        offset = _int(query, "offset", 0) or 0
-        status = _text(query, "status")
+        limit = int_field(query, "limit", 1, 20) or 20
+        offset = int_field(query, "offset", 0) or 0
+        status = text_field(query, "status")
         if status is not None and status.lower() not in _STATUSES:
             raise BadRequest(f"status must be one of {', '.join(_STATUSES)}")
         mpcs.refresh(core.clock())
