@@ -46,6 +46,8 @@ __all__ = [
 REDACTED = "[REDACTED]"
 
 _secrets: set[str] = set()
+#: Shorter tokens are redacted only inside their ``id:token`` and base64 forms.
+MIN_REDACTED_TOKEN = 8
 _secret_re: re.Pattern[str] | None = None
 
 
@@ -57,8 +59,11 @@ def register_secret(auth_id: str, auth_token: str) -> None:
     """
     global _secret_re
     b64 = base64.b64encode(f"{auth_id}:{auth_token}".encode()).decode("ascii")
-    forms = {f"Basic {b64}", b64, f"{auth_id}:{auth_token}", auth_token}
-    forms.discard("")
+    forms = {f"Basic {b64}", b64, f"{auth_id}:{auth_token}"}
+    # The bare token too, unless it is too short to be one (Plivo's are 40 characters):
+    # redacting "t" or "token" everywhere would garble every message in the process.
+    if len(auth_token) >= MIN_REDACTED_TOKEN:
+        forms.add(auth_token)
     if forms <= _secrets:
         return
     _secrets.update(forms)

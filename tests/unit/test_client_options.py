@@ -15,7 +15,7 @@ from aiohttp import web
 from aioresponses import CallbackResult, aioresponses
 
 from plivo_async import AsyncPlivo, RawResponse, errors
-from plivo_async.limits import Limits, Rate
+from plivo_async.limits import PACING_MARGIN, Limits, Rate
 from plivo_async.models import CreateCallResponse
 from plivo_async.models.phlo import PhloActionResponse
 from plivo_async.resources.calls import Calls
@@ -375,5 +375,6 @@ async def test_waited_counts_the_cps_limit_too(clock: FakeClock) -> None:
         for _ in range(3):
             await transport.request("POST", API + "Call/", json={"to": TO}, calls=1)
     await transport.close()
-    assert counter.waited == pytest.approx(1.05)  # the third call waits for the window
+    # Paced at 2 per second: the second and the third call each wait one slot of 0.504 s.
+    assert counter.waited == pytest.approx(2 * (1 + PACING_MARGIN) / 2)
     assert counter.attempts == 3

@@ -81,3 +81,16 @@ def test_outcome_unknown_keeps_attempts_through_a_process_boundary() -> None:
     again = pickle.loads(pickle.dumps(exc))
     assert (again.method, again.path, again.attempts) == ("POST", "/p", 4)
     assert isinstance(again, errors.PlivoError)
+
+
+def test_a_short_test_token_does_not_garble_every_message() -> None:
+    """A token too short to be Plivo's is still redacted in its Basic/base64 forms only."""
+    import base64
+
+    from plivo_async.errors import PlivoRestError, register_secret
+
+    register_secret("MASHORT", "tok")
+    b64 = base64.b64encode(b"MASHORT:tok").decode()
+    exc = PlivoRestError(f"missing auth_token; header was Basic {b64}", status=401)
+    assert "auth_token" in str(exc)
+    assert b64 not in str(exc)
