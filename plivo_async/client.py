@@ -12,8 +12,11 @@ import aiohttp
 from .bulk import Bulk
 from .errors import PlivoError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
+from .resources.applications import Applications
 from .resources.calls import Calls
+from .resources.endpoints import Endpoints
 from .resources.phlo import Phlo
+from .resources.recordings import Recordings, Transcriptions
 from .retry import RetryPolicy
 from .transport import Transport
 
@@ -90,6 +93,10 @@ class AsyncPlivo:
             retry=retry or RetryPolicy(),
         )
         self.calls: Calls = Calls(self._transport)
+        self.recordings: Recordings = Recordings(self._transport)
+        self.transcriptions: Transcriptions = Transcriptions(self._transport)
+        self.endpoints: Endpoints = Endpoints(self._transport)
+        self.applications: Applications = Applications(self._transport)
         self._bulk: Bulk | None = None
 
     def __repr__(self) -> str:

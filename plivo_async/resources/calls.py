@@ -38,6 +38,7 @@ from ..models.calls import (
     UpdateCallRequest,
 )
 from ..validation import check, check_path_segment, to_int
+from .streams import CallStreams
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -50,7 +51,7 @@ R = TypeVar("R")
 MAX_PAGE_SIZE = 20
 
 
-class Calls:
+class Calls(CallStreams):
     """The Call API of one account. Get it as ``client.calls``.
 
     Each method's ``Raises`` section lists what is specific to it: the input rules checked
@@ -451,6 +452,7 @@ class Calls:
         transcription_type: str | None = None,
         transcription_url: str | None = None,
         transcription_method: str | None = None,
+        transcription_report_type: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
         record_channel_type: str | None = None,
@@ -461,7 +463,7 @@ class Calls:
         Raises:
             ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
                 ``time_limit`` is not a positive integer, ``file_format`` is not mp3 or wav,
-                or another argument breaks its rule.
+                ``transcription_report_type`` is empty, or another argument breaks its rule.
             ResourceNotFoundError: If no call in progress has that uuid.
             OutcomeUnknownError: If the request failed ambiguously, so recording may or may
                 not have started. Raised at once, or when retries run out if
@@ -473,6 +475,7 @@ class Calls:
             transcription_type=transcription_type,
             transcription_url=transcription_url,
             transcription_method=transcription_method,
+            transcription_report_type=transcription_report_type,
             callback_url=callback_url,
             callback_method=callback_method,
             record_channel_type=record_channel_type,
