@@ -13,6 +13,7 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
+from ..errors import ValidationError
 from ._common import id_text, limit_field, offset_field, optional_text
 from .calls import ListMeta
 
@@ -40,11 +41,13 @@ def _username() -> v.Validator:
     )
 
 
-def _password() -> v.Validator:
-    return v.rule(
-        f"must be a string of at least {MIN_PASSWORD_LENGTH} characters",
-        lambda s: isinstance(s, str) and len(s) >= MIN_PASSWORD_LENGTH,
-    )
+RULE_PASSWORD = f"must be a string of at least {MIN_PASSWORD_LENGTH} characters"
+
+
+def _password(_inst: Any, attribute: Any, value: Any) -> None:
+    """The password rule; the error never shows the value (it is a secret)."""
+    if not (isinstance(value, str) and len(value) >= MIN_PASSWORD_LENGTH):
+        raise ValidationError.invalid(attribute.name, RULE_PASSWORD)
 
 
 def _hidden(value: object) -> str:
@@ -60,7 +63,7 @@ class CreateEndpointRequest:
     """``POST Endpoint/``: a new SIP endpoint, optionally attached to an application."""
 
     username: str = attrs.field(validator=_username())
-    password: str = attrs.field(repr=_hidden, validator=v.all_of(v.required(), _password()))
+    password: str = attrs.field(repr=_hidden, validator=_password)
     alias: str = attrs.field(validator=v.all_of(v.required(), v.non_empty_str()))
     app_id: str | None = id_text()
 
@@ -71,7 +74,7 @@ class UpdateEndpointRequest:
     """``POST Endpoint/{id}/``: change an endpoint's password, alias or application."""
 
     password: str | None = attrs.field(
-        default=None, repr=_hidden, converter=v.empty_to_none, validator=v.optional(_password())
+        default=None, repr=_hidden, converter=v.empty_to_none, validator=v.optional(_password)
     )
     alias: str | None = optional_text()
     app_id: str | None = id_text()

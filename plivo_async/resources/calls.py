@@ -463,7 +463,7 @@ class Calls(CallStreams):
         Raises:
             ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
                 ``time_limit`` is not a positive integer, ``file_format`` is not mp3 or wav,
-                ``transcription_report_type`` is empty, or another argument breaks its rule.
+                ``transcription_report_type`` is not text, or another argument breaks its rule.
             ResourceNotFoundError: If no call in progress has that uuid.
             OutcomeUnknownError: If the request failed ambiguously, so recording may or may
                 not have started. Raised at once, or when retries run out if

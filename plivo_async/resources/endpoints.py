@@ -55,7 +55,8 @@ class Endpoints(ApiResource):
 
         Raises:
             ValidationError: If ``username`` is not letters and digits, ``password`` is
-                shorter than 5 characters, ``alias`` is empty, or ``app_id`` is empty.
+                shorter than 5 characters (the error never shows it), ``alias`` is empty,
+                or ``app_id`` is neither text nor an int.
             OutcomeUnknownError: If the request failed ambiguously, so the endpoint may or
                 may not exist now. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
@@ -124,7 +125,8 @@ class Endpoints(ApiResource):
 
         Raises:
             ValidationError: If ``endpoint_id`` is not a usable path segment, ``password``
-                is shorter than 5 characters, or ``alias`` / ``app_id`` is empty.
+                is shorter than 5 characters, ``alias`` is not text, or ``app_id`` is
+                neither text nor an int.
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
         endpoint_id = path_segment("endpoint_id", endpoint_id)

@@ -126,7 +126,7 @@ class Transcriptions(ApiResource):
 
         Raises:
             ValidationError: If ``transcription_id`` is not a usable path segment (empty,
-                ``.``/``..``, a control character) or ``type`` is empty.
+                ``.``/``..``, a control character) or ``type`` is not text.
             ResourceNotFoundError: If there is no transcription with that id (or it is not
                 ready yet).
         """
