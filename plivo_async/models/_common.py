@@ -6,13 +6,33 @@ newer areas build on, so their list pages and id fields behave the same everywhe
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Generic, TypeVar
 
 import attrs
 
 from .. import validation as v
 
-__all__ = ["id_text", "limit_field", "offset_field", "optional_text", "to_id_text"]
+__all__ = ["ListPage", "id_text", "limit_field", "offset_field", "optional_text", "to_id_text"]
+
+T = TypeVar("T")
+
+
+class ListPage(Generic[T]):
+    """What a page of a list answer is to its reader: ``len(page)``, ``for obj in page``.
+
+    The attrs subclass declares ``api_id``, ``meta``, ``objects`` (a ``list[T]``) and
+    ``raw``, so the converter sees concrete types.
+    """
+
+    __slots__ = ()
+    objects: list[T]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.objects)
+
+    def __len__(self) -> int:
+        return len(self.objects)
 
 
 def to_id_text(value: Any) -> Any:

@@ -16,7 +16,7 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
-from ._common import limit_field, offset_field, optional_text, to_id_text
+from ._common import ListPage, limit_field, offset_field, optional_text, to_id_text
 from .calls import ListMeta
 
 __all__ = [
@@ -149,16 +149,10 @@ class Application:
 
 
 @attrs.frozen(kw_only=True)
-class ApplicationListResponse:
+class ApplicationListResponse(ListPage[Application]):
     """One page of ``GET Application/``: ``meta`` and up to ``limit`` :class:`Application`."""
 
     api_id: str | None = None
     meta: ListMeta = attrs.field(factory=ListMeta)
     objects: list[Application] = attrs.field(factory=list)
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-    def __iter__(self) -> Any:
-        return iter(self.objects)
-
-    def __len__(self) -> int:
-        return len(self.objects)

@@ -14,7 +14,7 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
-from ._common import id_text, limit_field, offset_field, optional_text
+from ._common import ListPage, id_text, limit_field, offset_field, optional_text
 from .calls import ListMeta
 
 __all__ = [
@@ -125,16 +125,10 @@ class Endpoint:
 
 
 @attrs.frozen(kw_only=True)
-class EndpointListResponse:
+class EndpointListResponse(ListPage[Endpoint]):
     """One page of ``GET Endpoint/``: ``meta`` and up to ``limit`` :class:`Endpoint`."""
 
     api_id: str | None = None
     meta: ListMeta = attrs.field(factory=ListMeta)
     objects: list[Endpoint] = attrs.field(factory=list)
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-    def __iter__(self) -> Any:
-        return iter(self.objects)
-
-    def __len__(self) -> int:
-        return len(self.objects)

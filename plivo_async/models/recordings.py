@@ -17,7 +17,7 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
-from ._common import limit_field, offset_field, optional_text
+from ._common import ListPage, limit_field, offset_field, optional_text
 from .calls import ListMeta
 
 __all__ = [
@@ -130,19 +130,13 @@ class Recording:
 
 
 @attrs.frozen(kw_only=True)
-class RecordingListResponse:
+class RecordingListResponse(ListPage[Recording]):
     """One page of ``GET Recording/``: ``meta`` and up to ``limit`` :class:`Recording`."""
 
     api_id: str | None = None
     meta: ListMeta = attrs.field(factory=ListMeta)
     objects: list[Recording] = attrs.field(factory=list)
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-    def __iter__(self) -> Any:
-        return iter(self.objects)
-
-    def __len__(self) -> int:
-        return len(self.objects)
 
 
 @attrs.frozen(kw_only=True)

@@ -17,6 +17,7 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
+from ._common import ListPage
 from .calls import ListMeta
 
 __all__ = [
@@ -136,16 +137,10 @@ class Stream:
 
 
 @attrs.frozen(kw_only=True)
-class StreamListResponse:
+class StreamListResponse(ListPage[Stream]):
     """``GET Call/{uuid}/Stream/``: the streams of one call (``meta`` and :class:`Stream`)."""
 
     api_id: str | None = None
     meta: ListMeta = attrs.field(factory=ListMeta)
     objects: list[Stream] = attrs.field(factory=list)
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-    def __iter__(self) -> Any:
-        return iter(self.objects)
-
-    def __len__(self) -> int:
-        return len(self.objects)

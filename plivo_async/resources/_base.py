@@ -1,8 +1,8 @@
 """What every account resource shares: URL building, one request, walking list pages.
 
-``Calls`` predates this and keeps its own copies of the first two; the newer areas
-(recordings, transcriptions, endpoints, applications, call streams) build on these so a
-fix to paging lands in one place.
+``Calls`` (through its stream methods), recordings, transcriptions, endpoints and
+applications build on these, so a fix to paging or to the request path lands in one
+place.
 """
 
 from __future__ import annotations

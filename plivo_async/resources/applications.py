@@ -16,8 +16,9 @@ unless ``retry_unsafe=True``. ``update`` is a ``POST`` that only *sets* the fiel
 so applying it twice leaves the same application as once: treated as idempotent and
 retried. ``get``, ``list`` and ``delete`` are ``GET`` and ``DELETE``, retried as usual.
 
-Each method may also raise what any request raises (see :class:`~plivo_async.resources.
-calls.Calls`): 401/403/400 answers, and 429/503/connection failures once retries run out.
+Each method may also raise what any request raises, as listed on
+:class:`~plivo_async.resources.calls.Calls`: 401/403/400 answers, and 429/503/connection
+failures once retries run out.
 """
 
 from __future__ import annotations

@@ -80,32 +80,7 @@ class Calls(CallStreams):
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
-    def _url(self, *segments: str) -> str:
-        """``api_base`` + ``a/b/``: every Call API path ends with a slash, like the SDK's."""
-        return self._transport.api_base + "".join(f"{s}/" for s in segments)
-
-    async def _request(
-        self,
-        response: type[R],
-        method: str,
-        url: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        idempotent: bool | None = None,
-        calls: int = 0,
-        retry_unsafe: bool = False,
-    ) -> R:
-        data = await self._transport.request(
-            method,
-            url,
-            json=json,
-            params=params,
-            idempotent=idempotent,
-            calls=calls,
-            retry_unsafe=retry_unsafe,
-        )
-        return structure_response(response, data)
+    # _url and _request come from ApiResource (resources/_base.py), through CallStreams.
 
     # -- placing calls ---------------------------------------------------------------------
 

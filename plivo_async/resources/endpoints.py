@@ -10,8 +10,9 @@ create makes a second endpoint) and is not re-sent after an ambiguous failure un
 it is treated as idempotent and retried. ``get``, ``list`` and ``delete`` are ``GET`` and
 ``DELETE``, retried as usual (a retried delete that finds the endpoint gone answers 404).
 
-Each method may also raise what any request raises (see :class:`~plivo_async.resources.
-calls.Calls`): 401/403/400 answers, and 429/503/connection failures once retries run out.
+Each method may also raise what any request raises, as listed on
+:class:`~plivo_async.resources.calls.Calls`: 401/403/400 answers, and 429/503/connection
+failures once retries run out.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ of what the first removed answers 404). Ordering a transcription is a ``POST`` t
 Plivo bills per order, so it is not re-sent after an ambiguous failure unless
 ``retry_unsafe=True``.
 
-Each method may also raise what any request raises (see :class:`~plivo_async.resources.
-calls.Calls`): 401/403/400 answers, and 429/503/connection failures once retries run out.
+Each method may also raise what any request raises, as listed on
+:class:`~plivo_async.resources.calls.Calls`: 401/403/400 answers, and 429/503/connection
+failures once retries run out.
 """
 
 from __future__ import annotations

@@ -16,16 +16,28 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .applications import ApplicationRecord, ApplicationState
 from .calls import CallState, CallStore, Lifecycle, format_time
+from .endpoints import EndpointRecord, EndpointState
 from .phlo import MemberState, PhloState
+from .recordings import RecordingRecord, RecordingState
+from .streams import StreamRecord, StreamState
 
 __all__ = [
+    "ApplicationRecord",
+    "ApplicationState",
     "AreaState",
     "CallState",
     "CallStore",
+    "EndpointRecord",
+    "EndpointState",
     "Lifecycle",
     "MemberState",
     "PhloState",
+    "RecordingRecord",
+    "RecordingState",
+    "StreamRecord",
+    "StreamState",
     "format_time",
 ]
 
