@@ -24,7 +24,7 @@ failures once retries run out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._convert import from_wire, to_wire
 from ..models._common import to_id_text
@@ -41,21 +41,49 @@ from ..models.calls import ActionResponse
 from ..validation import path_segment
 from ._base import ApiResource, iter_pages
 
-__all__ = ["Applications"]
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+__all__ = ["ApplicationSettings", "Applications"]
+
+
+class ApplicationSettings(TypedDict, total=False):
+    """The keyword arguments of ``create`` and ``update`` beyond ``answer_url`` (the SDK's).
+
+    URLs must be absolute http(s) URLs, methods ``GET`` or ``POST`` (any case), flags
+    booleans (or ``"true"``/``"false"``), ``subaccount`` an ``SA...`` auth id. A name not
+    listed here is refused with a :class:`~plivo_async.errors.ValidationError`.
+    """
+
+    answer_method: str
+    hangup_url: str
+    hangup_method: str
+    fallback_answer_url: str
+    fallback_method: str
+    message_url: str
+    message_method: str
+    default_number_app: bool
+    default_endpoint_app: bool
+    subaccount: str
+    log_incoming_messages: bool
+    public_uri: bool
 
 
 class Applications(ApiResource):
     """The applications of one account. Get it as ``client.applications``."""
 
     async def create(
-        self, app_name: str, *, retry_unsafe: bool = False, **settings: Any
+        self,
+        app_name: str,
+        answer_url: str | None = None,
+        *,
+        retry_unsafe: bool = False,
+        **settings: Unpack[ApplicationSettings],
     ) -> CreateApplicationResponse:
         """Create an application (``POST Application/``).
 
-        ``settings`` are the SDK's: ``answer_url``, ``answer_method``, ``hangup_url``,
-        ``hangup_method``, ``fallback_answer_url``, ``fallback_method``, ``message_url``,
-        ``message_method``, ``default_number_app``, ``default_endpoint_app``,
-        ``subaccount``, ``log_incoming_messages``, ``public_uri``.
+        ``answer_url`` may be given second, as in the SDK; the other ``settings`` are the
+        SDK's keyword arguments (see :class:`ApplicationSettings`).
 
         Raises:
             ValidationError: If ``app_name`` is empty, a setting is unknown, a URL is not
@@ -66,7 +94,8 @@ class Applications(ApiResource):
                 may or may not exist now. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        request = from_wire(CreateApplicationRequest, {"app_name": app_name, **settings})
+        fields = {"app_name": app_name, "answer_url": answer_url, **settings}
+        request = from_wire(CreateApplicationRequest, fields)
         return await self._request(
             CreateApplicationResponse,
             "POST",
@@ -114,11 +143,16 @@ class Applications(ApiResource):
         """
         return self.iter_all()
 
-    async def update(self, app_id: str | int, **settings: Any) -> ActionResponse:
-        """Change an application (``POST Application/{id}/``): only ``settings`` given.
+    async def update(
+        self,
+        app_id: str | int,
+        answer_url: str | None = None,
+        **settings: Unpack[ApplicationSettings],
+    ) -> ActionResponse:
+        """Change an application (``POST Application/{id}/``): only the fields given.
 
-        Takes the settings of :meth:`create` (not ``app_name``). Idempotent (it sets
-        values), so retried after ambiguous failures.
+        Takes the settings of :meth:`create` (not ``app_name``, which cannot change).
+        Idempotent (it sets values), so retried after ambiguous failures.
 
         Raises:
             ValidationError: If ``app_id`` is not a usable path segment, or a setting is
@@ -126,7 +160,7 @@ class Applications(ApiResource):
             ResourceNotFoundError: If the account has no application with that id.
         """
         app_id = path_segment("app_id", app_id)
-        request = from_wire(UpdateApplicationRequest, settings)
+        request = from_wire(UpdateApplicationRequest, {"answer_url": answer_url, **settings})
         return await self._request(
             ActionResponse,
             "POST",
