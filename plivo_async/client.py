@@ -16,10 +16,13 @@ import attrs
 from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
+from .resources.applications import Applications
 from .resources.calls import Calls
 from .resources.conferences import Conferences
+from .resources.endpoints import Endpoints
 from .resources.multi_party_calls import MultiPartyCalls
 from .resources.phlo import Phlo
+from .resources.recordings import Recordings, Transcriptions
 from .retry import RetryPolicy
 from .transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 
@@ -239,6 +242,10 @@ class AsyncPlivo:
         self.calls: Calls = Calls(self._transport)
         self.conferences: Conferences = Conferences(self._transport)
         self.multi_party_calls: MultiPartyCalls = MultiPartyCalls(self._transport)
+        self.recordings: Recordings = Recordings(self._transport)
+        self.transcriptions: Transcriptions = Transcriptions(self._transport)
+        self.endpoints: Endpoints = Endpoints(self._transport)
+        self.applications: Applications = Applications(self._transport)
         self._bulk: Bulk | None = None
 
     def __repr__(self) -> str:

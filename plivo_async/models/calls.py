@@ -294,6 +294,10 @@ class RecordRequest:
     transcription_method: str | None = attrs.field(
         default=None, converter=v.to_upper, validator=v.optional(v.http_method())
     )
+    # Plivo documents no value list for it (the SDK checks nothing): any non-empty text.
+    transcription_report_type: str | None = attrs.field(
+        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
+    )
     callback_url: str | None = attrs.field(
         default=None, converter=v.empty_to_none, validator=v.optional(v.http_url())
     )

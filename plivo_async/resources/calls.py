@@ -38,6 +38,7 @@ from ..models.calls import (
     UpdateCallRequest,
 )
 from ..validation import check, path_segment, to_int
+from .streams import CallStreams
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -50,7 +51,7 @@ R = TypeVar("R")
 MAX_PAGE_SIZE = 20
 
 
-class Calls:
+class Calls(CallStreams):
     """The Call API of one account. Get it as ``client.calls``.
 
     Each method's ``Raises`` section lists what is specific to it: the input rules checked
@@ -79,32 +80,7 @@ class Calls:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
-    def _url(self, *segments: str) -> str:
-        """``api_base`` + ``a/b/``: every Call API path ends with a slash, like the SDK's."""
-        return self._transport.api_base + "".join(f"{s}/" for s in segments)
-
-    async def _request(
-        self,
-        response: type[R],
-        method: str,
-        url: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        idempotent: bool | None = None,
-        calls: int = 0,
-        retry_unsafe: bool = False,
-    ) -> R:
-        data = await self._transport.request(
-            method,
-            url,
-            json=json,
-            params=params,
-            idempotent=idempotent,
-            calls=calls,
-            retry_unsafe=retry_unsafe,
-        )
-        return structure_response(response, data)
+    # _url and _request come from ApiResource (resources/_base.py), through CallStreams.
 
     # -- placing calls ---------------------------------------------------------------------
 
@@ -457,6 +433,7 @@ class Calls:
         transcription_type: str | None = None,
         transcription_url: str | None = None,
         transcription_method: str | None = None,
+        transcription_report_type: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
         record_channel_type: str | None = None,
@@ -467,7 +444,7 @@ class Calls:
         Raises:
             ValidationError: If ``call_uuid`` is not path-safe (as for :meth:`get`),
                 ``time_limit`` is not a positive integer, ``file_format`` is not mp3 or wav,
-                or another argument breaks its rule.
+                ``transcription_report_type`` is not text, or another argument breaks its rule.
             ResourceNotFoundError: If no call in progress has that uuid.
             OutcomeUnknownError: If the request failed ambiguously, so recording may or may
                 not have started. Raised at once, or when retries run out if
@@ -480,6 +457,7 @@ class Calls:
             transcription_type=transcription_type,
             transcription_url=transcription_url,
             transcription_method=transcription_method,
+            transcription_report_type=transcription_report_type,
             callback_url=callback_url,
             callback_method=callback_method,
             record_channel_type=record_channel_type,

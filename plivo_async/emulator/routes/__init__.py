@@ -70,10 +70,14 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from .admin import add_routes as admin_routes
+from .applications import add_routes as applications_routes
 from .calls import add_routes as calls_routes
 from .conferences import add_routes as conferences_routes
+from .endpoints import add_routes as endpoints_routes
 from .multi_party_calls import add_routes as multi_party_calls_routes
 from .phlo import add_routes as phlo_routes
+from .recordings import add_routes as recordings_routes
+from .streams import add_routes as streams_routes
 
 __all__ = ["AREAS", "AddRoutes", "add_all_routes"]
 
@@ -84,6 +88,10 @@ AREAS: tuple[AddRoutes, ...] = (
     phlo_routes,
     conferences_routes,
     multi_party_calls_routes,
+    recordings_routes,
+    streams_routes,
+    endpoints_routes,
+    applications_routes,
     admin_routes,
 )
 """Every area's ``add_routes``, in registration order: one line per area."""

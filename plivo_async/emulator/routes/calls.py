@@ -11,12 +11,13 @@ from ..core import EmulatorCore
 from ..http import Ctx, add_route
 from ..rules import (
     BadRequest,
+    int_field,
     validate_create,
     validate_list_query,
     validate_record,
     validate_transfer,
 )
-from ..state import CallState
+from ..state import CallState, RecordingState
 
 __all__ = ["ACCOUNT", "CALL", "add_routes", "live_call"]
 
@@ -135,11 +136,22 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
 
     async def start_recording(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         """``POST /Call/{uuid}/Record/``."""
-        file_format = validate_record(ctx.body)
+        body = ctx.body
+        file_format = validate_record(body)
+        time_limit = int_field(body, "time_limit", 1)
         call = live_call(core, request)
         recording_id = core.new_id()
         call.events.setdefault("recordings", []).append(recording_id)
         url = f"https://media.plivo.com/v1/Account/{core.auth_id}/Recording/{recording_id}.{file_format}"
+        core.state(RecordingState).start(  # listed by routes/recordings.py
+            call,
+            recording_id=recording_id,
+            url=url,
+            now=core.clock(),
+            file_format=file_format,
+            time_limit=time_limit,
+            transcribe=bool(body.get("transcription_type")),
+        )
         return core.json(
             202,
             {
@@ -181,8 +193,14 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
         call.events.setdefault("dtmf", []).append(digits)
         return core.json(202, {"message": "digits sent", "api_id": core.new_id()})
 
+    async def stop_recording(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``DELETE /Call/{uuid}/Record/``: the call's running recordings end now."""
+        call = live_call(core, request)
+        core.state(RecordingState).stop(call.uuid, core.clock())
+        return web.Response(status=204)
+
     async def stop_action(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        """``DELETE`` of Record/Play/Speak: 204 on a live call."""
+        """``DELETE`` of Play/Speak: 204 on a live call."""
         live_call(core, request)
         return web.Response(status=204)
 
@@ -192,7 +210,7 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
     add_route(app, "POST", CALL, transfer_call)
     add_route(app, "DELETE", CALL, hangup_call)
     add_route(app, "POST", CALL + "/Record", start_recording)
-    add_route(app, "DELETE", CALL + "/Record", stop_action)
+    add_route(app, "DELETE", CALL + "/Record", stop_recording)
     add_route(app, "POST", CALL + "/Play", start_playing)
     add_route(app, "DELETE", CALL + "/Play", stop_action)
     add_route(app, "POST", CALL + "/Speak", start_speaking)

@@ -16,24 +16,36 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .applications import ApplicationRecord, ApplicationState
 from .calls import CallState, CallStore, Lifecycle, format_time
 from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
+from .endpoints import EndpointRecord, EndpointState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
 from .phlo import MemberState, PhloState
+from .recordings import RecordingRecord, RecordingState
+from .streams import StreamRecord, StreamState
 
 __all__ = [
+    "ApplicationRecord",
+    "ApplicationState",
     "AreaState",
     "CallState",
     "CallStore",
     "ConferenceMemberState",
     "ConferenceRoom",
     "ConferenceState",
+    "EndpointRecord",
+    "EndpointState",
     "Lifecycle",
     "MemberState",
     "MultiPartyCallRoom",
     "MultiPartyCallState",
     "ParticipantState",
     "PhloState",
+    "RecordingRecord",
+    "RecordingState",
+    "StreamRecord",
+    "StreamState",
     "format_time",
 ]
 

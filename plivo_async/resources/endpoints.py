@@ -1,0 +1,157 @@
+"""SIP endpoints: ``client.endpoints`` (``Endpoint/``).
+
+Names and arguments follow the official ``plivo`` SDK: ``endpoints.create(username,
+password, alias, app_id=None)``, ``get``, ``list``, ``update``, ``delete``.
+
+Retries: ``create`` is not idempotent (Plivo adds a suffix to ``username``, so a re-sent
+create makes a second endpoint) and is not re-sent after an ambiguous failure unless
+``retry_unsafe=True``. ``update`` is a ``POST`` too, but it only *sets* the fields given
+(password, alias, application), so applying it twice leaves the same endpoint as once:
+it is treated as idempotent and retried. ``get``, ``list`` and ``delete`` are ``GET`` and
+``DELETE``, retried as usual (a retried delete that finds the endpoint gone answers 404).
+
+Each method may also raise what any request raises, as listed on
+:class:`~plivo_async.resources.calls.Calls`: 401/403/400 answers, and 429/503/connection
+failures once retries run out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from .._convert import to_wire
+from ..models._common import to_id_text
+from ..models.calls import ActionResponse
+from ..models.endpoints import (
+    CreateEndpointRequest,
+    CreateEndpointResponse,
+    Endpoint,
+    EndpointListResponse,
+    ListEndpointsRequest,
+    UpdateEndpointRequest,
+)
+from ..validation import path_segment
+from ._base import ApiResource, iter_pages
+
+__all__ = ["Endpoints"]
+
+
+class Endpoints(ApiResource):
+    """The SIP endpoints of one account. Get it as ``client.endpoints``."""
+
+    async def create(
+        self,
+        username: str,
+        password: str,
+        alias: str,
+        app_id: str | int | None = None,
+        *,
+        retry_unsafe: bool = False,
+    ) -> CreateEndpointResponse:
+        """Create a SIP endpoint (``POST Endpoint/``).
+
+        Plivo appends a suffix to ``username``: the full name is in the answer's
+        ``username``. ``app_id`` attaches the endpoint to an application.
+
+        Raises:
+            ValidationError: If ``username`` is not letters and digits, ``password`` is
+                shorter than 5 characters (the error never shows it), ``alias`` is empty,
+                or ``app_id`` is neither text nor an int.
+            OutcomeUnknownError: If the request failed ambiguously, so the endpoint may or
+                may not exist now. Raised at once, or when retries run out if
+                ``retry_unsafe=True``.
+        """
+        request = CreateEndpointRequest(
+            username=username, password=password, alias=alias, app_id=to_id_text(app_id)
+        )
+        return await self._request(
+            CreateEndpointResponse,
+            "POST",
+            self._url("Endpoint"),
+            json=to_wire(request),
+            retry_unsafe=retry_unsafe,
+        )
+
+    async def get(self, endpoint_id: str | int) -> Endpoint:
+        """One endpoint and its registration state (``GET Endpoint/{id}/``).
+
+        Raises:
+            ValidationError: If ``endpoint_id`` is empty, ``.``/``..``, or holds a control
+                character (anything else is percent-encoded into its path segment).
+            ResourceNotFoundError: If the account has no endpoint with that id.
+        """
+        endpoint_id = path_segment("endpoint_id", endpoint_id)
+        return await self._request(Endpoint, "GET", self._url("Endpoint", endpoint_id))
+
+    async def list(
+        self, limit: int | None = None, offset: int | None = None
+    ) -> EndpointListResponse:
+        """One page of endpoints (``GET Endpoint/``).
+
+        Raises:
+            ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
+        """
+        return await self._page(to_wire(ListEndpointsRequest(limit=limit, offset=offset)))
+
+    async def iter_all(self, *, limit: int | None = None) -> AsyncIterator[Endpoint]:
+        """Every endpoint of the account, ``limit`` (default 20) per page.
+
+        Raises:
+            ValidationError: If ``limit`` is outside 1..20, before the first request.
+            PlivoError: While iterating, whatever a page's request raises.
+        """
+        params = to_wire(ListEndpointsRequest(limit=limit))
+        async for endpoint in iter_pages(self._page, params):
+            yield endpoint
+
+    def __aiter__(self) -> AsyncIterator[Endpoint]:
+        """``async for endpoint in client.endpoints``: every endpoint of the account.
+
+        Raises:
+            PlivoError: While iterating, whatever a page's request raises.
+        """
+        return self.iter_all()
+
+    async def update(
+        self,
+        endpoint_id: str | int,
+        password: str | None = None,
+        alias: str | None = None,
+        app_id: str | int | None = None,
+    ) -> ActionResponse:
+        """Change an endpoint (``POST Endpoint/{id}/``): only the fields given are sent.
+
+        Idempotent (it sets values), so retried after ambiguous failures.
+
+        Raises:
+            ValidationError: If ``endpoint_id`` is not a usable path segment, ``password``
+                is shorter than 5 characters, ``alias`` is not text, or ``app_id`` is
+                neither text nor an int.
+            ResourceNotFoundError: If the account has no endpoint with that id.
+        """
+        endpoint_id = path_segment("endpoint_id", endpoint_id)
+        request = UpdateEndpointRequest(password=password, alias=alias, app_id=to_id_text(app_id))
+        return await self._request(
+            ActionResponse,
+            "POST",
+            self._url("Endpoint", endpoint_id),
+            json=to_wire(request),
+            idempotent=True,
+        )
+
+    async def delete(self, endpoint_id: str | int) -> ActionResponse:
+        """Delete an endpoint (``DELETE Endpoint/{id}/``; 204, empty answer).
+
+        Raises:
+            ValidationError: If ``endpoint_id`` is not a usable path segment.
+            ResourceNotFoundError: If the account has no endpoint with that id (or a
+                retried delete finds it gone).
+        """
+        endpoint_id = path_segment("endpoint_id", endpoint_id)
+        return await self._request(ActionResponse, "DELETE", self._url("Endpoint", endpoint_id))
+
+    async def _page(self, params: dict[str, Any]) -> EndpointListResponse:
+        return await self._request(
+            EndpointListResponse, "GET", self._url("Endpoint"), params=params or None
+        )

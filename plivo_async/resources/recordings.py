@@ -1,0 +1,185 @@
+"""Recordings and their transcriptions: ``client.recordings``, ``client.transcriptions``.
+
+Names and arguments follow the official ``plivo`` SDK (``recordings.list(call_uuid=...)``,
+``recordings.get(recording_id)``, ``transcriptions.create_transcription(recording_id)``),
+so code ports by adding ``await``. Recordings are made elsewhere: ``calls.record``, the
+``<Record>`` XML element, conferences and multi-party calls.
+
+Every method here but :meth:`Transcriptions.create_transcription` is a ``GET`` or a
+``DELETE``, so it is idempotent and retried after ambiguous failures (a second ``DELETE``
+of what the first removed answers 404). Ordering a transcription is a ``POST`` that
+Plivo bills per order, so it is not re-sent after an ambiguous failure unless
+``retry_unsafe=True``.
+
+Each method may also raise what any request raises, as listed on
+:class:`~plivo_async.resources.calls.Calls`: 401/403/400 answers, and 429/503/connection
+failures once retries run out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from .._convert import from_wire, to_wire
+from ..models.calls import ActionResponse
+from ..models.recordings import (
+    CreateTranscriptionRequest,
+    GetTranscriptionRequest,
+    ListRecordingsRequest,
+    Recording,
+    RecordingListResponse,
+    Transcription,
+)
+from ..validation import path_segment
+from ._base import ApiResource, iter_pages
+
+__all__ = ["Recordings", "Transcriptions"]
+
+
+class Recordings(ApiResource):
+    """The recordings of one account. Get it as ``client.recordings``."""
+
+    async def list(self, **filters: Any) -> RecordingListResponse:
+        """One page of recordings (``GET Recording/``), newest first.
+
+        Filters, as in the official SDK: ``subaccount``, ``call_uuid``, ``from_number``,
+        ``to_number``, ``conference_name``, ``conference_uuid``, ``mpc_name``,
+        ``mpc_uuid``, ``add_time__gt``/``__gte``/``__lt``/``__lte`` (``YYYY-MM-DD
+        HH:MM[:SS[.ffffff]]`` in UTC, or a ``datetime``), ``recording_storage_duration``
+        and its four comparison forms, ``limit`` (1..20), ``offset`` and ``cursor``.
+        Filters not given are not sent (the SDK sends ``limit=20&offset=0``: the API's
+        defaults).
+
+        Raises:
+            ValidationError: If a filter is unknown or breaks its rule (``limit`` outside
+                1..20, a malformed ``add_time__gt``, a ``subaccount`` that is not an
+                ``SA...`` id, ...).
+        """
+        return await self._page(_list_params(filters))
+
+    async def iter_all(self, **filters: Any) -> AsyncIterator[Recording]:
+        """Every recording matching ``filters`` (those of :meth:`list`), page after page.
+
+        Raises:
+            ValidationError: As for :meth:`list`, before the first request.
+            PlivoError: While iterating, whatever a page's request raises.
+        """
+        params = _list_params(filters)
+        async for recording in iter_pages(self._page, params):
+            yield recording
+
+    def __aiter__(self) -> AsyncIterator[Recording]:
+        """``async for recording in client.recordings``: every recording of the account.
+
+        Raises:
+            PlivoError: While iterating, whatever a page's request raises.
+        """
+        return self.iter_all()
+
+    async def get(self, recording_id: str | int) -> Recording:
+        """One recording (``GET Recording/{id}/``).
+
+        Raises:
+            ValidationError: If ``recording_id`` is empty, ``.``/``..``, or holds a control
+                character (anything else is percent-encoded into its path segment).
+            ResourceNotFoundError: If the account has no recording with that id.
+        """
+        recording_id = path_segment("recording_id", recording_id)
+        return await self._request(Recording, "GET", self._url("Recording", recording_id))
+
+    async def delete(self, recording_id: str | int) -> ActionResponse:
+        """Delete a recording for good (``DELETE Recording/{id}/``; 204, empty answer).
+
+        Raises:
+            ValidationError: If ``recording_id`` is not a usable path segment (as for
+                :meth:`get`).
+            ResourceNotFoundError: If the account has no recording with that id (or a
+                retried delete finds it gone).
+        """
+        recording_id = path_segment("recording_id", recording_id)
+        return await self._request(ActionResponse, "DELETE", self._url("Recording", recording_id))
+
+    async def _page(self, params: dict[str, Any]) -> RecordingListResponse:
+        return await self._request(
+            RecordingListResponse, "GET", self._url("Recording"), params=params
+        )
+
+
+def _list_params(filters: dict[str, Any]) -> dict[str, Any]:
+    return to_wire(from_wire(ListRecordingsRequest, filters))
+
+
+class Transcriptions(ApiResource):
+    """Transcriptions of recordings. Get it as ``client.transcriptions``.
+
+    The SDK's method names (``get_transcription``, ``create_transcription``,
+    ``delete_transcription``) are the primary ones; ``get``, ``create`` and ``delete``
+    are aliases.
+    """
+
+    async def get_transcription(
+        self, transcription_id: str | int, type: str | None = None
+    ) -> Transcription:
+        """The transcription of a recording (``GET Transcription/{id}/``).
+
+        ``type`` (sent as a query parameter when given) picks the form of the report.
+
+        Raises:
+            ValidationError: If ``transcription_id`` is not a usable path segment (empty,
+                ``.``/``..``, a control character) or ``type`` is not text.
+            ResourceNotFoundError: If there is no transcription with that id (or it is not
+                ready yet).
+        """
+        transcription_id = path_segment("transcription_id", transcription_id)
+        params = to_wire(GetTranscriptionRequest(type=type)) or None
+        return await self._request(
+            Transcription, "GET", self._url("Transcription", transcription_id), params=params
+        )
+
+    async def create_transcription(
+        self,
+        recording_id: str | int,
+        transcription_callback_url: str | None = None,
+        *,
+        retry_unsafe: bool = False,
+    ) -> ActionResponse:
+        """Order the transcription of a recording (``POST Transcription/{recording_id}/``).
+
+        Plivo posts the text to ``transcription_callback_url`` when it is ready. Billed per
+        order, so not re-sent after an ambiguous failure unless ``retry_unsafe=True``.
+
+        Raises:
+            ValidationError: If ``recording_id`` is not a usable path segment or
+                ``transcription_callback_url`` is not an http(s) URL.
+            ResourceNotFoundError: If the account has no recording with that id.
+            OutcomeUnknownError: If the request failed ambiguously, so the transcription
+                may or may not have been ordered. Raised at once, or when retries run out
+                if ``retry_unsafe=True``.
+        """
+        recording_id = path_segment("recording_id", recording_id)
+        request = CreateTranscriptionRequest(transcription_callback_url=transcription_callback_url)
+        return await self._request(
+            ActionResponse,
+            "POST",
+            self._url("Transcription", recording_id),
+            json=to_wire(request),
+            retry_unsafe=retry_unsafe,
+        )
+
+    async def delete_transcription(self, transcription_id: str | int) -> ActionResponse:
+        """Delete a transcription (``DELETE Transcription/{id}/``).
+
+        Raises:
+            ValidationError: If ``transcription_id`` is not a usable path segment.
+            ResourceNotFoundError: If there is no transcription with that id (or a retried
+                delete finds it gone).
+        """
+        transcription_id = path_segment("transcription_id", transcription_id)
+        return await self._request(
+            ActionResponse, "DELETE", self._url("Transcription", transcription_id)
+        )
+
+    get = get_transcription
+    create = create_transcription
+    delete = delete_transcription
