@@ -5,9 +5,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 AUTH_ID = "MATESTAUTHID00000000"
 AUTH_TOKEN = "s3cr3t-t0ken-do-not-leak-XYZ"
+
+# Property tests check behaviour, not speed: on a shared CI machine a slow example is no
+# failure (and no deadline: timing belongs to the benchmarks).
+settings.register_profile(
+    "plivo", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.load_profile("plivo")
 
 
 class FakeClock:

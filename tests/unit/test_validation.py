@@ -409,6 +409,8 @@ _REQUIRED: dict[str, dict[str, Any]] = {
         "answer_url": "https://example.com/a",
     },
     "PlayRequest": {"urls": "https://example.com/a.mp3"},
+    "AddParticipantRequest": {"role": "agent", "from_": "+14155550100", "to_": "+14155550101"},
+    "StartStreamRequest": {"service_url": "wss://example.com/stream"},
 }
 INT_FIELDS = _int_fields()
 
