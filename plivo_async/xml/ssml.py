@@ -7,7 +7,7 @@ the text that follows the previous child::
 
 :class:`Cont` is the official SDK's way of writing text after a child (it is written as
 that text with a space on each side, no tag); a plain string does the same without the
-spaces, and is what :func:`~plivo_async.xml.parse` produces.
+spaces, and is what :func:`~plivo_async.xml.parser.parse` produces.
 """
 
 from __future__ import annotations
