@@ -170,6 +170,8 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
         "ring_method": (_text(body, "ring_method") or "POST").upper(),
         "hangup_url": _text(body, "hangup_url"),
         "hangup_method": (_text(body, "hangup_method") or "POST").upper(),
+        "fallback_url": _text(body, "fallback_url"),
+        "fallback_method": (_text(body, "fallback_method") or "POST").upper(),
         "caller_name": caller_name,
         "time_limit": time_limit,
         "hangup_on_ring": hangup_on_ring,
