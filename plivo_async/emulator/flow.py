@@ -25,6 +25,9 @@ or a ring-out never reaches the document), the emulator requests ``answer_url`` 
   same request goes to ``fallback_url`` if given, else (or if that fails too) the call is
   hung up with source ``Error``. The end of the document hangs up with
   ``End Of XML Instructions``.
+- A machine answering (script ``answer="machine"``) a call placed with
+  ``machine_detection``: ``machine_detection_url`` gets ``Machine=true``; with
+  ``machine_detection=hangup`` the call ends there ("Machine Detected").
 
 Every step is a :class:`FlowStep` in ``runner.steps``; ``runner.path(to)`` is the list of
 step kinds of the calls to one destination, for assertions.
@@ -33,7 +36,8 @@ Not modelled (recorded as a step and skipped, or ignored): audio content (a ``Pl
 ``Timing.play_s`` whatever the file), ``Message`` (no SMS is sent), ``Stream`` (no
 WebSocket is opened), ``PreAnswer`` runs at answer time, ``Dial`` confirm keys, dial music
 and ``digitsMatch``, ``Record``'s ``recordSession`` (recorded, takes no time), machine
-detection callbacks, transcription, conference and MPC membership through their APIs.
+detection timing (a machine is detected as it answers, before the document is fetched),
+transcription, conference and MPC membership through their APIs.
 """
 
 from __future__ import annotations
@@ -206,6 +210,8 @@ class FlowRunner:
         inputs = script.play()
         try:
             await self._until(call, call.answer_at)
+            if script.answer == "machine":
+                await self._machine(call)
             document = await self._answer(call)
             if document is None:
                 return
@@ -234,6 +240,22 @@ class FlowRunner:
                 cause = str(exc)
         self._end(call, cause, "Error")
         return None
+
+    async def _machine(self, call: CallState) -> None:
+        """A machine answered: tell ``machine_detection_url``; ``hangup`` mode ends the call."""
+        mode = call.params.get("machine_detection")
+        self._step(call, "machine", detection=mode)
+        if mode is None:
+            return  # nobody asked: the document plays to the machine
+        url = call.params.get("machine_detection_url")
+        if url:
+            params = {"Event": "MachineDetection", "Machine": "true"}
+            method = call.params.get("machine_detection_method")
+            with contextlib.suppress(_FetchFailed):
+                await self._request(call, "machine_detection", url, method, params)
+        if mode == "hangup":
+            self._end(call, "Machine Detected", "Plivo")
+            raise _Hangup
 
     async def _document(
         self, call: CallState, rec: RequestRecord, document: Response, inputs: Iterator[Input]

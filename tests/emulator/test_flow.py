@@ -266,7 +266,7 @@ async def test_the_other_elements(setup: tuple[Emulator, Docs]) -> None:
     docs.pages["x"] = (500, "ignored")
     await place(emu, answer_url=docs.url("answer"))
     assert emu.flows.path(TO) == [
-        "answer", "PreAnswer", "Speak", "Stream", "Message", "DTMF", "DTMF", "Speak",
+        "machine", "answer", "PreAnswer", "Speak", "Stream", "Message", "DTMF", "DTMF", "Speak",
         "GetDigits", "input", "action", "Wait", "hangup",
     ]  # fmt: skip
     assert last(emu, "Speak") == {"text": "one two"}
@@ -319,3 +319,33 @@ def test_scripts() -> None:
         Script(answer="maybe")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="script input"):
         Script(inputs=[3])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(("mode", "kinds"), [
+    ("true", ["machine", "machine_detection", "answer", "Speak", "hangup"]),
+    ("hangup", ["machine", "machine_detection", "hangup"]),
+])  # fmt: skip
+async def test_machine_detection(setup: tuple[Emulator, Docs], mode: str, kinds: list[str]) -> None:
+    emu, docs = setup
+    emu.flows.scripts[TO] = Script(answer="machine")
+    docs.pages["answer"] = doc("<Speak>Leave a message</Speak>")
+    docs.pages["amd"] = (200, "")
+    await place(
+        emu,
+        answer_url=docs.url("answer"),
+        machine_detection=mode,
+        machine_detection_url=docs.url("amd"),
+    )
+    assert emu.flows.path(TO) == kinds
+    [amd] = [p for _, name, p, _ in docs.seen if name == "amd"]
+    assert (amd["Machine"], amd["Event"]) == ("true", "MachineDetection")
+
+
+async def test_a_machine_nobody_asked_about_hears_the_document(
+    setup: tuple[Emulator, Docs],
+) -> None:
+    emu, docs = setup
+    emu.flows.scripts[TO] = Script(answer="machine")
+    docs.pages["answer"] = doc("<Speak>Hello</Speak>")
+    await place(emu, answer_url=docs.url("answer"))
+    assert emu.flows.path(TO) == ["machine", "answer", "Speak", "hangup"]
