@@ -55,6 +55,7 @@ import aiohttp
 from yarl import URL
 
 from plivo_async.errors import ValidationError
+from plivo_async.webhooks.signature import signature_headers
 from plivo_async.xml import (
     DTMF,
     Conference,
@@ -533,16 +534,9 @@ class FlowRunner:
         return text
 
     def _headers(self, method: str, url: str, params: dict[str, str]) -> dict[str, str]:
-        from plivo_async.webhooks.signature import sign_v2, sign_v3
-
-        nonce = str(self._rng.randrange(10**20)).zfill(20)
-        signed: dict[str, Any] = params if method == "POST" else {}
-        return {
-            "X-Plivo-Signature-V2": sign_v2(url, nonce, self._auth_token),
-            "X-Plivo-Signature-V2-Nonce": nonce,
-            "X-Plivo-Signature-V3": sign_v3(method, url, signed, nonce, self._auth_token),
-            "X-Plivo-Signature-V3-Nonce": nonce,
-        }
+        nonce = str(self._rng.randrange(10**20)).zfill(20)  # Plivo's nonces: 20 digits
+        signed = params if method == "POST" else {}
+        return signature_headers(method, url, signed, self._auth_token, nonce=nonce)
 
     def _params(self, call: CallState) -> dict[str, str]:
         return {

@@ -32,11 +32,12 @@ from plivo_async.xml.element import (
     check_children,
     content_field,
 )
-from plivo_async.xml.ssml import SSML_TAGS
+from plivo_async.xml.ssml import SSML_TAGS, Speech
 
 __all__ = [
     "DTMF",
     "Conference",
+    "Container",
     "Dial",
     "GetDigits",
     "GetInput",
@@ -141,16 +142,20 @@ def _is_stream_url(value: str) -> bool:
 
 
 @attrs.define
-class Speak(Parent):
+class Container(Parent):
+    """What holds other verbs (no text): Response, GetDigits, Dial, ..."""
+
+    children: list[Element] = attrs.field(
+        factory=list, converter=as_children, validator=check_children
+    )
+
+
+@attrs.define
+class Speak(Speech):
     """Text-to-speech. Text first, then SSML elements and the text that follows each."""
 
     TAG = "Speak"
     CHILDREN = SSML_TAGS | {"cont"}
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     voice: str | None = attribute(
         "voice",
         rule="must be MAN, WOMAN or an Amazon Polly voice such as 'Polly.Joanna'",
@@ -182,14 +187,11 @@ class Wait(Element):
 
 
 @attrs.define
-class GetDigits(Parent):
+class GetDigits(Container):
     """Collect key presses and send them to ``action`` (as ``Digits``)."""
 
     TAG = "GetDigits"
     CHILDREN = frozenset({"Speak", "Play", "Wait"})
-    children: list[Element] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     action: str | None = _url("action")
     method: str | None = _method("method")
     timeout: int | None = attribute("timeout", "int", low=1)
@@ -205,14 +207,11 @@ class GetDigits(Parent):
 
 
 @attrs.define
-class GetInput(Parent):
+class GetInput(Container):
     """Collect key presses or speech and send them to ``action``."""
 
     TAG = "GetInput"
     CHILDREN = frozenset({"Speak", "Play", "Wait"})
-    children: list[Element] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     action: str | None = _url("action")
     method: str | None = _method("method")
     input_type: str | None = attribute(
@@ -262,14 +261,11 @@ class User(Element):
 
 
 @attrs.define
-class Dial(Parent):
+class Dial(Container):
     """Connect the caller to one or more numbers or SIP users (the first to answer wins)."""
 
     TAG = "Dial"
     CHILDREN = frozenset({"Number", "User"})
-    children: list[Element] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     action: str | None = _url("action")
     method: str | None = _method("method")
     hangup_on_star: bool | None = _flag("hangupOnStar")
@@ -501,18 +497,15 @@ class Message(Element):
 
 
 @attrs.define
-class PreAnswer(Parent):
+class PreAnswer(Container):
     """What the caller hears before the call is answered (early media)."""
 
     TAG = "PreAnswer"
     CHILDREN = frozenset({"Speak", "Play", "Wait", "GetDigits", "Redirect", "Message", "DTMF"})
-    children: list[Element] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
 
 
 @attrs.define
-class Response(Parent):
+class Response(Container):
     """The document: what Plivo runs, in order, when it fetches an answer URL."""
 
     TAG = "Response"
@@ -534,7 +527,4 @@ class Response(Parent):
             "MultiPartyCall",
             "Stream",
         }
-    )
-    children: list[Element] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
     )

@@ -35,7 +35,7 @@ ELEMENTS: dict[str, type[Element]] = {
     cls.TAG: cls
     for module in (elements, ssml)
     for cls in (getattr(module, name) for name in module.__all__)
-    if isinstance(cls, type) and issubclass(cls, Element) and cls is not ssml.Cont
+    if isinstance(cls, type) and issubclass(cls, Element) and cls.TAG and cls is not ssml.Cont
 }
 
 # Elements whose text is a URL, number, address or name: surrounding whitespace is layout.

@@ -38,6 +38,7 @@ __all__ = [
     "Prosody",
     "S",
     "SayAs",
+    "Speech",
     "Sub",
     "W",
 ]
@@ -60,6 +61,17 @@ def _matching(xml: str, pattern: re.Pattern[str], rule: str) -> Any:
 
 
 @attrs.define
+class Speech(Parent):
+    """What holds words: leading text, then SSML children and the text after each."""
+
+    MIXED = True
+    content: str = content_field("")
+    children: list[Element | str] = attrs.field(
+        factory=list, converter=as_children, validator=check_children
+    )
+
+
+@attrs.define
 class Break(Element):
     """A pause: by ``strength`` or for a ``time`` such as ``"500ms"`` or ``"2s"``."""
 
@@ -71,16 +83,11 @@ class Break(Element):
 
 
 @attrs.define
-class Cont(Parent):
+class Cont(Speech):
     """Text after an SSML child, the SDK's way: written with a space on each side."""
 
     TAG = "cont"
     CHILDREN = SSML_TAGS | {"cont"}
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
 
     def __attrs_post_init__(self) -> None:
         # An empty <cont/> would reach Plivo as an unknown element: the SDK writes it so.
@@ -90,46 +97,31 @@ class Cont(Parent):
 
 
 @attrs.define
-class Emphasis(Parent):
+class Emphasis(Speech):
     """Words spoken with more (or less) stress."""
 
     TAG = "emphasis"
     CHILDREN = _INLINE
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     level: str | None = attribute("level", choices=("strong", "moderate", "reduced"))
 
 
 @attrs.define
-class Lang(Parent):
+class Lang(Speech):
     """Words in another language (``xml_lang`` is written ``xml:lang``)."""
 
     TAG = "lang"
     CHILDREN = SSML_TAGS
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     xml_lang: str | None = _matching(
         "xml:lang", _LANGUAGE_RE, "must be a language code such as 'fr-FR'"
     )
 
 
 @attrs.define
-class P(Parent):
+class P(Speech):
     """A paragraph."""
 
     TAG = "p"
     CHILDREN = SSML_TAGS - {"p"}
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
 
 
 @attrs.define
@@ -153,16 +145,11 @@ class Phoneme(Element):
 
 
 @attrs.define
-class Prosody(Parent):
+class Prosody(Speech):
     """Words at another volume, rate or pitch."""
 
     TAG = "prosody"
     CHILDREN = SSML_TAGS
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     volume: str | None = _matching(
         "volume", _VOLUME_RE, "must be default, silent, x-soft .. x-loud or a change like '+6dB'"
     )
@@ -175,16 +162,11 @@ class Prosody(Parent):
 
 
 @attrs.define
-class S(Parent):
+class S(Speech):
     """A sentence."""
 
     TAG = "s"
     CHILDREN = _INLINE
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
 
 
 @attrs.define
@@ -224,14 +206,9 @@ class Sub(Element):
 
 
 @attrs.define
-class W(Parent):
+class W(Speech):
     """A word with a part-of-speech ``role`` (``amazon:VB``, ``amazon:NN``, ...)."""
 
     TAG = "w"
     CHILDREN = frozenset({"break", "emphasis", "phoneme", "prosody", "say-as", "sub"})
-    MIXED = True
-    content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
     role: str | None = attribute("role")
