@@ -62,7 +62,7 @@ _DIGITS_LIST_RE = re.compile(r"[0-9*#]+(?:,[0-9*#]+)*")
 _SEND_DIGITS_RE = re.compile(r"[0-9*#wW]+(?:@[1-9][0-9]{0,5})?")
 _SIP_HEADERS_RE = re.compile(r"[A-Za-z0-9_-]+=[^,]*(?:,[A-Za-z0-9_-]+=[^,]*)*")
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-_VOICE_RE = re.compile(r"MAN|WOMAN|Polly\.[A-Za-z]+(?:-Neural)?")
+_VOICE_RE = re.compile(r"MAN|WOMAN|[A-Z][A-Za-z]+\.[A-Za-z0-9_-]+")  # Polly.Joanna-Neural
 _FINISH_KEYS = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "", "none")
 _FILE_FORMATS = ("mp3", "wav")
 _TRANSCRIPTION_TYPES = ("auto", "hybrid")
@@ -158,7 +158,7 @@ class Speak(Speech):
     CHILDREN = SSML_TAGS | {"cont"}
     voice: str | None = attribute(
         "voice",
-        rule="must be MAN, WOMAN or an Amazon Polly voice such as 'Polly.Joanna'",
+        rule="must be MAN, WOMAN or a provider voice such as 'Polly.Joanna'",
         check=lambda v: bool(_VOICE_RE.fullmatch(v)),
     )
     language: str | None = _language("language")
