@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from .clock import ManualClock
 from .faults import FAULT_NAMES, FaultConfig
+from .flow import FlowRunner, FlowStep, Timing
 from .process import run_in_subprocess
 from .records import CallbackRecord, CallRecord, Records, RequestRecord
+from .scripts import Digits, Script, Scripts, Silence, Speech
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import CallState, Lifecycle, MemberState, PhloState
 
@@ -24,13 +26,21 @@ __all__ = [
     "CallRecord",
     "CallState",
     "CallbackRecord",
+    "Digits",
     "Emulator",
     "FaultConfig",
+    "FlowRunner",
+    "FlowStep",
     "Lifecycle",
     "ManualClock",
     "MemberState",
     "PhloState",
     "Records",
     "RequestRecord",
+    "Script",
+    "Scripts",
+    "Silence",
+    "Speech",
+    "Timing",
     "run_in_subprocess",
 ]

@@ -131,7 +131,8 @@ class CallbackSender:
                     await self._send(call, "ring")
                 if "answer" not in sent and call.answer_at <= now and call.answer_at < call.end_at:
                     sent.add("answer")
-                    await self._send(call, "answer")
+                    if not call.events.get("flow"):  # a call flow requests answer_url itself
+                        await self._send(call, "answer")
                 if call.end_at <= now:
                     await self._send(call, "hangup")
                     return

@@ -18,6 +18,7 @@ from aiohttp import web
 from .auth import Credentials
 from .callbacks import CallbackSender
 from .faults import FaultConfig, FaultInjector
+from .flow import FlowRunner
 from .ratelimit import SlidingWindow
 from .records import CallRecord, Records, RequestRecord
 from .state import AreaState, CallState, CallStore, Lifecycle
@@ -47,6 +48,7 @@ class EmulatorCore:
         cps: float | None,
         rate_limit: tuple[int, float] | None,
         callbacks: bool,
+        flows: bool = False,
     ) -> None:
         self.auth_id = auth_id
         self.credentials = Credentials(auth_id, auth_token)
@@ -67,6 +69,10 @@ class EmulatorCore:
                 auth_token=auth_token, records=self.records, clock=clock, sleep=sleep, seed=seed
             )
         self.injector = FaultInjector(faults or FaultConfig(), seed)
+        self.flows: FlowRunner | None = None
+        """Runs the Plivo XML of answered calls (``Emulator(flows=True)``), else None."""
+        if flows:
+            self.flows = FlowRunner(self, auth_token=auth_token, seed=seed)
 
     # -- configuration -------------------------------------------------------------
 
@@ -91,6 +97,8 @@ class EmulatorCore:
         self.records.reset()
         for area in self._states.values():
             area.reset()
+        if self.flows is not None:
+            self.flows.reset()
         if self.window is not None:
             self.window.reset()
 
@@ -140,6 +148,8 @@ class EmulatorCore:
                 phlo_id, node_id, action,
             )
         )  # fmt: skip
+        if self.flows is not None and source == "api":
+            self.flows.start(call, rec)  # before the callbacks: it takes over answer_url
         if self.callbacks is not None and source == "api":
             self.callbacks.start(call)
         return call

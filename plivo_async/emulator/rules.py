@@ -196,6 +196,13 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
         "ring_method": (text_field(body, "ring_method") or "POST").upper(),
         "hangup_url": text_field(body, "hangup_url"),
         "hangup_method": (text_field(body, "hangup_method") or "POST").upper(),
+        "fallback_url": text_field(body, "fallback_url"),
+        "fallback_method": (text_field(body, "fallback_method") or "POST").upper(),
+        "machine_detection": machine_detection.lower() if machine_detection else None,
+        "machine_detection_url": text_field(body, "machine_detection_url"),
+        "machine_detection_method": (
+            text_field(body, "machine_detection_method") or "POST"
+        ).upper(),
         "caller_name": caller_name,
         "time_limit": time_limit,
         "hangup_on_ring": hangup_on_ring,

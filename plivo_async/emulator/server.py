@@ -15,6 +15,7 @@ from aiohttp import web
 from .app import build_app
 from .core import EmulatorCore
 from .faults import FaultConfig
+from .flow import FlowRunner
 from .records import Records
 from .state import AreaState, CallState, Lifecycle
 
@@ -39,7 +40,9 @@ class Emulator:
     injected latency and callback waits, so tests can pass a fake pair.
     ``cps`` queues calls beyond that many per second (as Plivo does); ``rate_limit``
     (e.g. ``(300, 5.0)``) answers 429 beyond that many requests per window;
-    ``callbacks=True`` sends signed ring/answer/hangup callbacks to loopback URLs.
+    ``callbacks=True`` sends signed ring/answer/hangup callbacks to loopback URLs;
+    ``flows=True`` runs the Plivo XML each answered call gets from its ``answer_url``
+    (see :attr:`flows` and ``plivo_async.emulator.flow``).
     """
 
     def __init__(
@@ -55,6 +58,7 @@ class Emulator:
         cps: float | None = None,
         rate_limit: tuple[int, float] | None = None,
         callbacks: bool = False,
+        flows: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -69,6 +73,7 @@ class Emulator:
             cps=cps,
             rate_limit=rate_limit,
             callbacks=callbacks,
+            flows=flows,
         )
         self._app = build_app(self._core)
         self.auth_id = auth_id
@@ -104,6 +109,8 @@ class Emulator:
         """Cancel pending callbacks, close connections and unbind."""
         if self._core.callbacks is not None:
             await self._core.callbacks.close()
+        if self._core.flows is not None:
+            await self._core.flows.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -204,6 +211,13 @@ class Emulator:
     def reset(self) -> None:
         """Forget records and all emulated calls and members."""
         self._core.reset()
+
+    @property
+    def flows(self) -> FlowRunner:
+        """The call-flow runner: ``scripts`` per destination, ``steps`` and ``path(to)``."""
+        if self._core.flows is None:
+            raise RuntimeError("call flows are off: start the emulator with flows=True")
+        return self._core.flows
 
     async def wait_for_callbacks(self) -> None:
         """Wait until all callbacks due so far have been sent (needs ``callbacks=True``)."""

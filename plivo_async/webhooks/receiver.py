@@ -30,10 +30,12 @@ from plivo_async.webhooks.signature import (
     validate_signature_v2,
     validate_signature_v3,
 )
+from plivo_async.xml import Response as XMLResponse
 
 __all__ = [
     "InvalidSignatureError",
     "OnEvent",
+    "Reply",
     "request_url",
     "verify_request",
     "webhook_app",
@@ -47,8 +49,10 @@ class InvalidSignatureError(PlivoError):
     """A callback whose signature is missing or wrong: treat it as forged."""
 
 
-#: The user's callback; may return Plivo XML (a ``str``) or a full response.
-OnEvent = Callable[[CallbackEvent], Awaitable[web.StreamResponse | str | None]]
+#: What a callback may return: a Plivo XML document (typed or as text), a response, nothing.
+Reply = XMLResponse | web.StreamResponse | str | None
+#: The user's callback; may return Plivo XML (a document or a ``str``) or a full response.
+OnEvent = Callable[[CallbackEvent], Awaitable[Reply]]
 
 
 def _first(header: str | None) -> str:
@@ -138,14 +142,19 @@ async def verify_request(
     return params
 
 
-def _response(result: web.StreamResponse | str | None) -> web.StreamResponse:
+def _response(result: Reply) -> web.StreamResponse:
     if result is None:
         return web.Response()
+    if isinstance(result, XMLResponse):
+        result = result.to_xml()
     if isinstance(result, str):
         return web.Response(text=result, content_type="application/xml")
     if isinstance(result, web.StreamResponse):
         return result
-    raise TypeError(f"on_event returned {type(result).__name__}; want str, Response or None")
+    raise TypeError(
+        f"on_event returned {type(result).__name__}; want a plivo_async.xml.Response, str,"
+        " aiohttp response or None"
+    )
 
 
 def webhook_handler(
@@ -159,7 +168,8 @@ def webhook_handler(
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """An aiohttp handler: verify (403 before any user code), parse, ``await on_event(event)``.
 
-    ``on_event`` may return Plivo XML as a ``str`` (answer URLs need it), a response, or
+    ``on_event`` may return a :class:`plivo_async.xml.elements.Response` document or Plivo XML as a
+    ``str`` (both served as ``application/xml``: answer URLs need it), a response, or
     ``None`` (empty 200). ``event_type`` forces one event class for a dedicated route.
     """
     if not tokens_of(auth_token):

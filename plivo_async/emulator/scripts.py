@@ -1,0 +1,102 @@
+"""Per-destination scripts: how the person (or machine) at a number behaves in a call flow.
+
+A test tells the emulator what happens at each destination: whether the call is answered
+by a person or a machine, is busy, or rings out, and what the callee "presses" or "says"
+each time a ``<GetDigits>``/``<GetInput>`` waits for input::
+
+    emu.flows.scripts["+14155550101"] = Script(inputs=["1"])            # presses 1
+    emu.flows.scripts["+14155550102"] = Script(inputs=[Speech("sales")]) # says "sales"
+    emu.flows.scripts["+14155550103"] = Script(answer="busy")
+
+Inputs are consumed in order, one per input element (a retry of ``<GetDigits>`` takes the
+next one); when they run out, the callee stays silent. Every call to a destination starts
+its script from the first input. A destination without a script answers and stays silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["AnswerMode", "Digits", "Input", "Script", "Scripts", "Silence", "Speech"]
+
+AnswerMode = Literal["human", "machine", "busy", "no-answer"]
+_MODES = ("human", "machine", "busy", "no-answer")
+
+
+@dataclass(frozen=True, slots=True)
+class Digits:
+    """Keys pressed (``"1"``, ``"1234#"``)."""
+
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """Words said, with the recogniser's confidence."""
+
+    text: str
+    confidence: float = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Nothing: the input element times out."""
+
+
+Input = Digits | Speech | Silence
+
+
+def _as_input(item: Input | str | None) -> Input:
+    if item is None:
+        return Silence()
+    if isinstance(item, str):
+        return Digits(item)
+    if isinstance(item, (Digits, Speech, Silence)):
+        return item
+    raise TypeError(f"script input must be Digits, Speech, Silence, str or None, not {item!r}")
+
+
+@dataclass(frozen=True)
+class Script:
+    """One destination's behaviour. ``inputs`` items may be given as ``"1"`` (digits) or
+    ``None`` (silence) for short."""
+
+    answer: AnswerMode = "human"
+    inputs: tuple[Input, ...] = field(default=())
+
+    def __init__(
+        self, answer: AnswerMode = "human", inputs: Iterable[Input | str | None] = ()
+    ) -> None:
+        if answer not in _MODES:
+            raise ValueError(f"answer must be one of {', '.join(_MODES)}, not {answer!r}")
+        object.__setattr__(self, "answer", answer)
+        object.__setattr__(self, "inputs", tuple(_as_input(i) for i in inputs))
+
+    @property
+    def answers(self) -> bool:
+        return self.answer in ("human", "machine")
+
+    def play(self) -> Iterator[Input]:
+        """The inputs in order, then silence for ever (one iterator per call)."""
+        yield from self.inputs
+        while True:
+            yield Silence()
+
+
+class Scripts:
+    """Scripts by destination (``scripts[to] = Script(...)``); ``default`` for the rest."""
+
+    def __init__(self, default: Script | None = None) -> None:
+        self.default = default or Script()
+        self._by_destination: dict[str, Script] = {}
+
+    def __setitem__(self, to: str, script: Script) -> None:
+        self._by_destination[to] = script
+
+    def __getitem__(self, to: str) -> Script:
+        return self._by_destination.get(to, self.default)
+
+    def clear(self) -> None:
+        self._by_destination.clear()
