@@ -12,15 +12,28 @@ import aiohttp
 from .bulk import Bulk
 from .errors import PlivoError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
+from .resources.call_feedback import CallFeedback
 from .resources.calls import Calls
+from .resources.live_calls import LiveCalls, QueuedCalls
+from .resources.masking_sessions import MaskingSessions
 from .resources.phlo import Phlo
+from .resources.token import Token
+from .resources.verify_callerids import VerifyCallerids
 from .retry import RetryPolicy
 from .transport import Transport
 
-__all__ = ["PLIVO_API_URL", "PLIVO_PHLO_URL", "AsyncPlivo", "ConfigurationError"]
+__all__ = [
+    "PLIVO_API_URL",
+    "PLIVO_CALLINSIGHTS_URL",
+    "PLIVO_PHLO_URL",
+    "AsyncPlivo",
+    "ConfigurationError",
+]
 
 PLIVO_API_URL = "https://api.plivo.com"
 PLIVO_PHLO_URL = "https://phlorunner.plivo.com"
+#: The call insights host: ``client.call_feedback`` posts there, not to ``base_url``.
+PLIVO_CALLINSIGHTS_URL = "https://stats.plivo.com"
 #: Plivo's documented account limit, 300 requests per 5 seconds, with the arrival guard.
 PLIVO_RATE_LIMIT = Rate(300, 5.0 + ARRIVAL_GUARD)
 
@@ -58,6 +71,7 @@ class AsyncPlivo:
         retry: RetryPolicy | None = None,
         base_url: str = PLIVO_API_URL,
         phlo_base_url: str = PLIVO_PHLO_URL,
+        callinsights_base_url: str = PLIVO_CALLINSIGHTS_URL,
     ) -> None:
         auth_id = auth_id or os.environ.get("PLIVO_AUTH_ID")
         auth_token = auth_token or os.environ.get("PLIVO_AUTH_TOKEN")
@@ -88,8 +102,15 @@ class AsyncPlivo:
             timeout=timeout,
             limits=limits,
             retry=retry or RetryPolicy(),
+            callinsights_base_url=callinsights_base_url,
         )
         self.calls: Calls = Calls(self._transport)
+        self.live_calls: LiveCalls = LiveCalls(self.calls)
+        self.queued_calls: QueuedCalls = QueuedCalls(self.calls)
+        self.call_feedback: CallFeedback = CallFeedback(self._transport)
+        self.masking_sessions: MaskingSessions = MaskingSessions(self._transport)
+        self.verify_callerids: VerifyCallerids = VerifyCallerids(self._transport)
+        self.token: Token = Token(self._transport)
         self._bulk: Bulk | None = None
 
     def __repr__(self) -> str:

@@ -8,6 +8,14 @@ bad input raises :class:`~plivo_async.errors.ValidationError` before anything is
 Iterating over every call record: ``async for call in client.calls.iter_all(**filters)``
 (or ``async for call in client.calls``, the async twin of the SDK's
 ``for call in client.calls``) follows the pages for you.
+
+Plivo's *asynchronous request* mode is there wherever the official SDK has it: give
+``callback_url`` (and optionally ``callback_method``) to ``create``, ``get``, ``list``,
+``get_live``/``list_live``, ``get_queued``/``list_queued``, ``update``, ``play``,
+``speak``, ``send_digits``, the ``stop_*`` methods and ``hangup``. The API then only
+acknowledges the request (``message`` ``"async api spawned"``, in ``.raw`` for the
+lookups, whose typed fields stay empty) and posts the real result to ``callback_url``.
+(``record``'s own ``callback_url`` is the recording callback, as in the SDK.)
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 from .._convert import from_wire, structure_response, to_wire
 from ..models.calls import (
     ActionResponse,
+    CallbackRequest,
     CallDetails,
     CallListResponse,
     CreateCallRequest,
@@ -136,6 +145,8 @@ class Calls:
         error_if_parent_not_found: bool | None = None,
         retry_unsafe: bool = False,
         to_: str | Sequence[str] | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
@@ -186,6 +197,8 @@ class Calls:
             ring_timeout=ring_timeout,
             parent_call_uuid=parent_call_uuid,
             error_if_parent_not_found=error_if_parent_not_found,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self.create_from(request, retry_unsafe=retry_unsafe)
 
@@ -227,7 +240,9 @@ class Calls:
 
     # -- call records ----------------------------------------------------------------------
 
-    async def get(self, call_uuid: str) -> CallDetails:
+    async def get(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> CallDetails:
         """The detail record of one completed call (``GET Call/{uuid}/``).
 
         Raises:
@@ -236,7 +251,8 @@ class Calls:
             ResourceNotFoundError: If no call record has that uuid.
         """
         call_uuid = check_path_segment("call_uuid", call_uuid)
-        return await self._request(CallDetails, "GET", self._url("Call", call_uuid))
+        params = _callback(callback_url, callback_method)
+        return await self._request(CallDetails, "GET", self._url("Call", call_uuid), params=params)
 
     async def list(self, **filters: Any) -> CallListResponse:
         """One page of completed calls (``GET Call/``).
@@ -268,6 +284,7 @@ class Calls:
             PlivoError: While iterating, whatever a page's request raises (see the class
                 docstring); the calls already yielded stand.
         """
+        check("callback_url", "callback_url" not in filters, "cannot follow pages", filters)
         params = self._list_params(filters)
         params.setdefault("limit", MAX_PAGE_SIZE)
         if "cursor" not in params:
@@ -301,7 +318,9 @@ class Calls:
 
     # -- live and queued calls -------------------------------------------------------------
 
-    async def get_live(self, call_uuid: str) -> LiveCall:
+    async def get_live(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> LiveCall:
         """A call in progress (``GET Call/{uuid}/?status=live``).
 
         Raises:
@@ -310,9 +329,8 @@ class Calls:
             ResourceNotFoundError: If no call in progress has that uuid.
         """
         call_uuid = check_path_segment("call_uuid", call_uuid)
-        return await self._request(
-            LiveCall, "GET", self._url("Call", call_uuid), params={"status": "live"}
-        )
+        params = {**_callback(callback_url, callback_method), "status": "live"}
+        return await self._request(LiveCall, "GET", self._url("Call", call_uuid), params=params)
 
     async def list_live(
         self,
@@ -322,6 +340,8 @@ class Calls:
         to_number: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> LiveCallIds:
         """The uuids of the calls in progress (``GET Call/?status=live``).
 
@@ -336,11 +356,15 @@ class Calls:
             to_number=to_number,
             limit=limit,
             offset=offset,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         params = {**to_wire(request), "status": "live"}
         return await self._request(LiveCallIds, "GET", self._url("Call"), params=params)
 
-    async def get_queued(self, call_uuid: str) -> QueuedCall:
+    async def get_queued(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> QueuedCall:
         """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``).
 
         Raises:
@@ -349,19 +373,25 @@ class Calls:
             ResourceNotFoundError: If no queued call has that uuid.
         """
         call_uuid = check_path_segment("call_uuid", call_uuid)
-        return await self._request(
-            QueuedCall, "GET", self._url("Call", call_uuid), params={"status": "queued"}
-        )
+        params = {**_callback(callback_url, callback_method), "status": "queued"}
+        return await self._request(QueuedCall, "GET", self._url("Call", call_uuid), params=params)
 
     async def list_queued(
-        self, *, limit: int | None = None, offset: int | None = None
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> QueuedCallIds:
         """The uuids of the queued calls (``GET Call/?status=queued``).
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        request = LiveCallsRequest(limit=limit, offset=offset)
+        request = LiveCallsRequest(
+            limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
+        )
         params = {**to_wire(request), "status": "queued"}
         return await self._request(QueuedCallIds, "GET", self._url("Call"), params=params)
 
@@ -401,6 +431,8 @@ class Calls:
         bleg_url: str | None = None,
         bleg_method: str | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Transfer a call in progress to new XML (``POST Call/{uuid}/``).
 
@@ -423,12 +455,16 @@ class Calls:
             aleg_method=aleg_method,
             bleg_url=bleg_url,
             bleg_method=bleg_method,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._action(call_uuid, None, request, ActionResponse, retry_unsafe)
 
     transfer = update
 
-    async def hangup(self, call_uuid: str) -> ActionResponse:
+    async def hangup(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Hang up a call in progress (``DELETE Call/{uuid}/``).
 
         Raises:
@@ -438,7 +474,10 @@ class Calls:
                 already).
         """
         call_uuid = check_path_segment("call_uuid", call_uuid)
-        return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid))
+        body = _callback(callback_url, callback_method) or None
+        return await self._request(
+            ActionResponse, "DELETE", self._url("Call", call_uuid), json=body
+        )
 
     delete = hangup
 
@@ -481,7 +520,9 @@ class Calls:
 
     start_recording = record
 
-    async def stop_recording(self, call_uuid: str) -> ActionResponse:
+    async def stop_recording(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Stop every recording of a call (``DELETE Call/{uuid}/Record/``).
 
         Raises:
@@ -489,7 +530,7 @@ class Calls:
                 path (such as ``/``, ``?`` or whitespace).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Record")
+        return await self._stop(call_uuid, "Record", callback_url, callback_method)
 
     record_stop = stop_recording
 
@@ -503,6 +544,8 @@ class Calls:
         loop: bool | None = None,
         mix: bool | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Play audio (one URL, or several as a list) on a call (``POST Call/{uuid}/Play/``).
 
@@ -521,12 +564,16 @@ class Calls:
             legs=legs,
             loop=loop,
             mix=mix,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._action(call_uuid, "Play", request, ActionResponse, retry_unsafe)
 
     start_playing = play
 
-    async def stop_playing(self, call_uuid: str) -> ActionResponse:
+    async def stop_playing(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``).
 
         Raises:
@@ -534,7 +581,7 @@ class Calls:
                 path (such as ``/``, ``?`` or whitespace).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Play")
+        return await self._stop(call_uuid, "Play", callback_url, callback_method)
 
     play_stop = stop_playing
 
@@ -550,6 +597,8 @@ class Calls:
         mix: bool | None = None,
         type: str | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Speak text on a call (``POST Call/{uuid}/Speak/``).
 
@@ -570,12 +619,16 @@ class Calls:
             loop=loop,
             mix=mix,
             type=type,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._action(call_uuid, "Speak", request, ActionResponse, retry_unsafe)
 
     start_speaking = speak
 
-    async def stop_speaking(self, call_uuid: str) -> ActionResponse:
+    async def stop_speaking(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``).
 
         Raises:
@@ -583,7 +636,7 @@ class Calls:
                 path (such as ``/``, ``?`` or whitespace).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Speak")
+        return await self._stop(call_uuid, "Speak", callback_url, callback_method)
 
     speak_stop = stop_speaking
 
@@ -594,6 +647,8 @@ class Calls:
         *,
         leg: str | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Send DTMF digits on a call (``POST Call/{uuid}/DTMF/``); ``leg`` aleg or bleg.
 
@@ -606,7 +661,9 @@ class Calls:
                 not have been sent. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        request = SendDigitsRequest(digits=digits, leg=leg)
+        request = SendDigitsRequest(
+            digits=digits, leg=leg, callback_url=callback_url, callback_method=callback_method
+        )
         return await self._action(call_uuid, "DTMF", request, ActionResponse, retry_unsafe)
 
     async def _action(
@@ -626,9 +683,23 @@ class Calls:
             response, "POST", url, json=to_wire(request), retry_unsafe=retry_unsafe
         )
 
-    async def _stop(self, call_uuid: str, action: str) -> ActionResponse:
+    async def _stop(
+        self,
+        call_uuid: str,
+        action: str,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> ActionResponse:
         call_uuid = check_path_segment("call_uuid", call_uuid)
-        return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid, action))
+        body = _callback(callback_url, callback_method) or None  # JSON, as the SDK sends it
+        return await self._request(
+            ActionResponse, "DELETE", self._url("Call", call_uuid, action), json=body
+        )
+
+
+def _callback(callback_url: str | None, callback_method: str | None) -> dict[str, Any]:
+    """The validated asynchronous-request fields, ``{}`` when neither is given."""
+    return to_wire(CallbackRequest(callback_url=callback_url, callback_method=callback_method))
 
 
 def _next_page(meta: ListMeta, params: dict[str, Any], received: int) -> dict[str, Any] | None:
