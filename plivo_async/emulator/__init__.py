@@ -15,7 +15,7 @@ from .faults import FAULT_NAMES, FaultConfig
 from .process import run_in_subprocess
 from .records import CallbackRecord, CallRecord, Records, RequestRecord
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
-from .state import CallState, Lifecycle
+from .state import CallState, Lifecycle, MemberState, PhloState
 
 __all__ = [
     "DEFAULT_AUTH_ID",
@@ -28,6 +28,8 @@ __all__ = [
     "FaultConfig",
     "Lifecycle",
     "ManualClock",
+    "MemberState",
+    "PhloState",
     "Records",
     "RequestRecord",
     "run_in_subprocess",

@@ -8,16 +8,19 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
-from .app import EmulatorCore
+from .app import build_app
+from .core import EmulatorCore
 from .faults import FaultConfig
 from .records import Records
-from .state import CallState, Lifecycle
+from .state import AreaState, CallState, Lifecycle
 
 __all__ = ["DEFAULT_AUTH_ID", "DEFAULT_AUTH_TOKEN", "Emulator"]
+
+S = TypeVar("S", bound=AreaState)
 
 log = logging.getLogger("plivo_async.emulator")
 
@@ -67,6 +70,7 @@ class Emulator:
             rate_limit=rate_limit,
             callbacks=callbacks,
         )
+        self._app = build_app(self._core)
         self.auth_id = auth_id
         self.auth_token = auth_token
         self.host = host
@@ -83,7 +87,7 @@ class Emulator:
         """Bind and serve; the port is known afterwards (``emu.port``)."""
         if self._runner is not None:
             raise RuntimeError("emulator already started")
-        runner = web.AppRunner(self._core.app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(self._app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self._port, backlog=1024)
         try:
@@ -136,7 +140,7 @@ class Emulator:
     @property
     def app(self) -> web.Application:
         """The aiohttp application, e.g. to mount it in another test server."""
-        return self._core.app
+        return self._app
 
     @property
     def records(self) -> Records:
@@ -178,12 +182,20 @@ class Emulator:
 
     def call(self, call_uuid: str) -> CallState | None:
         """The emulated call with this uuid (the uuid returned as ``request_uuid``)."""
-        return self._core.store.get(call_uuid)
+        return self._core.calls.get(call_uuid)
 
     @property
     def calls(self) -> list[CallState]:
         """All emulated calls, in placement order."""
-        return list(self._core.store.calls.values())
+        return list(self._core.calls.calls.values())
+
+    def state(self, kind: type[S]) -> S:
+        """This emulator's state of one API area, e.g. ``emu.state(PhloState)``.
+
+        The same instance the routes use (see ``plivo_async.emulator.state``), to inspect
+        it or to set up what API calls alone cannot.
+        """
+        return self._core.state(kind)
 
     def reset_records(self) -> None:
         """Forget recorded requests/calls/callbacks (emulated calls stay)."""

@@ -89,7 +89,10 @@ async def _read_params(request: web.BaseRequest) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise InvalidSignatureError("JSON body is not an object")
         return data
-    form = plain_params(await request.post())
+    try:
+        form = plain_params(await request.post())
+    except UnicodeDecodeError as exc:  # Plivo's forms are UTF-8: this one is not Plivo's
+        raise InvalidSignatureError("form body is not UTF-8") from exc
     if not all(isinstance(v, str) or _all_str(v) for v in form.values()):
         raise InvalidSignatureError("form body with files")
     return form

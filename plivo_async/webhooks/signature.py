@@ -175,9 +175,20 @@ def tokens_of(auth_token: AuthToken) -> tuple[str, ...]:
     return tuple(token for token in tokens if token)
 
 
+def _header_signatures(header: str) -> list[bytes]:
+    """The signatures in a header value; anything but ASCII text is not a signature.
+
+    aiohttp hands over undecodable header bytes as lone surrogates (``surrogateescape``),
+    which no codec can encode: they are dropped here, so malformed input validates as
+    ``False`` (a 403 from the receiver) instead of raising.
+    """
+    parts = (part.strip() for part in header.split(","))
+    return [part.encode("ascii") for part in parts if part and part.isascii()]
+
+
 def _any_matches(expected: Iterable[str], header: str) -> bool:
     """Compare every expected signature with every one in the header, no early exit."""
-    given = [part.strip().encode("utf-8") for part in header.split(",") if part.strip()]
+    given = _header_signatures(header)
     matched = False
     for signature in expected:
         wanted = signature.encode("ascii")

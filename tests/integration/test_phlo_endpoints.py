@@ -8,6 +8,7 @@ import pytest
 
 from plivo_async import AsyncPlivo, OutcomeUnknownError
 from plivo_async.emulator import Emulator, FaultConfig, ManualClock
+from plivo_async.emulator.state import PhloState
 from plivo_async.models import PhloActionResponse, PhloDetails, PhloRunResponse
 from plivo_async.models.phlo import MEMBER_ACTIONS
 
@@ -104,8 +105,7 @@ async def test_member_state_follows_hold_and_mute(client: AsyncPlivo, emu: Emula
     customer = number(930)
     await mpc.call(trigger_source=AGENT, to=customer)
     member = mpc.member(customer)
-    # The emulator keeps member state per node; no public accessor, so read its store.
-    members = emu._core.store.node_members(PHLO_ID, NODE_ID)
+    members = emu.state(PhloState).node_members(PHLO_ID, NODE_ID)
     await member.hold()
     await member.mute()
     assert (members[customer].on_hold, members[customer].muted) == (True, True)

@@ -1,4 +1,4 @@
-"""The emulated telephony: calls and their lifecycle, PHLO multi-party-call members.
+"""Calls and their lifecycle: the state behind the Call API routes.
 
 A call's state is a pure function of the emulator's clock: its milestones (leaves the
 queue, answered, ends) are fixed when it is placed, and a hangup/cancel only moves the
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["CallState", "CallStore", "Lifecycle", "MemberState", "format_time"]
+__all__ = ["CallState", "CallStore", "Lifecycle", "format_time"]
 
 INF = math.inf
 _RATE = 0.0065
@@ -160,21 +160,8 @@ _CALL_STATE = {
 }
 
 
-@dataclass(slots=True)
-class MemberState:
-    """A member of a PHLO multi-party call, as far as member actions are concerned."""
-
-    member_id: str
-    role: str = "agent"
-    call_uuid: str | None = None
-    on_hold: bool = False
-    muted: bool = False
-    left: bool = False
-    actions: list[str] = field(default_factory=list)
-
-
 class CallStore:
-    """All calls of one emulator, by uuid, in placement order; and MPC members by node."""
+    """All calls of one emulator, by uuid, in placement order."""
 
     def __init__(self, lifecycle: Lifecycle, cps: float | None = None) -> None:
         if cps is not None and cps <= 0:
@@ -182,7 +169,6 @@ class CallStore:
         self.lifecycle = lifecycle
         self.cps = cps
         self.calls: dict[str, CallState] = {}
-        self.members: dict[tuple[str, str], dict[str, MemberState]] = {}
         self._next_slot = -INF
 
     def place(
@@ -230,10 +216,6 @@ class CallStore:
         """Calls currently in one of ``statuses`` (O(n); only for list lookups)."""
         return [c for c in self.calls.values() if c.status(now) in statuses]
 
-    def node_members(self, phlo_id: str, node_id: str) -> dict[str, MemberState]:
-        return self.members.setdefault((phlo_id, node_id), {})
-
     def reset(self) -> None:
         self.calls.clear()
-        self.members.clear()
         self._next_slot = -INF

@@ -1,0 +1,151 @@
+"""``EmulatorCore``: what every route shares: ids, clock, records, state, errors, placing.
+
+One core per emulator. Route modules (``routes/<area>.py``) get it in ``add_routes`` and
+use only what is here; the middleware (``middleware.py``) uses it for auth, faults and the
+request records; :class:`~plivo_async.emulator.server.Emulator` wraps it with a server.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from .auth import Credentials
+from .callbacks import CallbackSender
+from .faults import FaultConfig, FaultInjector
+from .ratelimit import SlidingWindow
+from .records import CallRecord, Records, RequestRecord
+from .state import AreaState, CallState, CallStore, Lifecycle
+
+__all__ = ["EmulatorCore"]
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+S = TypeVar("S", bound=AreaState)
+
+_JSON = "application/json"
+
+
+class EmulatorCore:
+    """State and shared helpers of one emulator; :class:`Emulator` adds the server."""
+
+    def __init__(
+        self,
+        *,
+        auth_id: str,
+        auth_token: str,
+        faults: FaultConfig | None,
+        seed: int | None,
+        clock: Clock,
+        sleep: Sleep,
+        lifecycle: Lifecycle,
+        cps: float | None,
+        rate_limit: tuple[int, float] | None,
+        callbacks: bool,
+    ) -> None:
+        self.auth_id = auth_id
+        self.credentials = Credentials(auth_id, auth_token)
+        self.seed = seed
+        self.clock = clock
+        """The emulator's time (seconds): call lifecycles and record timestamps use it."""
+        self.sleep = sleep
+        """Waits on the emulator's time (latency, callbacks); a fake one takes no real time."""
+        self.records = Records()
+        self.calls = CallStore(lifecycle, cps)
+        self._states: dict[type[Any], AreaState] = {CallStore: self.calls}
+        self._ids = random.Random(f"ids-{seed}") if seed is not None else None
+        self.window = SlidingWindow(*rate_limit) if rate_limit else None
+        """The account's request limit (None: off); the middleware answers 429 beyond it."""
+        self.callbacks: CallbackSender | None = None
+        if callbacks:
+            self.callbacks = CallbackSender(
+                auth_token=auth_token, records=self.records, clock=clock, sleep=sleep, seed=seed
+            )
+        self.injector = FaultInjector(faults or FaultConfig(), seed)
+
+    # -- configuration -------------------------------------------------------------
+
+    @property
+    def faults(self) -> FaultConfig:
+        return self.injector.config
+
+    @faults.setter
+    def faults(self, config: FaultConfig | None) -> None:
+        """Apply a new fault config; its schedule and RNG start afresh."""
+        self.injector = FaultInjector(config or FaultConfig(), self.seed)
+
+    def state(self, kind: type[S]) -> S:
+        """This emulator's one instance of an area's state class, created on first use."""
+        found = self._states.get(kind)
+        if found is None:
+            found = self._states[kind] = kind()
+        return found  # type: ignore[return-value]  # keyed by its own type
+
+    def reset(self) -> None:
+        """Forget records, the state of every area and the rate-limit window."""
+        self.records.reset()
+        for area in self._states.values():
+            area.reset()
+        if self.window is not None:
+            self.window.reset()
+
+    def new_id(self) -> str:
+        """A uuid4 string; reproducible when the emulator has a seed."""
+        if self._ids is None:
+            return str(uuid.uuid4())
+        return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+
+    # -- answers -----------------------------------------------------------------------
+
+    def json(self, status: int, payload: dict[str, Any]) -> web.Response:
+        """A JSON answer (add ``"api_id": core.new_id()`` to the payload as Plivo does)."""
+        return web.Response(status=status, body=json.dumps(payload), content_type=_JSON)
+
+    def error(self, status: int, message: str) -> web.Response:
+        """Plivo's error shape: ``{"api_id", "error"}``."""
+        return self.json(status, {"api_id": self.new_id(), "error": message})
+
+    # -- placing calls -----------------------------------------------------------------
+
+    def place(
+        self,
+        rec: RequestRecord,
+        *,
+        from_: str,
+        to: str,
+        source: str,
+        params: dict[str, Any],
+        mpc: tuple[str, str, str] | None = None,
+    ) -> CallState:
+        """Place one call: a :class:`CallState` walking its lifecycle, and a CallRecord.
+
+        Every route that dials goes through here, so ``emu.duplicates()``, the CPS queue
+        and ``max_calls_in_window`` count it. ``mpc`` is ``(phlo_id, node_id, action)``.
+        Callbacks (when on) follow calls placed with ``source="api"``.
+        """
+        now = self.clock()
+        call_uuid = self.new_id()
+        call = self.calls.place(
+            call_uuid, from_=from_, to=to, source=source, now=now, params=params
+        )
+        phlo_id, node_id, action = mpc or (None, None, None)
+        self.records.add_call(
+            CallRecord(
+                call_uuid, to, from_, now, "mpc" if mpc else "api", rec.index, call_uuid,
+                phlo_id, node_id, action,
+            )
+        )  # fmt: skip
+        if self.callbacks is not None and source == "api":
+            self.callbacks.start(call)
+        return call
+
+    def hang_up(self, call: CallState) -> None:
+        """End ``call`` now (through the API) and let its callbacks catch up."""
+        call.hang_up(self.clock())
+        if self.callbacks is not None:
+            self.callbacks.wake(call.uuid)

@@ -1,0 +1,120 @@
+"""The one middleware every request passes: record it, inject faults, auth, limits, body.
+
+Order, as on a real API front: the request is recorded on arrival; the fault injector
+decides (latency, then a fault before processing); credentials are checked (401) and the
+account's request window (429); the body is parsed (400 when unreadable); the route runs
+and a :class:`~plivo_async.emulator.rules.BadRequest` it raises becomes Plivo's 400
+(``web.HTTPException`` becomes the same shape with its status); a fault after processing
+replaces the answer last. Routes therefore never check auth or catch their own errors.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import cast
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from .core import EmulatorCore
+from .faults import NO_FAULT, Decision
+from .http import PLACING, Ctx, Handler, Route, parse_body
+from .records import RequestRecord
+from .rules import BadRequest
+
+__all__ = ["emulator_middleware"]
+
+_ERROR_TEXT = {
+    429: "too many requests",
+    500: "internal server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}
+
+
+def emulator_middleware(core: EmulatorCore) -> Middleware:
+    """The middleware of ``core``'s app (see the module docstring for what it does)."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        query = dict(request.query) if request.query_string else {}
+        rec = RequestRecord(
+            len(core.records.requests),
+            request.method,
+            request.path,
+            query,
+            core.clock(),
+            time.monotonic(),
+        )
+        core.records.requests.append(rec)
+        match = request.match_info
+        route = None if match.http_exception is not None else cast(Route, match.route.handler)
+        decision = NO_FAULT
+        injector = core.injector
+        if request.path.startswith("/v1/") and (
+            injector.config.paths == "all" or route in request.app[PLACING]
+        ):
+            decision = injector.decide()
+            rec.fault = decision.name
+        if decision.latency:
+            await core.sleep(decision.latency)
+        if not decision.after:
+            if decision.drop:
+                return _drop(request)
+            if decision.status is not None:
+                return _fault_response(core, rec, decision)
+        if route is None:
+            unrouted = match.http_exception
+            status, reason = (unrouted.status, unrouted.reason) if unrouted else (404, "Not Found")
+            response: web.StreamResponse = core.error(status, reason)
+        else:
+            try:
+                response = await _process(core, request, route, Ctx(rec))
+            except web.HTTPException as exc:
+                response = core.error(exc.status, exc.reason)
+        if decision.after:
+            if decision.drop:
+                return _drop(request)
+            return _fault_response(core, rec, decision)
+        rec.status = response.status
+        return response
+
+    return middleware
+
+
+async def _process(
+    core: EmulatorCore, request: web.Request, route: Route, ctx: Ctx
+) -> web.StreamResponse:
+    rec = ctx.rec
+    if not core.credentials.accept(request):
+        return core.error(401, "authentication failed: check auth_id and auth_token")
+    if core.window is not None and not core.window.admit(rec.time):
+        rec.fault = rec.fault or "rate_limited"
+        return core.error(429, "too many requests: account limit exceeded")
+    try:
+        if request.method != "GET":
+            body = await request.read() if request.body_exists else b""
+            rec.body = ctx.body = parse_body(body, request.content_type)
+        return await route(request, ctx)
+    except BadRequest as exc:
+        return core.error(400, exc.message)
+
+
+def _drop(request: web.Request) -> web.Response:
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    return web.Response(status=499)
+
+
+def _fault_response(core: EmulatorCore, rec: RequestRecord, decision: Decision) -> web.Response:
+    status = decision.status or 500
+    rec.status = status
+    response = core.error(status, _ERROR_TEXT[status])
+    retry_after = core.faults.retry_after
+    if status == 429 and retry_after is not None:
+        if isinstance(retry_after, float) and retry_after.is_integer():
+            retry_after = int(retry_after)
+        response.headers["Retry-After"] = str(retry_after)
+    return response

@@ -1,0 +1,203 @@
+"""The Call API: create, list, get, transfer, hang up, cancel, record, play, speak, DTMF."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from ..core import EmulatorCore
+from ..http import Ctx, add_route
+from ..rules import BadRequest, validate_create, validate_list_query, validate_transfer
+from ..state import CallState
+
+__all__ = ["ACCOUNT", "CALL", "add_routes", "live_call"]
+
+ACCOUNT = "/v1/Account/{auth_id}"
+CALL = ACCOUNT + "/Call/{call_uuid}"
+_LEGS = ("aleg", "bleg", "both")
+_DIGITS = frozenset("0123456789*#wW@")
+
+
+def live_call(core: EmulatorCore, request: web.Request) -> CallState:
+    """The ringing or answered call of ``{call_uuid}`` in the path, else a 404."""
+    call = core.calls.get(request.match_info["call_uuid"])
+    if call is None or not call.is_live(core.clock()):
+        raise web.HTTPNotFound(reason="call not found or not live")
+    return call
+
+
+def _check_legs(body: Mapping[str, Any], name: str) -> None:
+    legs = body.get(name)
+    if legs is not None and legs not in _LEGS:
+        raise BadRequest(f"{name} must be one of aleg, bleg, both")
+
+
+def add_routes(app: web.Application, core: EmulatorCore) -> None:
+    """Serve ``Call/`` and ``Request/`` under the account."""
+
+    async def create_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``POST /Call/``: one call per ``<``-separated destination."""
+        fields = validate_create(ctx.body)
+        parent = fields["parent_call_uuid"]
+        if parent and fields["error_if_parent_not_found"] and core.calls.get(parent) is None:
+            raise BadRequest(f"parent call {parent} not found")
+        destinations: list[str] = fields.pop("to")
+        uuids = [
+            core.place(ctx.rec, from_=fields["from"], to=to, source="api", params=fields).uuid
+            for to in destinations
+        ]
+        request_uuid: str | list[str] = uuids[0] if len(uuids) == 1 else uuids
+        return core.json(
+            201, {"message": "call fired", "request_uuid": request_uuid, "api_id": core.new_id()}
+        )
+
+    async def list_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``GET /Call/``: CDR pages, or ids of live/queued calls with ``?status=``."""
+        query = request.query
+        now = core.clock()
+        status = query.get("status")
+        if status in ("live", "queued"):
+            wanted = ("ringing", "in-progress") if status == "live" else ("queued",)
+            calls = core.calls.with_status(now, *wanted)
+            if "to_number" in query:
+                calls = [c for c in calls if c.to == query["to_number"]]
+            if "from_number" in query:
+                calls = [c for c in calls if c.from_ == query["from_number"]]
+            return core.json(200, {"api_id": core.new_id(), "calls": [c.uuid for c in calls]})
+        limit, offset = validate_list_query(query)
+        selected = list(reversed(core.calls.calls.values()))
+        if query.get("call_direction") == "inbound":
+            selected = []
+        if "to_number" in query:
+            selected = [c for c in selected if c.to == query["to_number"]]
+        if "from_number" in query:
+            selected = [c for c in selected if c.from_ == query["from_number"]]
+        if status:
+            selected = [c for c in selected if c.status(now) == status]
+        total = len(selected)
+        base = f"/v1/Account/{core.auth_id}/Call/?limit={limit}&offset="
+        meta = {
+            "limit": limit,
+            "offset": offset,
+            "next": base + str(offset + limit) if offset + limit < total else None,
+            "previous": base + str(max(0, offset - limit)) if offset > 0 else None,
+            "total_count": total,
+        }
+        objects = [c.cdr(now, core.auth_id) for c in selected[offset : offset + limit]]
+        return core.json(200, {"api_id": core.new_id(), "meta": meta, "objects": objects})
+
+    async def get_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``GET /Call/{uuid}/``; ``?status=live|queued`` for the live/queued lookups."""
+        call = core.calls.get(request.match_info["call_uuid"])
+        if call is None:
+            return core.error(404, "call not found")
+        now = core.clock()
+        status = request.query.get("status")
+        if status in ("live", "queued"):
+            current = call.status(now)
+            ok = call.is_live(now) if status == "live" else current == "queued"
+            if not ok:
+                return core.error(404, f"call is not {status}")
+            return core.json(200, {"api_id": core.new_id(), **call.live_view(now)})
+        return core.json(200, {"api_id": core.new_id(), **call.cdr(now, core.auth_id)})
+
+    async def transfer_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``POST /Call/{uuid}/``: transfer legs to new XML URLs."""
+        body = ctx.body
+        legs = validate_transfer(body)
+        call = live_call(core, request)
+        call.events.setdefault("transfers", []).append({"legs": legs, **body})
+        return core.json(202, {"message": "call transferred", "api_id": core.new_id()})
+
+    async def hangup_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``DELETE /Call/{uuid}/``: end a queued, ringing or answered call."""
+        call = core.calls.get(request.match_info["call_uuid"])
+        if call is None or call.is_over(core.clock()):
+            return core.error(404, "call not found")
+        core.hang_up(call)
+        return web.Response(status=204)
+
+    async def cancel_request(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``DELETE /Request/{uuid}/``: cancel a call still in Plivo's queue."""
+        call = core.calls.get(request.match_info["request_uuid"])
+        if call is None or call.status(core.clock()) != "queued":
+            return core.error(404, "request not found or no longer queued")
+        core.hang_up(call)
+        return web.Response(status=204)
+
+    async def start_recording(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``POST /Call/{uuid}/Record/``."""
+        body = ctx.body
+        file_format = str(body.get("file_format") or "mp3")
+        if file_format not in ("mp3", "wav"):
+            raise BadRequest("file_format must be mp3 or wav")
+        time_limit = body.get("time_limit")
+        if time_limit is not None and (
+            isinstance(time_limit, bool) or not str(time_limit).isdigit() or int(time_limit) < 1
+        ):
+            raise BadRequest("time_limit must be a positive integer")
+        call = live_call(core, request)
+        recording_id = core.new_id()
+        call.events.setdefault("recordings", []).append(recording_id)
+        url = f"https://media.plivo.com/v1/Account/{core.auth_id}/Recording/{recording_id}.{file_format}"
+        return core.json(
+            202,
+            {
+                "url": url,
+                "message": "call recording started",
+                "recording_id": recording_id,
+                "api_id": core.new_id(),
+            },
+        )
+
+    async def start_playing(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``POST /Call/{uuid}/Play/``: ``urls`` required."""
+        body = ctx.body
+        if not body.get("urls"):
+            raise BadRequest("Missing mandatory parameter: urls")
+        _check_legs(body, "legs")
+        call = live_call(core, request)
+        call.events.setdefault("play", []).append(body)
+        return core.json(202, {"message": "play started", "api_id": core.new_id()})
+
+    async def start_speaking(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``POST /Call/{uuid}/Speak/``: ``text`` required."""
+        body = ctx.body
+        if not body.get("text"):
+            raise BadRequest("Missing mandatory parameter: text")
+        _check_legs(body, "legs")
+        call = live_call(core, request)
+        call.events.setdefault("speak", []).append(body)
+        return core.json(202, {"message": "speak started", "api_id": core.new_id()})
+
+    async def send_digits(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``POST /Call/{uuid}/DTMF/``: ``digits`` required."""
+        body = ctx.body
+        digits = body.get("digits")
+        if not digits or not isinstance(digits, str) or not set(digits) <= _DIGITS:
+            raise BadRequest("digits is required: 0-9, *, #, w, W")
+        _check_legs(body, "leg")
+        call = live_call(core, request)
+        call.events.setdefault("dtmf", []).append(digits)
+        return core.json(202, {"message": "digits sent", "api_id": core.new_id()})
+
+    async def stop_action(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+        """``DELETE`` of Record/Play/Speak: 204 on a live call."""
+        live_call(core, request)
+        return web.Response(status=204)
+
+    add_route(app, "POST", ACCOUNT + "/Call", create_call, places_calls=True)
+    add_route(app, "GET", ACCOUNT + "/Call", list_calls)
+    add_route(app, "GET", CALL, get_call)
+    add_route(app, "POST", CALL, transfer_call)
+    add_route(app, "DELETE", CALL, hangup_call)
+    add_route(app, "POST", CALL + "/Record", start_recording)
+    add_route(app, "DELETE", CALL + "/Record", stop_action)
+    add_route(app, "POST", CALL + "/Play", start_playing)
+    add_route(app, "DELETE", CALL + "/Play", stop_action)
+    add_route(app, "POST", CALL + "/Speak", start_speaking)
+    add_route(app, "DELETE", CALL + "/Speak", stop_action)
+    add_route(app, "POST", CALL + "/DTMF", send_digits)
+    add_route(app, "DELETE", ACCOUNT + "/Request/{request_uuid}", cancel_request)

@@ -1,0 +1,37 @@
+"""State of the emulated telephony, one module per API area (as in ``routes/``).
+
+Each area keeps its state in one class with a no-argument constructor and a ``reset()``
+method (forget everything), in ``state/<area>.py``. The emulator holds one instance per
+class: ``core.state(ConferenceState)`` from a route, ``emu.state(ConferenceState)`` from
+a test (which may also create state that API calls alone cannot, e.g. callers joined by
+XML). ``emu.reset()`` resets every instance created so far. State is a pure function of
+the emulator's clock where time matters (see :class:`CallState`): nothing runs in the
+background, so an injected clock drives everything.
+
+:class:`CallStore` is the exception to the no-argument rule: it needs the lifecycle and
+the CPS, so the emulator creates it up front (``core.calls``).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .calls import CallState, CallStore, Lifecycle, format_time
+from .phlo import MemberState, PhloState
+
+__all__ = [
+    "AreaState",
+    "CallState",
+    "CallStore",
+    "Lifecycle",
+    "MemberState",
+    "PhloState",
+    "format_time",
+]
+
+
+class AreaState(Protocol):
+    """What the emulator needs from an area's state class."""
+
+    def reset(self) -> None:
+        """Forget everything (``emu.reset()``, ``POST /__emulator__/reset``)."""
