@@ -69,8 +69,12 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from .admin import add_routes as admin_routes
+from .call_feedback import add_routes as call_feedback_routes
 from .calls import add_routes as calls_routes
+from .masking_sessions import add_routes as masking_sessions_routes
 from .phlo import add_routes as phlo_routes
+from .token import add_routes as token_routes
+from .verify_callerids import add_routes as verify_callerids_routes
 
 __all__ = ["AREAS", "AddRoutes", "add_all_routes"]
 
@@ -79,6 +83,10 @@ AddRoutes = Callable[[web.Application, EmulatorCore], None]
 AREAS: tuple[AddRoutes, ...] = (
     calls_routes,
     phlo_routes,
+    call_feedback_routes,
+    masking_sessions_routes,
+    verify_callerids_routes,
+    token_routes,
     admin_routes,
 )
 """Every area's ``add_routes``, in registration order: one line per area."""

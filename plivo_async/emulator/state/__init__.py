@@ -16,16 +16,24 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .call_feedback import CallFeedbackState, Feedback
 from .calls import CallState, CallStore, Lifecycle, format_time
+from .masking_sessions import MaskingSessionState
 from .phlo import MemberState, PhloState
+from .verify_callerids import PendingVerification, VerifyCallerIdState
 
 __all__ = [
     "AreaState",
+    "CallFeedbackState",
     "CallState",
     "CallStore",
+    "Feedback",
     "Lifecycle",
+    "MaskingSessionState",
     "MemberState",
+    "PendingVerification",
     "PhloState",
+    "VerifyCallerIdState",
     "format_time",
 ]
 
