@@ -44,8 +44,8 @@ async def _iter_ids(
 class LiveCalls:
     """Calls in progress. Get it as ``client.live_calls``.
 
-    Its methods raise what :meth:`Calls.get_live <plivo_async.resources.calls.Calls.get_live>`
-    and :meth:`Calls.list_live <plivo_async.resources.calls.Calls.list_live>` raise.
+    Its methods raise what :meth:`~plivo_async.resources.calls.Calls.get_live` and
+    :meth:`~plivo_async.resources.calls.Calls.list_live` raise.
     """
 
     def __init__(self, calls: Calls) -> None:
@@ -112,8 +112,8 @@ class LiveCalls:
 class QueuedCalls:
     """Calls waiting in Plivo's queue. Get it as ``client.queued_calls``.
 
-    Its methods raise what :meth:`Calls.get_queued <plivo_async.resources.calls.Calls.get_queued>`
-    and :meth:`Calls.list_queued <plivo_async.resources.calls.Calls.list_queued>` raise.
+    Its methods raise what :meth:`~plivo_async.resources.calls.Calls.get_queued` and
+    :meth:`~plivo_async.resources.calls.Calls.list_queued` raise.
     """
 
     def __init__(self, calls: Calls) -> None:

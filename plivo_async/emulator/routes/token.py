@@ -65,7 +65,7 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
     async def create(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         claims = validate_token(ctx.body, core.auth_id, int(core.clock()))
         claims["jti"] = core.new_id()
-        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
         signed = f"{header}.{payload}"
         signature = _b64(hmac.new(key, signed.encode(), hashlib.sha256).digest())
