@@ -324,3 +324,19 @@ async def test_iter_all_follows_the_pages(client: AsyncPlivo, mocked: aiorespons
 async def test_async_for_over_the_resource(client: AsyncPlivo, mocked: aioresponses) -> None:
     mocked.get(SESSIONS + "?limit=20&offset=0", payload=_page(["a"], None))
     assert [s.session_uuid async for s in client.masking_sessions] == ["a"]
+
+
+def test_numbers_as_numbers_and_a_null_interaction_parse_too() -> None:
+    # Plivo answers some lists with plain numbers where the docs show strings.
+    from plivo_async._convert import structure_response
+
+    page = structure_response(MaskingSessionListResponse, load("masking_sessions", "list_numeric"))
+    [session] = page.objects
+    assert session.total_call_amount == "0.0125"
+    assert session.amount == "0"
+    assert (session.total_call_count, session.duration, session.ring_timeout) == (2, 1800, 60)
+    assert session.interaction is None
+    assert session.record is True
+    assert session.last_interaction_time == ""
+    assert session.raw["resource_uri"].endswith(f"{session.session_uuid}/")
+    assert page.meta.total_count == 1

@@ -19,9 +19,10 @@ Deliberate differences, asserted so they stay visible:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import jwt as pyjwt
 import plivo  # type: ignore[import-untyped]
@@ -413,3 +414,40 @@ def test_access_token_matches_the_sdk(
     assert our_jwt == their_jwt
     with pytest.raises(pyjwt.InvalidSignatureError):
         pyjwt.decode(our_jwt, "not-the-token", algorithms=["HS256"], options={"verify_exp": False})
+
+
+# -- the live / queued views (reads: compared with their query strings) ---------------------
+
+
+def _query(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+@pytest.mark.parametrize(
+    ("view", "method", "args"),
+    [
+        ("live_calls", "get", (CALL_UUID,)),
+        ("live_calls", "get", (CALL_UUID, "https://example.com/cb", "GET")),
+        ("live_calls", "list_ids", ("inbound", "+14155550100", None, 5, 10)),
+        ("live_calls", "list_ids", (None, None, None, 20, 0, "https://example.com/cb")),
+        ("queued_calls", "get", (CALL_UUID,)),
+        ("queued_calls", "list_ids", (7, 14)),
+        ("queued_calls", "list_ids", (20, 0, "https://example.com/cb", "POST")),
+    ],
+)
+async def test_live_and_queued_views(
+    sdk: SdkRecorder,
+    client: AsyncPlivo,
+    mocked: aioresponses,
+    view: str,
+    method: str,
+    args: tuple[Any, ...],
+) -> None:
+    getattr(getattr(sdk_client(), view), method)(*args)
+    mocked.get(re.compile(re.escape(API) + r"Call/.*"), payload={})
+    await getattr(getattr(client, view), method)(*args)
+    [theirs_] = sdk.requests
+    [(our_method, our_url, kwargs)] = sent(mocked)
+    assert (our_method, _url(str(our_url))) == (theirs_.method, _url(theirs_.url or ""))
+    assert dict(our_url.query) == _query(theirs_.url or "")
+    assert kwargs["headers"]["Authorization"] == theirs_.headers["Authorization"]
