@@ -58,35 +58,82 @@ class MaskingSessions:
         first_party: str | None = None,
         second_party: str | None = None,
         *,
+        session_expiry: int | None = None,
+        call_time_limit: int | None = None,
+        record: bool | None = None,
+        record_file_format: str | None = None,
+        recording_callback_url: str | None = None,
+        initiate_call_to_first_party: bool | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        ring_timeout: int | None = None,
+        first_party_play_url: str | None = None,
+        second_party_play_url: str | None = None,
+        recording_callback_method: str | None = None,
+        is_pin_authentication_required: bool | None = None,
+        generate_pin: bool | None = None,
+        generate_pin_length: int | None = None,
+        first_party_pin: str | None = None,
+        second_party_pin: str | None = None,
+        pin_prompt_play: str | None = None,
+        pin_retry: int | None = None,
+        pin_retry_wait: int | None = None,
+        incorrect_pin_play: str | None = None,
+        unknown_caller_play: str | None = None,
+        subaccount: str | None = None,
+        geomatch: bool | None = None,
+        create_session_with_single_party: bool | None = None,
+        virtual_number_cooloff_period: int | None = None,
+        force_pin_authentication: bool | None = None,
         retry_unsafe: bool = False,
-        **options: Any,
     ) -> CreateMaskingSessionResponse:
         """Connect two numbers through a virtual number (``POST Masking/Session/``).
 
-        ``options`` are the SDK's other arguments: ``session_expiry``, ``call_time_limit``,
-        ``record``, ``record_file_format``, ``recording_callback_url`` /
-        ``recording_callback_method``, ``initiate_call_to_first_party``, ``callback_url`` /
-        ``callback_method``, ``ring_timeout``, ``first_party_play_url``,
-        ``second_party_play_url``, ``is_pin_authentication_required``, ``generate_pin``,
-        ``generate_pin_length``, ``first_party_pin``, ``second_party_pin``,
-        ``pin_prompt_play``, ``pin_retry``, ``pin_retry_wait``, ``incorrect_pin_play``,
-        ``unknown_caller_play``, ``subaccount``, ``geomatch``,
-        ``create_session_with_single_party``, ``virtual_number_cooloff_period``,
-        ``force_pin_authentication``. With ``initiate_call_to_first_party=True`` the
-        create places a call, so it counts against ``calls_per_second``.
+        The arguments are the SDK's, keyword-only beyond the two parties; those left as
+        ``None`` are not sent, so Plivo applies its defaults (``session_expiry`` 3600 s,
+        ``ring_timeout`` 120 s, methods POST, mp3). With
+        ``initiate_call_to_first_party=True`` the create places a call, so it counts
+        against ``calls_per_second``.
 
         Raises:
             ValidationError: If a number is not E.164, ``second_party`` is missing (and
                 ``create_session_with_single_party`` is not set) or equals ``first_party``,
-                an argument is unknown, or a value breaks its rule (URLs, methods, PINs of
+                or a value breaks its rule (URLs, methods, PINs of
                 4-15 digits, ``generate_pin_length`` 4..15, mp3/wav, positive durations).
             OutcomeUnknownError: If the request failed ambiguously, so the session may or
                 may not exist. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        request = from_wire(
-            CreateMaskingSessionRequest,
-            {"first_party": first_party, "second_party": second_party, **options},
+        request = CreateMaskingSessionRequest(
+            first_party=first_party,
+            second_party=second_party,
+            session_expiry=session_expiry,
+            call_time_limit=call_time_limit,
+            record=record,
+            record_file_format=record_file_format,
+            recording_callback_url=recording_callback_url,
+            initiate_call_to_first_party=initiate_call_to_first_party,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            ring_timeout=ring_timeout,
+            first_party_play_url=first_party_play_url,
+            second_party_play_url=second_party_play_url,
+            recording_callback_method=recording_callback_method,
+            is_pin_authentication_required=is_pin_authentication_required,
+            generate_pin=generate_pin,
+            generate_pin_length=generate_pin_length,
+            first_party_pin=first_party_pin,
+            second_party_pin=second_party_pin,
+            pin_prompt_play=pin_prompt_play,
+            pin_retry=pin_retry,
+            pin_retry_wait=pin_retry_wait,
+            incorrect_pin_play=incorrect_pin_play,
+            unknown_caller_play=unknown_caller_play,
+            subaccount=subaccount,
+            geomatch=geomatch,
+            create_session_with_single_party=create_session_with_single_party,
+            virtual_number_cooloff_period=virtual_number_cooloff_period,
+            force_pin_authentication=force_pin_authentication,
         )
         data = await self._transport.request(
             "POST",
@@ -109,25 +156,55 @@ class MaskingSessions:
         return structure_response(MaskingSessionResponse, data)
 
     async def update_masking_session(
-        self, session_uuid: str, **changes: Any
+        self,
+        session_uuid: str,
+        *,
+        first_party: str | None = None,
+        second_party: str | None = None,
+        session_expiry: int | None = None,
+        call_time_limit: int | None = None,
+        record: bool | None = None,
+        record_file_format: str | None = None,
+        recording_callback_url: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        ring_timeout: int | None = None,
+        first_party_play_url: str | None = None,
+        second_party_play_url: str | None = None,
+        recording_callback_method: str | None = None,
+        subaccount: str | None = None,
+        geomatch: bool | None = None,
+        create_session_with_single_party: bool | None = None,
     ) -> MaskingSessionActionResponse:
         """Change a session (``POST Masking/Session/{session_uuid}/``).
 
-        ``changes`` are the SDK's arguments: ``first_party``, ``second_party``,
-        ``session_expiry``, ``call_time_limit``, ``record``, ``record_file_format``,
-        ``recording_callback_url``, ``recording_callback_method``, ``callback_url``,
-        ``callback_method``, ``ring_timeout``, ``first_party_play_url``,
-        ``second_party_play_url``, ``subaccount``, ``geomatch``,
-        ``create_session_with_single_party``. Setting values is idempotent, so ambiguous
+        Only the arguments given are sent. Setting values is idempotent, so ambiguous
         failures are retried.
 
         Raises:
             ValidationError: If ``session_uuid`` is not a valid path segment (as for
-                :meth:`get_masking_session`), an argument is unknown or breaks its rule.
+                :meth:`get_masking_session`), or an argument breaks its rule.
             ResourceNotFoundError: If no session has that uuid.
         """
         segment = self._url(session_uuid)
-        request = from_wire(UpdateMaskingSessionRequest, changes)
+        request = UpdateMaskingSessionRequest(
+            first_party=first_party,
+            second_party=second_party,
+            session_expiry=session_expiry,
+            call_time_limit=call_time_limit,
+            record=record,
+            record_file_format=record_file_format,
+            recording_callback_url=recording_callback_url,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            ring_timeout=ring_timeout,
+            first_party_play_url=first_party_play_url,
+            second_party_play_url=second_party_play_url,
+            recording_callback_method=recording_callback_method,
+            subaccount=subaccount,
+            geomatch=geomatch,
+            create_session_with_single_party=create_session_with_single_party,
+        )
         data = await self._transport.request(
             "POST", segment, json=to_wire(request), idempotent=True
         )

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from aioresponses import aioresponses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plivo_async.client import AsyncPlivo
 from plivo_async.errors import ValidationError
@@ -185,3 +187,29 @@ def test_grants_are_per_token() -> None:
     first = AccessToken(AUTH_ID, AUTH_TOKEN, "a")
     first.add_voice_grants(incoming=True)
     assert AccessToken(AUTH_ID, AUTH_TOKEN, "b").grants == {}
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key is")
+@settings(max_examples=60, deadline=None)
+@given(
+    username=st.text(min_size=1, max_size=40),
+    valid_from=st.integers(1, 2**40),
+    lifetime=st.integers(180, 86400),
+    grants=st.one_of(st.none(), st.tuples(st.booleans(), st.booleans())),
+)
+def test_any_token_verifies_with_pyjwt_and_carries_its_claims(
+    username: str, valid_from: int, lifetime: int, grants: tuple[bool, bool] | None
+) -> None:
+    import jwt as pyjwt
+
+    token = AccessToken(AUTH_ID, AUTH_TOKEN, username, valid_from=valid_from, lifetime=lifetime)
+    if grants is not None:
+        token.add_voice_grants(*grants)
+    decoded = pyjwt.decode(
+        token.to_jwt(),
+        AUTH_TOKEN,
+        algorithms=["HS256"],
+        options={"verify_exp": False, "verify_nbf": False},
+    )
+    assert decoded == token.claims
+    assert decoded["exp"] - decoded["nbf"] == lifetime
