@@ -19,6 +19,7 @@ the same faults. Fault names (as recorded in ``RequestRecord.fault``):
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,15 +38,19 @@ FaultPaths = Literal["all", "calls"]
 Schedule = Sequence[str | None] | Mapping[int, str | None]
 
 
-def _check_name(name: str | None) -> None:
-    if name is None or name == "ok" or name in FAULT_NAMES:
+def _check_name(name: object) -> None:
+    if name is None:
+        return
+    if not isinstance(name, str):
+        raise TypeError(f"a fault is a name (str) or None, not {type(name).__name__}")
+    if name == "ok" or name in FAULT_NAMES:
         return
     if name.startswith("latency:"):
         try:
             ms = float(name.partition(":")[2])
         except ValueError:
             ms = -1.0
-        if ms >= 0:
+        if 0 <= ms < math.inf:
             return
     raise ValueError(
         f"unknown fault {name!r}; expected one of {sorted(FAULT_NAMES)} or 'latency:MS'"
@@ -97,6 +102,8 @@ class FaultConfig:
         if self.paths not in ("all", "calls"):
             raise ValueError("paths must be 'all' or 'calls'")
         if isinstance(self.schedule, Mapping):
+            if not all(isinstance(k, int) and not isinstance(k, bool) for k in self.schedule):
+                raise TypeError("a schedule mapping's keys are request positions (int)")
             names = list(self.schedule.values())
             object.__setattr__(self, "schedule", dict(self.schedule))
         else:
@@ -108,8 +115,8 @@ class FaultConfig:
             low, high = (float(x) for x in self.latency_ms)
         else:
             low = high = float(self.latency_ms)
-        if low < 0 or high < low:
-            raise ValueError("latency_ms must be >= 0 (and min <= max for a range)")
+        if not (0 <= low <= high < math.inf):
+            raise ValueError("latency_ms must be finite, >= 0 (and min <= max for a range)")
         object.__setattr__(self, "_latency", (low / 1000.0, high / 1000.0))
 
     @property

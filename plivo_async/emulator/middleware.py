@@ -1,15 +1,19 @@
 """The one middleware every request passes: record it, inject faults, auth, limits, body.
 
-Order, as on a real API front: the request is recorded on arrival; the fault injector
-decides (latency, then a fault before processing); credentials are checked (401) and the
-account's request window (429); the body is parsed (400 when unreadable); the route runs
-and a :class:`~plivo_async.emulator.rules.BadRequest` it raises becomes Plivo's 400
+Order, as on a real API front: the request is recorded on arrival and its whole body
+received; from then on it is processed even if the client leaves (shielded from the
+handler's cancellation, as Plivo holding the request would place the call). The fault
+injector decides (latency, then a fault before processing); credentials are checked
+(401) and the account's request window (429); the body is parsed (400 when unreadable:
+bad JSON, invalid UTF-8); the route runs and a
+:class:`~plivo_async.emulator.rules.BadRequest` it raises becomes Plivo's 400
 (``web.HTTPException`` becomes the same shape with its status); a fault after processing
 replaces the answer last. Routes therefore never check auth or catch their own errors.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import cast
 
@@ -48,43 +52,73 @@ def emulator_middleware(core: EmulatorCore) -> Middleware:
             time.monotonic(),
         )
         core.records.requests.append(rec)
-        match = request.match_info
-        route = None if match.http_exception is not None else cast(Route, match.route.handler)
-        decision = NO_FAULT
-        injector = core.injector
-        if request.path.startswith("/v1/") and (
-            injector.config.paths == "all" or route in request.app[PLACING]
-        ):
-            decision = injector.decide()
-            rec.fault = decision.name
-        if decision.latency:
-            await core.sleep(decision.latency)
-        if not decision.after:
-            if decision.drop:
-                return _drop(request)
-            if decision.status is not None:
-                return _fault_response(core, rec, decision)
-        if route is None:
-            unrouted = match.http_exception
-            status, reason = (unrouted.status, unrouted.reason) if unrouted else (404, "Not Found")
-            response: web.StreamResponse = core.error(status, reason)
-        else:
-            try:
-                response = await _process(core, request, route, Ctx(rec))
-            except web.HTTPException as exc:
-                response = core.error(exc.status, exc.reason)
-        if decision.after:
-            if decision.drop:
-                return _drop(request)
-            return _fault_response(core, rec, decision)
-        rec.status = response.status
-        return response
+        body = await _receive(request)
+        # Like Plivo, which holds the whole request: once it has arrived it is processed,
+        # even if the client gives up meanwhile (e.g. during injected latency).
+        return await asyncio.shield(_respond(core, request, rec, body))
 
     return middleware
 
 
+async def _receive(request: web.Request) -> bytes | web.HTTPException | None:
+    """The whole body (b"" for GET); None if the client left before sending all of it."""
+    if request.method == "GET" or not request.body_exists:
+        return b""
+    try:
+        return await request.read()
+    except web.HTTPException as exc:  # 413: over client_max_size
+        return exc
+    except ConnectionError:
+        return None
+
+
+async def _respond(
+    core: EmulatorCore,
+    request: web.Request,
+    rec: RequestRecord,
+    body: bytes | web.HTTPException | None,
+) -> web.StreamResponse:
+    match = request.match_info
+    route = None if match.http_exception is not None else cast(Route, match.route.handler)
+    decision = NO_FAULT
+    injector = core.injector
+    if request.path.startswith("/v1/") and (
+        injector.config.paths == "all" or route in request.app[PLACING]
+    ):
+        decision = injector.decide()
+        rec.fault = decision.name
+    if decision.latency:
+        await core.sleep(decision.latency)
+    if body is None:  # never fully received: nothing to process, nobody to answer
+        return _drop(request)
+    if not decision.after:
+        if decision.drop:
+            return _drop(request)
+        if decision.status is not None:
+            return _fault_response(core, rec, decision)
+    if route is None:
+        unrouted = match.http_exception
+        status, reason = (unrouted.status, unrouted.reason) if unrouted else (404, "Not Found")
+        response: web.StreamResponse = core.error(status, reason)
+    else:
+        try:
+            response = await _process(core, request, route, Ctx(rec), body)
+        except web.HTTPException as exc:
+            response = core.error(exc.status, exc.reason)
+    if decision.after:
+        if decision.drop:
+            return _drop(request)
+        return _fault_response(core, rec, decision)
+    rec.status = response.status
+    return response
+
+
 async def _process(
-    core: EmulatorCore, request: web.Request, route: Route, ctx: Ctx
+    core: EmulatorCore,
+    request: web.Request,
+    route: Route,
+    ctx: Ctx,
+    body: bytes | web.HTTPException,
 ) -> web.StreamResponse:
     rec = ctx.rec
     if not core.credentials.accept(request):
@@ -92,9 +126,10 @@ async def _process(
     if core.window is not None and not core.window.admit(rec.time):
         rec.fault = rec.fault or "rate_limited"
         return core.error(429, "too many requests: account limit exceeded")
+    if isinstance(body, web.HTTPException):
+        raise body
     try:
         if request.method != "GET":
-            body = await request.read() if request.body_exists else b""
             rec.body = ctx.body = parse_body(body, request.content_type)
         return await route(request, ctx)
     except BadRequest as exc:

@@ -15,11 +15,18 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "BadRequest",
+    "bool_field",
     "check_destination",
+    "check_url",
+    "int_field",
+    "method_field",
+    "required_field",
+    "text_field",
     "validate_create",
     "validate_list_query",
     "validate_member_action",
     "validate_mpc_action",
+    "validate_record",
     "validate_transfer",
 ]
 
@@ -61,7 +68,8 @@ class BadRequest(Exception):
         self.message = message
 
 
-def _text(body: Mapping[str, Any], name: str) -> str | None:
+def text_field(body: Mapping[str, Any], name: str) -> str | None:
+    """A field as text (JSON numbers and booleans as a form would send them), or None."""
     value = body.get(name)
     if value is None:
         return None
@@ -72,8 +80,9 @@ def _text(body: Mapping[str, Any], name: str) -> str | None:
     raise BadRequest(f"{name} must be a string")
 
 
-def _required(body: Mapping[str, Any], name: str) -> str:
-    value = _text(body, name)
+def required_field(body: Mapping[str, Any], name: str) -> str:
+    """A non-empty text field; Plivo's "Missing mandatory parameter" otherwise."""
+    value = text_field(body, name)
     if value is None or value == "":
         raise BadRequest(f"Missing mandatory parameter: {name}")
     return value
@@ -86,30 +95,46 @@ def check_destination(name: str, value: str) -> str:
     raise BadRequest(f"invalid {name}: {value!r} is neither a phone number nor a SIP URI")
 
 
-def _url(name: str, value: str) -> None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+def check_url(name: str, value: str) -> None:
+    """An http(s) URL with a host (and a valid port, if any); unparsable is a 400."""
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  # raises on a port that is not 0-65535
+    except ValueError:  # "http://[::1": Invalid IPv6 URL; "http://h:x/": bad port
+        ok = False
+    if not ok:
         raise BadRequest(f"invalid {name}: {value!r} is not an http(s) URL")
 
 
-def _int(body: Mapping[str, Any], name: str, low: int, high: int | None = None) -> int | None:
+_MAX_DIGITS = 18
+"""No integer field of the API needs more; longer strings are refused before ``int()``
+(which refuses more than 4,300 digits with a bare ValueError, and whose huge results
+overflow float arithmetic on the clock)."""
+_DECIMAL = re.compile(rf"\s*[+-]?[0-9]{{1,{_MAX_DIGITS}}}\s*")
+
+
+def int_field(body: Mapping[str, Any], name: str, low: int, high: int | None = None) -> int | None:
+    """An integer field (a JSON number or a decimal string) within ``low..high``."""
     raw = body.get(name)
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool) or not isinstance(raw, (int, str)):
         raise BadRequest(f"{name} must be an integer")
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be an integer") from None
+    if isinstance(raw, str) and not _DECIMAL.fullmatch(raw):
+        raise BadRequest(f"{name} must be an integer of at most {_MAX_DIGITS} digits")
+    value = int(raw)
+    if abs(value) >= 10**_MAX_DIGITS:
+        raise BadRequest(f"{name} must be an integer of at most {_MAX_DIGITS} digits")
     if value < low or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f">= {low}"
         raise BadRequest(f"{name} must be {bounds}")
     return value
 
 
-def _bool(body: Mapping[str, Any], name: str) -> bool | None:
-    raw = _text(body, name)
+def bool_field(body: Mapping[str, Any], name: str) -> bool | None:
+    """``true``/``false`` (any case, or a JSON boolean), or None when absent."""
+    raw = text_field(body, name)
     if raw is None:
         return None
     lowered = raw.lower()
@@ -118,8 +143,9 @@ def _bool(body: Mapping[str, Any], name: str) -> bool | None:
     return lowered == "true"
 
 
-def _method(body: Mapping[str, Any], name: str) -> None:
-    value = _text(body, name)
+def method_field(body: Mapping[str, Any], name: str) -> None:
+    """An HTTP method field: GET or POST (any case) when given."""
+    value = text_field(body, name)
     if value is not None and value.upper() not in _METHODS:
         raise BadRequest(f"invalid {name}: {value!r}; allowed values are GET and POST")
 
@@ -129,34 +155,34 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
 
     ``to`` may hold several destinations joined by ``<`` (one call each).
     """
-    from_ = check_destination("from", _required(body, "from"))
-    to_raw = _required(body, "to")
+    from_ = check_destination("from", required_field(body, "from"))
+    to_raw = required_field(body, "to")
     destinations = [check_destination("to", part) for part in to_raw.split("<")]
     if from_ in destinations:
         raise BadRequest("src and destination cannot overlap")
-    answer_url = _required(body, "answer_url")
+    answer_url = required_field(body, "answer_url")
     for name in _URL_FIELDS:
-        value = _text(body, name)
+        value = text_field(body, name)
         if value is not None:
-            _url(name, value)
+            check_url(name, value)
     for name in _METHOD_FIELDS:
-        _method(body, name)
-    caller_name = _text(body, "caller_name")
+        method_field(body, name)
+    caller_name = text_field(body, "caller_name")
     if caller_name is not None and len(caller_name) > 50:
         raise BadRequest("caller_name must be at most 50 characters")
-    send_digits = _text(body, "send_digits")
+    send_digits = text_field(body, "send_digits")
     if send_digits is not None and not _SEND_DIGITS.fullmatch(send_digits):
         raise BadRequest(f"invalid send_digits: {send_digits!r}")
-    _bool(body, "send_on_preanswer")
-    _bool(body, "error_if_parent_not_found")
-    time_limit = _int(body, "time_limit", 1)
-    hangup_on_ring = _int(body, "hangup_on_ring", 1)
-    ring_timeout = _int(body, "ring_timeout", 1)
-    _int(body, "machine_detection_time", 2000, 10000)
-    machine_detection = _text(body, "machine_detection")
+    bool_field(body, "send_on_preanswer")
+    bool_field(body, "error_if_parent_not_found")
+    time_limit = int_field(body, "time_limit", 1)
+    hangup_on_ring = int_field(body, "hangup_on_ring", 1)
+    ring_timeout = int_field(body, "ring_timeout", 1)
+    int_field(body, "machine_detection_time", 2000, 10000)
+    machine_detection = text_field(body, "machine_detection")
     if machine_detection is not None and machine_detection.lower() not in ("true", "hangup"):
         raise BadRequest("machine_detection must be true or hangup")
-    sip_headers = _text(body, "sip_headers")
+    sip_headers = text_field(body, "sip_headers")
     if sip_headers is not None and not all(
         _SIP_HEADER.fullmatch(pair) for pair in sip_headers.split(",")
     ):
@@ -165,46 +191,46 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
         "from": from_,
         "to": destinations,
         "answer_url": answer_url,
-        "answer_method": (_text(body, "answer_method") or "POST").upper(),
-        "ring_url": _text(body, "ring_url"),
-        "ring_method": (_text(body, "ring_method") or "POST").upper(),
-        "hangup_url": _text(body, "hangup_url"),
-        "hangup_method": (_text(body, "hangup_method") or "POST").upper(),
+        "answer_method": (text_field(body, "answer_method") or "POST").upper(),
+        "ring_url": text_field(body, "ring_url"),
+        "ring_method": (text_field(body, "ring_method") or "POST").upper(),
+        "hangup_url": text_field(body, "hangup_url"),
+        "hangup_method": (text_field(body, "hangup_method") or "POST").upper(),
         "caller_name": caller_name,
         "time_limit": time_limit,
         "hangup_on_ring": hangup_on_ring,
         "ring_timeout": ring_timeout,
-        "parent_call_uuid": _text(body, "parent_call_uuid"),
-        "error_if_parent_not_found": bool(_bool(body, "error_if_parent_not_found")),
+        "parent_call_uuid": text_field(body, "parent_call_uuid"),
+        "error_if_parent_not_found": bool(bool_field(body, "error_if_parent_not_found")),
     }
 
 
 def validate_transfer(body: Mapping[str, Any]) -> str:
     """Check a transfer (Call update) body; return the legs transferred."""
-    legs = (_text(body, "legs") or "aleg").lower()
+    legs = (text_field(body, "legs") or "aleg").lower()
     if legs not in ("aleg", "bleg", "both"):
         raise BadRequest("legs must be one of aleg, bleg, both")
     for name in ("aleg_url", "bleg_url"):
-        value = _text(body, name)
+        value = text_field(body, name)
         if value is not None:
-            _url(name, value)
+            check_url(name, value)
     for name in ("aleg_method", "bleg_method"):
-        _method(body, name)
-    if legs in ("aleg", "both") and not _text(body, "aleg_url"):
+        method_field(body, name)
+    if legs in ("aleg", "both") and not text_field(body, "aleg_url"):
         raise BadRequest("aleg_url is required to transfer the aleg")
-    if legs in ("bleg", "both") and not _text(body, "bleg_url"):
+    if legs in ("bleg", "both") and not text_field(body, "bleg_url"):
         raise BadRequest("bleg_url is required to transfer the bleg")
     return legs
 
 
 def validate_mpc_action(body: Mapping[str, Any]) -> tuple[str, str, str, str]:
     """Check a PHLO multi-party-call action; return (action, to, role, trigger_source)."""
-    action = _required(body, "action")
+    action = required_field(body, "action")
     if action not in MPC_ACTIONS:
         raise BadRequest(f"invalid action {action!r}; allowed: {', '.join(sorted(MPC_ACTIONS))}")
-    to = check_destination("to", _required(body, "to"))
-    trigger_source = check_destination("trigger_source", _required(body, "trigger_source"))
-    role = (_text(body, "role") or "agent").lower()
+    to = check_destination("to", required_field(body, "to"))
+    trigger_source = check_destination("trigger_source", required_field(body, "trigger_source"))
+    role = (text_field(body, "role") or "agent").lower()
     if role not in ROLES:
         raise BadRequest(f"invalid role {role!r}; allowed: agent, customer")
     return action, to, role, trigger_source
@@ -213,14 +239,23 @@ def validate_mpc_action(body: Mapping[str, Any]) -> tuple[str, str, str, str]:
 def validate_member_action(body: Mapping[str, Any], member_id: str) -> str:
     """Check a PHLO multi-party-call member action; return the action."""
     check_destination("member_id", member_id)
-    action = _required(body, "action")
+    action = required_field(body, "action")
     if action not in MEMBER_ACTIONS:
         raise BadRequest(f"invalid action {action!r}; allowed: {', '.join(sorted(MEMBER_ACTIONS))}")
     return action
 
 
+def validate_record(body: Mapping[str, Any]) -> str:
+    """Check a Call record body; return the file format (mp3 unless wav)."""
+    file_format = text_field(body, "file_format") or "mp3"
+    if file_format not in ("mp3", "wav"):
+        raise BadRequest("file_format must be mp3 or wav")
+    int_field(body, "time_limit", 1)
+    return file_format
+
+
 def validate_list_query(query: Mapping[str, str]) -> tuple[int, int]:
     """Check list paging; return (limit, offset). Plivo caps ``limit`` at 20."""
-    limit = _int(query, "limit", 1, 20)
-    offset = _int(query, "offset", 0)
+    limit = int_field(query, "limit", 1, 20)
+    offset = int_field(query, "offset", 0)
     return (20 if limit is None else limit), (0 if offset is None else offset)

@@ -40,11 +40,12 @@ The shared helpers (all on ``core``, an :class:`~plivo_async.emulator.core.Emula
   (``tests/emulator/test_fuzz.py``) sends arbitrary bodies to every route and fails on
   any 5xx that was not an injected fault.
 - **Validation**: write the area's rules as ``validate_<thing>(body) -> ...`` functions in
-  ``rules.py`` (or ``rules_<area>.py`` if long), built from its parsers: ``_text``,
-  ``_required``, ``_int(body, name, low, high)`` (refuses non-integers and huge digit
-  strings), ``_bool``, ``_method``, ``_url`` (http(s) with a host; refuses unparsable
-  URLs), ``check_destination`` (number or SIP URI). They raise ``BadRequest``. The rules
-  are deliberately independent of the client's ``plivo_async.validation``.
+  ``rules.py`` (or ``rules_<area>.py`` if long), built from its field parsers:
+  ``text_field(body, name)``, ``required_field``, ``int_field(body, name, low, high)``
+  (refuses non-integers and over-long digit strings), ``bool_field``, ``method_field``,
+  ``check_url(name, value)`` (http(s) with a host; refuses unparsable URLs),
+  ``check_destination(name, value)`` (number or SIP URI). They raise ``BadRequest``. The
+  rules are deliberately independent of the client's ``plivo_async.validation``.
 - **Placing calls**: every call an area dials (a participant added, a conference member
   called) goes through ``core.place(ctx.rec, from_=..., to=..., source="api", params=...)``
   (it returns the :class:`~plivo_async.emulator.state.CallState`), so ``emu.duplicates()``,

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from ..core import EmulatorCore
 from ..faults import FaultConfig
 from ..http import Ctx, add_route
-from ..rules import BadRequest
+from ..rules import BadRequest, int_field
 
-__all__ = ["add_routes"]
+__all__ = ["add_routes", "fault_config_from_json"]
+
+
+def fault_config_from_json(body: dict[str, Any]) -> FaultConfig:
+    """A :class:`FaultConfig` from JSON (lists for tuples, string keys for a schedule).
+
+    Anything :class:`FaultConfig` refuses, and a schedule key that is not a decimal
+    request position, is a :class:`BadRequest`.
+    """
+    fields = dict(body)
+    for key in ("latency_ms", "server_errors"):
+        if isinstance(fields.get(key), list):
+            fields[key] = tuple(fields[key])
+    schedule = fields.get("schedule")
+    if isinstance(schedule, dict):
+        positions = {key: int_field({"schedule key": key}, "schedule key", 0) for key in schedule}
+        if None in positions.values():
+            raise BadRequest("schedule keys must be request positions (integers >= 0)")
+        fields["schedule"] = {positions[key]: name for key, name in schedule.items()}
+    try:
+        return FaultConfig(**fields)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"invalid fault config: {exc}") from None
 
 
 def add_routes(app: web.Application, core: EmulatorCore) -> None:
@@ -23,16 +47,7 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
         return web.Response(status=204)
 
     async def admin_faults(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        body = dict(ctx.body)
-        for key in ("latency_ms", "server_errors"):
-            if isinstance(body.get(key), list):
-                body[key] = tuple(body[key])
-        if isinstance(body.get("schedule"), dict):
-            body["schedule"] = {int(k): v for k, v in body["schedule"].items()}
-        try:
-            core.faults = FaultConfig(**body)
-        except (TypeError, ValueError) as exc:
-            raise BadRequest(str(exc)) from None
+        core.faults = fault_config_from_json(ctx.body)
         return web.Response(status=204)
 
     add_route(app, "GET", "/__emulator__/stats", admin_stats)

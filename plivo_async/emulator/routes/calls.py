@@ -9,7 +9,13 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
-from ..rules import BadRequest, validate_create, validate_list_query, validate_transfer
+from ..rules import (
+    BadRequest,
+    validate_create,
+    validate_list_query,
+    validate_record,
+    validate_transfer,
+)
 from ..state import CallState
 
 __all__ = ["ACCOUNT", "CALL", "add_routes", "live_call"]
@@ -129,15 +135,7 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
 
     async def start_recording(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         """``POST /Call/{uuid}/Record/``."""
-        body = ctx.body
-        file_format = str(body.get("file_format") or "mp3")
-        if file_format not in ("mp3", "wav"):
-            raise BadRequest("file_format must be mp3 or wav")
-        time_limit = body.get("time_limit")
-        if time_limit is not None and (
-            isinstance(time_limit, bool) or not str(time_limit).isdigit() or int(time_limit) < 1
-        ):
-            raise BadRequest("time_limit must be a positive integer")
+        file_format = validate_record(ctx.body)
         call = live_call(core, request)
         recording_id = core.new_id()
         call.events.setdefault("recordings", []).append(recording_id)
