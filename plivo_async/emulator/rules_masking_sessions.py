@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .rules import BadRequest, _bool, _int, _method, _text, _url, check_destination
+from .rules import (
+    BadRequest,
+    bool_field,
+    check_destination,
+    check_url,
+    int_field,
+    method_field,
+    text_field,
+)
 
 __all__ = ["MASKING_STATUSES", "validate_session"]
 
@@ -46,10 +54,10 @@ def validate_session(body: Mapping[str, Any], *, create: bool) -> dict[str, Any]
     """Check a create (``create=True``) or update body; return its fields, typed."""
     out: dict[str, Any] = {}
     for name in ("first_party", "second_party"):
-        value = _text(body, name)
+        value = text_field(body, name)
         if value is not None:
             out[name] = check_destination(name, value)
-    single = _bool(body, "create_session_with_single_party")
+    single = bool_field(body, "create_session_with_single_party")
     if create:
         if "first_party" not in out:
             raise BadRequest("Missing mandatory parameter: first_party")
@@ -58,30 +66,30 @@ def validate_session(body: Mapping[str, Any], *, create: bool) -> dict[str, Any]
     if out.get("first_party") is not None and out.get("first_party") == out.get("second_party"):
         raise BadRequest("first_party and second_party must differ")
     for name in _URLS:
-        value = _text(body, name)
+        value = text_field(body, name)
         if value is not None:
-            _url(name, value)
+            check_url(name, value)
             out[name] = value
     for name in ("callback_method", "recording_callback_method"):
-        _method(body, name)
-        value = _text(body, name)
+        method_field(body, name)
+        value = text_field(body, name)
         if value is not None:
             out[name] = value.upper()
     for name in _FLAGS:
-        flag = _bool(body, name)
+        flag = bool_field(body, name)
         if flag is not None:
             out[name] = flag
     for name, (low, high) in _INTS.items():
-        number = _int(body, name, low, high)
+        number = int_field(body, name, low, high)
         if number is not None:
             out[name] = number
-    file_format = _text(body, "record_file_format")
+    file_format = text_field(body, "record_file_format")
     if file_format is not None:
         if file_format.lower() not in ("mp3", "wav"):
             raise BadRequest("record_file_format must be mp3 or wav")
         out["record_file_format"] = file_format.lower()
     for name in _TEXTS:
-        value = _text(body, name)
+        value = text_field(body, name)
         if value is not None:
             out[name] = value
     return out

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .rules import BadRequest, _required, _text, check_destination
+from .rules import BadRequest, check_destination, required_field, text_field
 
 __all__ = ["validate_initiate", "validate_update"]
 
@@ -16,12 +16,12 @@ _COUNTRY = re.compile(r"[A-Za-z]{2}")
 def validate_initiate(body: Mapping[str, Any]) -> dict[str, Any]:
     """``phone_number`` required; ``channel`` sms (default) or call; ``country`` ISO-2."""
     out: dict[str, Any] = {
-        "phone_number": check_destination("phone_number", _required(body, "phone_number")),
-        "channel": (_text(body, "channel") or "sms").lower(),
+        "phone_number": check_destination("phone_number", required_field(body, "phone_number")),
+        "channel": (text_field(body, "channel") or "sms").lower(),
     }
     if out["channel"] not in ("sms", "call"):
         raise BadRequest("channel must be sms or call")
-    country = _text(body, "country")
+    country = text_field(body, "country")
     if country is not None:
         if not _COUNTRY.fullmatch(country):
             raise BadRequest("country must be a two-letter ISO code")
@@ -32,4 +32,4 @@ def validate_initiate(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def validate_update(body: Mapping[str, Any]) -> dict[str, Any]:
     """``alias`` and ``subaccount``, as text."""
-    return {name: _text(body, name) for name in ("alias", "subaccount") if name in body}
+    return {name: text_field(body, name) for name in ("alias", "subaccount") if name in body}

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
-from ..rules import BadRequest, _int, _required, _text
+from ..rules import BadRequest, int_field, required_field, text_field
 from .calls import ACCOUNT
 
 __all__ = ["TOKEN", "add_routes", "validate_token"]
@@ -32,7 +32,7 @@ def _b64(data: bytes) -> str:
 
 def validate_token(body: Mapping[str, Any], auth_id: str, now: int) -> dict[str, Any]:
     """The token's claims: ``iss`` the account, ``sub`` needed for incoming calls."""
-    iss = _required(body, "iss")
+    iss = required_field(body, "iss")
     if iss != auth_id:
         raise BadRequest("iss must be the auth id of the account")
     per = body.get("per", {})
@@ -40,19 +40,19 @@ def validate_token(body: Mapping[str, Any], auth_id: str, now: int) -> dict[str,
     if not isinstance(voice, dict):
         raise BadRequest("per must be an object like {'voice': {'incoming_allow': true}}")
     grants = {name: voice.get(name) is True for name in ("incoming_allow", "outgoing_allow")}
-    sub = _text(body, "sub")
+    sub = text_field(body, "sub")
     if grants["incoming_allow"] and not sub:
         raise BadRequest("sub is required when incoming_allow is true")
-    nbf = _int(body, "nbf", 0)
+    nbf = int_field(body, "nbf", 0)
     nbf = now if nbf is None else nbf
-    exp = _int(body, "exp", 0)
+    exp = int_field(body, "exp", 0)
     exp = nbf + _DEFAULT_LIFETIME if exp is None else exp
     if exp <= nbf:
         raise BadRequest("exp must be later than nbf")
     claims: dict[str, Any] = {"iss": iss, "nbf": nbf, "exp": exp, "per": {"voice": grants}}
     if sub:
         claims["sub"] = sub
-    app = _text(body, "app")
+    app = text_field(body, "app")
     if app:
         claims["app"] = app
     return claims

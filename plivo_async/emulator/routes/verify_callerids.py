@@ -13,7 +13,7 @@ from aiohttp import web
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
 from ..paging import page_meta
-from ..rules import BadRequest, _required, validate_list_query
+from ..rules import BadRequest, required_field, validate_list_query
 from ..rules_verify_callerids import validate_initiate, validate_update
 from ..state import PendingVerification, VerifyCallerIdState, format_time
 from .calls import ACCOUNT
@@ -50,7 +50,7 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
         pending = state.pending.get(request.match_info["verification_uuid"])
         if pending is None:
             raise web.HTTPNotFound(reason="verification not found")
-        if _required(ctx.body, "otp") != pending.otp:
+        if required_field(ctx.body, "otp") != pending.otp:
             raise BadRequest("Invalid OTP")
         del state.pending[pending.verification_uuid]
         now = format_time(core.clock())
