@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -28,7 +27,6 @@ import jwt as pyjwt
 import plivo  # type: ignore[import-untyped]
 import plivo.utils.jwt as sdk_jwt  # type: ignore[import-untyped]
 import pytest
-import requests
 from aioresponses import aioresponses
 
 from plivo_async.client import AsyncPlivo
@@ -45,19 +43,9 @@ from ._resources_helpers import (
     sent,
 )
 from .test_sdk_differential import SdkRecorder
+from .test_sdk_differential import sdk as sdk
 
 Request = tuple[str, str, Any, str]  # method, decoded URL without query, body, auth header
-
-
-@pytest.fixture
-def sdk(monkeypatch: pytest.MonkeyPatch) -> Iterator[SdkRecorder]:
-    recorder = SdkRecorder()
-
-    def send(session: requests.Session, request: requests.PreparedRequest, **kw: Any) -> Any:
-        return recorder(session, request, **kw)
-
-    monkeypatch.setattr(requests.Session, "send", send)
-    yield recorder
 
 
 def _loose(value: Any) -> Any:
