@@ -17,19 +17,32 @@ from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
 from .resources.applications import Applications
+from .resources.call_feedback import CallFeedback
 from .resources.calls import Calls
 from .resources.conferences import Conferences
 from .resources.endpoints import Endpoints
+from .resources.live_calls import LiveCalls, QueuedCalls
+from .resources.masking_sessions import MaskingSessions
 from .resources.multi_party_calls import MultiPartyCalls
 from .resources.phlo import Phlo
 from .resources.recordings import Recordings, Transcriptions
+from .resources.token import Token
+from .resources.verify_callerids import VerifyCallerids
 from .retry import RetryPolicy
 from .transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 
-__all__ = ["PLIVO_API_URL", "PLIVO_PHLO_URL", "AsyncPlivo", "ConfigurationError"]
+__all__ = [
+    "PLIVO_API_URL",
+    "PLIVO_CALLINSIGHTS_URL",
+    "PLIVO_PHLO_URL",
+    "AsyncPlivo",
+    "ConfigurationError",
+]
 
 PLIVO_API_URL = "https://api.plivo.com"
 PLIVO_PHLO_URL = "https://phlorunner.plivo.com"
+#: The call insights host: ``client.call_feedback`` posts there, not to ``base_url``.
+PLIVO_CALLINSIGHTS_URL = "https://stats.plivo.com"
 #: Plivo's documented account limit, 300 requests per 5 seconds, with the arrival guard.
 PLIVO_RATE_LIMIT = Rate(300, 5.0 + ARRIVAL_GUARD)
 #: The slowest CPS that makes sense: one call a day (1e-320 would mean "one per inf s").
@@ -182,6 +195,7 @@ class AsyncPlivo:
         limits_url: str | None = None,
         limits_fallback: Literal["fail", "local"] = "fail",
         limits_processes: int | None = None,
+        callinsights_base_url: str = PLIVO_CALLINSIGHTS_URL,
     ) -> None:
         _logging_from_env()
         auth_id = auth_id or os.environ.get("PLIVO_AUTH_ID")
@@ -238,6 +252,7 @@ class AsyncPlivo:
             trust_env=trust_env,
             session=session,
             connector=connector,
+            callinsights_base_url=callinsights_base_url,
         )
         self.calls: Calls = Calls(self._transport)
         self.conferences: Conferences = Conferences(self._transport)
@@ -246,6 +261,12 @@ class AsyncPlivo:
         self.transcriptions: Transcriptions = Transcriptions(self._transport)
         self.endpoints: Endpoints = Endpoints(self._transport)
         self.applications: Applications = Applications(self._transport)
+        self.live_calls: LiveCalls = LiveCalls(self.calls)
+        self.queued_calls: QueuedCalls = QueuedCalls(self.calls)
+        self.call_feedback: CallFeedback = CallFeedback(self._transport)
+        self.masking_sessions: MaskingSessions = MaskingSessions(self._transport)
+        self.verify_callerids: VerifyCallerids = VerifyCallerids(self._transport)
+        self.token: Token = Token(self._transport)
         self._bulk: Bulk | None = None
 
     def __repr__(self) -> str:

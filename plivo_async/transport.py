@@ -339,14 +339,18 @@ class Transport:
         trust_env: bool = False,
         session: aiohttp.ClientSession | None = None,
         connector: aiohttp.BaseConnector | None = None,
+        callinsights_base_url: str = "https://stats.plivo.com",
     ) -> None:
         register_secret(auth_id, auth_token)
         api_root = require_secure_url("base_url", base_url)
         phlo_root = require_secure_url("phlo_base_url", phlo_base_url)
+        insights_root = require_secure_url("callinsights_base_url", callinsights_base_url)
         self.auth_id = auth_id
         self.api_base = str(api_root.with_path(f"/v1/Account/{auth_id}/"))
         self.phlo_base = str(phlo_root.with_path("/v1/phlo/"))
         self.phlo_runner_base = str(phlo_root.with_path(f"/v1/account/{auth_id}/phlo/"))
+        # Call quality feedback lives on its own host, without the account in the path.
+        self.callinsights_base = str(insights_root.with_path("/v1/"))
         self.limits = limits
         self.retry = retry
         self.budget = RetryBudget(retry)

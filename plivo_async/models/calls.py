@@ -26,6 +26,7 @@ __all__ = [
     "ActionResponse",
     "CallDetails",
     "CallListResponse",
+    "CallbackRequest",
     "CreateCallRequest",
     "CreateCallResponse",
     "ListCallsRequest",
@@ -46,6 +47,15 @@ __all__ = [
 #: The call legs an in-call action can target.
 LEGS = ("aleg", "bleg", "both")
 MACHINE_DETECTION = ("true", "hangup")
+
+
+def _callback_url() -> Any:
+    """``callback_url``: Plivo's asynchronous request mode (the result is posted there)."""
+    return attrs.field(default=None, converter=v.empty_to_none, validator=v.optional(v.http_url()))
+
+
+def _callback_method() -> Any:
+    return attrs.field(default=None, converter=v.to_upper, validator=v.optional(v.http_method()))
 
 
 def _machine_detection(value: Any) -> Any:
@@ -138,6 +148,8 @@ class CreateCallRequest:
     error_if_parent_not_found: bool | None = attrs.field(
         default=None, converter=v.to_bool, validator=v.optional(v.boolean())
     )
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
 
     def __attrs_post_init__(self) -> None:
         caller = self.from_.lstrip("+")
@@ -222,6 +234,8 @@ class ListCallsRequest:
     cursor: str | None = attrs.field(
         default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
     )
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
 
 
 @request_model
@@ -244,6 +258,8 @@ class LiveCallsRequest:
     offset: int | None = attrs.field(
         default=None, converter=v.to_int, validator=v.optional(v.int_range(0))
     )
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
 
 
 @request_model
@@ -266,6 +282,8 @@ class UpdateCallRequest:
     bleg_method: str | None = attrs.field(
         default=None, converter=v.to_upper, validator=v.optional(v.http_method())
     )
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
 
     def __attrs_post_init__(self) -> None:
         if self.legs in ("aleg", "both") and self.aleg_url is None:
@@ -327,6 +345,8 @@ class PlayRequest:
     mix: bool | None = attrs.field(
         default=None, converter=v.to_bool, validator=v.optional(v.boolean())
     )
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
 
 
 @request_model
@@ -353,6 +373,8 @@ class SpeakRequest:
     type: str | None = attrs.field(
         default=None, converter=v.to_lower, validator=v.optional(v.one_of(("text", "ssml")))
     )
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
 
 
 @request_model
@@ -364,6 +386,22 @@ class SendDigitsRequest:
     leg: str | None = attrs.field(
         default=None, converter=v.to_lower, validator=v.optional(v.one_of(("aleg", "bleg")))
     )
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
+
+
+@request_model
+@attrs.frozen(kw_only=True)
+class CallbackRequest:
+    """Plivo's asynchronous request mode for the requests that carry nothing else.
+
+    With ``callback_url`` set, the API answers at once (``"async api spawned"``) and posts
+    the real result to ``callback_url`` (with ``callback_method``, default POST). Used for
+    the ``GET`` lookups and the ``DELETE`` actions of the Call API.
+    """
+
+    callback_url: str | None = _callback_url()
+    callback_method: str | None = _callback_method()
 
 
 # -- responses ----------------------------------------------------------------------------

@@ -7,13 +7,13 @@ place.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._convert import structure_response
+from ._paging import Page, iter_pages
 
 if TYPE_CHECKING:
-    from ..models.calls import ListMeta
     from ..transport import Transport
 
 __all__ = ["ApiResource", "Page", "iter_pages"]
@@ -23,16 +23,6 @@ T_co = TypeVar("T_co", covariant=True)
 
 #: The API's page size cap for every list.
 MAX_PAGE_SIZE = 20
-
-
-class Page(Protocol[T_co]):
-    """A list response: its pagination ``meta`` and its ``objects``."""
-
-    @property
-    def meta(self) -> ListMeta: ...
-
-    @property
-    def objects(self) -> Iterable[T_co]: ...
 
 
 class ApiResource:
@@ -71,37 +61,3 @@ class ApiResource:
             retry_unsafe=retry_unsafe,
         )
         return structure_response(response, data)
-
-
-async def iter_pages(
-    fetch: Callable[[dict[str, Any]], Awaitable[Page[R]]],
-    params: dict[str, Any],
-    *,
-    paged: bool = True,
-) -> AsyncIterator[R]:
-    """Every object of every page ``fetch(params)`` returns, following ``meta.next``.
-
-    With ``paged`` (the default) the first page asks for ``limit`` 20 from ``offset`` 0
-    unless ``params`` says otherwise (or carries a ``cursor``). ``paged=False`` sends
-    ``params`` as given and only follows what ``meta.next`` names (for lists whose API
-    documents no paging parameters). Stops at an empty page, at the end, or when the next
-    query would repeat the current one.
-    """
-    from .calls import _next_page  # the one reading of meta.next, shared with calls
-
-    params = dict(params)
-    if paged:
-        params.setdefault("limit", MAX_PAGE_SIZE)
-        if "cursor" not in params:
-            params.setdefault("offset", 0)
-    while True:
-        page = await fetch(params)
-        objects = list(page.objects)
-        if not objects:
-            return
-        for item in objects:
-            yield item
-        following = _next_page(page.meta, params, len(objects))
-        if following is None or following == params:
-            return
-        params = following

@@ -8,6 +8,14 @@ bad input raises :class:`~plivo_async.errors.ValidationError` before anything is
 Iterating over every call record: ``async for call in client.calls.iter_all(**filters)``
 (or ``async for call in client.calls``, the async twin of the SDK's
 ``for call in client.calls``) follows the pages for you.
+
+Plivo's *asynchronous request* mode is there wherever the official SDK has it: give
+``callback_url`` (and optionally ``callback_method``) to ``create``, ``get``, ``list``,
+``get_live``/``list_live``, ``get_queued``/``list_queued``, ``update``, ``play``,
+``speak``, ``send_digits``, the ``stop_*`` methods and ``hangup``. The API then only
+acknowledges the request (``message`` ``"async api spawned"``, in ``.raw`` for the
+lookups, whose typed fields stay empty) and posts the real result to ``callback_url``.
+(``record``'s own ``callback_url`` is the recording callback, as in the SDK.)
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 from .._convert import from_wire, structure_response, to_wire
 from ..models.calls import (
     ActionResponse,
+    CallbackRequest,
     CallDetails,
     CallListResponse,
     CreateCallRequest,
@@ -112,6 +121,8 @@ class Calls(CallStreams):
         error_if_parent_not_found: bool | None = None,
         retry_unsafe: bool = False,
         to_: str | Sequence[str] | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
@@ -162,6 +173,8 @@ class Calls(CallStreams):
             ring_timeout=ring_timeout,
             parent_call_uuid=parent_call_uuid,
             error_if_parent_not_found=error_if_parent_not_found,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self.create_from(request, retry_unsafe=retry_unsafe)
 
@@ -205,7 +218,9 @@ class Calls(CallStreams):
 
     # -- call records ----------------------------------------------------------------------
 
-    async def get(self, call_uuid: str) -> CallDetails:
+    async def get(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> CallDetails:
         """The detail record of one completed call (``GET Call/{uuid}/``).
 
         Raises:
@@ -215,7 +230,8 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no call record has that uuid.
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        return await self._request(CallDetails, "GET", self._url("Call", call_uuid))
+        params = _callback(callback_url, callback_method)
+        return await self._request(CallDetails, "GET", self._url("Call", call_uuid), params=params)
 
     async def list(self, **filters: Any) -> CallListResponse:
         """One page of completed calls (``GET Call/``).
@@ -247,6 +263,7 @@ class Calls(CallStreams):
             PlivoError: While iterating, whatever a page's request raises (see the class
                 docstring); the calls already yielded stand.
         """
+        check("callback_url", "callback_url" not in filters, "cannot follow pages", filters)
         params = self._list_params(filters)
         params.setdefault("limit", MAX_PAGE_SIZE)
         if "cursor" not in params:
@@ -280,7 +297,9 @@ class Calls(CallStreams):
 
     # -- live and queued calls -------------------------------------------------------------
 
-    async def get_live(self, call_uuid: str) -> LiveCall:
+    async def get_live(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> LiveCall:
         """A call in progress (``GET Call/{uuid}/?status=live``).
 
         Raises:
@@ -290,9 +309,8 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no call in progress has that uuid.
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        return await self._request(
-            LiveCall, "GET", self._url("Call", call_uuid), params={"status": "live"}
-        )
+        params = {**_callback(callback_url, callback_method), "status": "live"}
+        return await self._request(LiveCall, "GET", self._url("Call", call_uuid), params=params)
 
     async def list_live(
         self,
@@ -302,6 +320,8 @@ class Calls(CallStreams):
         to_number: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> LiveCallIds:
         """The uuids of the calls in progress (``GET Call/?status=live``).
 
@@ -316,11 +336,15 @@ class Calls(CallStreams):
             to_number=to_number,
             limit=limit,
             offset=offset,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         params = {**to_wire(request), "status": "live"}
         return await self._request(LiveCallIds, "GET", self._url("Call"), params=params)
 
-    async def get_queued(self, call_uuid: str) -> QueuedCall:
+    async def get_queued(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> QueuedCall:
         """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``).
 
         Raises:
@@ -330,19 +354,25 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no queued call has that uuid.
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        return await self._request(
-            QueuedCall, "GET", self._url("Call", call_uuid), params={"status": "queued"}
-        )
+        params = {**_callback(callback_url, callback_method), "status": "queued"}
+        return await self._request(QueuedCall, "GET", self._url("Call", call_uuid), params=params)
 
     async def list_queued(
-        self, *, limit: int | None = None, offset: int | None = None
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> QueuedCallIds:
         """The uuids of the queued calls (``GET Call/?status=queued``).
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        request = LiveCallsRequest(limit=limit, offset=offset)
+        request = LiveCallsRequest(
+            limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
+        )
         params = {**to_wire(request), "status": "queued"}
         return await self._request(QueuedCallIds, "GET", self._url("Call"), params=params)
 
@@ -382,6 +412,8 @@ class Calls(CallStreams):
         bleg_url: str | None = None,
         bleg_method: str | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Transfer a call in progress to new XML (``POST Call/{uuid}/``).
 
@@ -404,12 +436,16 @@ class Calls(CallStreams):
             aleg_method=aleg_method,
             bleg_url=bleg_url,
             bleg_method=bleg_method,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._action(call_uuid, None, request, ActionResponse, retry_unsafe)
 
     transfer = update
 
-    async def hangup(self, call_uuid: str) -> ActionResponse:
+    async def hangup(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Hang up a call in progress (``DELETE Call/{uuid}/``).
 
         Raises:
@@ -420,7 +456,10 @@ class Calls(CallStreams):
                 already).
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid))
+        body = _callback(callback_url, callback_method) or None
+        return await self._request(
+            ActionResponse, "DELETE", self._url("Call", call_uuid), json=body
+        )
 
     delete = hangup
 
@@ -466,7 +505,9 @@ class Calls(CallStreams):
 
     start_recording = record
 
-    async def stop_recording(self, call_uuid: str) -> ActionResponse:
+    async def stop_recording(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Stop every recording of a call (``DELETE Call/{uuid}/Record/``).
 
         Raises:
@@ -475,7 +516,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Record")
+        return await self._stop(call_uuid, "Record", callback_url, callback_method)
 
     record_stop = stop_recording
 
@@ -489,6 +530,8 @@ class Calls(CallStreams):
         loop: bool | None = None,
         mix: bool | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Play audio (one URL, or several as a list) on a call (``POST Call/{uuid}/Play/``).
 
@@ -508,12 +551,16 @@ class Calls(CallStreams):
             legs=legs,
             loop=loop,
             mix=mix,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._action(call_uuid, "Play", request, ActionResponse, retry_unsafe)
 
     start_playing = play
 
-    async def stop_playing(self, call_uuid: str) -> ActionResponse:
+    async def stop_playing(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``).
 
         Raises:
@@ -522,7 +569,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Play")
+        return await self._stop(call_uuid, "Play", callback_url, callback_method)
 
     play_stop = stop_playing
 
@@ -538,6 +585,8 @@ class Calls(CallStreams):
         mix: bool | None = None,
         type: str | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Speak text on a call (``POST Call/{uuid}/Speak/``).
 
@@ -559,12 +608,16 @@ class Calls(CallStreams):
             loop=loop,
             mix=mix,
             type=type,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._action(call_uuid, "Speak", request, ActionResponse, retry_unsafe)
 
     start_speaking = speak
 
-    async def stop_speaking(self, call_uuid: str) -> ActionResponse:
+    async def stop_speaking(
+        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+    ) -> ActionResponse:
         """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``).
 
         Raises:
@@ -573,7 +626,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Speak")
+        return await self._stop(call_uuid, "Speak", callback_url, callback_method)
 
     speak_stop = stop_speaking
 
@@ -584,6 +637,8 @@ class Calls(CallStreams):
         *,
         leg: str | None = None,
         retry_unsafe: bool = False,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Send DTMF digits on a call (``POST Call/{uuid}/DTMF/``); ``leg`` aleg or bleg.
 
@@ -597,7 +652,9 @@ class Calls(CallStreams):
                 ``retry_unsafe=True``.
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        request = SendDigitsRequest(digits=digits, leg=leg)
+        request = SendDigitsRequest(
+            digits=digits, leg=leg, callback_url=callback_url, callback_method=callback_method
+        )
         return await self._action(call_uuid, "DTMF", request, ActionResponse, retry_unsafe)
 
     async def _action(
@@ -620,9 +677,23 @@ class Calls(CallStreams):
             response, "POST", url, json=to_wire(request), retry_unsafe=retry_unsafe
         )
 
-    async def _stop(self, call_uuid: str, action: str) -> ActionResponse:
+    async def _stop(
+        self,
+        call_uuid: str,
+        action: str,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> ActionResponse:
         call_uuid = path_segment("call_uuid", call_uuid)
-        return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid, action))
+        body = _callback(callback_url, callback_method) or None  # JSON, as the SDK sends it
+        return await self._request(
+            ActionResponse, "DELETE", self._url("Call", call_uuid, action), json=body
+        )
+
+
+def _callback(callback_url: str | None, callback_method: str | None) -> dict[str, Any]:
+    """The validated asynchronous-request fields, ``{}`` when neither is given."""
+    return to_wire(CallbackRequest(callback_url=callback_url, callback_method=callback_method))
 
 
 def _next_page(meta: ListMeta, params: dict[str, Any], received: int) -> dict[str, Any] | None:

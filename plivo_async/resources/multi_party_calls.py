@@ -438,7 +438,7 @@ class MultiPartyCalls:
             return await self._send(ParticipantListResponse, "GET", url, params)
 
         params: dict[str, Any] = to_wire(ListParticipantsRequest(call_uuid=call_uuid))
-        async for participant in iter_pages(fetch, params):
+        async for participant in iter_pages(fetch, params, paged=False):
             yield participant
 
     async def get_participant(

@@ -1,4 +1,4 @@
-"""Realistic API answers, written from Plivo's documented fields (``tests/fixtures/``)."""
+"""Realistic API answers written from Plivo's documented fields (``tests/fixtures/<area>/``)."""
 
 from __future__ import annotations
 
@@ -27,3 +27,7 @@ def refused(excinfo: pytest.ExceptionInfo[ValidationError], field: str, m: aiore
     assert excinfo.value.rule
     assert field in str(excinfo.value)
     assert sent(m) == []
+
+
+def load(area: str, name: str) -> Any:
+    """The decoded JSON of ``tests/fixtures/<area>/<name>.json``."""

@@ -71,13 +71,17 @@ from aiohttp import web
 from ..core import EmulatorCore
 from .admin import add_routes as admin_routes
 from .applications import add_routes as applications_routes
+from .call_feedback import add_routes as call_feedback_routes
 from .calls import add_routes as calls_routes
 from .conferences import add_routes as conferences_routes
 from .endpoints import add_routes as endpoints_routes
+from .masking_sessions import add_routes as masking_sessions_routes
 from .multi_party_calls import add_routes as multi_party_calls_routes
 from .phlo import add_routes as phlo_routes
 from .recordings import add_routes as recordings_routes
 from .streams import add_routes as streams_routes
+from .token import add_routes as token_routes
+from .verify_callerids import add_routes as verify_callerids_routes
 
 __all__ = ["AREAS", "AddRoutes", "add_all_routes"]
 
@@ -92,6 +96,10 @@ AREAS: tuple[AddRoutes, ...] = (
     streams_routes,
     endpoints_routes,
     applications_routes,
+    call_feedback_routes,
+    masking_sessions_routes,
+    verify_callerids_routes,
+    token_routes,
     admin_routes,
 )
 """Every area's ``add_routes``, in registration order: one line per area."""

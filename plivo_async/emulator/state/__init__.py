@@ -17,18 +17,22 @@ from __future__ import annotations
 from typing import Protocol
 
 from .applications import ApplicationRecord, ApplicationState
+from .call_feedback import CallFeedbackState, Feedback
 from .calls import CallState, CallStore, Lifecycle, format_time
 from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
 from .endpoints import EndpointRecord, EndpointState
+from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
 from .phlo import MemberState, PhloState
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
+from .verify_callerids import PendingVerification, VerifyCallerIdState
 
 __all__ = [
     "ApplicationRecord",
     "ApplicationState",
     "AreaState",
+    "CallFeedbackState",
     "CallState",
     "CallStore",
     "ConferenceMemberState",
@@ -36,16 +40,20 @@ __all__ = [
     "ConferenceState",
     "EndpointRecord",
     "EndpointState",
+    "Feedback",
     "Lifecycle",
+    "MaskingSessionState",
     "MemberState",
     "MultiPartyCallRoom",
     "MultiPartyCallState",
     "ParticipantState",
+    "PendingVerification",
     "PhloState",
     "RecordingRecord",
     "RecordingState",
     "StreamRecord",
     "StreamState",
+    "VerifyCallerIdState",
     "format_time",
 ]
 
