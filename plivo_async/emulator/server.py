@@ -40,6 +40,10 @@ class Emulator:
     ``cps`` queues calls beyond that many per second (as Plivo does); ``rate_limit``
     (e.g. ``(300, 5.0)``) answers 429 beyond that many requests per window;
     ``callbacks=True`` sends signed ring/answer/hangup callbacks to loopback URLs.
+    ``cdr_lag`` (seconds) makes call-record lookups truthful: ``GET Call/`` and
+    ``GET Call/{uuid}/`` find a call only once it is over and ``cdr_lag`` seconds have
+    passed, as Plivo indexes records after hangup; the default None shows every call's
+    record at once, live calls included.
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class Emulator:
         sleep: Callable[[float], Awaitable[None]] | None = None,
         lifecycle: Lifecycle | None = None,
         cps: float | None = None,
+        cdr_lag: float | None = None,
         rate_limit: tuple[int, float] | None = None,
         callbacks: bool = False,
         host: str = "127.0.0.1",
@@ -67,6 +72,7 @@ class Emulator:
             sleep=sleep or asyncio.sleep,
             lifecycle=lifecycle or Lifecycle(),
             cps=cps,
+            cdr_lag=cdr_lag,
             rate_limit=rate_limit,
             callbacks=callbacks,
         )
