@@ -83,6 +83,7 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     add("--fault-paths", choices=("all", "calls"), default="all", help="where faults apply")
     add("--schedule", default="", help="comma-separated fault per request, e.g. 429,ok,drop_after")
     add("--cps", type=float, default=None, help="queue calls beyond this many per second")
+    add("--cdr-lag", type=float, default=None, help="seconds from hangup to a findable record")
     add("--rate-limit", type=_rate_limit, default=None, help="429 beyond COUNT/SECONDS, e.g. 300/5")
     add("--queued-s", type=float, default=_LIFE.queued_s, help="seconds a call stays queued")
     add("--ringing-s", type=float, default=_LIFE.ringing_s, help="seconds a call rings")
@@ -112,6 +113,7 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
         seed=args.seed,
         lifecycle=Lifecycle(args.queued_s, args.ringing_s, args.talk_s),
         cps=args.cps,
+        cdr_lag=args.cdr_lag,
         rate_limit=args.rate_limit,
         callbacks=args.callbacks,
         host=args.host,

@@ -46,6 +46,7 @@ class EmulatorCore:
         sleep: Sleep,
         lifecycle: Lifecycle,
         cps: float | None,
+        cdr_lag: float | None = None,
         rate_limit: tuple[int, float] | None,
         callbacks: bool,
         flows: bool = False,
@@ -58,7 +59,7 @@ class EmulatorCore:
         self.sleep = sleep
         """Waits on the emulator's time (latency, callbacks); a fake one takes no real time."""
         self.records = Records()
-        self.calls = CallStore(lifecycle, cps)
+        self.calls = CallStore(lifecycle, cps, cdr_lag)
         self._states: dict[type[Any], AreaState] = {CallStore: self.calls}
         self._ids = random.Random(f"ids-{seed}") if seed is not None else None
         self.window = SlidingWindow(*rate_limit) if rate_limit else None

@@ -39,6 +39,7 @@ _FLAGS = {
     "fault_paths": "--fault-paths",
     "schedule": "--schedule",
     "cps": "--cps",
+    "cdr_lag": "--cdr-lag",
     "rate_limit": "--rate-limit",
     "queued_s": "--queued-s",
     "ringing_s": "--ringing-s",

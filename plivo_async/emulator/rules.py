@@ -8,8 +8,10 @@ agree with themselves. Values may arrive as JSON numbers/booleans (the official 
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +24,7 @@ __all__ = [
     "method_field",
     "required_field",
     "text_field",
+    "validate_cdr_query",
     "validate_create",
     "validate_list_query",
     "validate_member_action",
@@ -266,3 +269,92 @@ def validate_list_query(query: Mapping[str, str]) -> tuple[int, int]:
     limit = int_field(query, "limit", 1, 20)
     offset = int_field(query, "offset", 0)
     return (20 if limit is None else limit), (0 if offset is None else offset)
+
+
+CdrTest = Callable[[Mapping[str, Any], "float | None"], bool]
+"""One filter of the call-record list: ``test(cdr, end_at)`` (epoch seconds; None: not over)."""
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "": operator.eq,
+    "__gt": operator.gt,
+    "__gte": operator.ge,
+    "__lt": operator.lt,
+    "__lte": operator.le,
+}
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+def _time_filter(name: str, value: str) -> float:
+    for fmt in _TIME_FORMATS:
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return parsed.replace(tzinfo=timezone.utc).timestamp()
+    raise BadRequest(f"invalid {name}: {value!r}; expected YYYY-MM-DD HH:MM[:SS[.ffffff]] (UTC)")
+
+
+def number_matches(number: str, prefix: str) -> bool:
+    """Plivo's number filters match a prefix, with or without the leading ``+``."""
+    return number.lstrip("+").startswith(prefix.lstrip("+"))
+
+
+def _field_test(field: str, accept: Callable[[Any], bool]) -> CdrTest:
+    def test(cdr: Mapping[str, Any], end: float | None) -> bool:
+        value = cdr[field]
+        return value is not None and accept(value)
+
+    return test
+
+
+def _end_test(accept: Callable[[float], bool]) -> CdrTest:
+    def test(cdr: Mapping[str, Any], end: float | None) -> bool:
+        return end is not None and accept(end)
+
+    return test
+
+
+def _compare_to(compare: Callable[[Any, Any], bool], bound: Any) -> Callable[[Any], bool]:
+    return lambda value: compare(value, bound)
+
+
+def _prefix_of(prefix: str) -> Callable[[Any], bool]:
+    return lambda number: number_matches(number, prefix)
+
+
+def _same_second(moment: float) -> Callable[[float], bool]:
+    return lambda end: int(end) == int(moment)
+
+
+def validate_cdr_query(query: Mapping[str, str]) -> list[CdrTest]:
+    """The filters of ``GET Call/`` (call records), as the API and the official SDK name them.
+
+    ``from_number``/``to_number`` match a prefix; ``call_direction``, ``hangup_source``,
+    ``parent_call_uuid`` and ``subaccount`` match exactly (the emulator has no
+    subaccounts: any ``subaccount`` matches nothing); ``bill_duration``,
+    ``hangup_cause_code`` and ``end_time`` (UTC ``YYYY-MM-DD HH:MM[:SS[.ffffff]]``, to the
+    second for ``end_time=``) also take ``__gt``/``__gte``/``__lt``/``__lte``.
+    """
+    tests: list[CdrTest] = []
+    for name in ("from_number", "to_number"):
+        prefix = query.get(name)
+        if prefix:
+            tests.append(_field_test(name, _prefix_of(prefix)))
+    for name in ("call_direction", "hangup_source", "parent_call_uuid"):
+        if query.get(name):
+            tests.append(_field_test(name, _compare_to(operator.eq, query[name])))
+    if query.get("subaccount"):
+        tests.append(lambda cdr, end: False)
+    for suffix, compare in _COMPARISONS.items():
+        for name in ("bill_duration", "hangup_cause_code"):
+            bound = int_field(query, name + suffix, 0)
+            if bound is not None:
+                tests.append(_field_test(name, _compare_to(compare, bound)))
+        text = query.get("end_time" + suffix)
+        if text:
+            moment = _time_filter("end_time" + suffix, text)
+            if suffix == "":  # to the second, as the records show it
+                tests.append(_end_test(_same_second(moment)))
+            else:
+                tests.append(_end_test(_compare_to(compare, moment)))
+    return tests

@@ -43,6 +43,10 @@ class Emulator:
     ``callbacks=True`` sends signed ring/answer/hangup callbacks to loopback URLs;
     ``flows=True`` runs the Plivo XML each answered call gets from its ``answer_url``
     (see :attr:`flows` and ``plivo_async.emulator.flow``).
+    ``cdr_lag`` (seconds) makes call-record lookups truthful: ``GET Call/`` and
+    ``GET Call/{uuid}/`` find a call only once it is over and ``cdr_lag`` seconds have
+    passed, as Plivo indexes records after hangup; the default None shows every call's
+    record at once, live calls included.
     """
 
     def __init__(
@@ -56,6 +60,7 @@ class Emulator:
         sleep: Callable[[float], Awaitable[None]] | None = None,
         lifecycle: Lifecycle | None = None,
         cps: float | None = None,
+        cdr_lag: float | None = None,
         rate_limit: tuple[int, float] | None = None,
         callbacks: bool = False,
         flows: bool = False,
@@ -71,6 +76,7 @@ class Emulator:
             sleep=sleep or asyncio.sleep,
             lifecycle=lifecycle or Lifecycle(),
             cps=cps,
+            cdr_lag=cdr_lag,
             rate_limit=rate_limit,
             callbacks=callbacks,
             flows=flows,

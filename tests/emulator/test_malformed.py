@@ -7,6 +7,8 @@ Each case here was a 500 (an exception escaping a route) before the validation m
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 from typing import Any
 
 import aiohttp
@@ -178,3 +180,14 @@ async def test_a_request_fully_received_is_processed_after_the_client_left(
     finally:
         sleep.gate.set()
         await runner.cleanup()
+
+
+async def test_a_body_over_the_size_cap_is_a_413_in_plivo_shape(
+    http: aiohttp.ClientSession, api: Api, emu: Emulator
+) -> None:
+    big = json.dumps({"from": "+14155550100", "padding": "x" * (1024**2 + 1)}).encode()
+    headers = {"Content-Type": "application/json"}
+    async with http.post(api.calls, data=io.BytesIO(big), headers=headers) as resp:
+        assert resp.status == 413
+        assert await error_of(resp)
+    assert emu.records.calls == []

@@ -8,10 +8,12 @@ from typing import Any
 from aiohttp import web
 
 from ..core import EmulatorCore
-from ..http import Ctx, add_route
+from ..http import Ctx, Route, add_route
 from ..rules import (
     BadRequest,
     int_field,
+    number_matches,
+    validate_cdr_query,
     validate_create,
     validate_list_query,
     validate_record,
@@ -61,28 +63,23 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
         )
 
     async def list_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        """``GET /Call/``: CDR pages, or ids of live/queued calls with ``?status=``."""
+        """``GET /Call/``: call records (CDRs), or ids of live/queued calls with ``?status=``."""
         query = request.query
         now = core.clock()
         status = query.get("status")
         if status in ("live", "queued"):
-            wanted = ("ringing", "in-progress") if status == "live" else ("queued",)
-            calls = core.calls.with_status(now, *wanted)
-            if "to_number" in query:
-                calls = [c for c in calls if c.to == query["to_number"]]
-            if "from_number" in query:
-                calls = [c for c in calls if c.from_ == query["from_number"]]
-            return core.json(200, {"api_id": core.new_id(), "calls": [c.uuid for c in calls]})
+            return live_ids(query, status, now)
         limit, offset = validate_list_query(query)
-        selected = list(reversed(core.calls.calls.values()))
-        if query.get("call_direction") == "inbound":
-            selected = []
-        if "to_number" in query:
-            selected = [c for c in selected if c.to == query["to_number"]]
-        if "from_number" in query:
-            selected = [c for c in selected if c.from_ == query["from_number"]]
-        if status:
-            selected = [c for c in selected if c.status(now) == status]
+        tests = validate_cdr_query(query)
+        store = core.calls
+        selected = []
+        for call in reversed(store.calls.values()):  # newest first, like Plivo's CDR list
+            if not store.has_record(call, now) or (status and call.status(now) != status):
+                continue
+            cdr = call.cdr(now, core.auth_id)
+            end = call.end_at if call.is_over(now) else None
+            if all(test(cdr, end) for test in tests):
+                selected.append(cdr)
         total = len(selected)
         base = f"/v1/Account/{core.auth_id}/Call/?limit={limit}&offset="
         meta = {
@@ -92,8 +89,24 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
             "previous": base + str(max(0, offset - limit)) if offset > 0 else None,
             "total_count": total,
         }
-        objects = [c.cdr(now, core.auth_id) for c in selected[offset : offset + limit]]
+        objects = selected[offset : offset + limit]
         return core.json(200, {"api_id": core.new_id(), "meta": meta, "objects": objects})
+
+    def live_ids(query: Mapping[str, str], status: str, now: float) -> web.Response:
+        """``?status=live|queued``: ids, filtered by number prefixes, paged if asked."""
+        if query.get("call_direction", "outbound") != "outbound":
+            calls: list[CallState] = []  # the emulator only places outbound calls
+        else:
+            wanted = ("ringing", "in-progress") if status == "live" else ("queued",)
+            calls = core.calls.with_status(now, *wanted)
+        for name, attribute in (("to_number", "to"), ("from_number", "from_")):
+            prefix = query.get(name)
+            if prefix:
+                calls = [c for c in calls if number_matches(getattr(c, attribute), prefix)]
+        if "limit" in query or "offset" in query:
+            limit, offset = validate_list_query(query)
+            calls = calls[offset : offset + limit]
+        return core.json(200, {"api_id": core.new_id(), "calls": [c.uuid for c in calls]})
 
     async def get_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         """``GET /Call/{uuid}/``; ``?status=live|queued`` for the live/queued lookups."""
@@ -108,6 +121,8 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
             if not ok:
                 return core.error(404, f"call is not {status}")
             return core.json(200, {"api_id": core.new_id(), **call.live_view(now)})
+        if not core.calls.has_record(call, now):
+            return core.error(404, "call not found")
         return core.json(200, {"api_id": core.new_id(), **call.cdr(now, core.auth_id)})
 
     async def transfer_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
@@ -162,25 +177,22 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
             },
         )
 
-    async def start_playing(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        """``POST /Call/{uuid}/Play/``: ``urls`` required."""
-        body = ctx.body
-        if not body.get("urls"):
-            raise BadRequest("Missing mandatory parameter: urls")
-        _check_legs(body, "legs")
-        call = live_call(core, request)
-        call.events.setdefault("play", []).append(body)
-        return core.json(202, {"message": "play started", "api_id": core.new_id()})
+    def in_call_media(event: str, required: str, message: str) -> Route:
+        """Play (``urls``) and Speak (``text``) on a live call: the same shape of action."""
 
-    async def start_speaking(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        """``POST /Call/{uuid}/Speak/``: ``text`` required."""
-        body = ctx.body
-        if not body.get("text"):
-            raise BadRequest("Missing mandatory parameter: text")
-        _check_legs(body, "legs")
-        call = live_call(core, request)
-        call.events.setdefault("speak", []).append(body)
-        return core.json(202, {"message": "speak started", "api_id": core.new_id()})
+        async def start(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+            body = ctx.body
+            if not body.get(required):
+                raise BadRequest(f"Missing mandatory parameter: {required}")
+            _check_legs(body, "legs")
+            call = live_call(core, request)
+            call.events.setdefault(event, []).append(body)
+            return core.json(202, {"message": message, "api_id": core.new_id()})
+
+        return start
+
+    start_playing = in_call_media("play", "urls", "play started")
+    start_speaking = in_call_media("speak", "text", "speak started")
 
     async def send_digits(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         """``POST /Call/{uuid}/DTMF/``: ``digits`` required."""

@@ -163,11 +163,18 @@ _CALL_STATE = {
 class CallStore:
     """All calls of one emulator, by uuid, in placement order."""
 
-    def __init__(self, lifecycle: Lifecycle, cps: float | None = None) -> None:
+    def __init__(
+        self, lifecycle: Lifecycle, cps: float | None = None, cdr_lag: float | None = None
+    ) -> None:
         if cps is not None and cps <= 0:
             raise ValueError("cps must be > 0")
+        if cdr_lag is not None and not 0 <= cdr_lag < INF:
+            raise ValueError("cdr_lag must be a finite number of seconds >= 0, or None")
         self.lifecycle = lifecycle
         self.cps = cps
+        self.cdr_lag = cdr_lag
+        """Seconds from hangup until a call's record can be looked up; None: at once, live
+        calls included (the emulator's lenient default)."""
         self.calls: dict[str, CallState] = {}
         self._next_slot = -INF
 
@@ -211,6 +218,15 @@ class CallStore:
 
     def get(self, uuid: str) -> CallState | None:
         return self.calls.get(uuid)
+
+    def has_record(self, call: CallState, now: float) -> bool:
+        """Whether ``GET Call/`` and ``GET Call/{uuid}/`` show the call's record at ``now``.
+
+        As on Plivo, a call record exists once the call is over, and is found only after
+        an indexing lag (``cdr_lag``); with ``cdr_lag=None`` every call has a record from
+        the start.
+        """
+        return self.cdr_lag is None or call.end_at + self.cdr_lag <= now
 
     def with_status(self, now: float, *statuses: str) -> list[CallState]:
         """Calls currently in one of ``statuses`` (O(n); only for list lookups)."""

@@ -1,0 +1,50 @@
+"""The client's lookups against the emulator with ``cdr_lag``: what reconciliation will use."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from plivo_async import AsyncPlivo, ResourceNotFoundError
+from plivo_async.emulator import Emulator, Lifecycle, ManualClock
+
+from .conftest import FROM, client_for, number
+
+
+@pytest.fixture
+async def lagged(manual_clock: ManualClock, lifecycle: Lifecycle) -> AsyncIterator[Emulator]:
+    async with Emulator(
+        seed=5, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle, cdr_lag=60
+    ) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def plivo(lagged: Emulator) -> AsyncIterator[AsyncPlivo]:
+    async with client_for(lagged) as client:
+        yield client
+
+
+async def test_a_call_is_live_then_missing_then_recorded(
+    plivo: AsyncPlivo, manual_clock: ManualClock
+) -> None:
+    before = datetime.fromtimestamp(manual_clock(), timezone.utc)
+    created = await plivo.calls.create(
+        from_=FROM, to=number(1), answer_url="https://example.com/a", time_limit=10
+    )
+    uuid = str(created.request_uuid)
+    assert (await plivo.calls.list_live(to_number=number(1))).calls == [uuid]
+    manual_clock.advance(2 + 10)  # answered, then hung up by time_limit
+    assert (await plivo.calls.list_live(to_number=number(1))).calls == []
+    window = {"to_number": number(1), "end_time__gte": before}
+    assert (await plivo.calls.list(**window)).objects == []  # within the indexing lag
+    with pytest.raises(ResourceNotFoundError):
+        await plivo.calls.get(uuid)
+    manual_clock.advance(60)
+    [record] = (await plivo.calls.list(**window, from_number=FROM)).objects
+    assert (record.call_uuid, record.call_status) == (uuid, "completed")
+    later = {"end_time__gt": before + timedelta(seconds=13)}
+    assert (await plivo.calls.list(to_number=number(1), **later)).objects == []
+    assert (await plivo.calls.get(uuid)).call_uuid == uuid
