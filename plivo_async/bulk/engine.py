@@ -40,6 +40,8 @@ class BulkRun(Generic[R]):
     :meth:`aclose` stops feeding rows, gives in-flight requests ``grace_period`` seconds,
     records the rest as unknown (or cancelled, if never sent), and leaves a journal that
     resumes correctly. :meth:`stop` stops feeding but lets in-flight rows finish.
+    ``total`` (default: ``len(rows)`` when the rows have a length) gives the progress bar
+    its total and ETA.
     """
 
     def __init__(

@@ -99,7 +99,8 @@ class Summary:
     elapsed: float = 0.0
     stopped: str | None = None
     latency: _Histogram = attrs.Factory(_Histogram)
-    waited: _Histogram = attrs.Factory(_Histogram)
+    #: Time rows spent waiting for the client's own limits (concurrency, rate, CPS).
+    wait: _Histogram = attrs.Factory(_Histogram)
 
     def add(self, outcome: Outcome) -> None:
         self.rows += 1
@@ -108,7 +109,7 @@ class Summary:
         # time spent waiting for the client's own limits is not the API's latency
         waited = getattr(outcome, "waited", 0.0) or 0.0
         if outcome.attempts:
-            self.waited.add(waited)
+            self.wait.add(waited)
         if outcome.status == "ok":
             self.ok += 1
             self.placed += getattr(request_model(outcome.request), "calls", 1)
@@ -147,8 +148,8 @@ class Summary:
             "calls_per_second": round(self.calls_per_second, 2),
             "p50_ms": None if self.p50 is None else round(self.p50 * 1000, 1),
             "p95_ms": None if self.p95 is None else round(self.p95 * 1000, 1),
-            "wait_p50_ms": _ms(self.waited.quantile(0.50)),
-            "wait_p95_ms": _ms(self.waited.quantile(0.95)),
+            "wait_p50_ms": _ms(self.wait.quantile(0.50)),
+            "wait_p95_ms": _ms(self.wait.quantile(0.95)),
             "stopped": self.stopped,
         }
 

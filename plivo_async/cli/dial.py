@@ -48,8 +48,9 @@ __all__ = ["add_parser", "describe_outcome", "run"]
 CALL_COLUMNS = frozenset(
     name for f in attrs.fields(CreateCallRequest) for name in (f.name, f.name.rstrip("_"))
 )
-#: Statuses that get a line on stderr (``cancelled`` rows are counted in the summary).
-REPORTED = ("invalid", "failed", "unknown")
+#: Statuses that get a line on stderr (``cancelled`` rows are counted in the summary);
+#: ``not_sent`` is a newer engine's status for rows stopped by a 401/403 or the journal.
+REPORTED = ("invalid", "failed", "unknown", "not_sent")
 
 
 def add_parser(sub: Any) -> None:

@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from plivo_async.bulk import Outcome, Summary
 from plivo_async.bulk.inputs import CsvError, CsvRows, MalformedRow, read_csv
 from plivo_async.bulk.progress import forget_row, make_progress
+from plivo_async.emulator import Emulator
 from plivo_async.errors import ValidationError
+from tests.unit.test_bulk import client_for
+from tests.unit.test_bulk import rows as call_rows
 
 CELL = st.text(st.characters(exclude_characters="\r\n\x00", exclude_categories=["Cs"]), max_size=8)
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -146,3 +149,15 @@ def test_the_summary_separates_api_latency_from_limit_wait_and_says_n_a() -> Non
     assert 880 <= d["wait_p50_ms"] <= 920
     assert str(summary).splitlines()[2].startswith("API latency p50 ")
     assert "None" not in str(summary)
+
+
+async def test_a_bulk_run_draws_a_bar_with_a_total_that_leaves_out_rows_done_before(
+    plivo_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = tmp_path / "rows.journal.jsonl"
+    async with client_for(plivo_emulator) as client:
+        await client.bulk.create_calls(call_rows(3), journal=journal, progress=True).wait()
+        assert "3/3 [" in capsys.readouterr().err
+        await client.bulk.create_calls(call_rows(5), journal=journal, progress=True).wait()
+    assert "2/2 [" in capsys.readouterr().err  # 3 of the 5 were done by the first run
+    assert len(plivo_emulator.dialled_counts()) == 5
