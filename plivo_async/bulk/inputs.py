@@ -15,7 +15,6 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
-    Mapping,
 )
 from typing import Any
 
@@ -26,6 +25,7 @@ from ..errors import ValidationError
 from .outcome import MpcActionRow, request_model
 
 __all__ = [
+    "MALFORMED",
     "CsvError",
     "CsvRows",
     "MalformedRow",
@@ -61,36 +61,30 @@ class CsvError(ValueError):
     """
 
 
-class MalformedRow(Mapping[str, str]):
+#: The key under which a :class:`MalformedRow` carries ``(field, rule)``; it survives any
+#: copy or merge of the row, and :func:`build_request` refuses a row that holds it.
+MALFORMED = "__malformed__"
+
+
+class MalformedRow(dict[str, Any]):
     """A CSV record that is not a row of the table: more or fewer fields than the header,
     or a quote left open that swallowed the lines after it.
 
-    Its fields can be read (a report can still show its ``to``), but using it as a row
-    (``{**defaults, **row}``, iterating it) raises its :class:`ValidationError`, so the bulk
-    engine reports it ``invalid`` with that reason, like any row that fails validation,
-    and sends nothing.
+    It is a dict of the fields that could be read (a report can still show its ``to``,
+    a journal can digest it) plus the reason under :data:`MALFORMED`, so building a
+    request from it (``{**defaults, **row}`` then :func:`build_request`) raises that
+    :class:`ValidationError`: the bulk engine reports it ``invalid``, like any row that
+    fails validation, and sends nothing.
     """
 
     def __init__(self, fields: dict[str, str], *, field: str, rule: str) -> None:
-        self._fields = fields
-        self.field = field
-        self.rule = rule
+        super().__init__(fields)
+        self[MALFORMED] = (field, rule)
 
     @property
     def error(self) -> ValidationError:
-        return ValidationError.invalid(self.field, self.rule)
-
-    def __getitem__(self, key: str) -> str:
-        return self._fields[key]
-
-    def __iter__(self) -> Iterator[str]:
-        raise self.error
-
-    def __len__(self) -> int:
-        return len(self._fields)
-
-    def __repr__(self) -> str:
-        return f"MalformedRow({self._fields!r}, {self.field}: {self.rule})"
+        field, rule = self[MALFORMED]
+        return ValidationError.invalid(field, rule)
 
 
 class CsvRows:
@@ -220,6 +214,10 @@ async def enumerate_rows(rows: Rows) -> AsyncIterator[tuple[int, Any]]:
 
 def build_request(cls: Any, data: dict[str, Any]) -> Any:
     """Build a request model from a row; a missing required field is a ValidationError too."""
+    malformed = data.get(MALFORMED)
+    if malformed is not None:
+        field, rule = malformed
+        raise ValidationError.invalid(field, rule)
     try:
         return from_wire(cls, data)
     except TypeError as exc:  # the model's __init__ lacks a required argument
