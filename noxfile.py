@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import glob
+import os
+import shutil
+
 import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "lint", "typecheck", "docs", "notebook"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs", "notebook", "build"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -48,6 +52,16 @@ def notebook(session: nox.Session) -> None:
     """Execute the example notebook top to bottom so it cannot rot."""
     session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "notebook"))
     session.run("python", "docs/examples/execute_notebook.py")
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """An sdist and a wheel (`python -m build`) that `twine check --strict` passes."""
+    session.install("build>=1.2", "twine>=5.1")
+    dist = os.path.join(session.create_tmp(), "dist")
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", dist)
+    session.run("twine", "check", "--strict", *sorted(glob.glob(os.path.join(dist, "*"))))
 
 
 @nox.session

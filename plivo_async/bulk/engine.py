@@ -24,7 +24,7 @@ from ..retry import count_attempts
 from .inputs import Rows, enumerate_rows, row_digest
 from .journal import DEFINITE, Journal, JournalMismatchError, JournalState
 from .outcome import Outcome, Summary
-from .progress import make_progress
+from .progress import forget_row, make_progress
 
 __all__ = ["BulkRun"]
 
@@ -40,6 +40,8 @@ class BulkRun(Generic[R]):
     :meth:`aclose` stops feeding rows, gives in-flight requests ``grace_period`` seconds,
     records the rest as unknown (or cancelled, if never sent), and leaves a journal that
     resumes correctly. :meth:`stop` stops feeding but lets in-flight rows finish.
+    ``total`` (default: ``len(rows)`` when the rows have a length) gives the progress bar
+    its total and ETA.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class BulkRun(Generic[R]):
         stop_on_auth_error: bool = True,
         progress: bool | Callable[[Summary], object] | None = None,
         grace_period: float = 10.0,
+        total: int | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
@@ -72,7 +75,7 @@ class BulkRun(Generic[R]):
         self._stop_after_failures = stop_after_failures
         self._stop_on_auth_error = stop_on_auth_error
         self._callback = progress if callable(progress) else None
-        self._bar = make_progress(progress)
+        self._bar = make_progress(progress, total=total, rows=rows)
         self._grace_period = grace_period
         self._iterator: AsyncIterator[Outcome] | None = None
         self._stop = asyncio.Event()
@@ -196,6 +199,7 @@ class BulkRun(Generic[R]):
                 previous.status == "unknown" and self._retry_unknown
             ):
                 self.summary.skipped += 1
+                forget_row(self._bar)
                 return False
         if invalid is not None:
             self._finish(Outcome(index, row, error=invalid), digest, results)

@@ -99,15 +99,21 @@ class Summary:
     elapsed: float = 0.0
     stopped: str | None = None
     latency: _Histogram = attrs.Factory(_Histogram)
+    #: Time rows spent waiting for the client's own limits (concurrency, rate, CPS).
+    wait: _Histogram = attrs.Factory(_Histogram)
 
     def add(self, outcome: Outcome) -> None:
         self.rows += 1
         self.attempts += outcome.attempts
         self.retries += max(outcome.attempts - 1, 0)
+        # time spent waiting for the client's own limits is not the API's latency
+        waited = getattr(outcome, "waited", 0.0) or 0.0
+        if outcome.attempts:
+            self.wait.add(waited)
         if outcome.status == "ok":
             self.ok += 1
             self.placed += getattr(request_model(outcome.request), "calls", 1)
-            self.latency.add(outcome.elapsed)
+            self.latency.add(max(outcome.elapsed - waited, 0.0))
         elif outcome.status == "failed":
             self.failed[type(outcome.error).__name__] += 1
         else:
@@ -142,6 +148,8 @@ class Summary:
             "calls_per_second": round(self.calls_per_second, 2),
             "p50_ms": None if self.p50 is None else round(self.p50 * 1000, 1),
             "p95_ms": None if self.p95 is None else round(self.p95 * 1000, 1),
+            "wait_p50_ms": _ms(self.wait.quantile(0.50)),
+            "wait_p95_ms": _ms(self.wait.quantile(0.95)),
             "stopped": self.stopped,
         }
 
@@ -156,16 +164,31 @@ class Summary:
         for key in ("invalid", "unknown", "cancelled"):
             if d[key]:
                 parts.append(f"{key} {d[key]}")
+        not_sent = getattr(self, "not_sent", 0)
+        if not_sent:
+            parts.append(f"not sent {not_sent} (a resume sends them)")
         if d["skipped"]:
             parts.append(f"skipped {d['skipped']} (done in an earlier run)")
         lines = [
             ", ".join(parts),
-            f"retries {d['retries']}, {d['calls_per_second']} calls/s over {d['elapsed_s']} s, "
-            f"latency p50 {d['p50_ms']} ms, p95 {d['p95_ms']} ms",
+            f"retries {d['retries']}, {d['calls_per_second']} calls/s over {d['elapsed_s']} s",
+            f"API latency p50 {_shown(d['p50_ms'])}, p95 {_shown(d['p95_ms'])}; "
+            f"limit wait p50 {_shown(d['wait_p50_ms'])}, "
+            f"p95 {_shown(d['wait_p95_ms'])}",
         ]
         if d["stopped"]:
             lines.append(f"stopped early: {d['stopped']}")
         return "\n".join(lines)
+
+    __str__ = render
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
+
+
+def _shown(ms: float | None) -> str:
+    return "n/a" if ms is None else f"{ms} ms"
 
 
 def request_model(request: Any) -> Any:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
-import os
 import signal
-import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from plivo_async.cli import main
+from plivo_async import __version__
+from plivo_async.bulk import journal as journal_module
+from plivo_async.cli import _parser, dial, main
 from plivo_async.emulator import Emulator
+from plivo_async.errors import PlivoError
+from tests.unit._cli_helpers import cli_environment, run_cli, start_cli
 from tests.unit.test_bulk import ANSWER, FROM, journal_records
 
 
@@ -56,15 +60,7 @@ def test_dial_without_credentials_is_a_usage_error(
 async def _dial(
     emu: Emulator, rows: Path, journal: Path, *extra: str
 ) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PLIVO_AUTH_ID": emu.auth_id,
-        "PLIVO_AUTH_TOKEN": emu.auth_token,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "plivo_async.cli",
+    process, _ = await start_cli(
         "dial",
         str(rows),
         "--from",
@@ -82,10 +78,9 @@ async def _dial(
         "--no-progress",
         "--json",
         *extra,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        env=cli_environment(PLIVO_AUTH_ID=emu.auth_id, PLIVO_AUTH_TOKEN=emu.auth_token),
     )
+    return process
 
 
 async def _dial_until_placed(
@@ -171,3 +166,130 @@ async def test_dial_interrupted_finishes_in_flight_rows_and_leaves_a_clean_journ
     assert summary["skipped"] + summary["ok"] == n
     assert not plivo_emulator.duplicates()
     assert len(plivo_emulator.dialled_counts()) == n
+
+
+async def test_version_and_one_line_usage_errors() -> None:
+    env = cli_environment()
+    version, loud_after, loud_before = await asyncio.gather(
+        run_cli("--version", env=env),
+        run_cli("dial", "rows.csv", "--log-level", "LOUD", env=env),
+        run_cli("--log-level", "LOUD", "demo", env=env),
+    )
+    assert (version.code, version.out.strip()) == (0, f"plivo-async {__version__}")
+    levels = "(choose from debug, info, warning, error, critical)"
+    assert (loud_after.code, loud_after.err_lines) == (
+        2,
+        [
+            "plivo-async dial: argument --log-level: unknown log level 'LOUD' "
+            f"{levels} (see plivo-async dial --help)"
+        ],
+    )
+    assert (loud_before.code, loud_before.err_lines) == (
+        2,
+        [
+            "plivo-async: argument --log-level: unknown log level 'LOUD' "
+            f"{levels} (see plivo-async --help)"
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "level"),
+    [
+        (["dial", "rows.csv"], "WARNING"),
+        (["--log-level", "info", "dial", "rows.csv"], "INFO"),
+        (["dial", "rows.csv", "--log-level", "debug"], "DEBUG"),
+        (["--log-level", "info", "dial", "rows.csv", "--log-level", "error"], "ERROR"),
+        (["--log-level", "debug", "emulator"], "DEBUG"),
+        (["emulator", "--log-level", "info"], "INFO"),
+        (["demo", "--log-level", "critical"], "CRITICAL"),
+    ],
+)
+def test_log_level_is_accepted_before_or_after_the_command(argv: list[str], level: str) -> None:
+    assert _parser().parse_args(argv).log_level == level
+
+
+def _all_actions(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.Action]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _all_actions(sub)
+        else:
+            yield parser.prog, action
+
+
+def test_every_option_has_help() -> None:
+    missing = [
+        f"{prog} {action.option_strings or action.dest}"
+        for prog, action in _all_actions(_parser())
+        if not action.help
+    ]
+    assert missing == []
+
+
+async def test_emulator_prints_exports_that_point_dial_at_it(tmp_path: Path) -> None:
+    env = cli_environment()
+    emulator, measured = await start_cli("emulator", "--port", "0", env=env)
+    assert emulator.stdout is not None
+    try:
+        lines = [
+            (await asyncio.wait_for(emulator.stdout.readline(), 60)).decode() for _ in range(5)
+        ]
+        assert lines[0].startswith("# plivo-async emulator on http://127.0.0.1:")
+        exports = dict(line.removeprefix("export ").strip().split("=", 1) for line in lines[1:])
+        assert sorted(exports) == [
+            "PLIVO_AUTH_ID",
+            "PLIVO_AUTH_TOKEN",
+            "PLIVO_BASE_URL",
+            "PLIVO_PHLO_BASE_URL",
+        ]
+        rows = tmp_path / "rows.csv"
+        rows.write_text("to\n+14155550101\n+14155550102\n")
+        port = exports["PLIVO_BASE_URL"].rsplit(":", 1)[1]
+        dialled, second = await asyncio.gather(
+            run_cli(
+                "dial",
+                str(rows),
+                "--from",
+                FROM,
+                "--answer-url",
+                ANSWER,
+                "--json",
+                env=cli_environment(**exports),
+            ),
+            run_cli("emulator", "--port", port, env=env),
+        )
+        assert dialled.code == 0, dialled.err
+        assert json.loads(dialled.out)["calls"]["ok"] == 2
+        assert (second.code, second.err_lines) == (
+            2,
+            [f"plivo-async emulator: cannot listen on 127.0.0.1:{port}: address already in use"],
+        )
+    finally:
+        emulator.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(emulator.communicate(), 60)
+        measured.merge()
+    assert emulator.returncode == 0
+
+
+def test_a_journal_write_failure_is_one_line_with_the_summary_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class JournalWriteError(PlivoError):
+        pass
+
+    if not hasattr(journal_module, "JournalWriteError"):
+        monkeypatch.setattr(journal_module, "JournalWriteError", JournalWriteError, raising=False)
+    error_class = journal_module.JournalWriteError
+
+    async def full_disk(*args: Any) -> int:
+        raise error_class("cannot write rows.csv.journal.jsonl: [Errno 28] No space left")
+
+    monkeypatch.setattr(dial, "_dial", full_disk)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("to\n+14155550101\n")
+    assert main(["dial", str(rows), "--from", FROM, "--answer-url", ANSWER]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "plivo-async dial: cannot write rows.csv.journal.jsonl: [Errno 28] No space left; "
+        "the run stopped: rerun the same command to resume"
+    ]

@@ -1,0 +1,261 @@
+"""``plivo-async dial rows.csv``: one call per CSV row, with a journal, on your account.
+
+Set-up mistakes (no ``to`` column, no answer URL, a file that is not UTF-8 CSV, ...) are
+one line and exit 2 before anything is sent. Each row that does not end ``ok`` gets one
+line on stderr (row, CSV line, status, reason); the summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..bulk import Bulk, BulkRun, JournalInUseError, JournalMismatchError, Outcome, file_digest
+from ..bulk import journal as journal_module
+from ..bulk.inputs import CsvError, CsvRows
+from ..bulk.progress import write_line
+from ..client import (
+    PLIVO_API_URL,
+    PLIVO_PHLO_URL,
+    PLIVO_RATE_LIMIT,
+    AsyncPlivo,
+    ConfigurationError,
+)
+from ..errors import PlivoError, ValidationError
+from ..models.calls import CreateCallRequest
+from ._common import (
+    EXIT_NOT_ALL_OK,
+    EXIT_OK,
+    UsageError,
+    add_log_level,
+    configure_logging,
+    describe_os_error,
+    fail,
+    print_summary,
+    rate,
+    run_interruptibly,
+    warn,
+)
+
+__all__ = ["add_parser", "describe_outcome", "run"]
+
+#: Column names a row may use: calls.create's arguments, by wire name or Python name.
+CALL_COLUMNS = frozenset(
+    name for f in attrs.fields(CreateCallRequest) for name in (f.name, f.name.rstrip("_"))
+)
+#: Statuses that get a line on stderr (``cancelled`` rows are counted in the summary);
+#: ``not_sent`` is a newer engine's status for rows stopped by a 401/403 or the journal.
+REPORTED = ("invalid", "failed", "unknown", "not_sent")
+
+
+def add_parser(sub: Any) -> None:
+    dial = sub.add_parser(
+        "dial",
+        help="place one call per CSV row (PLIVO_AUTH_ID/TOKEN)",
+        description="Place one call per CSV row, concurrently, with a crash-safe journal: "
+        "rerun the same command to resume. Credentials from PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN.",
+    )
+    add = dial.add_argument
+    add("rows", type=Path, help="CSV with a header; a 'to' column at least")
+    add("--from", dest="from_", metavar="NUMBER", help="caller id for rows without a 'from'")
+    add("--answer-url", metavar="URL", help="answer_url for rows without one")
+    add("--hangup-url", metavar="URL", help="hangup_url for rows without one")
+    add("--concurrency", type=int, default=64, metavar="N", help="requests in flight (64)")
+    add("--cps", type=float, default=None, help="your account's calls per second")
+    add(
+        "--rate-limit",
+        type=rate,
+        default=PLIVO_RATE_LIMIT,
+        metavar="COUNT/SECONDS",
+        help="requests per window, or none (default: Plivo's 300/5 + guard)",
+    )
+    add(
+        "--journal",
+        type=Path,
+        default=None,
+        help="crash-safe journal (default ROWS.journal.jsonl); rerun to resume",
+    )
+    add("--no-journal", action="store_true", help="run without a journal")
+    add(
+        "--report",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="CSV report, one line per row: index,to,status,request_uuid,error",
+    )
+    add(
+        "--retry-unknown",
+        action="store_true",
+        help="resend rows whose outcome is unknown (they may be dialled twice)",
+    )
+    add(
+        "--retry-failed",
+        action="store_true",
+        help="on a resume, resend rows the API refused (a 4xx: nothing was placed)",
+    )
+    add(
+        "--stop-after-failures",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop sending new rows after N failed rows (in-flight rows finish)",
+    )
+    add("--base-url", default=None, help="API root (default $PLIVO_BASE_URL, else Plivo's)")
+    add(
+        "--phlo-base-url",
+        default=None,
+        help="PHLO root (default $PLIVO_PHLO_BASE_URL, else Plivo's)",
+    )
+    add("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (30)")
+    add("--no-progress", action="store_true", help="no progress bar")
+    add("--json", action="store_true", help="print the summary as JSON")
+    add_log_level(dial)
+    dial.set_defaults(run=run)
+
+
+def run(args: Any) -> int:
+    """Check the set-up, then dial; returns the exit code."""
+    configure_logging(args.log_level)
+    try:
+        defaults = _defaults(args)
+        rows = _open_rows(args.rows, defaults)
+        options = _bulk_options(args)
+    except (CsvError, UsageError) as exc:
+        return fail("dial", exc)
+    except OSError as exc:
+        return fail("dial", describe_os_error(exc))
+    _warn_if_cps_is_out_of_reach(args)
+    runs: list[BulkRun[Any]] = []
+    try:
+        return run_interruptibly(_dial(args, rows, defaults, options, runs), runs)
+    except OSError as exc:
+        return fail("dial", describe_os_error(exc))
+    except (ConfigurationError, JournalMismatchError, JournalInUseError, CsvError) as exc:
+        return fail("dial", exc)
+    except PlivoError as exc:
+        if not _is_journal_write_error(exc):
+            return fail("dial", exc)
+        fail("dial", f"{exc}; the run stopped: rerun the same command to resume")
+        for started in runs:
+            write_line(str(started.summary))
+        return EXIT_NOT_ALL_OK
+
+
+def _defaults(args: Any) -> dict[str, str]:
+    given = (("from", args.from_), ("answer_url", args.answer_url), ("hangup_url", args.hangup_url))
+    return {key: value for key, value in given if value}
+
+
+def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
+    """The CSV, checked as a whole: every mistake that would fail every row is one error."""
+    rows = CsvRows(path)
+    columns = [name for name in rows.columns if name]
+    if "to" not in columns:
+        shown = ", ".join(repr(name) for name in columns) or "none"
+        raise UsageError(f"{path} has no 'to' column (its columns: {shown})")
+    unknown = [name for name in columns if name not in CALL_COLUMNS]
+    if unknown:
+        raise UsageError(
+            f"{path}: column {unknown[0]!r} is not a calls.create argument "
+            "(e.g. to, from, answer_url, caller_name, time_limit)"
+        )
+    for key, flag in (("from", "--from"), ("answer_url", "--answer-url")):
+        if key not in defaults and key not in columns and f"{key}_" not in columns:
+            raise UsageError(f"no {key!r} column in {path}, and no {flag} for it")
+    if len(rows) == 0:  # reads the whole file: a byte that is not UTF-8 is found here
+        raise UsageError(f"{path} has a header but no rows")
+    return rows
+
+
+def _bulk_options(args: Any) -> dict[str, Any]:
+    """The run options of newer bulk engines, passed only when given."""
+    accepted = inspect.signature(Bulk.create_calls).parameters
+    options: dict[str, Any] = {}
+    for name, value in (("report", args.report), ("retry_failed", args.retry_failed)):
+        if not value:
+            continue
+        if name not in accepted:
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(f"{flag} is not supported by this plivo_async.bulk ({name}=)")
+        options[name] = value
+    return options
+
+
+def _is_journal_write_error(exc: BaseException) -> bool:
+    error_class = getattr(journal_module, "JournalWriteError", None)
+    return error_class is not None and isinstance(exc, error_class)
+
+
+def _warn_if_cps_is_out_of_reach(args: Any) -> None:
+    limit = args.rate_limit
+    if args.cps is None or limit is None:
+        return
+    most = limit.limit / limit.period
+    if args.cps > most:
+        warn(
+            "dial",
+            f"--cps {args.cps:g} is more than the request rate limit allows "
+            f"({limit.limit} requests per {limit.period:g} s): calls will go out at "
+            f"{most:.1f}/s at most",
+        )
+
+
+def describe_outcome(outcome: Outcome, rows: CsvRows) -> str:
+    """One line for a row that did not end ``ok``: where it is, what became of it, why."""
+    line = rows.line(outcome.index)
+    where = f"row {outcome.index}" + ("" if line is None else f" (line {line})")
+    error = outcome.error
+    if isinstance(error, ValidationError) and error.status is None:
+        reason = str(error)  # "field: rule (got ...)"
+    elif error is not None:
+        reason = f"{type(error).__name__}: {error}"
+    else:
+        reason = "not sent"
+    return " ".join(f"{where}: {outcome.status}: {reason}".split())
+
+
+async def _dial(
+    args: Any,
+    rows: CsvRows,
+    defaults: dict[str, str],
+    options: dict[str, Any],
+    runs: list[BulkRun[Any]],
+) -> int:
+    journal = None if args.no_journal else (args.journal or Path(f"{args.rows}.journal.jsonl"))
+    async with AsyncPlivo(
+        timeout=args.timeout,
+        max_concurrency=args.concurrency,
+        rate_limit=args.rate_limit,
+        calls_per_second=args.cps,
+        base_url=args.base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
+        phlo_base_url=(
+            args.phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL
+        ),
+    ) as client:
+        run = client.bulk.create_calls(
+            rows,
+            defaults=defaults,
+            journal=journal,
+            input_id=file_digest(args.rows),
+            retry_unknown=args.retry_unknown,
+            stop_after_failures=args.stop_after_failures,
+            progress=False if args.no_progress else None,
+            **options,
+        )
+        runs.append(run)
+        async for outcome in run:
+            if outcome.status in REPORTED:
+                write_line(describe_outcome(outcome, rows))
+    summary = run.summary
+    if args.json:
+        print(json.dumps({"calls": summary.as_dict(), "journal": str(journal)}))
+    else:
+        print_summary(f"dialled {args.rows} (journal: {journal})", summary)
+    not_sent = int(getattr(summary, "not_sent", 0))
+    incomplete = summary.rows != summary.ok or not_sent > 0 or summary.stopped is not None
+    return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
