@@ -11,18 +11,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._convert import structure_response
-from ._paging import Page, iter_pages
+from ._paging import MAX_PAGE_SIZE, Page, iter_pages
 
 if TYPE_CHECKING:
     from ..transport import Transport
 
-__all__ = ["ApiResource", "Page", "iter_pages"]
+__all__ = ["MAX_PAGE_SIZE", "ApiResource", "Page", "iter_pages"]
 
 R = TypeVar("R")
 T_co = TypeVar("T_co", covariant=True)
-
-#: The API's page size cap for every list.
-MAX_PAGE_SIZE = 20
 
 
 class ApiResource:

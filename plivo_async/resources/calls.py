@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 from .._convert import from_wire, structure_response, to_wire
 from ..models.calls import (
@@ -33,7 +32,6 @@ from ..models.calls import (
     CreateCallRequest,
     CreateCallResponse,
     ListCallsRequest,
-    ListMeta,
     LiveCall,
     LiveCallIds,
     LiveCallsRequest,
@@ -46,7 +44,8 @@ from ..models.calls import (
     SpeakRequest,
     UpdateCallRequest,
 )
-from ..validation import check, path_segment, to_int
+from ..validation import check, path_segment
+from ._paging import MAX_PAGE_SIZE, next_page
 from .streams import CallStreams
 
 if TYPE_CHECKING:
@@ -57,7 +56,6 @@ __all__ = ["Calls"]
 R = TypeVar("R")
 
 #: The API's page size cap for call lists.
-MAX_PAGE_SIZE = 20
 
 
 class Calls(CallStreams):
@@ -274,7 +272,7 @@ class Calls(CallStreams):
                 return
             for call in page.objects:
                 yield call
-            following = _next_page(page.meta, params, len(page.objects))
+            following = next_page(page.meta, params, len(page.objects))
             if following is None or following == params:
                 return
             params = following
@@ -694,36 +692,3 @@ class Calls(CallStreams):
 def _callback(callback_url: str | None, callback_method: str | None) -> dict[str, Any]:
     """The validated asynchronous-request fields, ``{}`` when neither is given."""
     return to_wire(CallbackRequest(callback_url=callback_url, callback_method=callback_method))
-
-
-def _next_page(meta: ListMeta, params: dict[str, Any], received: int) -> dict[str, Any] | None:
-    """The query of the page after ``params``, from ``meta.next``; ``None`` at the end.
-
-    ``meta.next`` is a relative URL carrying either ``offset`` or an opaque ``cursor``
-    (a cursor replaces the offset, which must then not be sent). Without any meta, walk
-    on by offset.
-    """
-    if not meta.raw:
-        if "offset" not in params:
-            return None
-        return {**params, "offset": params["offset"] + received}
-    if not meta.next:
-        return None
-    query = parse_qs(urlsplit(meta.next).query)
-    following = dict(params)
-    limit = to_int(query.get("limit", [None])[0])
-    if isinstance(limit, int):
-        following["limit"] = min(max(limit, 1), MAX_PAGE_SIZE)
-    cursor = query.get("cursor", [None])[0]
-    if cursor:
-        following.pop("offset", None)
-        following["cursor"] = cursor
-        return following
-    offset = to_int(query.get("offset", [None])[0])
-    if isinstance(offset, int):
-        following.pop("cursor", None)
-        following["offset"] = offset
-        return following
-    if "offset" not in params:
-        return None
-    return {**params, "offset": params["offset"] + received}

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ..models.calls import LiveCall, LiveCallIds, QueuedCall, QueuedCallIds
-from .calls import MAX_PAGE_SIZE
+from ._paging import MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from .calls import Calls

@@ -43,8 +43,7 @@ from ..models.multi_party_calls import (
     mpc_id,
 )
 from ..validation import check, path_segment
-from ._paging import iter_pages
-from .calls import MAX_PAGE_SIZE
+from ._paging import MAX_PAGE_SIZE, iter_pages
 
 if TYPE_CHECKING:
     from ..transport import Transport

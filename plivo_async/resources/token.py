@@ -45,8 +45,8 @@ class Token:
             ValidationError: If ``iss`` is empty, ``incoming_allow`` is true without
                 ``sub``, ``nbf``/``exp`` are not epoch seconds or ``exp`` is not after
                 ``nbf``.
-            AuthenticationError, RateLimitError, PlivoServerError, PlivoConnectionError,
-            PlivoTimeoutError: As for every request (see
+            PlivoError: As for every request: AuthenticationError, RateLimitError,
+                PlivoServerError, PlivoConnectionError, PlivoTimeoutError (see
                 :class:`~plivo_async.resources.calls.Calls`).
         """
         request = CreateTokenRequest(

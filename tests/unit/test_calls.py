@@ -737,14 +737,14 @@ def _meta(next_url: str | None) -> Any:
     ],
 )
 def test_next_page(params: dict[str, Any], next_url: str | None, expected: Any) -> None:
-    from plivo_async.resources.calls import _next_page
+    from plivo_async.resources._paging import next_page as _next_page
 
     assert _next_page(_meta(next_url), params, 3) == expected
 
 
 def test_next_page_without_meta_while_following_a_cursor_stops() -> None:
     from plivo_async.models import ListMeta
-    from plivo_async.resources.calls import _next_page
+    from plivo_async.resources._paging import next_page as _next_page
 
     assert _next_page(ListMeta(), {"limit": 5, "cursor": "c"}, 5) is None
 
