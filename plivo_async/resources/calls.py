@@ -197,7 +197,10 @@ class Calls(CallStreams):
             json=to_wire(request),
             calls=request.calls,
             retry_unsafe=retry_unsafe,
-            expect="request_uuid",  # a 2xx without it is no proof of a call: ambiguous
+            # A 2xx without request_uuid is no proof of a call: ambiguous. In Plivo's
+            # asynchronous mode (callback_url) the answer is an acknowledgement without
+            # one, and the request_uuid goes to the callback: any JSON object then.
+            expect="request_uuid" if request.callback_url is None else "",
         )
         return structure_response(CreateCallResponse, data)
 

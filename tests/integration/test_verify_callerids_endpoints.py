@@ -64,7 +64,7 @@ async def test_get_update_delete(client: AsyncPlivo, emu: Emulator) -> None:
     await verify(client, emu, alias="old")
     got = await client.verify_callerids.get_verified_caller_id(NUMBER)
     assert (got.phone_number, got.alias) == (NUMBER, "old")
-    # The number went into the path as %2B...: the emulator decoded it back.
+    # The number went into the path as it is ("+" is allowed in a path segment).
     assert emu.records.requests[-1].path.endswith("/VerifiedCallerId/+14155550123/")
     updated = await client.verify_callerids.update_verified_caller_id(NUMBER, alias="new")
     assert updated.alias == "new"

@@ -3,8 +3,8 @@ Call API's callback mode send what the official ``plivo`` SDK sends.
 
 The SDK's requests are recorded without network (``requests.Session.send`` replaced, as in
 ``test_sdk_differential``); ours by aioresponses. Compared: method, full URL (host
-included, paths compared percent-decoded: we encode ``+`` as ``%2B`` in a path segment,
-which the server decodes to the same number), the ``Authorization`` header, and the JSON
+included, paths compared percent-decoded; ``+`` stays ``+`` in a path, as the SDK sends
+it), the ``Authorization`` header, and the JSON
 body modulo JSON types (``"4"`` and ``4``; ``"3600"`` and ``3600``).
 
 Deliberate differences, asserted so they stay visible:
@@ -225,7 +225,7 @@ async def test_update_verified_caller_id(
 ) -> None:
     sub = "SA" + "Y" * 18
     sdk_client().verify_callerids.update_verified_caller_id(NUMBER, alias="desk", subaccount=sub)
-    mocked.post(API + "VerifiedCallerId/%2B14155550123/", payload={})
+    mocked.post(API + "VerifiedCallerId/+14155550123/", payload={})
     await client.verify_callerids.update_verified_caller_id(NUMBER, alias="desk", subaccount=sub)
     assert_same(ours(mocked), theirs(sdk), sdk_extra={"phone_number": NUMBER})
 
@@ -234,7 +234,7 @@ async def test_delete_verified_caller_id(
     sdk: SdkRecorder, client: AsyncPlivo, mocked: aioresponses
 ) -> None:
     sdk_client().verify_callerids.delete_verified_caller_id(NUMBER)
-    mocked.delete(API + "VerifiedCallerId/%2B14155550123/", status=204)
+    mocked.delete(API + "VerifiedCallerId/+14155550123/", status=204)
     await client.verify_callerids.delete_verified_caller_id(NUMBER)
     assert_same(ours(mocked), theirs(sdk), sdk_extra={"phone_number": NUMBER})
 

@@ -411,6 +411,8 @@ _REQUIRED: dict[str, dict[str, Any]] = {
     "PlayRequest": {"urls": "https://example.com/a.mp3"},
     "AddParticipantRequest": {"role": "agent", "from_": "+14155550100", "to_": "+14155550101"},
     "StartStreamRequest": {"service_url": "wss://example.com/stream"},
+    "CreateMaskingSessionRequest": {"first_party": "+14155550100", "second_party": "+14155550101"},
+    "CreateTokenRequest": {"iss": "MAXXXXXXXXXXXXXXXXXX"},
 }
 INT_FIELDS = _int_fields()
 

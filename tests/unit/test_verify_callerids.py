@@ -30,7 +30,7 @@ from ._resources_helpers import (
 
 BASE = API + "VerifiedCallerId/"
 NUMBER = "+919999999990"
-NUMBER_URL = BASE + "%2B919999999990/"
+NUMBER_URL = BASE + "+919999999990/"  # "+" stays as it is in a path, as the SDK sends it
 VERIFICATION = "f87836bd-f3c0-41bb-9498-125e6faaa4d4"
 SUB = "SAXXXXXXXXXXXXXXXXXX"
 
@@ -153,7 +153,7 @@ async def test_delete(client: AsyncPlivo, mocked: aioresponses) -> None:
 
 
 async def test_unknown_number_is_not_found(client: AsyncPlivo, mocked: aioresponses) -> None:
-    mocked.get(BASE + "%2B14155550000/", status=404, payload={"error": "not found"})
+    mocked.get(BASE + "+14155550000/", status=404, payload={"error": "not found"})
     with pytest.raises(ResourceNotFoundError):
         await client.verify_callerids.get_verified_caller_id("+14155550000")
 
