@@ -23,9 +23,7 @@ class Bulk:
     """Bulk operations of one client (``client.bulk``): what they need is passed in, the
     client's ``calls``, its ``phlo`` factory and its concurrency limit."""
 
-    def __init__(
-        self, *, calls: Calls, phlo: Callable[[str], Phlo], max_concurrency: int
-    ) -> None:
+    def __init__(self, *, calls: Calls, phlo: Callable[[str], Phlo], max_concurrency: int) -> None:
         self._calls = calls
         self._phlo = phlo
         self._max_concurrency = max_concurrency

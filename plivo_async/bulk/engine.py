@@ -450,4 +450,3 @@ class BulkRun(Generic[R]):
         if self.summary.stopped is None:
             self.summary.stopped = "cancelled"
         log.info("bulk run stopped: %s", self.summary.as_dict())
-
