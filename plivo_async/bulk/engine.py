@@ -305,12 +305,10 @@ class BulkRun(Generic[R]):
         if code == Code.FAILED_NOT_PLACED and self._retry_failed:
             return  # nothing was placed: the corrected row is sent
         assert self._journal is not None
-        before = recorded_fields(self._journal.path, index)
-        if before is not None and key.fields is not None:
+        before, now = recorded_fields(self._journal.path, index), key.fields
+        if before is not None and now is not None:
             names = sorted(
-                name
-                for name in before.keys() | key.fields.keys()
-                if before.get(name) != key.fields.get(name)
+                name for name in before.keys() | now.keys() if before.get(name) != now.get(name)
             )
             what = "its fields " + ", ".join(names) + " differ"
         else:
@@ -328,8 +326,9 @@ class BulkRun(Generic[R]):
         before_first_send: Callable[[], Awaitable[None]] | None = None
         if journal is not None and row.key is not None:
             start: dict[str, Any] = {"s": index, "h": row.key.digest}
-            if row.key.fields is not None:
-                start["f"] = row.key.fields
+            fields = row.key.fields
+            if fields is not None:
+                start["f"] = fields
 
             # Never send before the row's start record is on disk: a crash after that point
             # leaves a start without an outcome, which a resume reports as unknown.

@@ -127,10 +127,17 @@ def _hash(data: Any) -> str:
 
 @attrs.frozen
 class RowKey:
-    """A row's identity: its digest, and one digest per field (to say what changed)."""
+    """A row's identity: its digest, and (computed when asked, for the rows that are sent
+    or differ) one digest per field, to say what changed."""
 
     digest: str
-    fields: dict[str, str] | None
+    data: Any = attrs.field(repr=False)
+
+    @property
+    def fields(self) -> dict[str, str] | None:
+        if not isinstance(self.data, Mapping):
+            return None
+        return {str(key): _hash(value)[:8] for key, value in self.data.items()}
 
 
 def row_key(row: Any) -> RowKey:
@@ -143,10 +150,7 @@ def row_key(row: Any) -> RowKey:
             data = to_wire(row)
     except Exception:  # an unconvertible model is identified by its repr
         data = row
-    fields = None
-    if isinstance(data, Mapping):
-        fields = {str(key): _hash(value)[:8] for key, value in data.items()}
-    return RowKey(_hash(data), fields)
+    return RowKey(_hash(data), data)
 
 
 class JournalState:
