@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -120,9 +121,11 @@ def _lock(handle: BinaryIO, path: Path) -> None:
         raise JournalInUseError(f"{path} is in use by another run") from None
 
 
+_canonical = json.JSONEncoder(sort_keys=True, default=repr, separators=(",", ":")).encode
+
+
 def _hash(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, default=repr, separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(_canonical(data).encode(), digest_size=8).hexdigest()
 
 
 @attrs.frozen
@@ -196,6 +199,20 @@ class JournalState:
             self.digests[index * 8 : index * 8 + 8] = digest
 
 
+# The two lines a resume reads most, in exactly the form :class:`Journal` writes them,
+# matched whole (every line they accept is valid JSON): 3x faster than ``json.loads``.
+# Any other line takes the checked ``json.loads`` path.
+_TEXT = rb'"[^"\\\x00-\x1f]*"'
+_FAST_START = re.compile(
+    rb'\{"s":(0|[1-9][0-9]*),"h":"([0-9a-f]{16})"'
+    rb'(?:,"f":\{(?:' + _TEXT + rb':"[0-9a-f]{8}"(?:,' + _TEXT + rb':"[0-9a-f]{8}")*)?\})?\}\n'
+)
+_FAST_OK = re.compile(
+    rb'\{"o":(0|[1-9][0-9]*),"status":"ok","h":"([0-9a-f]{16})","attempts":[0-9]+,'
+    rb'"ms":[0-9]+(?:\.[0-9]+)?(?:,"(?:to|request_uuid|api_id)":' + _TEXT + rb")*\}\n"
+)
+
+
 def _whole_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Numbered whole lines of a file; a last line without its newline (torn) is left out."""
     with path.open("rb") as handle:
@@ -265,6 +282,16 @@ def load(path: Path, *, track_outcomes: bool = False) -> JournalState | None:
             state.size = len(line)
             continue
         state.size += len(line)
+        fast = _FAST_START.fullmatch(line) or _FAST_OK.fullmatch(line)
+        if fast is not None:
+            index = int(fast[1])
+            if index > len(state.codes) + MAX_ROW_GAP:
+                raise _corrupt(path, number, f"has an out-of-range row number {index}")
+            started = line[2] == 0x73  # b"s"
+            state._set(index, Code.STARTED if started else Code.OK, bytes.fromhex(fast[2].decode()))
+            if not started and state.last_outcome is not None:
+                state.last_outcome[index] = number
+            continue
         try:
             record = json.loads(line)
         except ValueError:

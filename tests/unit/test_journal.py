@@ -213,6 +213,10 @@ def test_any_json_value_as_a_line_is_a_record_or_a_journal_error_naming_the_line
         b'{"o": 99999999999, "status": "ok"}',
         b'{"x": 1}',
         b"not json",
+        # near misses of the compact lines the loader reads without json.loads
+        b'{"s":1,"h":"0123456789abcdef","f":{"to":"1234abcd""x":"1234abcd"}}',
+        b'{"o":1,"status":"ok","h":"0123456789abcdef","attempts":1,"ms":1,"to":"a"',
+        b'{"s":01,"h":"0123456789abcdef"}',
     ],
 )
 def test_corrupt_lines_raise_the_journal_error_with_the_line_number(
