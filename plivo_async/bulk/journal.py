@@ -145,6 +145,8 @@ class RowKey:
 
 def row_key(row: Any) -> RowKey:
     """The identity of a row *as given* (a dict, a request model, any JSON value)."""
+    if type(row) is dict:  # the common case (CSV rows), first
+        return RowKey(_hash(row), row)
     data: Any = row
     try:
         if isinstance(row, MpcActionRow):
@@ -173,7 +175,8 @@ class JournalState:
         self.size = 0  # bytes of whole lines
 
     def __len__(self) -> int:
-        return len(self.codes)
+        """Rows up to the last one with a record."""
+        return len(self.codes.rstrip(b"\x00"))
 
     def code(self, index: int) -> int:
         return self.codes[index] if index < len(self.codes) else Code.NONE
@@ -282,13 +285,17 @@ def load(path: Path, *, track_outcomes: bool = False) -> JournalState | None:
             state.size = len(line)
             continue
         state.size += len(line)
-        fast = _FAST_START.fullmatch(line) or _FAST_OK.fullmatch(line)
+        started = line.startswith(b'{"s":')
+        fast = (_FAST_START if started else _FAST_OK).fullmatch(line)
         if fast is not None:
             index = int(fast[1])
-            if index > len(state.codes) + MAX_ROW_GAP:
-                raise _corrupt(path, number, f"has an out-of-range row number {index}")
-            started = line[2] == 0x73  # b"s"
-            state._set(index, Code.STARTED if started else Code.OK, bytes.fromhex(fast[2].decode()))
+            codes = state.codes
+            if index >= len(codes):
+                if index > len(codes) + MAX_ROW_GAP:
+                    raise _corrupt(path, number, f"has an out-of-range row number {index}")
+                state._grow(index + 1023)  # in chunks: one row at a time is slow
+            codes[index] = Code.STARTED if started else Code.OK
+            state.digests[index * 8 : index * 8 + 8] = bytes.fromhex(fast[2].decode())
             if not started and state.last_outcome is not None:
                 state.last_outcome[index] = number
             continue
@@ -318,6 +325,11 @@ def load(path: Path, *, track_outcomes: bool = False) -> JournalState | None:
                 state.last_outcome[index] = number
         else:
             raise _corrupt(path, number, "is neither a start nor an outcome record")
+    if state is not None:
+        del state.codes[len(state) :]  # drop the chunk's unused tail
+        del state.digests[8 * len(state.codes) :]
+        if state.last_outcome is not None:
+            del state.last_outcome[len(state.codes) :]
     return state
 
 
