@@ -11,10 +11,10 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import cps, latency, memory, multiprocess, overhead, sdk
+from . import cps, latency, memory, multiprocess, overhead, resume, sdk
 from ._common import RESULTS, Result, Row, machine_info, render_table, write_result
 
-NAMES = ("overhead", "sdk", "latency", "cps", "multiprocess", "memory")
+NAMES = ("overhead", "sdk", "latency", "cps", "multiprocess", "memory", "resume")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         "cps": lambda: cps.run(args.quick),
         "multiprocess": lambda: multiprocess.run(args.quick),
         "memory": lambda: memory.run(args.quick, large=args.memory_rows),
+        "resume": lambda: resume.run(args.quick),
     }
     machine = machine_info()
     print(

@@ -354,7 +354,9 @@ class AsyncPlivo:
     def bulk(self) -> Bulk:
         """The bulk engine: many calls or MPC actions, concurrently, with a journal."""
         if self._bulk is None:
-            self._bulk = Bulk(self)
+            self._bulk = Bulk(
+                calls=self.calls, phlo=self.phlo, max_concurrency=self.limits.max_concurrency
+            )
         return self._bulk
 
     async def __aenter__(self) -> AsyncPlivo:

@@ -1,20 +1,28 @@
 """Bulk work: many calls or MPC actions at once, one outcome per row, never twice.
 
 ``api`` (``client.bulk``), ``engine`` (:class:`BulkRun`), ``outcome`` (what became of each
-row and of the run), ``inputs`` (CSV, digests), ``journal`` (crash safety), ``progress``.
+row and of the run), ``inputs`` (CSV, digests), ``journal`` (crash safety), ``report`` (a
+CSV of every row), ``progress``.
 """
 
 from .api import Bulk
 from .engine import BulkRun
 from .inputs import file_digest, read_csv
-from .journal import JournalInUseError, JournalMismatchError
+from .journal import (
+    JournalCorruptError,
+    JournalInUseError,
+    JournalMismatchError,
+    JournalWriteError,
+)
 from .outcome import MpcActionRow, Outcome, Summary
 
 __all__ = [
     "Bulk",
     "BulkRun",
+    "JournalCorruptError",
     "JournalInUseError",
     "JournalMismatchError",
+    "JournalWriteError",
     "MpcActionRow",
     "Outcome",
     "Summary",

@@ -19,27 +19,78 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ..errors import AuthenticationError, OutcomeUnknownError, ValidationError
-from ..retry import count_attempts
-from .inputs import Rows, enumerate_rows, row_digest
-from .journal import DEFINITE, Journal, JournalMismatchError, JournalState
+from ..errors import (
+    AuthenticationError,
+    OutcomeUnknownError,
+    PlivoRestError,
+    PlivoTransportError,
+    ValidationError,
+)
+from ..retry import AttemptCounter, count_attempts
+from .inputs import Rows, enumerate_rows
+from .journal import (
+    Code,
+    Journal,
+    JournalMismatchError,
+    JournalState,
+    JournalWriteError,
+    RowKey,
+    outcome_records,
+    recorded_fields,
+    row_key,
+)
 from .outcome import Outcome, Summary
 from .progress import forget_row, make_progress
+from .report import Report, destination, error_text
 
-__all__ = ["BulkRun"]
+__all__ = ["BulkRun", "nothing_placed"]
 
 log = logging.getLogger("plivo_async")
 
 R = TypeVar("R")
 
 
+def nothing_placed(error: BaseException | None) -> bool:
+    """Whether a failure proves the request did nothing: any 4xx answer, a 503, or a
+    connection that failed before the request was sent. ``retry_failed`` resends those."""
+    if isinstance(error, PlivoRestError) and error.status is not None:
+        return 400 <= error.status < 500 or error.status == 503
+    return isinstance(error, PlivoTransportError) and not error.sent
+
+
+@attrs.define(eq=False)
+class _Row:
+    """One row being sent: what shutdown needs to know (has its request gone out?)."""
+
+    index: int
+    request: Any
+    key: RowKey | None
+    counter: AttemptCounter | None = None
+    start_failed: bool = False
+
+    @property
+    def sent(self) -> bool:
+        return self.counter is not None and self.counter.attempts > 0
+
+
 class BulkRun(Generic[R]):
     """One bulk run: an async iterator of :class:`Outcome`, plus its :class:`Summary`.
 
     Iterate it to drive the run. Cancelling the task, or leaving ``async with run:``, or
-    :meth:`aclose` stops feeding rows, gives in-flight requests ``grace_period`` seconds,
-    records the rest as unknown (or cancelled, if never sent), and leaves a journal that
-    resumes correctly. :meth:`stop` stops feeding but lets in-flight rows finish.
+    :meth:`aclose` stops at once: rows whose request has not gone out (waiting for a
+    concurrency, rate or CPS permit, or for their start record) are cancelled and never
+    sent; only requests already sent get ``grace_period`` seconds, then are recorded as
+    unknown. The journal is left ready to resume. :meth:`stop` stops feeding but lets
+    rows already started finish.
+
+    On a resume, rows the journal has a final outcome for are skipped (``unknown`` ones
+    are resent with ``retry_unknown=True``; ``failed`` ones whose failure proves nothing
+    was placed, with ``retry_failed=True``); rows never sent (``invalid``, ``cancelled``,
+    ``not_sent``) are prepared again, with the options of this run. A row that was sent
+    must be the same row as given then: if it differs, :class:`JournalMismatchError`
+    says which row and which fields. ``report`` writes a CSV of every row (see
+    :mod:`plivo_async.bulk.report`). If the journal cannot be written,
+    :class:`~plivo_async.bulk.journal.JournalWriteError` is raised out of the iteration.
     ``total`` (default: ``len(rows)`` when the rows have a length) gives the progress bar
     its total and ETA.
     """
@@ -52,14 +103,16 @@ class BulkRun(Generic[R]):
         send: Callable[[Any], Awaitable[Any]],
         kind: str,
         concurrency: int = 64,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | Journal | None = None,
         input_id: str | None = None,
         retry_unknown: bool = False,
+        retry_failed: bool = False,
         stop_after_failures: int | None = None,
         stop_on_auth_error: bool = True,
         progress: bool | Callable[[Summary], object] | None = None,
         grace_period: float = 10.0,
         total: int | None = None,
+        report: str | os.PathLike[str] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
@@ -69,16 +122,32 @@ class BulkRun(Generic[R]):
         self._send = send
         self._kind = kind
         self._concurrency = concurrency
-        self._journal = None if journal is None else Journal(journal)
+        self._journal = journal if isinstance(journal, Journal) or journal is None else None
+        if journal is not None and self._journal is None:
+            self._journal = Journal(journal)  # type: ignore[arg-type]
         self._input_id = input_id
         self._retry_unknown = retry_unknown
+        self._retry_failed = retry_failed
         self._stop_after_failures = stop_after_failures
         self._stop_on_auth_error = stop_on_auth_error
         self._callback = progress if callable(progress) else None
         self._bar = make_progress(progress, total=total, rows=rows)
         self._grace_period = grace_period
+        self._report_path = report
+        self._report: Report | None = None
         self._iterator: AsyncIterator[Outcome] | None = None
         self._stop = asyncio.Event()
+        self._results: asyncio.Queue[Outcome | None] = asyncio.Queue()
+        self._running: dict[asyncio.Task[None], _Row] = {}
+        self._skip = self._skipped_codes()
+
+    def _skipped_codes(self) -> frozenset[int]:
+        skip = {Code.OK, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN}
+        if self._retry_unknown:
+            skip.discard(Code.UNKNOWN)
+        if self._retry_failed:
+            skip.discard(Code.FAILED_NOT_PLACED)
+        return frozenset(skip)
 
     async def __aenter__(self) -> BulkRun[R]:
         return self
@@ -87,8 +156,8 @@ class BulkRun(Generic[R]):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """End the run now, as cancelling it would: stop feeding, give in-flight rows the
-        grace period, record the rest, close the journal.
+        """End the run now, as cancelling it would: cancel rows not yet sent, give requests
+        already sent the grace period, record the rest, close the journal.
 
         ``break`` alone does not end an async iterator in Python (its cleanup waits for
         garbage collection), so use ``async with client.bulk.create_calls(...) as run:``
@@ -113,23 +182,44 @@ class BulkRun(Generic[R]):
         return self.summary
 
     def stop(self, reason: str = "stopped by the caller") -> None:
-        """Stop feeding new rows; rows in flight finish normally."""
+        """Stop feeding new rows; rows already started finish normally."""
         if not self._stop.is_set():
             self.summary.stopped = reason
             self._stop.set()
 
     # -- the engine ----------------------------------------------------------------------
 
+    def _journal_failed(self, error: JournalWriteError) -> None:
+        self.stop("the journal could not be written")
+        self._results.put_nowait(None)
+
+    async def _open(self) -> JournalState | None:
+        """Open the journal, then the report (rows done in earlier runs first)."""
+        journal, state = self._journal, None
+        if journal is not None:
+            state = journal.open(
+                kind=self._kind,
+                input_id=self._input_id,
+                on_error=self._journal_failed,
+                track_outcomes=self._report_path is not None,
+            )
+        if self._report_path is not None:
+            try:
+                self._report = Report(self._report_path)
+                if state is not None and journal is not None:
+                    for record in outcome_records(journal.path, state):
+                        if state.code(record["o"]) in self._skip:
+                            self._report.add_record(record)
+            except BaseException:
+                await self._close()
+                raise
+        return state
+
     async def _drive(self) -> AsyncIterator[Outcome]:
-        state = (
-            None
-            if self._journal is None
-            else self._journal.open(kind=self._kind, input_id=self._input_id)
-        )
-        results: asyncio.Queue[Outcome | None] = asyncio.Queue()
+        state = await self._open()
+        results = self._results
         slots = asyncio.Semaphore(self._concurrency)
-        tasks: set[asyncio.Task[None]] = set()
-        feeder = asyncio.create_task(self._feed(state, results, slots, tasks))
+        feeder = asyncio.create_task(self._feed(state, slots))
         finished = False
         try:
             while True:
@@ -138,23 +228,28 @@ class BulkRun(Generic[R]):
                     break
                 slots.release()
                 yield outcome
-            await feeder  # re-raises what stopped the feeder (e.g. a journal mismatch)
-            finished = True
+            if self._journal is None or self._journal.error is None:
+                await feeder  # re-raises what stopped the feeder (e.g. a journal mismatch)
+                finished = True
         finally:
             if not finished:
-                await self._shut_down(feeder, tasks)
+                await self._shut_down(feeder)
+            await self._close()
+        if self._journal is not None and self._journal.error is not None:
+            raise self._journal.error
+
+    async def _close(self) -> None:
+        try:
             if self._journal is not None:
-                await self._journal.close()
+                with contextlib.suppress(JournalWriteError):  # raised once, by _drive
+                    await self._journal.close()
+        finally:
+            if self._report is not None:
+                self._report.close()
             if self._bar is not None:
                 self._bar.close()
 
-    async def _feed(
-        self,
-        state: JournalState | None,
-        results: asyncio.Queue[Outcome | None],
-        slots: asyncio.Semaphore,
-        tasks: set[asyncio.Task[None]],
-    ) -> None:
+    async def _feed(self, state: JournalState | None, slots: asyncio.Semaphore) -> None:
         try:
             async for index, row in enumerate_rows(self._rows):
                 if self._stop.is_set():
@@ -163,48 +258,34 @@ class BulkRun(Generic[R]):
                 if self._stop.is_set():
                     slots.release()
                     break
-                if not self._start_row(index, row, state, results, tasks):
+                if not self._start_row(index, row, state):
                     slots.release()
-            if tasks:
-                await asyncio.wait(list(tasks))
+            if self._running:
+                await asyncio.wait(list(self._running))
         finally:
-            results.put_nowait(None)
+            self._results.put_nowait(None)
 
-    def _start_row(
-        self,
-        index: int,
-        row: Any,
-        state: JournalState | None,
-        results: asyncio.Queue[Outcome | None],
-        tasks: set[asyncio.Task[None]],
-    ) -> bool:
+    def _start_row(self, index: int, row: Any, state: JournalState | None) -> bool:
         """Decide what to do with one row; False if it needs no slot (skipped)."""
+        code = Code.NONE if state is None else state.code(index)
+        key = None if self._journal is None else row_key(row)
+        if state is not None and key is not None and code in Code.SENT:
+            self._check_same_row(state, index, key, code)
+        if code in self._skip:
+            self.summary.skipped += 1
+            forget_row(self._bar)
+            return False
         request: Any = row
-        invalid: ValidationError | None = None
         try:
             request = self._prepare(row)
         except ValidationError as exc:
-            invalid = exc
+            self._finish(Outcome(index, row, error=exc), key)
+            return True
         except Exception as exc:  # a row of the wrong shape is that row's problem, not the run's
             invalid = ValidationError.invalid("row", f"cannot be used ({exc})", row)
-        digest = "" if self._journal is None else row_digest(request)  # only journals use it
-        previous = None if state is None else state.rows.get(index)
-        if previous is not None:
-            if previous.digest is not None and previous.digest != digest:
-                raise JournalMismatchError(
-                    f"row {index} differs from the row the journal recorded: "
-                    "this is not the input the journal was written for"
-                )
-            if previous.status in DEFINITE and not (
-                previous.status == "unknown" and self._retry_unknown
-            ):
-                self.summary.skipped += 1
-                forget_row(self._bar)
-                return False
-        if invalid is not None:
-            self._finish(Outcome(index, row, error=invalid), digest, results)
+            self._finish(Outcome(index, row, error=invalid), key)
             return True
-        if previous is not None and previous.status is None and not self._retry_unknown:
+        if code == Code.STARTED and not self._retry_unknown:
             error = OutcomeUnknownError(
                 f"row {index} was in flight when a previous run stopped; the call may "
                 "have been placed, so it is not sent again (retry_unknown=True to resend)",
@@ -212,30 +293,63 @@ class BulkRun(Generic[R]):
                 path="",
                 attempts=0,
             )
-            self._finish(Outcome(index, request, error=error), digest, results)
+            self._finish(Outcome(index, request, error=error), key)
             return True
-        task = asyncio.create_task(self._one(index, request, digest, results))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        item = _Row(index, request, key)
+        task = asyncio.create_task(self._one(item))
+        self._running[task] = item
+        task.add_done_callback(self._running.pop)
         return True
 
-    async def _one(
-        self,
-        index: int,
-        request: Any,
-        digest: str,
-        results: asyncio.Queue[Outcome | None],
-    ) -> None:
-        journal = self._journal
-        # Never send before the row's start record is on disk: a crash after that point
-        # leaves a start without an outcome, which a resume reports as unknown.
-        counter = count_attempts(
-            None if journal is None else lambda: journal.append({"s": index, "h": digest})
+    def _check_same_row(self, state: JournalState, index: int, key: RowKey, code: int) -> None:
+        """A row whose request went out must be the row given now (its outcome stands)."""
+        recorded = state.digest(index)
+        if not recorded or recorded == key.digest:
+            return
+        if code == Code.FAILED_NOT_PLACED and self._retry_failed:
+            return  # nothing was placed: the corrected row is sent
+        assert self._journal is not None
+        before, now = recorded_fields(self._journal.path, index), key.fields
+        if before is not None and now is not None:
+            names = sorted(
+                name for name in before.keys() | now.keys() if before.get(name) != now.get(name)
+            )
+            what = "its fields " + ", ".join(names) + " differ"
+        else:
+            what = "it differs"
+        raise JournalMismatchError(
+            f"row {index} was sent in an earlier run of {self._journal.path}, and {what} "
+            "from the row sent then. A row that was sent keeps its outcome and is never "
+            "sent again: restore that row to what it was, or use a new journal to send "
+            "the input as it is now."
         )
+
+    async def _one(self, row: _Row) -> None:
+        journal = self._journal
+        index = row.index
+        before_first_send: Callable[[], Awaitable[None]] | None = None
+        if journal is not None and row.key is not None:
+            start: dict[str, Any] = {"s": index, "h": row.key.digest}
+            fields = row.key.fields
+            if fields is not None:
+                start["f"] = fields
+
+            # Never send before the row's start record is on disk: a crash after that point
+            # leaves a start without an outcome, which a resume reports as unknown.
+            async def write_start() -> None:
+                try:
+                    await journal.write_durable(start)
+                except JournalWriteError:
+                    row.start_failed = True
+                    raise
+
+            before_first_send = write_start
+
+        counter = row.counter = count_attempts(before_first_send)
         started = time.perf_counter()
         try:
-            response = await self._send(request)
-            outcome = Outcome(index, request, response, None, counter.attempts, 0.0)
+            response = await self._send(row.request)
+            outcome = Outcome(index, row.request, response, None, counter.attempts)
         except asyncio.CancelledError:
             if counter.attempts:
                 error = OutcomeUnknownError(
@@ -244,29 +358,34 @@ class BulkRun(Generic[R]):
                     path="",
                     attempts=counter.attempts,
                 )
-                outcome = Outcome(index, request, error=error, attempts=counter.attempts)
+                outcome = Outcome(index, row.request, error=error, attempts=counter.attempts)
             else:
-                outcome = Outcome(index, request, status="cancelled")
-            self._finish(outcome, digest, results, elapsed=time.perf_counter() - started)
+                outcome = Outcome(index, row.request, status="cancelled")
+            self._finish(outcome, row.key, counter, started)
             raise
         except Exception as exc:
-            outcome = Outcome(index, request, error=exc, attempts=counter.attempts)
-        self._finish(outcome, digest, results, elapsed=time.perf_counter() - started)
+            status = "not_sent" if row.start_failed and not counter.attempts else None
+            outcome = Outcome(index, row.request, error=exc, attempts=counter.attempts)
+            if status is not None:
+                outcome = attrs.evolve(outcome, status=status)
+        self._finish(outcome, row.key, counter, started)
 
     def _finish(
         self,
         outcome: Outcome,
-        digest: str,
-        results: asyncio.Queue[Outcome | None],
-        *,
-        elapsed: float = 0.0,
+        key: RowKey | None,
+        counter: AttemptCounter | None = None,
+        started: float | None = None,
     ) -> None:
-        """Record one outcome: summary, journal, progress, stop conditions, then deliver."""
-        if elapsed:
-            outcome = attrs.evolve(outcome, elapsed=elapsed)
+        """Record one outcome: summary, journal, report, progress, stop rules; deliver."""
+        if started is not None:
+            waited = float(getattr(counter, "waited", 0.0))  # AttemptCounter.waited, if any
+            outcome = attrs.evolve(outcome, elapsed=time.perf_counter() - started, waited=waited)
         self.summary.add(outcome)
         if self._journal is not None:
-            self._journal.append(self._record(outcome, digest))
+            self._journal.write(self._record(outcome, key))
+        if self._report is not None:
+            self._report.add(outcome)
         if self._bar is not None:
             self._bar.update(1)
             if self.summary.rows % 50 == 0:
@@ -285,45 +404,52 @@ class BulkRun(Generic[R]):
             and sum(self.summary.failed.values()) >= self._stop_after_failures
         ):
             self.stop(f"{self._stop_after_failures} failure(s)")
-        results.put_nowait(outcome)
+        self._results.put_nowait(outcome)
 
     @staticmethod
-    def _record(outcome: Outcome, digest: str) -> dict[str, Any]:
-        record: dict[str, Any] = {
-            "o": outcome.index,
-            "status": outcome.status,
-            "h": digest,
-            "attempts": outcome.attempts,
-            "ms": round(outcome.elapsed * 1000, 1),
-        }
+    def _record(outcome: Outcome, key: RowKey | None) -> dict[str, Any]:
+        record: dict[str, Any] = {"o": outcome.index, "status": outcome.status}
+        if key is not None:
+            record["h"] = key.digest
+        record.update(attempts=outcome.attempts, ms=round(outcome.elapsed * 1000, 1))
+        to = destination(outcome.request)
+        if to:
+            record["to"] = to
         response = outcome.response
         if response is not None:
             for name in ("request_uuid", "api_id"):
                 value = getattr(response, name, None)
                 if value is not None:
-                    record[name] = value
+                    record[name] = str(value)
         error = outcome.error
         if error is not None:
             record["error"] = type(error).__name__
-            record["message"] = str(error)[:300]
+            record["message"] = error_text(error).partition(": ")[2]
             status = getattr(error, "status", None)
-            if status is not None:
+            if isinstance(status, int):
                 record["http_status"] = status
+            if outcome.status == "failed" and nothing_placed(error):
+                record["nothing_placed"] = True
         return record
 
-    async def _shut_down(self, feeder: asyncio.Task[None], tasks: set[asyncio.Task[None]]) -> None:
-        """Stop feeding; give in-flight rows a grace period; cancel (record) the rest."""
+    async def _shut_down(self, feeder: asyncio.Task[None]) -> None:
+        """Stop feeding; cancel rows not yet sent at once; give sent rows the grace period."""
         self._stop.set()
         feeder.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await feeder
-        pending = list(tasks)
-        if pending:
-            _, late = await asyncio.wait(pending, timeout=self._grace_period)
-            for task in late:
-                task.cancel()
-            if late:
-                await asyncio.wait(late)
+        journal_failed = self._journal is not None and self._journal.error is not None
+        unsent = [task for task, row in self._running.items() if not row.sent]
+        for task in unsent:
+            task.cancel()
+        sent = [task for task in self._running if task not in unsent]
+        if sent and not journal_failed:  # with a failed journal, their outcome is lost anyway
+            _, sent_set = await asyncio.wait(sent, timeout=self._grace_period)
+            sent = list(sent_set)
+        for task in sent:
+            task.cancel()
+        if unsent or sent:
+            await asyncio.wait([*unsent, *sent])
         if self.summary.stopped is None:
             self.summary.stopped = "cancelled"
         log.info("bulk run stopped: %s", self.summary.as_dict())

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import OutcomeUnknownError, ValidationError
+from ..errors import AuthenticationError, ForbiddenError, OutcomeUnknownError, ValidationError
 from ..models.phlo import MultiPartyCallActionRequest
 
 __all__ = ["MpcActionRow", "Outcome", "Summary", "request_model"]
@@ -21,8 +21,11 @@ class Outcome:
 
     ``status`` is ``ok``; ``invalid`` (refused before sending); ``failed`` (the API said no);
     ``unknown`` (the call may or may not have been placed: an ambiguous failure, or in flight
-    when a previous run died or this one was cancelled); or ``cancelled`` (never sent; a
-    resumed run sends it).
+    when a previous run died or this one was cancelled); ``cancelled`` (never sent; a
+    resumed run sends it); or ``not_sent`` (stopped by a failure of the run itself: a 401 or
+    403 answer, which says the credentials or the account are wrong and nothing was placed,
+    or a journal that could not be written; a resumed run sends it).
+    ``waited`` is the part of ``elapsed`` spent waiting for the client's own limits.
     """
 
     index: int
@@ -32,6 +35,7 @@ class Outcome:
     attempts: int = 0
     elapsed: float = 0.0
     status: str = attrs.field()
+    waited: float = 0.0
 
     @status.default
     def _status(self) -> str:
@@ -39,6 +43,8 @@ class Outcome:
             return "ok"
         if isinstance(self.error, OutcomeUnknownError):
             return "unknown"
+        if isinstance(self.error, (AuthenticationError, ForbiddenError)):
+            return "not_sent"
         if isinstance(self.error, ValidationError) and self.error.status is None:
             return "invalid"
         return "failed"
@@ -92,6 +98,9 @@ class Summary:
     invalid: int = 0
     unknown: int = 0
     cancelled: int = 0
+    #: Rows that ended without being sent and that a resume sends: ``cancelled`` ones and
+    #: those stopped by a failure of the run (a 401/403, the journal).
+    not_sent: int = 0
     skipped: int = 0
     attempts: int = 0
     retries: int = 0
@@ -116,6 +125,9 @@ class Summary:
             self.latency.add(max(outcome.elapsed - waited, 0.0))
         elif outcome.status == "failed":
             self.failed[type(outcome.error).__name__] += 1
+        elif outcome.status in ("cancelled", "not_sent"):
+            self.not_sent += 1
+            self.cancelled += outcome.status == "cancelled"
         else:
             setattr(self, outcome.status, getattr(self, outcome.status) + 1)
         self.elapsed = time.perf_counter() - self.started
@@ -132,6 +144,14 @@ class Summary:
     def p95(self) -> float | None:
         return self.latency.quantile(0.95)
 
+    @property
+    def wait_p50(self) -> float | None:
+        return self.wait.quantile(0.50)
+
+    @property
+    def wait_p95(self) -> float | None:
+        return self.wait.quantile(0.95)
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view (what the CLI prints and benchmarks record)."""
         return {
@@ -142,6 +162,7 @@ class Summary:
             "invalid": self.invalid,
             "unknown": self.unknown,
             "cancelled": self.cancelled,
+            "not_sent": self.not_sent,
             "skipped": self.skipped,
             "retries": self.retries,
             "elapsed_s": round(self.elapsed, 3),
@@ -161,12 +182,11 @@ class Summary:
         if failed:
             kinds = ", ".join(f"{k} {v}" for k, v in sorted(d["failed"].items()))
             parts.append(f"failed {failed} ({kinds})")
-        for key in ("invalid", "unknown", "cancelled"):
+        for key in ("invalid", "unknown"):
             if d[key]:
                 parts.append(f"{key} {d[key]}")
-        not_sent = getattr(self, "not_sent", 0)
-        if not_sent:
-            parts.append(f"not sent {not_sent} (a resume sends them)")
+        if self.not_sent:
+            parts.append(f"not sent {self.not_sent} (a resume sends them)")
         if d["skipped"]:
             parts.append(f"skipped {d['skipped']} (done in an earlier run)")
         lines = [

@@ -7,7 +7,6 @@ line on stderr (row, CSV line, status, reason); the summary goes to stdout.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any
 
 import attrs
 
-from ..bulk import Bulk, BulkRun, JournalInUseError, JournalMismatchError, Outcome, file_digest
-from ..bulk import journal as journal_module
+from ..bulk import BulkRun, JournalInUseError, JournalMismatchError, Outcome, file_digest
 from ..bulk.inputs import CsvError, CsvRows
+from ..bulk.journal import JournalWriteError
 from ..bulk.progress import write_line
 from ..client import (
     PLIVO_API_URL,
@@ -173,22 +172,12 @@ def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
 
 
 def _bulk_options(args: Any) -> dict[str, Any]:
-    """The run options of newer bulk engines, passed only when given."""
-    accepted = inspect.signature(Bulk.create_calls).parameters
-    options: dict[str, Any] = {}
-    for name, value in (("report", args.report), ("retry_failed", args.retry_failed)):
-        if not value:
-            continue
-        if name not in accepted:
-            flag = "--" + name.replace("_", "-")
-            raise UsageError(f"{flag} is not supported by this plivo_async.bulk ({name}=)")
-        options[name] = value
-    return options
+    """The run options given on the command line."""
+    return {"report": args.report, "retry_failed": args.retry_failed}
 
 
 def _is_journal_write_error(exc: BaseException) -> bool:
-    error_class = getattr(journal_module, "JournalWriteError", None)
-    return error_class is not None and isinstance(exc, error_class)
+    return isinstance(exc, JournalWriteError)
 
 
 def _warn_if_cps_is_out_of_reach(args: Any) -> None:

@@ -4,19 +4,13 @@ set-up mistakes (one line, exit 2, nothing sent), CSV mistakes, limits and the s
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import re
 from pathlib import Path
 
-import pytest
-
-from plivo_async.bulk import Bulk
 from plivo_async.emulator import Emulator
 from tests.unit._cli_helpers import Finished, cli_environment, run_cli
 from tests.unit.test_bulk import ANSWER, FROM
-
-ACCEPTS = inspect.signature(Bulk.create_calls).parameters
 
 
 def csv_file(tmp_path: Path, text: str | bytes, name: str = "rows.csv") -> Path:
@@ -205,7 +199,6 @@ async def test_dial_reaches_the_emulator_through_plivo_base_url_alone(
     assert plivo_emulator.dialled_counts() == {"+14155550101": 1}
 
 
-@pytest.mark.skipif("report" not in ACCEPTS, reason="report= lands with the bulk branch")
 async def test_report_has_one_line_per_row(plivo_emulator: Emulator, tmp_path: Path) -> None:
     rows = csv_file(tmp_path, "to\n+14155550101\n12x\n")
     report = tmp_path / "report.csv"
@@ -218,22 +211,6 @@ async def test_report_has_one_line_per_row(plivo_emulator: Emulator, tmp_path: P
     assert sorted(line.split(",")[2] for line in lines[1:]) == ["invalid", "ok"]
 
 
-@pytest.mark.skipif("report" in ACCEPTS, reason="the bulk engine writes reports")
-async def test_report_on_an_engine_without_reports_is_refused_before_sending(
-    plivo_emulator: Emulator, tmp_path: Path
-) -> None:
-    rows = csv_file(tmp_path, "to\n+14155550101\n")
-    done = await dial(
-        plivo_emulator, rows, "--from", FROM, "--answer-url", ANSWER, "--report", "r.csv"
-    )
-    assert done.code == 2
-    assert done.err_lines == [
-        "plivo-async dial: --report is not supported by this plivo_async.bulk (report=)"
-    ]
-    assert plivo_emulator.records.requests == []
-
-
-@pytest.mark.skipif("retry_failed" not in ACCEPTS, reason="retry_failed= lands with bulk")
 async def test_retry_failed_resends_rows_the_api_refused(
     plivo_emulator: Emulator, tmp_path: Path
 ) -> None:

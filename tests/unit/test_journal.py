@@ -1,0 +1,350 @@
+"""The journal at its edges: torn tails, corrupt lines, and a disk that stops taking writes.
+
+The runs here use a fake ``send`` that follows the transport's contract (await the row's
+start record, then count the attempt), so every send is counted per row and a crash can
+be simulated exactly: cut the journal a real run wrote at any byte, then resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import json
+import os
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from plivo_async.bulk import BulkRun, JournalMismatchError
+from plivo_async.bulk.journal import (
+    Code,
+    Journal,
+    JournalCorruptError,
+    JournalWriteError,
+    load,
+)
+from plivo_async.errors import OutcomeUnknownError, PlivoRestError, ValidationError
+from plivo_async.retry import current_counter
+
+ROWS = 6
+INVALID, UNKNOWN, FAILED = 1, 3, 4
+
+
+def rows(n: int = ROWS) -> list[dict[str, str]]:
+    return [{"to": f"+1415200{i:04d}"} for i in range(n)]
+
+
+def prepare(row: dict[str, str]) -> dict[str, str]:
+    if row["to"].endswith(f"{INVALID:04d}"):
+        raise ValidationError.invalid("to", "is not dialable", row["to"])
+    return row
+
+
+class FakeApi:
+    """A send function that keeps the transport's promise and counts sends per row."""
+
+    def __init__(self, *, gate: asyncio.Event | None = None, gated_from: int = 0) -> None:
+        self.sends: Counter[str] = Counter()
+        self.gate = gate
+        self.gated_from = gated_from  # rows from this index on wait for the gate
+
+    async def send(self, row: dict[str, str]) -> Any:
+        counter = current_counter()
+        assert counter is not None
+        if counter.before_first_send is not None:
+            await counter.before_first_send()
+        counter.attempts += 1
+        self.sends[row["to"]] += 1
+        if self.gate is not None and int(row["to"][-4:]) >= self.gated_from:
+            await self.gate.wait()
+        await asyncio.sleep(0)
+        if row["to"].endswith(f"{UNKNOWN:04d}"):
+            raise OutcomeUnknownError("dropped", method="POST", path="/Call/", attempts=1)
+        if row["to"].endswith(f"{FAILED:04d}"):
+            raise PlivoRestError("bad number", status=400, method="POST", path="/Call/")
+        return {"request_uuid": f"uuid-{row['to']}"}
+
+
+def run(path: Path | Journal, api: FakeApi, n: int = ROWS, **options: Any) -> BulkRun[Any]:
+    journal = path if isinstance(path, Journal) else Journal(path, fsync=False)
+    options.setdefault("concurrency", 3)
+    return BulkRun(
+        rows(n), prepare=prepare, send=api.send, kind="calls", journal=journal, **options
+    )
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_bytes().splitlines()[1:]]
+
+
+SENT_STATUSES = {"ok", "failed", "unknown"}
+
+
+def started_rows(data: bytes) -> set[int]:
+    """Rows whose start record is whole in ``data``: the ones a crash may have sent."""
+    lines = data.split(b"\n")[:-1]  # the part after the last newline is torn
+    return {json.loads(line)["s"] for line in lines[1:] if line.startswith(b'{"s"')}
+
+
+async def test_every_prefix_of_a_real_journal_resumes_without_a_duplicate_or_a_lost_row(
+    tmp_path: Path,
+) -> None:
+    full = tmp_path / "full.jsonl"
+    await run(full, FakeApi()).wait()
+    data = full.read_bytes()
+    assert data.count(b"\n") == 1 + (ROWS - 1) + ROWS  # header, starts, outcomes
+    path = tmp_path / "cut.jsonl"
+    for cut in range(len(data) + 1):
+        path.write_bytes(data[:cut])
+        maybe_sent = started_rows(data[:cut])
+        api = FakeApi()
+        resumed = run(path, api)
+        await resumed.wait()
+        where = f"journal cut at byte {cut}"
+        # nobody sent twice: a row the crashed run may have sent is never sent again
+        for i, row in enumerate(rows()):
+            assert (i in maybe_sent) + api.sends[row["to"]] <= 1, where
+        # no row lost: every row now has a final outcome, and each sent row exactly one
+        state = load(path)
+        assert state is not None and len(state) == ROWS, where
+        finals = {Code.OK, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN, Code.INVALID}
+        assert all(state.code(i) in finals for i in range(ROWS)), where
+        sent = Counter(r["o"] for r in records(path) if r.get("status") in SENT_STATUSES)
+        assert set(sent.values()) <= {1}, where
+        assert state.code(INVALID) == Code.INVALID, where
+        # ... and the repaired journal is whole lines only (no record merged into another)
+        assert path.read_bytes().endswith(b"\n"), where
+
+
+async def test_a_torn_tail_is_cut_durably_before_anything_is_appended(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    await run(path, FakeApi(), n=3).wait()
+    whole = path.read_bytes()
+    path.write_bytes(whole + b'{"s":3,"h":"abc')  # died while writing row 3's start
+    api = FakeApi()
+    await run(path, api, n=5).wait()
+    text = path.read_bytes()
+    assert text.startswith(whole) and b"abc" not in text  # cut, not merged into a line
+    assert api.sends == Counter({rows(5)[3]["to"]: 1, rows(5)[4]["to"]: 1})
+    assert all(line.startswith(b"{") for line in text.splitlines())
+    assert load(path) is not None
+
+
+@pytest.mark.parametrize("cut", [1, 20, 40])
+async def test_a_torn_header_starts_a_new_journal(tmp_path: Path, cut: int) -> None:
+    path = tmp_path / "run.jsonl"
+    path.write_bytes(b'{"journal":"plivo-async","version":2,"kind":"calls","input":null}\n'[:cut])
+    api = FakeApi()
+    await run(path, api, n=3).wait()
+    assert sum(api.sends.values()) == 2  # rows 0 and 2 (row 1 is invalid)
+    state = load(path)
+    assert state is not None and state.kind == "calls"
+
+
+def test_an_earlier_journal_version_is_refused_with_a_next_step(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    path.write_text('{"journal":"plivo-async","version":1,"kind":"calls","input":null}\n')
+    with pytest.raises(JournalMismatchError, match=r"version 1 journal.*new journal"):
+        load(path)
+
+
+HEADER = b'{"journal":"plivo-async","version":2,"kind":"calls","input":null}\n'
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=10,
+)
+_optional = {
+    "h": json_values | st.just("0123456789abcdef"),
+    "status": json_values | st.sampled_from(["ok", "failed", "unknown", "cancelled"]),
+    "nothing_placed": json_values,
+}
+record_like = st.one_of(
+    *(
+        st.fixed_dictionaries({key: json_values | st.integers(0, 9)}, optional=_optional)
+        for key in ("s", "o")
+    )
+)
+
+
+def _check_load(path: Path, line: bytes) -> None:
+    path.write_bytes(HEADER + b'{"s":0,"h":"0123456789abcdef"}\n' + line + b"\n")
+    try:
+        state = load(path)
+    except JournalCorruptError as exc:
+        assert "line 3" in str(exc)
+        return
+    # accepted: then it really was a record, and the state says what it said
+    record = json.loads(line)
+    assert isinstance(record, dict) and state is not None
+    key = "s" if "s" in record else "o"
+    assert type(record[key]) is int and record[key] >= 0
+    assert state.code(record[key]) != Code.NONE
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=json_values | record_like)
+def test_any_json_value_as_a_line_is_a_record_or_a_journal_error_naming_the_line(
+    tmp_path: Path, value: Any
+) -> None:
+    _check_load(tmp_path / "j.jsonl", json.dumps(value).encode())
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"[1, 2]",
+        b'{"s": "5", "h": "0123456789abcdef"}',
+        b'{"s": true, "h": "0123456789abcdef"}',
+        b'{"s": 5}',
+        b'{"o": 5}',
+        b'{"o": 5, "status": 7}',
+        b'{"o": 5, "status": "great"}',
+        b'{"o": 5, "status": "ok", "h": 12}',
+        b'{"o": 99999999999, "status": "ok"}',
+        b'{"x": 1}',
+        b"not json",
+        # near misses of the compact lines the loader reads without json.loads
+        b'{"s":1,"h":"0123456789abcdef","f":{"to":"1234abcd""x":"1234abcd"}}',
+        b'{"o":1,"status":"ok","h":"0123456789abcdef","attempts":1,"ms":1,"to":"a"',
+        b'{"s":01,"h":"0123456789abcdef"}',
+    ],
+)
+def test_corrupt_lines_raise_the_journal_error_with_the_line_number(
+    tmp_path: Path, line: bytes
+) -> None:
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(HEADER + b'{"s":0,"h":"0123456789abcdef"}\n' + line + b"\n")
+    with pytest.raises(JournalCorruptError, match="line 3 "):
+        load(path)
+
+
+class FailingFile:
+    """An unbuffered append-only file whose writes fail (sticky) once ``fail_when`` says
+    which errno: half the data is written, then the ``OSError`` is raised."""
+
+    def __init__(self, path: Path, fail_when: Callable[[bytes], int | None]) -> None:
+        self.file: BinaryIO = path.open("ab", buffering=0)
+        self.fail_when = fail_when
+        self.fail: int | None = None
+
+    def write(self, data: bytes) -> int:
+        self.fail = self.fail or self.fail_when(bytes(data))
+        if self.fail is not None:
+            if len(data) > 1:
+                self.file.write(bytes(data[: len(data) // 2]))
+            raise OSError(self.fail, os.strerror(self.fail))
+        return self.file.write(data) or 0
+
+    def fileno(self) -> int:
+        return self.file.fileno()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO], ids=["ENOSPC", "EIO"])
+async def test_a_journal_write_failure_stops_the_run_with_one_clear_error(
+    tmp_path: Path, code: int
+) -> None:
+    path = tmp_path / "run.jsonl"
+    n = 40
+    gate = asyncio.Event()
+
+    def opener(p: Path) -> FailingFile:  # the disk fails when row 12 starts
+        return FailingFile(p, lambda data: code if b'{"s":12,' in data else None)
+
+    journal = Journal(path, opener=opener)  # type: ignore[arg-type]
+    api = FakeApi(gate=gate, gated_from=8)  # rows 0-7 finish, rows from 8 on stay in flight
+    first = run(journal, api, n=n, concurrency=8, grace_period=30)
+    outcomes = []
+    with pytest.raises(JournalWriteError) as caught:
+        async for outcome in first:
+            outcomes.append(outcome)
+    error = caught.value
+    assert str(path) in str(error) and os.strerror(code) in str(error)
+    assert isinstance(error.__cause__, OSError) and error.__cause__.errno == code
+    # rows sent before the failure are in flight (unknown); rows whose start record did
+    # not reach the disk were never sent
+    summary = first.summary
+    on_disk = {r["s"] for r in records(path) if "s" in r}
+    done_on_disk = {r["o"] for r in records(path) if "o" in r}
+    assert set(api.sends) == {rows(n)[i]["to"] for i in on_disk}
+    in_flight = on_disk - done_on_disk  # (outcomes in the failed write were lost too)
+    gated = {i for i in on_disk if i >= 8}
+    assert gated and gated <= in_flight and 12 not in on_disk
+    assert summary.unknown >= len(gated)
+    assert summary.not_sent > 0  # row 12 at least: its start record failed
+    assert summary.stopped == "the journal could not be written"
+    assert not path.read_bytes().endswith(b"}")  # the partial write was undone
+    assert path.read_bytes().endswith(b"\n")
+
+    # the file and its lock are free: the same process resumes once the disk is fine
+    api2 = FakeApi()
+    resumed = run(path, api2, n=n)
+    await resumed.wait()
+    total = api.sends + api2.sends
+    assert max(total.values()) == 1  # nobody sent twice
+    state = load(path)
+    assert state is not None
+    finals = {Code.OK, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN, Code.INVALID}
+    assert all(state.code(i) in finals for i in range(n))  # no row lost
+    assert set(total) == {r["to"] for i, r in enumerate(rows(n)) if i != INVALID}
+
+
+async def test_close_releases_the_file_even_when_the_last_flush_fails(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    handles: list[FailingFile] = []
+
+    def opener(p: Path) -> FailingFile:  # the last record's write fails
+        handles.append(FailingFile(p, lambda data: errno.ENOSPC if b'"o":0' in data else None))
+        return handles[-1]
+
+    journal = Journal(path, opener=opener)  # type: ignore[arg-type]
+    journal.open(kind="calls", input_id=None)
+    journal.write({"o": 0, "status": "ok"})
+    with pytest.raises(JournalWriteError, match="No space left"):
+        await journal.close()
+    assert handles[0].file.closed
+    again = Journal(path)
+    assert again.open(kind="calls", input_id=None) is None  # the lock is free
+    await again.close()
+
+
+def test_a_small_tmpfs_fills_up_then_resumes(tmp_path: Path) -> None:
+    pytest.importorskip("fcntl")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.system(f"mount -t tmpfs -o size=16k tmpfs {mount} 2>/dev/null") != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        asyncio.run(_fill_tmpfs(mount))
+    finally:
+        os.system(f"umount {mount}")
+
+
+async def _fill_tmpfs(mount: Path) -> None:
+    """Run until the disk is full, give it more space, resume."""
+    path = mount / "run.jsonl"
+    n = 2000  # far more records than 16 KiB holds
+    api = FakeApi()
+    with pytest.raises(JournalWriteError, match="No space left"):
+        await run(Journal(path), api, n=n, concurrency=16).wait()
+    assert max(api.sends.values()) == 1
+    assert os.system(f"mount -o remount,size=1m {mount}") == 0  # noqa: ASYNC221
+    api2 = FakeApi()
+    await run(Journal(path), api2, n=n, concurrency=16).wait()
+    total = api.sends + api2.sends
+    assert max(total.values()) == 1
+    state = load(path)
+    assert state is not None and len(state) == n
+    assert all(state.code(i) != Code.NONE for i in range(n))
