@@ -31,7 +31,7 @@ def optional_url(body: Mapping[str, Any], name: str) -> str | None:
 
 def _methods(body: Mapping[str, Any]) -> None:
     for name, value in body.items():
-        if name.endswith("method_field"):
+        if name.endswith("_method"):
             method_field(body, name)
         elif value is not None and not isinstance(value, (str, int, float, bool)):
             raise BadRequest(f"{name} must be a string")
