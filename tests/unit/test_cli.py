@@ -90,7 +90,9 @@ async def _dial_until_placed(
     rows = tmp_path / "rows.csv"
     rows.write_text("to\n" + "".join(f"+1415{first + i}\n" for i in range(n)))
     journal = tmp_path / "rows.journal.jsonl"
-    emu.set_faults(latency_ms=(10.0, 30.0))
+    # 50-100 ms a request at concurrency 16: the run lasts seconds, so the test's signal
+    # lands mid-run even on a loaded machine (at 10-30 ms it could finish first)
+    emu.set_faults(latency_ms=(50.0, 100.0))
     enough = asyncio.Event()
     add_call = emu.records.add_call
 
