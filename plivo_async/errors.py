@@ -26,6 +26,7 @@ __all__ = [
     "ForbiddenError",
     "GeoPermissionError",
     "InvalidRequestError",
+    "LimitsUnavailableError",
     "OutcomeUnknownError",
     "PlivoConnectionError",
     "PlivoError",
@@ -113,6 +114,14 @@ class PlivoError(Exception):
         # Exception's default pickles args only, then calls cls(*args): that fails for
         # keyword-only fields. Rebuilding from args and __dict__ keeps class and fields.
         return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class LimitsUnavailableError(PlivoError):
+    """The shared limits (``limits_url``) could not be consulted: nothing was sent.
+
+    A run-level failure, like a wrong token: the bulk engine stops, and the rows it
+    stopped are ``not_sent`` (a resume sends them).
+    """
 
 
 class ConfigurationError(PlivoError, ValueError):

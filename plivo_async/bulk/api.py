@@ -49,6 +49,7 @@ class Bulk:
         progress: bool | Callable[[Summary], object] | None = None,
         grace_period: float = 10.0,
         report: str | os.PathLike[str] | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> BulkRun[Any]:
         """Place one call (or one ``<`` bulk call) per row, concurrently.
 
@@ -56,7 +57,8 @@ class Bulk:
         work as they are) merged over ``defaults``, or prebuilt ``CreateCallRequest``\\ s.
         A row that fails validation gets an ``invalid`` outcome and no request. See
         :class:`BulkRun` for journal, resume (``retry_unknown``, ``retry_failed``),
-        ``report``, cancellation and stop conditions. ``input_id`` is a label recorded in
+        ``report``, ``shard`` (worker k of n), cancellation and stop conditions.
+        ``input_id`` is a label recorded in
         the journal's header; the rows themselves are what a resume checks.
         Raises :class:`JournalMismatchError` if a row sent in an earlier run differs.
         """
@@ -84,6 +86,7 @@ class Bulk:
             progress=progress,
             grace_period=grace_period,
             report=report,
+            shard=shard,
         )
 
     def mpc_actions(

@@ -21,6 +21,7 @@ import attrs
 
 from ..errors import (
     AuthenticationError,
+    LimitsUnavailableError,
     OutcomeUnknownError,
     PlivoRestError,
     PlivoTransportError,
@@ -48,6 +49,21 @@ __all__ = ["BulkRun", "nothing_placed"]
 log = logging.getLogger("plivo_async")
 
 R = TypeVar("R")
+
+
+def check_shard(shard: object) -> tuple[int, int] | None:
+    """``None``, or ``(k, n)`` with ``0 <= k < n``: worker ``k`` of ``n``."""
+    if shard is None:
+        return None
+    ok = (
+        isinstance(shard, tuple)
+        and len(shard) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in shard)
+        and 0 <= shard[0] < shard[1]
+    )
+    if not ok:
+        raise ValueError(f"shard must be (k, n) with 0 <= k < n, worker k of n (got {shard!r})")
+    return shard  # type: ignore[return-value]
 
 
 def nothing_placed(error: BaseException | None) -> bool:
@@ -92,7 +108,10 @@ class BulkRun(Generic[R]):
     :mod:`plivo_async.bulk.report`). If the journal cannot be written,
     :class:`~plivo_async.bulk.journal.JournalWriteError` is raised out of the iteration.
     ``total`` (default: ``len(rows)`` when the rows have a length) gives the progress bar
-    its total and ETA.
+    its total and ETA. ``shard=(k, n)`` makes this run worker ``k`` of ``n``: it takes
+    rows ``k, k+n, k+2n, ...`` (their numbers stay those of the whole input) and leaves the
+    others to the other workers, each with its own journal; together they cover every row
+    once.
     """
 
     def __init__(
@@ -113,9 +132,14 @@ class BulkRun(Generic[R]):
         grace_period: float = 10.0,
         total: int | None = None,
         report: str | os.PathLike[str] | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
+        self._shard = check_shard(shard)
+        if shard is not None and total is None and hasattr(rows, "__len__"):
+            k, n = shard
+            total = max(0, -(-(len(rows) - k) // n))  # type: ignore[arg-type]  # k, k+n, ...
         self.summary = Summary()
         self._rows = rows
         self._prepare = prepare
@@ -251,7 +275,10 @@ class BulkRun(Generic[R]):
 
     async def _feed(self, state: JournalState | None, slots: asyncio.Semaphore) -> None:
         try:
+            shard = self._shard
             async for index, row in enumerate_rows(self._rows):
+                if shard is not None and index % shard[1] != shard[0]:
+                    continue  # another worker's row
                 if self._stop.is_set():
                     break
                 await slots.acquire()
@@ -399,6 +426,8 @@ class BulkRun(Generic[R]):
             self._callback(self.summary)
         if self._stop_on_auth_error and isinstance(outcome.error, AuthenticationError):
             self.stop("authentication failed: check PLIVO_AUTH_ID / PLIVO_AUTH_TOKEN")
+        elif isinstance(outcome.error, LimitsUnavailableError):
+            self.stop(f"shared limits unavailable: {outcome.error}")
         elif (
             self._stop_after_failures is not None
             and sum(self.summary.failed.values()) >= self._stop_after_failures

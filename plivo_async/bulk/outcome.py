@@ -9,7 +9,13 @@ from typing import Any
 
 import attrs
 
-from ..errors import AuthenticationError, ForbiddenError, OutcomeUnknownError, ValidationError
+from ..errors import (
+    AuthenticationError,
+    ForbiddenError,
+    LimitsUnavailableError,
+    OutcomeUnknownError,
+    ValidationError,
+)
 from ..models.phlo import MultiPartyCallActionRequest
 
 __all__ = ["MpcActionRow", "Outcome", "Summary", "request_model"]
@@ -43,7 +49,7 @@ class Outcome:
             return "ok"
         if isinstance(self.error, OutcomeUnknownError):
             return "unknown"
-        if isinstance(self.error, (AuthenticationError, ForbiddenError)):
+        if isinstance(self.error, (AuthenticationError, ForbiddenError, LimitsUnavailableError)):
             return "not_sent"
         if isinstance(self.error, ValidationError) and self.error.status is None:
             return "invalid"

@@ -7,6 +7,7 @@ line on stderr (row, CSV line, status, reason); the summary goes to stdout.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from pathlib import Path
@@ -80,6 +81,13 @@ def add_parser(sub: Any) -> None:
         help="crash-safe journal (default ROWS.journal.jsonl); rerun to resume",
     )
     add("--no-journal", action="store_true", help="run without a journal")
+    add(
+        "--shard",
+        type=shard,
+        default=None,
+        metavar="K/N",
+        help="be worker K of N (0 <= K < N): rows K, K+N, ...; journal ROWS.shard-K-of-N...",
+    )
     add(
         "--report",
         type=Path,
@@ -171,6 +179,18 @@ def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
     return rows
 
 
+def shard(text: str) -> tuple[int, int]:
+    """``K/N`` for ``--shard``: worker K of N."""
+    k, sep, n = text.partition("/")
+    try:
+        value = (int(k), int(n))
+    except ValueError:
+        value = (-1, 0)
+    if not sep or not 0 <= value[0] < value[1]:
+        raise argparse.ArgumentTypeError(f"must be K/N with 0 <= K < N (got {text!r})")
+    return value
+
+
 def _bulk_options(args: Any) -> dict[str, Any]:
     """The run options given on the command line."""
     return {"report": args.report, "retry_failed": args.retry_failed}
@@ -215,7 +235,12 @@ async def _dial(
     options: dict[str, Any],
     runs: list[BulkRun[Any]],
 ) -> int:
-    journal = None if args.no_journal else (args.journal or Path(f"{args.rows}.journal.jsonl"))
+    default_journal = Path(f"{args.rows}.journal.jsonl")
+    if args.shard is not None:
+        default_journal = Path(
+            f"{args.rows}.shard-{args.shard[0]}-of-{args.shard[1]}.journal.jsonl"
+        )
+    journal = None if args.no_journal else (args.journal or default_journal)
     async with AsyncPlivo(
         timeout=args.timeout,
         max_concurrency=args.concurrency,
@@ -234,6 +259,7 @@ async def _dial(
             retry_unknown=args.retry_unknown,
             stop_after_failures=args.stop_after_failures,
             progress=False if args.no_progress else None,
+            shard=args.shard,
             **options,
         )
         runs.append(run)

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from yarl import URL
 
-from ..errors import PlivoError
+from ..errors import LimitsUnavailableError
 from .local import Clock, Sleep, SlidingWindowLimiter
 from .rate import Grant, Rate
 
@@ -87,10 +87,6 @@ local found = redis.call('LPOS', KEYS[1], ARGV[1], 'COUNT', tonumber(ARGV[2]))
 for i = 1, #found do redis.call('LSET', KEYS[1], found[i], now) end
 return tonumber(now)
 """
-
-
-class LimitsUnavailableError(PlivoError):
-    """The shared limits could not be consulted (Redis unreachable); nothing was sent."""
 
 
 def redact_url(url: str) -> str:

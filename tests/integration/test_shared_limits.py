@@ -19,8 +19,9 @@ import pytest
 
 from plivo_async import AsyncPlivo
 from plivo_async.emulator import Emulator
+from plivo_async.errors import LimitsUnavailableError
 from plivo_async.limits import ARRIVAL_GUARD, PACING_MARGIN, cps_window
-from plivo_async.limits.redis import LimitsUnavailableError, RedisLimiter, connect
+from plivo_async.limits.redis import RedisLimiter, connect
 from tests.shared.servers import (
     RedisServer,
     arrivals,

@@ -221,3 +221,19 @@ async def test_retry_failed_resends_rows_the_api_refused(
     second = await dial(plivo_emulator, rows, *args, "--retry-failed", "--json")
     assert second.code == 0, second.err
     assert plivo_emulator.dialled_counts() == {"+14155550101": 1}
+
+
+async def test_shard_dials_only_its_rows_with_its_own_journal(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    numbers = [f"+1415555{i:04d}" for i in range(9)]
+    rows = csv_file(tmp_path, "to\n" + "".join(n + "\n" for n in numbers))
+    done = await dial(
+        plivo_emulator, rows, "--from", FROM, "--answer-url", ANSWER, "--shard", "1/3"
+    )
+    assert done.code == 0, done.err
+    assert sorted(plivo_emulator.dialled_counts()) == [numbers[1], numbers[4], numbers[7]]
+    assert (tmp_path / "rows.csv.shard-1-of-3.journal.jsonl").exists()
+    bad = await dial(plivo_emulator, rows, "--from", FROM, "--answer-url", ANSWER, "--shard", "3/3")
+    assert bad.code == 2
+    assert "--shard" in bad.err and "Traceback" not in bad.err
