@@ -92,7 +92,11 @@ class SlidingWindowLimiter:
         self._due = (self._due if on_time else now) + n * self.spacing
         first = self._dropped + len(self._stamps)
         self._stamps.extend([now] * n)
-        return WindowGrant(self, first, n)
+        return WindowGrant(self, first, n, now)
+
+    def clock(self) -> float:
+        """The limiter's clock (what its stamps are measured on)."""
+        return self._clock()
 
     def restamp(self, first: int, n: int) -> None:
         """Grants ``first .. first + n - 1`` count from now: they leave the window later."""
@@ -120,11 +124,14 @@ class SlidingWindowLimiter:
 class WindowGrant:
     """``n`` grants of one limiter; ``restamp()`` counts them from now (see the limiter)."""
 
-    __slots__ = ("_first", "_limiter", "_n", "cold")
+    __slots__ = ("_first", "_limiter", "_n", "cold", "granted_at")
 
-    def __init__(self, limiter: SlidingWindowLimiter, first: int, n: int) -> None:
+    def __init__(self, limiter: SlidingWindowLimiter, first: int, n: int, now: float) -> None:
         self._limiter, self._first, self._n = limiter, first, n
+        self.granted_at = now
         self.cold = False  # set by the transport when the request opened a connection
 
-    async def restamp(self) -> None:
+    async def restamp(self, *, unless_within: float = 0.0) -> None:
+        if unless_within and self._limiter.clock() - self.granted_at <= unless_within:
+            return  # left on time: the grant's stamp stands
         self._limiter.restamp(self._first, self._n)

@@ -27,8 +27,8 @@ class Grant(Protocol):
 
     cold: bool
 
-    async def restamp(self) -> None:
-        """Count the grant from now."""
+    async def restamp(self, *, unless_within: float = 0.0) -> None:
+        """Count the grant from now (unless it was given at most ``unless_within`` s ago)."""
 
 
 class RateLimiter(Protocol):

@@ -223,13 +223,16 @@ class RedisLimiter:
 class RedisGrant:
     """``n`` grants in Redis; ``restamp()`` counts them from now (see the limiter)."""
 
-    __slots__ = ("_limiter", "_n", "_stamp", "cold")
+    __slots__ = ("_limiter", "_n", "_stamp", "cold", "granted_at")
 
     def __init__(self, limiter: RedisLimiter, stamp: int, n: int) -> None:
         self._limiter, self._stamp, self._n = limiter, stamp, n
+        self.granted_at = time.monotonic()
         self.cold = False
 
-    async def restamp(self) -> None:
+    async def restamp(self, *, unless_within: float = 0.0) -> None:
+        if unless_within and time.monotonic() - self.granted_at <= unless_within:
+            return  # left on time: no round trip, the grant's stamp stands
         self._stamp = await self._limiter.restamp(self._stamp, self._n)
 
 

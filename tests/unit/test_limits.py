@@ -190,3 +190,23 @@ def test_bad_limits_are_refused(kw: dict[str, object]) -> None:
     options: dict[str, object] = {"rate_limit": None, "calls_per_second": None, **kw}
     with pytest.raises(ValueError):
         Limits(**options)  # type: ignore[arg-type]
+
+
+async def test_a_grant_is_restamped_only_when_it_left_late(clock: FakeClock) -> None:
+    """On time (within RESTAMP_AFTER) the grant's stamp stands; late, the window counts it
+    from when it left, so the next grant beyond the limit waits that much longer."""
+    from plivo_async.transport import RESTAMP_AFTER
+
+    on_time = SlidingWindowLimiter(Rate(1, 1.0), clock=clock, sleep=clock.sleep)
+    late = SlidingWindowLimiter(Rate(1, 1.0), clock=clock, sleep=clock.sleep)
+    start = clock.now
+    grant_a, grant_b = await on_time.acquire(), await late.acquire()
+    assert grant_a is not None and grant_b is not None
+    clock.now += RESTAMP_AFTER / 2
+    await grant_a.restamp(unless_within=RESTAMP_AFTER)  # left on time: stands
+    clock.now += 0.5
+    await grant_b.restamp(unless_within=RESTAMP_AFTER)  # left 0.5 s late: moved
+    await on_time.acquire()
+    assert clock.now == pytest.approx(start + 1.0)
+    await late.acquire()
+    assert clock.now == pytest.approx(start + 1.5 + RESTAMP_AFTER / 2)
