@@ -106,8 +106,9 @@ def _restamp_traces(limits: Limits) -> list[aiohttp.TraceConfig]:
     bytes on the wire lie a connection to open (TLS: round trips) or a pause of the event
     loop (a garbage collection): the grant is restamped when the headers are written more
     than ``RESTAMP_AFTER`` after it, and, for a request that opened a new connection (slow
-    to reach the server the first time), once more when its response arrives. Only installed when the CPS limiter can restamp:
-    aiohttp's tracing costs a few microseconds a request, nothing next to a CPS.
+    to reach the server the first time), once more when its response arrives. Only
+    installed when the CPS limiter can restamp: aiohttp's tracing costs a few microseconds
+    a request, nothing next to a CPS.
     """
     if not getattr(limits.calls, "restamps", False):
         return []
