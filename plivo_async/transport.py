@@ -22,7 +22,7 @@ import json as _json
 import logging
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import aiohttp
@@ -77,6 +77,7 @@ USER_AGENT = f"plivo-async/{__version__} (Python {sys.version_info[0]}.{sys.vers
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _SUCCESS = frozenset({200, 201, 202, 204})
+_URL_CACHE_SIZE = 256
 
 _STATUS_ERRORS: dict[int, type[PlivoRestError]] = {
     400: ValidationError,
@@ -374,6 +375,7 @@ class Transport:
         )
         self._raw = False
         self.is_view = False
+        self._urls: dict[str, URL] = {}  # shared with views (copy.copy): same URLs
 
     def __repr__(self) -> str:
         return f"<Transport {self.api_base} open={self.is_open}>"
@@ -490,7 +492,38 @@ class Transport:
         raw.elapsed = clock() - started
         return raw
 
-    async def _attempt(
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        body: bytes | None,
+        params: Mapping[str, Any] | None,
+        calls: int,
+        expect: str | None,
+        counter: AttemptCounter | None,
+        raw: RawResponse | None,
+        attempt: int,
+    ) -> Awaitable[Any]:
+        """One attempt: wait for the rate limiters, count it, send it.
+
+        With nothing to wait for or count (no rate limiter, no attempt counter, no raw
+        view) this hands back the send coroutine itself: one coroutine frame fewer that
+        every resumption of a request in flight would otherwise pass through.
+        """
+        limits = self.limits
+        if (
+            limits.requests is None
+            and (not calls or limits.calls is None)
+            and counter is None
+            and raw is None
+        ):
+            return self._send_once(method, url, path, body, params, expect, raw, attempt)
+        return self._limited_attempt(
+            method, url, path, body, params, calls, expect, counter, raw, attempt
+        )
+
+    async def _limited_attempt(
         self,
         method: str,
         url: str,
@@ -503,7 +536,6 @@ class Transport:
         raw: RawResponse | None,
         attempt: int,
     ) -> Any:
-        """One attempt: wait for the rate limiters, count it, send it."""
         limits = self.limits
         requests = limits.requests
         cps = limits.calls if calls else None
@@ -544,7 +576,14 @@ class Transport:
         headers = self._headers if body is None else self._json_headers
         debug = log.isEnabledFor(logging.DEBUG)
         sent_at = time.perf_counter() if debug else 0.0
-        target = URL(url, encoded=True)  # sent as the resources encoded it, never re-normalised
+        # Sent as the resources encoded it, never re-normalised. Parsed once per URL: the
+        # hot paths (Call/, an MPC node) send to the same few URLs again and again.
+        target = self._urls.get(url)
+        if target is None:
+            target = URL(url, encoded=True)
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()  # URLs with ids in them: keep the cache bounded
+            self._urls[url] = target
         try:
             async with session.request(
                 method,
