@@ -22,7 +22,7 @@ import json as _json
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -475,10 +475,19 @@ class Transport:
         async with self.limits.concurrency:
             if counter is not None or raw is not None:
                 _add_wait(counter, raw, clock() - started)
-            data = await call_with_retry(
-                functools.partial(
+            send: Callable[[int], Awaitable[Any]]
+            if self._unlimited(calls) and counter is None and raw is None:
+                # Nothing to wait for or count: send directly, one coroutine frame fewer
+                # that every resumption of a request in flight would pass through.
+                send = functools.partial(
+                    self._send_once, method, url, path, body, params, expect, None
+                )
+            else:
+                send = functools.partial(
                     self._attempt, method, url, path, body, params, calls, expect, counter, raw
-                ),
+                )
+            data = await call_with_retry(
+                send,
                 policy=self.retry,
                 budget=self.budget,
                 idempotent=idempotent,
@@ -492,38 +501,12 @@ class Transport:
         raw.elapsed = clock() - started
         return raw
 
-    def _attempt(
-        self,
-        method: str,
-        url: str,
-        path: str,
-        body: bytes | None,
-        params: Mapping[str, Any] | None,
-        calls: int,
-        expect: str | None,
-        counter: AttemptCounter | None,
-        raw: RawResponse | None,
-        attempt: int,
-    ) -> Awaitable[Any]:
-        """One attempt: wait for the rate limiters, count it, send it.
-
-        With nothing to wait for or count (no rate limiter, no attempt counter, no raw
-        view) this hands back the send coroutine itself: one coroutine frame fewer that
-        every resumption of a request in flight would otherwise pass through.
-        """
+    def _unlimited(self, calls: int) -> bool:
+        """Whether a request placing ``calls`` calls has no rate limiter to wait for."""
         limits = self.limits
-        if (
-            limits.requests is None
-            and (not calls or limits.calls is None)
-            and counter is None
-            and raw is None
-        ):
-            return self._send_once(method, url, path, body, params, expect, raw, attempt)
-        return self._limited_attempt(
-            method, url, path, body, params, calls, expect, counter, raw, attempt
-        )
+        return limits.requests is None and (not calls or limits.calls is None)
 
-    async def _limited_attempt(
+    async def _attempt(
         self,
         method: str,
         url: str,
@@ -536,6 +519,7 @@ class Transport:
         raw: RawResponse | None,
         attempt: int,
     ) -> Any:
+        """One attempt: wait for the rate limiters, count it, send it."""
         limits = self.limits
         requests = limits.requests
         cps = limits.calls if calls else None
