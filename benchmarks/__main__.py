@@ -11,10 +11,10 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import cps, latency, memory, multiprocess, overhead, resume, sdk
+from . import cps, fast, latency, memory, multiprocess, overhead, resume, sdk
 from ._common import RESULTS, Result, Row, machine_info, render_table, write_result
 
-NAMES = ("overhead", "sdk", "latency", "cps", "multiprocess", "memory", "resume")
+NAMES = ("overhead", "sdk", "fast", "latency", "cps", "multiprocess", "memory", "resume")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     runners: dict[str, Callable[[], Result]] = {
         "overhead": lambda: overhead.run(args.quick, do_profile=args.profile),
         "sdk": lambda: sdk.run(args.quick),
+        "fast": lambda: fast.run(args.quick),
         "latency": lambda: latency.run(args.quick),
         "cps": lambda: cps.run(args.quick),
         "multiprocess": lambda: multiprocess.run(args.quick),

@@ -22,7 +22,7 @@ import json as _json
 import logging
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -77,6 +77,7 @@ USER_AGENT = f"plivo-async/{__version__} (Python {sys.version_info[0]}.{sys.vers
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _SUCCESS = frozenset({200, 201, 202, 204})
+_URL_CACHE_SIZE = 256
 
 _STATUS_ERRORS: dict[int, type[PlivoRestError]] = {
     400: ValidationError,
@@ -382,6 +383,7 @@ class Transport:
         )
         self._raw = False
         self.is_view = False
+        self._urls: dict[str, URL] = {}  # shared with views (copy.copy): same URLs
 
     def __repr__(self) -> str:
         return f"<Transport {self.api_base} open={self.is_open}>"
@@ -481,10 +483,19 @@ class Transport:
         async with self.limits.concurrency:
             if counter is not None or raw is not None:
                 _add_wait(counter, raw, clock() - started)
-            data = await call_with_retry(
-                functools.partial(
+            send: Callable[[int], Awaitable[Any]]
+            if self._unlimited(calls) and counter is None and raw is None:
+                # Nothing to wait for or count: send directly, one coroutine frame fewer
+                # that every resumption of a request in flight would pass through.
+                send = functools.partial(
+                    self._send_once, method, url, path, body, params, expect, None
+                )
+            else:
+                send = functools.partial(
                     self._attempt, method, url, path, body, params, calls, expect, counter, raw
-                ),
+                )
+            data = await call_with_retry(
+                send,
                 policy=self.retry,
                 budget=self.budget,
                 idempotent=idempotent,
@@ -497,6 +508,11 @@ class Transport:
         raw.data = data
         raw.elapsed = clock() - started
         return raw
+
+    def _unlimited(self, calls: int) -> bool:
+        """Whether a request placing ``calls`` calls has no rate limiter to wait for."""
+        limits = self.limits
+        return limits.requests is None and (not calls or limits.calls is None)
 
     async def _attempt(
         self,
@@ -552,7 +568,14 @@ class Transport:
         headers = self._headers if body is None else self._json_headers
         debug = log.isEnabledFor(logging.DEBUG)
         sent_at = time.perf_counter() if debug else 0.0
-        target = URL(url, encoded=True)  # sent as the resources encoded it, never re-normalised
+        # Sent as the resources encoded it, never re-normalised. Parsed once per URL: the
+        # hot paths (Call/, an MPC node) send to the same few URLs again and again.
+        target = self._urls.get(url)
+        if target is None:
+            target = URL(url, encoded=True)
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()  # URLs with ids in them: keep the cache bounded
+            self._urls[url] = target
         try:
             async with session.request(
                 method,

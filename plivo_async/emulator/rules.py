@@ -47,6 +47,9 @@ _METHOD_FIELDS = (
     "machine_detection_method",
     "callback_method",
 )
+# What validate_create returns beside the required fields, with the defaults it keeps.
+_CALL_URL_FIELDS = ("ring_url", "hangup_url", "fallback_url", "machine_detection_url")
+_CALL_METHOD_FIELDS = _METHOD_FIELDS[:5]
 MPC_ACTIONS = frozenset({"call", "warm_transfer", "cold_transfer"})
 MEMBER_ACTIONS = frozenset(
     {
@@ -169,7 +172,8 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
         if value is not None:
             check_url(name, value)
     for name in _METHOD_FIELDS:
-        method_field(body, name)
+        if name in body:  # most bodies give none of them: no call for an absent field
+            method_field(body, name)
     caller_name = text_field(body, "caller_name")
     if caller_name is not None and len(caller_name) > 50:
         raise BadRequest("caller_name must be at most 50 characters")
@@ -190,22 +194,20 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
         _SIP_HEADER.fullmatch(pair) for pair in sip_headers.split(",")
     ):
         raise BadRequest("sip_headers must be alphanumeric key=value pairs separated by commas")
-    return {
+    fields = {
         "from": from_,
         "to": destinations,
         "answer_url": answer_url,
-        "answer_method": (text_field(body, "answer_method") or "POST").upper(),
-        "ring_url": text_field(body, "ring_url"),
-        "ring_method": (text_field(body, "ring_method") or "POST").upper(),
-        "hangup_url": text_field(body, "hangup_url"),
-        "hangup_method": (text_field(body, "hangup_method") or "POST").upper(),
-        "fallback_url": text_field(body, "fallback_url"),
-        "fallback_method": (text_field(body, "fallback_method") or "POST").upper(),
+        "answer_method": "POST",
+        "ring_url": None,
+        "ring_method": "POST",
+        "hangup_url": None,
+        "hangup_method": "POST",
+        "fallback_url": None,
+        "fallback_method": "POST",
         "machine_detection": machine_detection.lower() if machine_detection else None,
-        "machine_detection_url": text_field(body, "machine_detection_url"),
-        "machine_detection_method": (
-            text_field(body, "machine_detection_method") or "POST"
-        ).upper(),
+        "machine_detection_url": None,
+        "machine_detection_method": "POST",
         "caller_name": caller_name,
         "time_limit": time_limit,
         "hangup_on_ring": hangup_on_ring,
@@ -213,6 +215,14 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
         "parent_call_uuid": text_field(body, "parent_call_uuid"),
         "error_if_parent_not_found": bool(bool_field(body, "error_if_parent_not_found")),
     }
+    # The defaults above stand unless the body gives the field (read once more only then).
+    for name in _CALL_URL_FIELDS:
+        if name in body:
+            fields[name] = text_field(body, name)
+    for name in _CALL_METHOD_FIELDS:
+        if name in body:
+            fields[name] = (text_field(body, name) or "POST").upper()
+    return fields
 
 
 def validate_transfer(body: Mapping[str, Any]) -> str:
