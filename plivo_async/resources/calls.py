@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._convert import from_wire, structure_response, to_wire
+from ..correlation import with_mark
 from ..models.calls import (
     ActionResponse,
     CallbackRequest,
@@ -49,6 +50,9 @@ from ._paging import MAX_PAGE_SIZE, next_page
 from .streams import CallStreams
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ..bulk.reconcile import Reconciliation
     from ..transport import Transport
 
 __all__ = ["Calls"]
@@ -177,11 +181,14 @@ class Calls(CallStreams):
         return await self.create_from(request, retry_unsafe=retry_unsafe)
 
     async def create_from(
-        self, request: CreateCallRequest, *, retry_unsafe: bool = False
+        self, request: CreateCallRequest, *, retry_unsafe: bool = False, mark: str | None = None
     ) -> CreateCallResponse:
         """Place the call(s) described by a prebuilt, already validated request model.
 
         Counts ``request.calls`` (one per destination) against ``calls_per_second``.
+        ``mark`` (see :mod:`plivo_async.correlation`) is added to the callback URLs as
+        ``plivo_async_mark=<mark>``, so callbacks and :meth:`reconcile` can name the call
+        even when this request fails ambiguously.
 
         Raises:
             GeoPermissionError: If calls to the destination country are not enabled on the
@@ -190,6 +197,8 @@ class Calls(CallStreams):
                 not have been placed. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
+        if mark is not None:
+            request = with_mark(request, mark)
         # The hot path of a bulk run: one coroutine frame fewer than _request, no URL join.
         data = await self._transport.request(
             "POST",
@@ -200,6 +209,26 @@ class Calls(CallStreams):
             expect="request_uuid",  # a 2xx without it is no proof of a call: ambiguous
         )
         return structure_response(CreateCallResponse, data)
+
+    async def reconcile(
+        self,
+        request: CreateCallRequest,
+        *,
+        sent_at: datetime,
+        mark: str | None = None,
+        **options: Any,
+    ) -> Reconciliation:
+        """After an ambiguous create (:class:`~plivo_async.errors.OutcomeUnknownError`),
+        ask the API whether the call exists: ``found``, ``not_placed`` or ``unknown``.
+
+        ``sent_at`` is when the create was sent; ``mark`` the one it carried. ``options``
+        are those of :func:`plivo_async.bulk.reconcile.reconcile` (``lag``, ``wait``,
+        ``exclude``, ``marks``, ``clock``, ``sleep``, ``skew``). The lookups go through
+        this client's limits and retries.
+        """
+        from ..bulk.reconcile import reconcile  # bulk sits above resources: import late
+
+        return await reconcile(self, request, sent_at=sent_at, mark=mark, **options)
 
     async def cancel(self, request_uuid: str) -> ActionResponse:
         """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).
