@@ -264,3 +264,21 @@ async def test_a_bulk_create_is_found_only_when_every_destination_is(
     assert number(31) in result.note and number(32) in result.note
     with pytest.raises(ValueError, match="lag"):
         await plivo.calls.reconcile(both, sent_at=sent, lag=-1)
+
+
+async def test_a_call_waiting_in_plivos_queue_is_found_there(
+    manual_clock: ManualClock, lifecycle: Lifecycle
+) -> None:
+    async with (
+        Emulator(
+            seed=4, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle, cps=0.5
+        ) as emu,
+        client_for(emu) as plivo,
+    ):
+        for i in (40, 41):  # other numbers ahead in the queue: looked at, not ours
+            await plivo.calls.create_from(request_to(i))
+        request, sent = request_to(42), utc(manual_clock)
+        await ambiguous_create(plivo, emu, request, "drop_after", new_mark())
+        result = await plivo.calls.reconcile(request, sent_at=sent, clock=manual_clock)
+        assert result.status == "found" and "queued" in result.note
+        assert result.request_uuid == emu.calls[-1].uuid

@@ -44,3 +44,20 @@ def test_new_marks_are_distinct_and_valid() -> None:
     assert len(marks) == 100
     request = CreateCallRequest(**BASE, answer_url="https://e.com/a")
     assert all(mark_of(with_mark(request, m).answer_url) == m for m in list(marks)[:5])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("not a time", None),
+        ("2026-01-02 03:04:05", "2026-01-02T03:04:05+00:00"),  # naive: UTC
+        ("2026-01-02 03:04:05+05:30", "2026-01-02T03:04:05+05:30"),
+    ],
+)
+def test_record_times_are_read_leniently(text: str | None, expected: str | None) -> None:
+    from plivo_async.bulk.reconcile import _parse_time
+
+    parsed = _parse_time(text)
+    assert (parsed.isoformat() if parsed else None) == expected
