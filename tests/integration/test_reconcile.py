@@ -7,7 +7,6 @@ Reconciliation's waits use the same clock's ``sleep``, so nothing waits on wall 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import pytest
@@ -33,17 +32,8 @@ def utc(clock: ManualClock) -> datetime:
 
 
 @pytest.fixture
-async def lagged(manual_clock: ManualClock, lifecycle: Lifecycle) -> AsyncIterator[Emulator]:
-    async with Emulator(
-        seed=11, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle, cdr_lag=LAG
-    ) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def plivo(lagged: Emulator) -> AsyncIterator[AsyncPlivo]:
-    async with client_for(lagged) as client:
-        yield client
+def cdr_lag() -> float:
+    return LAG
 
 
 async def ambiguous_create(
