@@ -125,6 +125,7 @@ class Calls(CallStreams):
         to_: str | Sequence[str] | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        mark: str | None = None,
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
@@ -136,7 +137,8 @@ class Calls(CallStreams):
 
         Placing a call is not idempotent: a request that fails in a way that leaves it
         unknown whether Plivo received it is not sent again, since that could dial the same
-        person twice, unless ``retry_unsafe=True``.
+        person twice, unless ``retry_unsafe=True``. ``mark`` adds a correlation mark to the
+        callback URLs (see :meth:`create_from`), for :meth:`reconcile` and call tracking.
 
         Raises:
             ValidationError: If ``from_`` is not a phone number, ``to`` is not one or more
@@ -178,7 +180,7 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self.create_from(request, retry_unsafe=retry_unsafe)
+        return await self.create_from(request, retry_unsafe=retry_unsafe, mark=mark)
 
     async def create_from(
         self, request: CreateCallRequest, *, retry_unsafe: bool = False, mark: str | None = None

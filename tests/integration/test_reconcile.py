@@ -55,6 +55,8 @@ async def test_the_mark_reaches_the_api_in_every_callback_url(
     assert params["answer_url"] == f"https://example.com/a?x=1&{MARK_PARAM}={mark}"
     assert params["hangup_url"] == f"https://example.com/h?{MARK_PARAM}={mark}#frag"
     assert mark_of(params["answer_url"]) == mark
+    await plivo.calls.create(from_=FROM, to=number(2), answer_url="https://e.com/a", mark="m2")
+    assert lagged.calls[1].params["answer_url"] == f"https://e.com/a?{MARK_PARAM}=m2"
 
 
 async def test_a_create_dropped_after_processing_is_found_live(
