@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._convert import builder, from_wire, structure_response, to_wire
+from ..correlation import with_mark
 from ..models.calls import (
     ActionResponse,
     CallbackRequest,
@@ -49,6 +50,9 @@ from ._paging import MAX_PAGE_SIZE, next_page
 from .streams import CallStreams
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ..bulk.reconcile import Reconciliation
     from ..transport import Transport
 
 __all__ = ["Calls"]
@@ -121,6 +125,7 @@ class Calls(CallStreams):
         to_: str | Sequence[str] | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        mark: str | None = None,
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
@@ -132,7 +137,8 @@ class Calls(CallStreams):
 
         Placing a call is not idempotent: a request that fails in a way that leaves it
         unknown whether Plivo received it is not sent again, since that could dial the same
-        person twice, unless ``retry_unsafe=True``.
+        person twice, unless ``retry_unsafe=True``. ``mark`` adds a correlation mark to the
+        callback URLs (see :meth:`create_from`), for :meth:`reconcile` and call tracking.
 
         Raises:
             ValidationError: If ``from_`` is not a phone number, ``to`` is not one or more
@@ -176,15 +182,20 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
+        if mark is not None:
+            request = with_mark(request, mark)
         data = await self._send_create(request, retry_unsafe)
         return structure_response(CreateCallResponse, data)
 
     async def create_from(
-        self, request: CreateCallRequest, *, retry_unsafe: bool = False
+        self, request: CreateCallRequest, *, retry_unsafe: bool = False, mark: str | None = None
     ) -> CreateCallResponse:
         """Place the call(s) described by a prebuilt, already validated request model.
 
         Counts ``request.calls`` (one per destination) against ``calls_per_second``.
+        ``mark`` (see :mod:`plivo_async.correlation`) is added to the callback URLs as
+        ``plivo_async_mark=<mark>``, so callbacks and :meth:`reconcile` can name the call
+        even when this request fails ambiguously.
 
         Raises:
             GeoPermissionError: If calls to the destination country are not enabled on the
@@ -193,6 +204,8 @@ class Calls(CallStreams):
                 not have been placed. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
+        if mark is not None:
+            request = with_mark(request, mark)
         data = await self._send_create(request, retry_unsafe)
         return structure_response(CreateCallResponse, data)
 
@@ -213,6 +226,26 @@ class Calls(CallStreams):
             # one, and the request_uuid goes to the callback: any JSON object then.
             expect="request_uuid" if request.callback_url is None else "",
         )
+
+    async def reconcile(
+        self,
+        request: CreateCallRequest,
+        *,
+        sent_at: datetime,
+        mark: str | None = None,
+        **options: Any,
+    ) -> Reconciliation:
+        """After an ambiguous create (:class:`~plivo_async.errors.OutcomeUnknownError`),
+        ask the API whether the call exists: ``found``, ``not_placed`` or ``unknown``.
+
+        ``sent_at`` is when the create was sent; ``mark`` the one it carried. ``options``
+        are those of :func:`plivo_async.bulk.reconcile.reconcile` (``lag``, ``wait``,
+        ``exclude``, ``marks``, ``clock``, ``sleep``, ``skew``). The lookups go through
+        this client's limits and retries.
+        """
+        from ..bulk.reconcile import reconcile  # bulk sits above resources: import late
+
+        return await reconcile(self, request, sent_at=sent_at, mark=mark, **options)
 
     async def cancel(self, request_uuid: str) -> ActionResponse:
         """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).

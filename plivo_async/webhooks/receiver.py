@@ -34,6 +34,7 @@ from plivo_async.xml import Response as XMLResponse
 
 __all__ = [
     "InvalidSignatureError",
+    "Observe",
     "OnEvent",
     "Reply",
     "request_url",
@@ -53,6 +54,9 @@ class InvalidSignatureError(PlivoError):
 Reply = XMLResponse | web.StreamResponse | str | None
 #: The user's callback; may return Plivo XML (a document or a ``str``) or a full response.
 OnEvent = Callable[[CallbackEvent], Awaitable[Reply]]
+#: Sees each verified event with its request (URL, query) before ``on_event``; e.g.
+#: :meth:`plivo_async.tracking.CallTracker.observe`.
+Observe = Callable[[web.Request, CallbackEvent], None]
 
 
 def _first(header: str | None) -> str:
@@ -165,12 +169,14 @@ def webhook_handler(
     base_url: str | None = None,
     require_v3: bool = False,
     event_type: type[CallEvent] | type[MPCEvent] | None = None,
+    observe: Observe | None = None,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """An aiohttp handler: verify (403 before any user code), parse, ``await on_event(event)``.
 
     ``on_event`` may return a :class:`plivo_async.xml.elements.Response` document or Plivo XML as a
     ``str`` (both served as ``application/xml``: answer URLs need it), a response, or
     ``None`` (empty 200). ``event_type`` forces one event class for a dedicated route.
+    ``observe`` (e.g. a call tracker's) sees every verified event first, with its request.
     """
     if not tokens_of(auth_token):
         raise ValueError("auth_token must be a non-empty token or a sequence of them")
@@ -195,6 +201,8 @@ def webhook_handler(
             return web.Response(status=403, text="invalid Plivo signature")
         event = parse_event(params) if event_type is None else event_type.from_params(params)
         log.debug("Plivo callback %s %s: %s", request.method, request.path, type(event).__name__)
+        if observe is not None:
+            observe(request, event)
         return _response(await on_event(event))
 
     return handler
@@ -207,6 +215,7 @@ def webhook_app(
     trust_forwarded: bool = False,
     base_url: str | None = None,
     require_v3: bool = False,
+    observe: Observe | None = None,
 ) -> web.Application:
     """A small app taking GET and POST callbacks on every path.
 
@@ -219,6 +228,7 @@ def webhook_app(
         trust_forwarded=trust_forwarded,
         base_url=base_url,
         require_v3=require_v3,
+        observe=observe,
     )
     app = web.Application()
     app.router.add_route("GET", "/{tail:.*}", handler)

@@ -78,3 +78,27 @@ async def emu(manual_clock: ManualClock, lifecycle: Lifecycle) -> AsyncIterator[
 async def client(emu: Emulator) -> AsyncIterator[AsyncPlivo]:
     async with client_for(emu) as plivo:
         yield plivo
+
+
+@pytest.fixture
+def cdr_lag() -> float:
+    """The indexing lag of the ``lagged`` emulator; a module overrides it to change it."""
+    return 60.0
+
+
+@pytest.fixture
+async def lagged(
+    manual_clock: ManualClock, lifecycle: Lifecycle, cdr_lag: float
+) -> AsyncIterator[Emulator]:
+    """An emulator whose call records appear ``cdr_lag`` s after hangup (truthful lookups)."""
+    async with Emulator(
+        seed=5, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle, cdr_lag=cdr_lag
+    ) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def plivo(lagged: Emulator) -> AsyncIterator[AsyncPlivo]:
+    """A client of ``lagged``."""
+    async with client_for(lagged) as client:
+        yield client

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from plivo_async import AsyncPlivo, ResourceNotFoundError
-from plivo_async.emulator import Emulator, Lifecycle, ManualClock
+from plivo_async.emulator import ManualClock
 
-from .conftest import FROM, client_for, number
-
-
-@pytest.fixture
-async def lagged(manual_clock: ManualClock, lifecycle: Lifecycle) -> AsyncIterator[Emulator]:
-    async with Emulator(
-        seed=5, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle, cdr_lag=60
-    ) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def plivo(lagged: Emulator) -> AsyncIterator[AsyncPlivo]:
-    async with client_for(lagged) as client:
-        yield client
+from .conftest import FROM, number
 
 
 async def test_a_call_is_live_then_missing_then_recorded(

@@ -1,0 +1,314 @@
+"""Call tracking: from ``request_uuid`` to a final disposition, fed by signed callbacks.
+
+Plivo tells what became of a call only through callbacks (ring, answer, hangup, machine
+detection) to the URLs given at create time. A :class:`CallTracker` plugged into the
+webhook receiver (which checks every signature first) links each callback's
+``RequestUUID`` to its ``CallUUID`` (and to the correlation mark in the URL, see
+:mod:`plivo_async.correlation`) and gives each call one :class:`CallResult`::
+
+    tracker = CallTracker()
+    app.add_subapp("/plivo/", tracker.app(auth_token, on_event=answer))
+    resp = await client.calls.create(..., hangup_url=".../plivo/hangup")
+    handle = tracker.track(resp.request_uuid)
+    if await handle.answered(): ...
+    result = await handle.ended()          # disposition, duration, hangup cause
+
+Waiting is on asyncio events set by the callbacks: nothing polls. Callbacks that arrive
+before ``track`` (they can beat the create's answer) are kept. Plivo may send a callback
+twice; each kind (ring, answer, machine, hangup) counts once per call, the repeats are
+counted in :attr:`CallTracker.duplicates`.
+
+Dispositions (first rule that applies, on the hangup callback):
+
+- ``machine``: a machine-detection callback said ``Machine=true``, or the hangup cause
+  names a machine (``Machine Detected``);
+- ``answered``: the call was answered (answer callback, ``AnswerTime``,
+  ``Duration > 0``), or ``CallStatus=completed``;
+- ``busy``: ``CallStatus=busy``, or a cause naming it (``USER_BUSY``, ``Busy Line``);
+- ``no-answer``: ``CallStatus`` ``no-answer``/``timeout``; causes ``NO_ANSWER``,
+  ``NO_USER_RESPONSE``, ``Ring Timeout``, ``Rejected``; other codes 3000..3999;
+- ``cancelled``: ``CallStatus=cancel``; ``HangupCauseCode`` 1000..1999 (canceled, out of
+  credits, dial limit); ``ORIGINATOR_CANCEL``;
+- ``failed``: ``CallStatus=failed``; ``HangupCauseCode`` 2000..2999 (invalid or
+  unreachable destination, barred country or number); anything not matched above.
+
+Rules apply in that order: what earlier callbacks showed, then ``CallStatus`` (Plivo
+sends it with every hangup), then ``HangupCauseCode`` (4000..4999, normal hangups, mean
+``answered``), then the cause's name. :meth:`CallHandle.answered` is True for a call a
+machine answered too; its disposition says ``machine``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from .correlation import MARK_PARAM, mark_of
+from .webhooks.events import (
+    AnswerEvent,
+    CallbackEvent,
+    CallEvent,
+    HangupEvent,
+    MachineDetectionEvent,
+    RingEvent,
+)
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from .webhooks.receiver import OnEvent
+    from .webhooks.signature import AuthToken
+
+__all__ = ["CallHandle", "CallResult", "CallTracker", "Disposition", "disposition_of"]
+
+log = logging.getLogger("plivo_async")
+
+Disposition = Literal["answered", "busy", "no-answer", "failed", "machine", "cancelled"]
+
+_BY_STATUS: dict[str, Disposition] = {
+    "completed": "answered",
+    "busy": "busy",
+    "no-answer": "no-answer",
+    "timeout": "no-answer",
+    "cancel": "cancelled",
+    "canceled": "cancelled",
+    "cancelled": "cancelled",
+    "failed": "failed",
+}
+_BY_CAUSE: tuple[tuple[str, Disposition], ...] = (
+    ("machine", "machine"),
+    ("busy", "busy"),
+    ("no_answer", "no-answer"),
+    ("no answer", "no-answer"),
+    ("no_user_response", "no-answer"),
+    ("ring timeout", "no-answer"),
+    ("rejected", "no-answer"),
+    ("cancel", "cancelled"),
+)
+
+
+def _by_code(code: int | None) -> Disposition | None:
+    if code is None:
+        return None
+    if 1000 <= code < 2000:
+        return "cancelled"
+    if 2000 <= code < 3000:
+        return "failed"
+    if 3000 <= code < 4000:
+        return None  # busy, rejected, ring timeout...: the cause name tells which
+    if 4000 <= code < 5000:
+        return "answered"
+    return None
+
+
+def disposition_of(
+    hangup: HangupEvent, *, answered: bool = False, machine: bool = False
+) -> Disposition:
+    """The disposition of a call from its hangup callback (the table in the module doc).
+
+    ``answered``/``machine``: what earlier callbacks of the same call showed.
+    """
+    cause = " ".join(filter(None, (hangup.hangup_cause, hangup.hangup_cause_name))).lower()
+    if machine or "machine" in cause:
+        return "machine"
+    if answered or hangup.answer_time or (hangup.duration or 0) > 0:
+        return "answered"
+    status = _BY_STATUS.get((hangup.call_status or "").strip().lower())
+    if status is not None:
+        return status
+    by_code = _by_code(hangup.hangup_cause_code)
+    if by_code is not None:
+        return by_code
+    for needle, disposition in _BY_CAUSE:
+        if needle in cause:
+            return disposition
+    code = hangup.hangup_cause_code
+    return "no-answer" if code is not None and 3000 <= code < 4000 else "failed"
+
+
+@attrs.frozen(kw_only=True)
+class CallResult:
+    """How one call ended: its disposition, how long it lasted and why it ended."""
+
+    request_uuid: str
+    call_uuid: str | None
+    disposition: Disposition
+    duration: int | None = None
+    bill_duration: int | None = None
+    hangup_cause: str | None = None
+    hangup_cause_code: int | None = None
+    hangup_source: str | None = None
+    machine: bool = False
+
+
+class CallHandle:
+    """One tracked call: ``await answered()``, ``await ended()``; made by ``track``."""
+
+    def __init__(self, request_uuid: str) -> None:
+        self.request_uuid = request_uuid
+        self.call_uuid: str | None = None
+        self.mark: str | None = None
+        self.rang = False
+        self.was_answered = False
+        self.machine = False
+        self.result: CallResult | None = None
+        """The final result once the hangup callback came, else None."""
+        self._seen: set[str] = set()
+        self._settled = asyncio.Event()  # answered, or ended without an answer
+        self._ended = asyncio.Event()
+
+    def __repr__(self) -> str:
+        state = self.result.disposition if self.result else "pending"
+        return f"<CallHandle {self.request_uuid} {state}>"
+
+    async def answered(self) -> bool:
+        """Wait until the call is answered (True) or ends without an answer (False)."""
+        await self._settled.wait()
+        return self.was_answered
+
+    async def ended(self) -> CallResult:
+        """Wait for the hangup callback; the call's final :class:`CallResult`."""
+        await self._ended.wait()
+        assert self.result is not None
+        return self.result
+
+    def _apply(self, kind: str, event: CallEvent) -> None:
+        if event.call_uuid and self.call_uuid is None:
+            self.call_uuid = event.call_uuid
+        if kind == "ring":
+            self.rang = True
+        elif kind == "answer":
+            self.was_answered = True
+            self._settled.set()
+        elif kind == "machine":
+            self.machine = self.machine or bool(getattr(event, "machine", False))
+        elif kind == "hangup" and isinstance(event, HangupEvent):
+            disposition = disposition_of(event, answered=self.was_answered, machine=self.machine)
+            self.was_answered = self.was_answered or disposition in ("answered", "machine")
+            self.result = CallResult(
+                request_uuid=self.request_uuid,
+                call_uuid=self.call_uuid,
+                disposition=disposition,
+                duration=event.duration,
+                bill_duration=event.bill_duration,
+                hangup_cause=event.hangup_cause or event.hangup_cause_name,
+                hangup_cause_code=event.hangup_cause_code,
+                hangup_source=event.hangup_source,
+                machine=disposition == "machine",
+            )
+            self._settled.set()
+            self._ended.set()
+
+
+def _kind(event: CallEvent) -> str | None:
+    if isinstance(event, HangupEvent):
+        return "hangup"
+    if isinstance(event, MachineDetectionEvent):
+        return "machine"
+    if isinstance(event, AnswerEvent):
+        return "answer"
+    if isinstance(event, RingEvent):
+        return "ring"
+    return None
+
+
+class CallTracker:
+    """Links callbacks to calls and gives each call a disposition (see the module doc)."""
+
+    def __init__(self) -> None:
+        self._calls: dict[str, CallHandle] = {}
+        self._by_call_uuid: dict[str, str] = {}
+        self._marks: dict[str, str] = {}
+        self.duplicates = 0
+        """Callbacks received again for a call (same kind) and not counted twice."""
+        self.ignored = 0
+        """Callbacks that name no request (MPC events, unknown kinds)."""
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def track(self, request_uuid: str) -> CallHandle:
+        """The handle of ``request_uuid`` (the same one on every call; may already be done)."""
+        handle = self._calls.get(request_uuid)
+        if handle is None:
+            handle = self._calls[request_uuid] = CallHandle(request_uuid)
+        return handle
+
+    @property
+    def marks(self) -> Mapping[str, str]:
+        """``mark -> request_uuid`` seen in callbacks: proof for reconciliation."""
+        return self._marks
+
+    @property
+    def handles(self) -> list[CallHandle]:
+        return list(self._calls.values())
+
+    def feed(self, event: CallbackEvent, *, mark: str | None = None) -> bool:
+        """Take one verified callback; False when it is a repeat or names no call."""
+        if not isinstance(event, CallEvent) or (kind := _kind(event)) is None:
+            self.ignored += 1
+            return False
+        request_uuid = event.request_uuid or self._by_call_uuid.get(event.call_uuid or "")
+        if not request_uuid:
+            self.ignored += 1
+            return False
+        handle = self.track(request_uuid)
+        if event.call_uuid:
+            self._by_call_uuid.setdefault(event.call_uuid, request_uuid)
+        mark = mark or _scalar_str(event.raw.get(MARK_PARAM))
+        if mark:
+            handle.mark = handle.mark or mark
+            self._marks.setdefault(mark, request_uuid)
+        if kind in handle._seen:  # the tracker owns its handles
+            self.duplicates += 1
+            log.debug("duplicate %s callback for %s", kind, request_uuid)
+            return False
+        handle._seen.add(kind)
+        handle._apply(kind, event)
+        return True
+
+    def observe(self, request: web.Request, event: CallbackEvent) -> None:
+        """The receiver's ``observe`` hook: :meth:`feed`, with the mark from the URL."""
+        self.feed(event, mark=mark_of(str(request.rel_url)))
+
+    async def on_event(self, event: CallbackEvent) -> None:
+        """An ``on_event`` for ``webhook_app`` when nothing else handles the callbacks."""
+        self.feed(event)
+
+    def app(
+        self,
+        auth_token: AuthToken,
+        *,
+        on_event: OnEvent | None = None,
+        trust_forwarded: bool = False,
+        base_url: str | None = None,
+        require_v3: bool = False,
+    ) -> web.Application:
+        """A signature-checking receiver app that feeds this tracker, then ``on_event``.
+
+        ``on_event`` answers what must be answered (Plivo XML for the answer URL); by
+        default every callback gets an empty 200.
+        """
+        from .webhooks.receiver import webhook_app
+
+        async def nothing(event: CallbackEvent) -> None:
+            return None
+
+        return webhook_app(
+            auth_token,
+            on_event or nothing,
+            trust_forwarded=trust_forwarded,
+            base_url=base_url,
+            require_v3=require_v3,
+            observe=self.observe,
+        )
+
+
+def _scalar_str(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) and value else None
