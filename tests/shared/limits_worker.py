@@ -32,7 +32,11 @@ class Stamp:
 
     async def acquire(self, n: int = 1) -> object:
         grant = await self.inner.acquire(n)
-        self.granted[asyncio.current_task().get_name()] = time.time()  # type: ignore[union-attr]
+        # The limiter's own stamp (Redis TIME, microseconds) when it has one: what the
+        # window was checked against; else this process's clock after the grant.
+        stamp = getattr(grant, "_stamp", None)
+        granted = stamp / 1e6 if isinstance(stamp, int) else time.time()
+        self.granted[asyncio.current_task().get_name()] = granted  # type: ignore[union-attr]
         return grant
 
 
