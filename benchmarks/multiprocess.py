@@ -13,8 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.integration.test_shared_limits import workers
-from tests.shared.servers import RedisServer, arrivals, emulator_process, max_in_window
+from tests.shared.processes import RedisServer, arrivals, emulator_process, max_in_window, workers
 
 from ._common import Result, Row, log, timed
 

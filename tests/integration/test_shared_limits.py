@@ -8,12 +8,7 @@ by a server with its own event loop, as Plivo's would be.
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -29,48 +24,12 @@ from tests.shared.servers import (
     free_port,
     max_in_window,
     redis_server,
+    workers,
 )
 
 from .conftest import ANSWER_URL, FROM, client_for, number
 
 __all__ = ["redis_server"]  # the fixture, used by name
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def workers(url: str, limits_url: str, count: int, per_worker: int, *extra: str) -> list[dict]:
-    """Start ``count`` worker processes at once; wait for all; their JSON reports."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.shared.limits_worker",
-                url,
-                limits_url,
-                "--count",
-                str(per_worker),
-                "--offset",
-                str(k * per_worker),
-                *extra,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for k in range(count)
-    ]
-    reports = []
-    for proc in procs:
-        out, _ = proc.communicate(timeout=120)
-        assert proc.returncode == 0
-        reports.append(json.loads(out.strip().splitlines()[-1]))
-    return reports
 
 
 def assert_window_at_arrival(calls: list[dict], granted: dict[str, float], cps: int) -> float:

@@ -1,100 +1,47 @@
-"""Real servers for the tests that are about them: redis-server and a subprocess emulator.
+"""Fixtures for the tests that need a real redis-server (see :mod:`tests.shared.processes`).
 
-Both run on 127.0.0.1 on an ephemeral port; readiness is read from the server's own output
-(no polling, no sleeping). ``redis-server`` comes from Debian's package (``.ci/run``
-installs it); without it these tests fail in CI and skip elsewhere, with the reason.
+``redis-server`` comes from Debian's package (``.ci/run`` installs it); without it these
+tests fail in CI and skip elsewhere, with the reason.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import shutil
-import socket
-import subprocess
-import urllib.request
-from base64 import b64encode
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from plivo_async.emulator import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN
-from plivo_async.emulator.process import run_in_subprocess
+from .processes import (
+    RedisMissing,
+    RedisServer,
+    arrivals,
+    emulator_process,
+    free_port,
+    max_in_window,
+    workers,
+)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisServer:
-    """One ``redis-server`` process: ``url``, and ``stop()`` to simulate an outage."""
-
-    def __init__(self, directory: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            message = "redis-server is not installed (apt-get install redis-server)"
-            if os.environ.get("CI"):
-                pytest.fail(message)
-            pytest.skip(message)
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        argv = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        argv += ["--appendonly", "no", "--dir", str(directory), "--daemonize", "no"]
-        self._proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            if "Ready to accept connections" in line:
-                break
-        else:
-            raise RuntimeError(f"redis-server exited: code {self._proc.wait()}")
-
-    def stop(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.terminate()
-            self._proc.wait(timeout=10)
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
+__all__ = [
+    "RedisServer",
+    "arrivals",
+    "emulator_process",
+    "free_port",
+    "max_in_window",
+    "redis_server",
+    "workers",
+]
 
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path)
+    try:
+        server = RedisServer(tmp_path)
+    except RedisMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
     try:
         yield server
     finally:
         server.stop()
-
-
-@contextlib.contextmanager
-def emulator_process(**config: Any) -> Iterator[str]:
-    """An emulator in its own process (its own event loop and clock): yields its URL."""
-    with run_in_subprocess(**config) as url:
-        yield url
-
-
-def arrivals(url: str) -> dict[str, Any]:
-    """The emulator's arrival times of calls and requests (``GET /__emulator__/calls``)."""
-    token = b64encode(f"{DEFAULT_AUTH_ID}:{DEFAULT_AUTH_TOKEN}".encode()).decode()
-    request = urllib.request.Request(
-        url.rstrip("/") + "/__emulator__/calls", headers={"Authorization": "Basic " + token}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
-        return json.loads(response.read())  # type: ignore[no-any-return]
-
-
-def max_in_window(times: list[float], window: float = 1.0) -> int:
-    """Most timestamps within any half-open window of ``window`` seconds."""
-    ordered = sorted(times)
-    best = start = 0
-    for end, t in enumerate(ordered):
-        while t - ordered[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
