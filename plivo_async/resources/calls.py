@@ -52,7 +52,7 @@ from .streams import CallStreams
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..bulk.reconcile import Reconciliation
+    from ..reconciliation import Reconciliation
     from ..transport import Transport
 
 __all__ = ["Calls"]
@@ -239,11 +239,11 @@ class Calls(CallStreams):
         ask the API whether the call exists: ``found``, ``not_placed`` or ``unknown``.
 
         ``sent_at`` is when the create was sent; ``mark`` the one it carried. ``options``
-        are those of :func:`plivo_async.bulk.reconcile.reconcile` (``lag``, ``wait``,
+        are those of :func:`plivo_async.reconciliation.reconcile` (``lag``, ``wait``,
         ``exclude``, ``marks``, ``clock``, ``sleep``, ``skew``). The lookups go through
         this client's limits and retries.
         """
-        from ..bulk.reconcile import reconcile  # bulk sits above resources: import late
+        from ..reconciliation import reconcile  # it sits above resources: import late
 
         return await reconcile(self, request, sent_at=sent_at, mark=mark, **options)
 

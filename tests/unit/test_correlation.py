@@ -57,7 +57,7 @@ def test_new_marks_are_distinct_and_valid() -> None:
     ],
 )
 def test_record_times_are_read_leniently(text: str | None, expected: str | None) -> None:
-    from plivo_async.bulk.reconcile import _parse_time
+    from plivo_async.reconciliation import _parse_time
 
     parsed = _parse_time(text)
     assert (parsed.isoformat() if parsed else None) == expected

@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from ..errors import PlivoError, ResourceNotFoundError
-from ..models.calls import CallDetails, CreateCallRequest, LiveCall, QueuedCall
+from .errors import PlivoError, ResourceNotFoundError
+from .models.calls import CallDetails, CreateCallRequest, LiveCall, QueuedCall
 
 if TYPE_CHECKING:
-    from ..resources.calls import Calls
+    from .resources.calls import Calls
 
 __all__ = ["DEFAULT_LAG", "Reconciliation", "Status", "reconcile"]
 
