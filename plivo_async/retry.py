@@ -49,6 +49,7 @@ __all__ = [
     "classify",
     "count_attempts",
     "current_counter",
+    "use_counter",
 ]
 
 log = logging.getLogger("plivo_async")
@@ -200,6 +201,11 @@ def count_attempts(
     counter = AttemptCounter(before_first_send=before_first_send)
     _counter.set(counter)
     return counter
+
+
+def use_counter(counter: AttemptCounter | None) -> None:
+    """Make ``counter`` count this task's requests again (after counting others apart)."""
+    _counter.set(counter)
 
 
 def current_counter() -> AttemptCounter | None:

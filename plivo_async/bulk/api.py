@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..errors import ValidationError
 from ..models.calls import CreateCallRequest
 from ..models.phlo import MultiPartyCallActionRequest
+from ..reconciliation import DEFAULT_LAG
 from ..resources.calls import Calls
 from ..resources.phlo import Phlo
+from ..tracking import CallTracker
+from .dialer import Dialer
 from .engine import BulkRun
 from .inputs import Rows, build_request
 from .journal import Journal
 from .outcome import MpcActionRow, Summary
+from .policy import Redial
 
 __all__ = ["Bulk"]
 
@@ -50,6 +56,15 @@ class Bulk:
         grace_period: float = 10.0,
         report: str | os.PathLike[str] | None = None,
         shard: tuple[int, int] | None = None,
+        reconcile: bool = True,
+        reconcile_lag: float = DEFAULT_LAG,
+        reconcile_wait: float | None = None,
+        track: CallTracker | None = None,
+        track_wait: float | None = None,
+        redial: Redial | None = None,
+        max_live_calls: int | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> BulkRun[Any]:
         """Place one call (or one ``<`` bulk call) per row, concurrently.
 
@@ -61,6 +76,22 @@ class Bulk:
         ``input_id`` is a label recorded in
         the journal's header; the rows themselves are what a resume checks.
         Raises :class:`JournalMismatchError` if a row sent in an earlier run differs.
+
+        Each create carries a correlation mark (``plivo_async_mark=`` on its callback
+        URLs). With ``reconcile`` (the default), an ambiguous create is looked up in the
+        API (queued, live, call records; see :mod:`plivo_async.reconciliation`): found is
+        ``ok``, proven not placed is sent again, anything else stays ``unknown`` with a
+        note; ``reconcile_lag`` is the longest the API takes to show a call record,
+        ``reconcile_wait`` how long a row may wait for it (default: the lag plus 5 s). A
+        resumed run reconciles the rows a crash left in flight.
+
+        ``track`` (a :class:`~plivo_async.tracking.CallTracker` fed by your webhook
+        receiver; rows need a ``hangup_url`` that reaches it) gives each row a
+        ``disposition``, waiting up to ``track_wait`` seconds for the hangup (default:
+        the call's ring timeout and time limit plus a minute). ``redial`` (a
+        :class:`~plivo_async.bulk.policy.Redial`) dials rows again by disposition;
+        ``max_live_calls`` holds new calls while that many are queued or live. ``clock``
+        and ``sleep`` (epoch seconds) are injectable, for tests.
         """
         base = dict(defaults or {})
 
@@ -71,10 +102,24 @@ class Bulk:
             return request
 
         calls = self._calls
+        dialer = Dialer(
+            calls,
+            retry_unsafe=retry_unsafe,
+            reconcile=reconcile,
+            lag=reconcile_lag,
+            wait=reconcile_wait,
+            tracker=track,
+            track_wait=track_wait,
+            redial=redial,
+            max_live_calls=max_live_calls,
+            clock=clock,
+            sleep=sleep,
+        )
         return BulkRun(
             rows,
-            prepare=prepare,
+            prepare=prepare if track is None else _needing_hangup_url(prepare),
             send=lambda request: calls.create_from(request, retry_unsafe=retry_unsafe),
+            dialer=dialer,
             kind="calls",
             concurrency=concurrency or self._max_concurrency,
             journal=journal,
@@ -139,3 +184,21 @@ class Bulk:
         return BulkRun(
             items, prepare=lambda item: item, send=fn, kind=kind, **self._options(options)
         )
+
+
+def _needing_hangup_url(
+    prepare: Callable[[Any], CreateCallRequest],
+) -> Callable[[Any], CreateCallRequest]:
+    """``prepare``, refusing rows whose calls could never be tracked (no hangup URL)."""
+
+    def checked(row: Any) -> CreateCallRequest:
+        request = prepare(row)
+        if request.hangup_url is None:
+            raise ValidationError.invalid(
+                "hangup_url",
+                "is required to track calls (track=): the hangup callback "
+                "is what gives each row its disposition",
+            )
+        return request
+
+    return checked

@@ -15,10 +15,12 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar
 
 import attrs
 
+from ..correlation import new_mark
 from ..errors import (
     AuthenticationError,
     LimitsUnavailableError,
@@ -28,6 +30,8 @@ from ..errors import (
     ValidationError,
 )
 from ..retry import AttemptCounter, count_attempts
+from ..tracking import CallResult
+from .dialer import Dialer, Followed
 from .inputs import Rows, enumerate_rows
 from .journal import (
     Code,
@@ -37,10 +41,11 @@ from .journal import (
     JournalWriteError,
     RowKey,
     outcome_records,
+    pending_records,
     recorded_fields,
     row_key,
 )
-from .outcome import Outcome, Summary
+from .outcome import Outcome, Summary, request_model
 from .progress import forget_row, make_progress
 from .report import Report, destination, error_text
 
@@ -76,13 +81,23 @@ def nothing_placed(error: BaseException | None) -> bool:
 
 @attrs.define(eq=False)
 class _Row:
-    """One row being sent: what shutdown needs to know (has its request gone out?)."""
+    """One row being sent: what shutdown needs to know (has its request gone out?), and,
+    in a calls run, its dial's mark and send time, and what a resume found of it."""
 
     index: int
     request: Any
     key: RowKey | None
     counter: AttemptCounter | None = None
     start_failed: bool = False
+    dial: int = 1
+    mark: str | None = None
+    sent_at: float | None = None
+    #: A resume: the start record of the dial a crash left in flight (to reconcile), or
+    #: the outcome so far of a row due for a redial at ``redial_at``.
+    resumed: dict[str, Any] | None = None
+    redial_at: float | None = None
+    previous: Outcome | None = None
+    placed: int = 0
 
     @property
     def sent(self) -> bool:
@@ -133,6 +148,7 @@ class BulkRun(Generic[R]):
         total: int | None = None,
         report: str | os.PathLike[str] | None = None,
         shard: tuple[int, int] | None = None,
+        dialer: Dialer | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
@@ -163,14 +179,21 @@ class BulkRun(Generic[R]):
         self._stop = asyncio.Event()
         self._results: asyncio.Queue[Outcome | None] = asyncio.Queue()
         self._running: dict[asyncio.Task[None], _Row] = {}
+        self._dialer = dialer
+        self._clock = time.time if dialer is None else dialer.clock
+        self._slots: asyncio.Semaphore | None = None
+        self._parked: set[int] = set()  # rows whose slot was given back while they wait
+        self._pending: dict[int, dict[str, Any]] = {}
         self._skip = self._skipped_codes()
 
     def _skipped_codes(self) -> frozenset[int]:
         skip = {Code.OK, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN}
-        if self._retry_unknown:
-            skip.discard(Code.UNKNOWN)
+        if self._retry_unknown or (self._dialer is not None and self._dialer.reconcile):
+            skip.discard(Code.UNKNOWN)  # resent, or reconciled first
         if self._retry_failed:
             skip.discard(Code.FAILED_NOT_PLACED)
+        if self._dialer is None or self._dialer.redial is None:
+            skip.add(Code.REDIAL)  # its call ended; no redial policy this run
         return frozenset(skip)
 
     async def __aenter__(self) -> BulkRun[R]:
@@ -237,12 +260,14 @@ class BulkRun(Generic[R]):
             except BaseException:
                 await self._close()
                 raise
+        if state is not None and journal is not None and self._dialer is not None:
+            self._pending = pending_records(journal.path, state)
         return state
 
     async def _drive(self) -> AsyncIterator[Outcome]:
         state = await self._open()
         results = self._results
-        slots = asyncio.Semaphore(self._concurrency)
+        slots = self._slots = asyncio.Semaphore(self._concurrency)
         feeder = asyncio.create_task(self._feed(state, slots))
         finished = False
         try:
@@ -250,7 +275,10 @@ class BulkRun(Generic[R]):
                 outcome = await results.get()
                 if outcome is None:
                     break
-                slots.release()
+                if outcome.index in self._parked:
+                    self._parked.discard(outcome.index)  # its slot was given back already
+                else:
+                    slots.release()
                 yield outcome
             if self._journal is None or self._journal.error is None:
                 await feeder  # re-raises what stopped the feeder (e.g. a journal mismatch)
@@ -312,21 +340,50 @@ class BulkRun(Generic[R]):
             invalid = ValidationError.invalid("row", f"cannot be used ({exc})", row)
             self._finish(Outcome(index, row, error=invalid), key)
             return True
-        if code == Code.STARTED and not self._retry_unknown:
-            error = OutcomeUnknownError(
-                f"row {index} was in flight when a previous run stopped; the call may "
-                "have been placed, so it is not sent again (retry_unknown=True to resend)",
-                method="POST",
-                path="",
-                attempts=0,
-            )
-            self._finish(Outcome(index, request, error=error), key)
-            return True
         item = _Row(index, request, key)
+        if code == Code.REDIAL or (code in Code.PENDING and not self._retry_unknown):
+            verdict = self._resume_pending(item, code)
+            if verdict != "send":
+                return verdict == "finished"
         task = asyncio.create_task(self._one(item))
         self._running[task] = item
         task.add_done_callback(self._running.pop)
         return True
+
+    def _resume_pending(self, row: _Row, code: int) -> str:
+        """A row a previous run left in flight, unknown or due for a redial: ``send`` (set
+        up to reconcile or redial), ``finished`` (recorded unknown now) or ``skipped``."""
+        records = self._pending.get(row.index, {})
+        start, ended = records.get("s"), records.get("d")
+        dialer = self._dialer
+        if code == Code.REDIAL and ended is not None and start is not None:
+            row.dial = int(start.get("dial", 1))
+            row.redial_at = float(ended["redial"])
+            row.previous = _disposed(row.index, row.request, ended, row.dial)
+            return "send"
+        stamp = None if start is None else start.get("t")
+        if dialer is not None and dialer.reconcile and isinstance(stamp, (int, float)):
+            row.resumed = start
+            row.dial = int(start.get("dial", 1)) if start is not None else 1
+            return "send"
+        if code != Code.STARTED:  # nothing new to learn: it stays as recorded
+            self.summary.skipped += 1
+            forget_row(self._bar)
+            return "skipped"
+        why = (
+            ""
+            if dialer is None or not dialer.reconcile
+            else " (no send time recorded to reconcile)"
+        )
+        error = OutcomeUnknownError(
+            f"row {row.index} was in flight when a previous run stopped; the call may "
+            f"have been placed, so it is not sent again{why} (retry_unknown=True to resend)",
+            method="POST",
+            path="",
+            attempts=0,
+        )
+        self._finish(Outcome(row.index, row.request, error=error), row.key)
+        return "finished"
 
     def _check_same_row(self, state: JournalState, index: int, key: RowKey, code: int) -> None:
         """A row whose request went out must be the row given now (its outcome stands)."""
@@ -352,32 +409,100 @@ class BulkRun(Generic[R]):
         )
 
     async def _one(self, row: _Row) -> None:
-        journal = self._journal
-        index = row.index
-        before_first_send: Callable[[], Awaitable[None]] | None = None
-        if journal is not None and row.key is not None:
-            start: dict[str, Any] = {"s": index, "h": row.key.digest}
-            fields = row.key.fields
-            if fields is not None:
-                start["f"] = fields
-
-            # Never send before the row's start record is on disk: a crash after that point
-            # leaves a start without an outcome, which a resume reports as unknown.
-            async def write_start() -> None:
-                try:
-                    await journal.write_durable(start)
-                except JournalWriteError:
-                    row.start_failed = True
-                    raise
-
-            before_first_send = write_start
-
-        counter = row.counter = count_attempts(before_first_send)
-        started = time.perf_counter()
+        """One row to its one outcome: dial; with tracking, follow the call to its end and
+        dial again while the redial policy says so."""
+        outcome = row.previous
         try:
-            response = await self._send(row.request)
-            outcome = Outcome(index, row.request, response, None, counter.attempts)
+            while True:
+                if row.redial_at is not None and not await self._wait_to_redial(row):
+                    break  # the run stopped first: a resume dials it
+                outcome = await self._attempt(row)
+                if not (outcome.ok and self._dialer is not None and self._dialer.tracking):
+                    break
+                outcome = await self._follow(row, outcome)
+                if row.redial_at is None:
+                    break
         except asyncio.CancelledError:
+            if row.previous is not None:
+                self._deliver(self._stopped(row, row.previous))
+            raise
+        assert outcome is not None
+        self._deliver(outcome)
+
+    def _start_record(self, row: _Row) -> Callable[[], Awaitable[None]] | None:
+        """What runs just before the first request of a dial: stamp its send time and
+        make its start record durable. Never send before the start record is on disk: a
+        crash after that point leaves a start without an outcome, which a resume
+        reconciles or reports as unknown."""
+        journal, dialer = self._journal, self._dialer
+        if journal is None or row.key is None:
+            if dialer is None:
+                return None
+
+            async def stamp() -> None:
+                row.sent_at = round(self._clock(), 3)
+
+            return stamp
+        start: dict[str, Any] = {"s": row.index, "h": row.key.digest}
+        fields = row.key.fields
+        if fields is not None:
+            start["f"] = fields
+
+        async def write_start() -> None:
+            row.sent_at = round(self._clock(), 3)
+            if row.mark is not None:
+                start.update(m=row.mark, t=row.sent_at)
+            if row.dial > 1:
+                start["dial"] = row.dial
+            try:
+                await journal.write_durable(start)
+            except JournalWriteError:
+                row.start_failed = True
+                raise
+
+        return write_start
+
+    async def _attempt(self, row: _Row) -> Outcome:
+        """One dial of a row (or one item of another kind): its outcome, journaled."""
+        index, dialer = row.index, self._dialer
+        row.counter, row.sent_at, row.start_failed = None, None, False
+        row.mark = None if dialer is None else new_mark()
+        calls = int(getattr(request_model(row.request), "calls", 1))
+        if row.resumed is not None:
+            resumed, row.resumed = row.resumed, None
+            found = await self._reconcile_resumed(row, resumed)
+            if found is not None:
+                return self._record_outcome(found, row)
+        counter = row.counter = count_attempts(self._start_record(row))
+        started = time.perf_counter()
+        live = None if dialer is None else dialer.live
+        try:
+            if dialer is None:
+                response = await self._send(row.request)
+                resolved = None
+            else:
+                if live is not None:
+                    await live.acquire(calls)
+                response, resolved = await dialer.create(
+                    row.request,
+                    mark=row.mark or new_mark(),
+                    sent_at=lambda: row.sent_at,
+                    on_resolved=self._count_resolved,
+                )
+            outcome = Outcome(
+                index,
+                row.request,
+                response,
+                None,
+                counter.attempts,
+                reconciled=None if resolved is None else resolved.status,
+                note=None if resolved is None else resolved.note,
+                dials=row.dial,
+                placed=row.placed + calls,
+            )
+        except asyncio.CancelledError:
+            if live is not None and counter.attempts == 0:
+                live.release(calls)
             if counter.attempts:
                 error = OutcomeUnknownError(
                     f"row {index} was cancelled in flight; the call may have been placed",
@@ -386,31 +511,147 @@ class BulkRun(Generic[R]):
                     attempts=counter.attempts,
                 )
                 outcome = Outcome(index, row.request, error=error, attempts=counter.attempts)
+            elif row.dial > 1:
+                raise  # a redial never sent: the journal still says it is due
             else:
                 outcome = Outcome(index, row.request, status="cancelled")
-            self._finish(outcome, row.key, counter, started)
+            row.previous = self._record_outcome(
+                attrs.evolve(outcome, dials=row.dial), row, counter, started
+            )
             raise
         except Exception as exc:
+            if live is not None:
+                live.release(calls)
             status = "not_sent" if row.start_failed and not counter.attempts else None
             outcome = Outcome(index, row.request, error=exc, attempts=counter.attempts)
             if status is not None:
                 outcome = attrs.evolve(outcome, status=status)
-        self._finish(outcome, row.key, counter, started)
+            outcome = attrs.evolve(outcome, dials=row.dial, placed=row.placed)
+        return self._record_outcome(outcome, row, counter, started)
 
-    def _finish(
+    async def _reconcile_resumed(self, row: _Row, start: dict[str, Any]) -> Outcome | None:
+        """Reconcile a dial a crash left in flight: its outcome if the API decides it
+        (found: ok; unknown), None if it proves the call was not placed (send it now)."""
+        dialer = self._dialer
+        assert dialer is not None
+        mark = start.get("m")
+        error = OutcomeUnknownError(
+            f"row {row.index} was in flight when a previous run stopped; the call may have "
+            "been placed",
+            method="POST",
+            path="",
+            attempts=0,
+        )
+        resolved = await dialer.resolve(
+            row.request,
+            mark=mark if isinstance(mark, str) else None,
+            sent_at=float(start["t"]),
+            error=error,
+        )
+        self._count_resolved(resolved)
+        if resolved.status == "not_placed":
+            return None
+        outcome = Outcome(
+            row.index,
+            row.request,
+            resolved.response,
+            resolved.error,
+            reconciled=resolved.status,
+            note=resolved.note,
+            dials=row.dial,
+            placed=row.placed,
+        )
+        if resolved.response is not None:
+            dialer.placed(resolved.response)
+            outcome = attrs.evolve(
+                outcome, placed=row.placed + int(getattr(row.request, "calls", 1))
+            )
+        return outcome
+
+    def _count_resolved(self, resolved: Any) -> None:
+        self.summary.reconciled[resolved.status] += 1
+        self.summary.lookups += resolved.lookups
+
+    def _park(self, row: _Row) -> None:
+        """Give the row's slot back while it waits for its call to end or to redial."""
+        if row.index not in self._parked and self._slots is not None:
+            self._parked.add(row.index)
+            self._slots.release()
+
+    async def _follow(self, row: _Row, outcome: Outcome) -> Outcome:
+        """Wait for the row's call(s) to end; record the disposition and any redial."""
+        dialer = self._dialer
+        assert dialer is not None
+        request = request_model(row.request)
+        self._park(row)
+        row.previous = outcome
+        try:
+            followed = await dialer.follow(request, outcome.response)
+        finally:
+            if dialer.live is not None:
+                dialer.live.release(int(getattr(request, "calls", 1)))
+        disposition, first = followed.disposition, followed.first
+        due = None
+        if dialer.redial is not None and len(request.destinations) == 1:
+            due = dialer.redial.due(disposition, row.dial, followed.ended_at)
+        if self._journal is not None:
+            self._journal.write(_disposition_record(row, followed, due))
+        row.redial_at, row.placed = due, outcome.placed
+        outcome = attrs.evolve(
+            outcome, disposition=disposition, call=first, note=followed.note or outcome.note
+        )
+        row.previous = outcome
+        return outcome
+
+    async def _wait_to_redial(self, row: _Row) -> bool:
+        """Sleep until the row's redial is due, then take a slot; False if the run stopped."""
+        dialer = self._dialer
+        assert dialer is not None and row.redial_at is not None and self._slots is not None
+        self._park(row)
+        delay = row.redial_at - dialer.clock()
+        if delay > 0:
+            await dialer.sleep(delay)
+        if self._stop.is_set():
+            return False
+        await self._slots.acquire()
+        self._parked.discard(row.index)
+        row.redial_at = None
+        row.dial += 1
+        return True
+
+    def _stopped(self, row: _Row, outcome: Outcome) -> Outcome:
+        """The outcome so far of a row the run stopped while it waited (its call or a redial)."""
+        if row.redial_at is not None:
+            when = datetime.fromtimestamp(row.redial_at, timezone.utc).isoformat(timespec="seconds")
+            note = f"redial due at {when} not made: the run stopped; a resume makes it"
+        else:
+            note = "the run stopped before the call ended: no disposition"
+        return attrs.evolve(outcome, note=note)
+
+    def _record_outcome(
         self,
         outcome: Outcome,
-        key: RowKey | None,
+        row: _Row,
         counter: AttemptCounter | None = None,
         started: float | None = None,
-    ) -> None:
-        """Record one outcome: summary, journal, report, progress, stop rules; deliver."""
+    ) -> Outcome:
+        """Journal one dial's outcome (with its elapsed and wait times)."""
         if started is not None:
             waited = float(getattr(counter, "waited", 0.0))  # AttemptCounter.waited, if any
             outcome = attrs.evolve(outcome, elapsed=time.perf_counter() - started, waited=waited)
-        self.summary.add(outcome)
+        if self._journal is not None:
+            self._journal.write(self._record(outcome, row.key))
+        return outcome
+
+    def _finish(self, outcome: Outcome, key: RowKey | None) -> None:
+        """Record and deliver the outcome of a row decided without sending anything."""
         if self._journal is not None:
             self._journal.write(self._record(outcome, key))
+        self._deliver(outcome)
+
+    def _deliver(self, outcome: Outcome) -> None:
+        """A row's one outcome: summary, report, progress, stop rules; hand it out."""
+        self.summary.add(outcome)
         if self._report is not None:
             self._report.add(outcome)
         if self._bar is not None:
@@ -450,6 +691,10 @@ class BulkRun(Generic[R]):
                 value = getattr(response, name, None)
                 if value is not None:
                     record[name] = str(value)
+        if outcome.dials > 1:
+            record["dial"] = outcome.dials
+        if outcome.reconciled is not None:
+            record.update(reconciled=outcome.reconciled, note=outcome.note)
         error = outcome.error
         if error is not None:
             record["error"] = type(error).__name__
@@ -482,3 +727,45 @@ class BulkRun(Generic[R]):
         if self.summary.stopped is None:
             self.summary.stopped = "cancelled"
         log.info("bulk run stopped: %s", self.summary.as_dict())
+
+
+def _disposition_record(row: _Row, followed: Followed, due: float | None) -> dict[str, Any]:
+    record: dict[str, Any] = {"d": row.index, "dial": row.dial}
+    record["disposition"] = followed.disposition
+    first = followed.first
+    if first is not None:
+        record.update(
+            call_uuid=first.call_uuid,
+            duration=first.duration,
+            hangup_cause=first.hangup_cause,
+            hangup_cause_code=first.hangup_cause_code,
+        )
+    if followed.note:
+        record["note"] = followed.note
+    if due is not None:
+        record["redial"] = round(due, 3)
+    return record
+
+
+def _disposed(index: int, request: Any, record: dict[str, Any], dials: int) -> Outcome:
+    """A row's outcome so far, rebuilt from its disposition record (a resumed redial)."""
+    disposition = record.get("disposition")
+    result = None
+    if isinstance(disposition, str):
+        result = CallResult(
+            request_uuid="",
+            call_uuid=record.get("call_uuid"),
+            disposition=disposition,  # type: ignore[arg-type]
+            duration=record.get("duration"),
+            hangup_cause=record.get("hangup_cause"),
+            hangup_cause_code=record.get("hangup_cause_code"),
+        )
+    return Outcome(
+        index,
+        request,
+        disposition=disposition if isinstance(disposition, str) else None,
+        call=result,
+        dials=dials,
+        placed=0,
+        note=record.get("note"),
+    )

@@ -11,6 +11,13 @@ Records (one JSON object per line; no secrets: rows hold numbers and URLs, never
     {"journal": "plivo-async", "version": 2, "kind": "calls", "input": "<label or null>"}
     {"s": 17, "h": "<row digest>", "f": {"to": "<field digest>", ...}}   # about to be sent
     {"o": 17, "status": "ok", "h": "...", "attempts": 1, "to": "+1...", ...}  # its outcome
+    {"d": 17, "dial": 1, "disposition": "busy", "redial": 1764640000.0, ...}  # how it ended
+
+A start record of a calls run also holds the create's correlation mark (``"m"``) and the
+time it was sent (``"t"``, epoch seconds): what reconciliation needs after a crash. With
+tracking, a disposition record follows the outcome once the call ended; ``"redial"``
+(epoch seconds) says the row is due to be dialled again then, with a new start record
+carrying ``"dial": 2, 3, ...``.
 
 A row is identified by the digest of the row as given (before defaults are merged), so
 a rerun with changed options still recognises the rows already sent, and the input may
@@ -70,6 +77,7 @@ class Code:
     UNKNOWN = 6
     CANCELLED = 7
     NOT_SENT = 8  # stopped by a run-level failure (auth, the journal itself)
+    REDIAL = 9  # its call ended as the redial policy says to dial again (a "d" record)
 
     BY_STATUS = {
         "ok": OK,
@@ -80,7 +88,9 @@ class Code:
         "not_sent": NOT_SENT,
     }
     #: Rows whose request went out: their input row may not change between runs.
-    SENT = frozenset({STARTED, OK, FAILED, FAILED_NOT_PLACED, UNKNOWN})
+    SENT = frozenset({STARTED, OK, FAILED, FAILED_NOT_PLACED, UNKNOWN, REDIAL})
+    #: Rows whose journal records a resume needs again (see :func:`pending_records`).
+    PENDING = frozenset({STARTED, UNKNOWN, REDIAL})
 
 
 class JournalMismatchError(PlivoError, ValueError):
@@ -208,7 +218,8 @@ class JournalState:
 _TEXT = rb'"[^"\\\x00-\x1f]*"'
 _FAST_START = re.compile(
     rb'\{"s":(0|[1-9][0-9]*),"h":"([0-9a-f]{16})"'
-    rb'(?:,"f":\{(?:' + _TEXT + rb':"[0-9a-f]{8}"(?:,' + _TEXT + rb':"[0-9a-f]{8}")*)?\})?\}\n'
+    rb'(?:,"f":\{(?:' + _TEXT + rb':"[0-9a-f]{8}"(?:,' + _TEXT + rb':"[0-9a-f]{8}")*)?\})?'
+    rb'(?:,"m":"[A-Za-z0-9_-]{1,64}")?(?:,"t":[0-9]+(?:\.[0-9]+)?)?(?:,"dial":[1-9][0-9]*)?\}\n'
 )
 _FAST_OK = re.compile(
     rb'\{"o":(0|[1-9][0-9]*),"status":"ok","h":"([0-9a-f]{16})","attempts":[0-9]+,'
@@ -323,14 +334,43 @@ def load(path: Path, *, track_outcomes: bool = False) -> JournalState | None:
             state._set(index, code, _digest_bytes(path, number, record.get("h")))
             if state.last_outcome is not None:
                 state.last_outcome[index] = number
+        elif "d" in record:
+            index = _row_number(path, number, record, "d", seen)
+            if state.code(index) not in (Code.OK, Code.REDIAL):
+                raise _corrupt(path, number, "is a disposition record of a row not placed")
+            redial = record.get("redial")
+            state._set(index, Code.REDIAL if _is_time(redial) else Code.OK, None)
         else:
-            raise _corrupt(path, number, "is neither a start nor an outcome record")
+            raise _corrupt(path, number, "is neither a start, an outcome nor a disposition record")
     if state is not None:
         del state.codes[len(state) :]  # drop the chunk's unused tail
         del state.digests[8 * len(state.codes) :]
         if state.last_outcome is not None:
             del state.last_outcome[len(state.codes) :]
     return state
+
+
+def _is_time(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def pending_records(path: Path, state: JournalState) -> dict[int, dict[str, Any]]:
+    """For each row in :attr:`Code.PENDING`, its last start record (``"s"``) and, for a
+    row due for a redial, its last disposition record (``"d"``): one more pass over the
+    file, made only when such rows exist (a resume reconciles or redials them)."""
+    codes = state.codes
+    wanted = {m.start() for m in re.finditer(rb"[\x01\x06\x09]", codes)}
+    found: dict[int, dict[str, Any]] = {}
+    if not wanted:
+        return found
+    for number, line in _whole_lines(path):
+        if number == 1 or not line.startswith((b'{"s":', b'{"d":')):
+            continue
+        kind = "s" if line[2:3] == b"s" else "d"
+        index = int(line[5 : line.index(b",", 5)])
+        if index in wanted:
+            found.setdefault(index, {})[kind] = json.loads(line)
+    return found
 
 
 def outcome_records(path: Path, state: JournalState) -> Iterator[dict[str, Any]]:

@@ -32,6 +32,14 @@ class Outcome:
     403 answer, which says the credentials or the account are wrong and nothing was placed,
     or a journal that could not be written; a resumed run sends it).
     ``waited`` is the part of ``elapsed`` spent waiting for the client's own limits.
+
+    In a calls run: ``reconciled`` says what reconciliation made of an ambiguous create
+    (``found``, ``not_placed`` then resent, ``unknown``), ``note`` why, in words. With
+    tracking: ``disposition`` is how the call ended (``answered``, ``busy``,
+    ``no-answer``, ``failed``, ``machine``, ``cancelled``; None if no hangup came within
+    the wait), ``call`` its :class:`~plivo_async.tracking.CallResult` (duration, hangup
+    cause), ``dials`` how many times the row was dialled (redials included), and
+    ``placed`` the calls it placed in all.
     """
 
     index: int
@@ -42,6 +50,12 @@ class Outcome:
     elapsed: float = 0.0
     status: str = attrs.field()
     waited: float = 0.0
+    reconciled: str | None = None
+    note: str | None = None
+    disposition: str | None = None
+    call: Any = None
+    dials: int = 1
+    placed: int = attrs.field()
 
     @status.default
     def _status(self) -> str:
@@ -54,6 +68,10 @@ class Outcome:
         if isinstance(self.error, ValidationError) and self.error.status is None:
             return "invalid"
         return "failed"
+
+    @placed.default
+    def _placed(self) -> int:
+        return int(getattr(request_model(self.request), "calls", 1)) if self.status == "ok" else 0
 
     @property
     def ok(self) -> bool:
@@ -116,9 +134,22 @@ class Summary:
     latency: _Histogram = attrs.Factory(_Histogram)
     #: Time rows spent waiting for the client's own limits (concurrency, rate, CPS).
     wait: _Histogram = attrs.Factory(_Histogram)
+    #: What reconciliation made of the ambiguous creates: found / not_placed / unknown.
+    reconciled: Counter[str] = attrs.Factory(Counter)
+    #: API requests reconciliation made (they go through the same limits).
+    lookups: int = 0
+    #: Rows by final disposition (tracked runs); ``None`` counts rows with no hangup.
+    dispositions: Counter[str] = attrs.Factory(Counter)
+    #: Dials beyond each row's first (the redial policy).
+    redials: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.rows += 1
+        self.placed += getattr(outcome, "placed", 0)
+        self.redials += max(getattr(outcome, "dials", 1) - 1, 0)
+        disposition = getattr(outcome, "disposition", None)
+        if disposition is not None:
+            self.dispositions[disposition] += 1
         self.attempts += outcome.attempts
         self.retries += max(outcome.attempts - 1, 0)
         # time spent waiting for the client's own limits is not the API's latency
@@ -127,7 +158,6 @@ class Summary:
             self.wait.add(waited)
         if outcome.status == "ok":
             self.ok += 1
-            self.placed += getattr(request_model(outcome.request), "calls", 1)
             self.latency.add(max(outcome.elapsed - waited, 0.0))
         elif outcome.status == "failed":
             self.failed[type(outcome.error).__name__] += 1
@@ -178,6 +208,10 @@ class Summary:
             "wait_p50_ms": _ms(self.wait.quantile(0.50)),
             "wait_p95_ms": _ms(self.wait.quantile(0.95)),
             "stopped": self.stopped,
+            "reconciled": dict(self.reconciled),
+            "lookups": self.lookups,
+            "dispositions": dict(self.dispositions),
+            "redials": self.redials,
         }
 
     def render(self) -> str:
@@ -195,8 +229,17 @@ class Summary:
             parts.append(f"not sent {self.not_sent} (a resume sends them)")
         if d["skipped"]:
             parts.append(f"skipped {d['skipped']} (done in an earlier run)")
-        lines = [
-            ", ".join(parts),
+        lines = [", ".join(parts)]
+        if self.reconciled:
+            found = ", ".join(f"{k} {v}" for k, v in sorted(self.reconciled.items()))
+            lines.append(
+                f"reconciled {sum(self.reconciled.values())} ({found}), {self.lookups} lookups"
+            )
+        if self.dispositions:
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.dispositions.items()))
+            redials = f", {self.redials} redials" if self.redials else ""
+            lines.append(f"dispositions: {kinds}{redials}")
+        lines += [
             f"retries {d['retries']}, {d['calls_per_second']} calls/s over {d['elapsed_s']} s",
             f"API latency p50 {_shown(d['p50_ms'])}, p95 {_shown(d['p95_ms'])}; "
             f"limit wait p50 {_shown(d['wait_p50_ms'])}, "

@@ -88,7 +88,10 @@ async def run_bulk(emu: Emulator, *, retry_unsafe: bool) -> tuple[list[Outcome],
         emu, max_concurrency=CONCURRENCY, retry=fast_retry(max_attempts=MAX_ATTEMPTS)
     ) as client:
         started = time.perf_counter()
-        run = client.bulk.create_calls(rows(), retry_unsafe=retry_unsafe, progress=False)
+        # reconcile=False: this suite is about the retry guard alone (see test_reconciled_runs)
+        run = client.bulk.create_calls(
+            rows(), retry_unsafe=retry_unsafe, progress=False, reconcile=False
+        )
         outcomes = await run.collect()
         wall = time.perf_counter() - started
     return outcomes, run.summary, wall

@@ -1,0 +1,273 @@
+"""How a bulk run places one row's call: a correlation mark, reconciliation, tracking.
+
+Every create of a calls run carries a fresh correlation mark (see
+:mod:`plivo_async.correlation`), recorded in the row's start record with the time it was
+sent. When the create fails ambiguously (:class:`~plivo_async.errors.OutcomeUnknownError`)
+and reconciliation is on, the :class:`Dialer` asks the API what happened
+(:func:`plivo_async.reconciliation.reconcile`): a call found turns the row ``ok`` with its
+uuid; a call proven not placed is sent again (with the same mark: the first create made
+nothing); anything else stays ``unknown`` with a note saying why. A resumed run does the
+same for the rows a crash left in flight, from their start records.
+
+With a :class:`~plivo_async.tracking.CallTracker`, the dialer then waits for each call's
+hangup callback and gives the row its disposition (answered, busy, no-answer, failed,
+machine, cancelled), or gives up after ``track_wait`` seconds (the call's own limits plus
+a margin, by default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Collection, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+
+from ..correlation import with_mark
+from ..errors import OutcomeUnknownError
+from ..models.calls import CreateCallRequest, CreateCallResponse
+from ..reconciliation import DEFAULT_LAG, Reconciliation
+from ..resources.calls import Calls
+from ..retry import AttemptCounter, count_attempts, current_counter, use_counter
+from ..tracking import CallResult, CallTracker
+from .policy import LiveCalls, Redial
+
+__all__ = ["Dialer", "Followed", "Resolved"]
+
+#: How many of the run's own placed calls are remembered, so that reconciliation does not
+#: take one of them for the call of another row to the same number.
+RECENT_CALLS = 20_000
+#: How many times a row proven not placed is sent again within one run.
+MAX_RESENDS = 3
+#: Seconds added to a call's own limits (ring timeout + time limit) before tracking gives up.
+TRACK_MARGIN = 60.0
+_PLIVO_RING_TIMEOUT = 120
+_PLIVO_TIME_LIMIT = 14_400
+
+
+@attrs.frozen
+class Resolved:
+    """What reconciliation made of one ambiguous create: the response of the call found,
+    or the error the row keeps; ``status``/``note`` say what the API showed."""
+
+    status: str
+    note: str
+    response: CreateCallResponse | None = None
+    error: BaseException | None = None
+    lookups: int = 0
+
+
+@attrs.frozen
+class Followed:
+    """How a row's call(s) ended: one :class:`CallResult` per destination, None where
+    no hangup callback came within the wait."""
+
+    results: tuple[CallResult | None, ...]
+    note: str | None = None
+    ended_at: float = 0.0
+
+    @property
+    def disposition(self) -> str | None:
+        """The row's disposition: ``answered`` if any of its calls was, else the first's."""
+        known = [r.disposition for r in self.results if r is not None]
+        if "answered" in known:
+            return "answered"
+        if not known or len(known) < len(self.results):
+            return None
+        return known[0]
+
+    @property
+    def first(self) -> CallResult | None:
+        return self.results[0] if self.results else None
+
+
+class _Recent(Collection[str]):
+    """The request and call uuids of the run's last placed calls (bounded)."""
+
+    def __init__(self, size: int = RECENT_CALLS) -> None:
+        self._size = size
+        self._uuids: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, uuid: str | None) -> None:
+        if uuid:
+            self._uuids[uuid] = None
+            if len(self._uuids) > self._size:
+                self._uuids.popitem(last=False)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._uuids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._uuids)
+
+    def __len__(self) -> int:
+        return len(self._uuids)
+
+
+class Dialer:
+    """Places, reconciles and follows the calls of one bulk run (see the module doc).
+
+    ``lag`` is the longest the API may take to show a call record after hangup, ``wait``
+    how long a row may wait for it (default ``lag`` plus a few seconds, so that a row not
+    placed can be proven so and resent); ``clock``/``sleep`` are injectable (epoch seconds).
+    """
+
+    def __init__(
+        self,
+        calls: Calls,
+        *,
+        retry_unsafe: bool = False,
+        reconcile: bool = True,
+        lag: float = DEFAULT_LAG,
+        wait: float | None = None,
+        tracker: CallTracker | None = None,
+        track_wait: float | None = None,
+        redial: Redial | None = None,
+        max_live_calls: int | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if tracker is None and (redial is not None or max_live_calls is not None):
+            raise ValueError("redial= and max_live_calls= need track= (a CallTracker)")
+        if (
+            lag < 0
+            or (wait is not None and wait < 0)
+            or (track_wait is not None and track_wait <= 0)
+        ):
+            raise ValueError("reconcile lag and wait must be >= 0, track_wait > 0")
+        self.calls = calls
+        self.retry_unsafe = retry_unsafe
+        self.reconcile = reconcile
+        self.lag = lag
+        self.wait = lag + 5.0 if wait is None else wait
+        self.tracker = tracker
+        self.track_wait = track_wait
+        self.redial = redial
+        self.live = None if max_live_calls is None else LiveCalls(max_live_calls)
+        self.clock = clock
+        self.sleep = sleep
+        self.recent = _Recent()
+
+    @property
+    def tracking(self) -> bool:
+        return self.tracker is not None
+
+    async def create(
+        self,
+        request: CreateCallRequest,
+        *,
+        mark: str,
+        sent_at: Callable[[], float | None],
+        on_resolved: Callable[[Resolved], object] | None = None,
+    ) -> tuple[CreateCallResponse, Resolved | None]:
+        """Create the call; after an ambiguous failure, reconcile (and resend if not placed).
+
+        ``sent_at()`` gives the time the row's start record stamped (None if the create
+        never went out); ``on_resolved`` hears each reconciliation. Returns the response
+        and, if reconciliation decided, how.
+        Raises what the create raised when reconciliation is off or cannot decide (an
+        :class:`OutcomeUnknownError` whose message carries the reconciliation's note).
+        """
+        marked = with_mark(request, mark)
+        resends = 0
+        resolved: Resolved | None = None
+        while True:
+            try:
+                response = await self.calls.create_from(marked, retry_unsafe=self.retry_unsafe)
+            except OutcomeUnknownError as exc:
+                stamp = sent_at()
+                if not self.reconcile or stamp is None:
+                    raise
+                resolved = await self.resolve(request, mark=mark, sent_at=stamp, error=exc)
+                if on_resolved is not None:
+                    on_resolved(resolved)
+                if resolved.status != "not_placed" or resends >= MAX_RESENDS:
+                    if resolved.response is None:
+                        assert resolved.error is not None
+                        raise resolved.error from exc
+                    self.placed(resolved.response)
+                    return resolved.response, resolved
+                resends += 1
+                continue
+            self.placed(response)
+            return response, resolved
+
+    async def resolve(
+        self, request: CreateCallRequest, *, mark: str | None, sent_at: float, error: BaseException
+    ) -> Resolved:
+        """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
+        row_counter = current_counter()
+        counter = count_attempts()  # the lookups' attempts, apart from the row's
+        try:
+            found = await self.calls.reconcile(
+                request,
+                sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
+                mark=mark,
+                marks=None if self.tracker is None else self.tracker.marks,
+                exclude=self.recent,
+                lag=self.lag,
+                wait=self.wait,
+                clock=self.clock,
+                sleep=self.sleep,
+            )
+        finally:
+            use_counter(row_counter)
+        return _resolved(found, error, counter)
+
+    def placed(self, response: CreateCallResponse) -> None:
+        for uuid in response.request_uuids:
+            self.recent.add(uuid)
+
+    def wait_for(self, request: CreateCallRequest) -> float:
+        """How long to wait for a call's hangup: ``track_wait``, or its own limits + a margin."""
+        if self.track_wait is not None:
+            return self.track_wait
+        ring = request.ring_timeout or _PLIVO_RING_TIMEOUT
+        return ring + (request.time_limit or _PLIVO_TIME_LIMIT) + TRACK_MARGIN
+
+    async def follow(self, request: CreateCallRequest, response: CreateCallResponse) -> Followed:
+        """Wait for the hangup callback of each call of one create (up to :meth:`wait_for`)."""
+        assert self.tracker is not None
+        handles = [self.tracker.track(uuid) for uuid in response.request_uuids]
+        wait = self.wait_for(request)
+        ended: asyncio.Future[Any] = asyncio.ensure_future(
+            asyncio.gather(*(h.ended() for h in handles))
+        )
+        timer: asyncio.Future[Any] = asyncio.ensure_future(self.sleep(wait))
+        try:
+            await asyncio.wait([ended, timer], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (ended, timer):
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(ended, timer, return_exceptions=True)
+        for handle in handles:
+            self.recent.add(handle.call_uuid)
+        results = tuple(handle.result for handle in handles)
+        note = None
+        if any(r is None for r in results):
+            note = f"no hangup callback within {wait:g}s (track_wait)"
+        return Followed(results, note, self.clock())
+
+
+def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCounter) -> Resolved:
+    lookups = max(found.lookups, counter.attempts)
+    if found.status == "found":
+        uuids = list(found.request_uuids)
+        response = CreateCallResponse(
+            message="found by reconciliation",
+            request_uuid=uuids[0] if len(uuids) == 1 else uuids,
+        )
+        return Resolved("found", found.note, response, lookups=lookups)
+    message = f"{error}; reconciliation: {found.note}"
+    unknown = OutcomeUnknownError(
+        message,
+        method=getattr(error, "method", "POST") or "POST",
+        path=getattr(error, "path", "") or "",
+        attempts=getattr(error, "attempts", 0) or 0,
+    )
+    return Resolved(found.status, found.note, error=unknown, lookups=lookups)
