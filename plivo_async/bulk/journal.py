@@ -374,14 +374,56 @@ def pending_records(path: Path, state: JournalState) -> dict[int, dict[str, Any]
 
 
 def outcome_records(path: Path, state: JournalState) -> Iterator[dict[str, Any]]:
-    """The last outcome record of every row, in journal order (needs ``track_outcomes``)."""
+    """The last outcome record of every row, in journal order (needs ``track_outcomes``).
+
+    A tracked call's disposition record (``"d"``) follows its outcome once the call ended:
+    when the last one of a row comes after the row's last outcome, it is attached to the
+    outcome record under ``"ended"`` (and the record is yielded at that line), so the
+    report of a resumed run says how each call ended. An outcome whose disposition record
+    comes later is held until then: at most the rows whose calls were live together.
+    """
     last = state.last_outcome
     assert last is not None
+    ended = _last_dispositions(path, len(last))
+    held: dict[int, dict[str, Any]] = {}
     for number, line in _whole_lines(path):
-        if number > 1 and line.startswith(b'{"o":'):
+        if number == 1:
+            continue
+        if line.startswith(b'{"o":'):
             record = json.loads(line)
-            if last[record["o"]] == number:
+            index = record["o"]
+            if last[index] != number:
+                continue
+            if ended is not None and ended[index] > number:
+                held[index] = record
+            else:
                 yield record
+        elif held and line.startswith(b'{"d":'):
+            index = _record_index(line)
+            if index in held and ended is not None and ended[index] == number:
+                record = held.pop(index)
+                record["ended"] = json.loads(line)
+                yield record
+    yield from held.values()  # pragma: no cover - each held row's "d" line comes later
+
+
+def _record_index(line: bytes) -> int:
+    """The row number of a start or disposition line (``{"s":17,...`` / ``{"d":17,...``)."""
+    return int(line[5 : line.index(b",", 5)])
+
+
+def _last_dispositions(path: Path, rows: int) -> array[int] | None:
+    """Per row, the line number of its last disposition record; None if there is none
+    (a run without tracking): one streaming pass that parses only those lines."""
+    found: array[int] | None = None
+    for number, line in _whole_lines(path):
+        if number > 1 and line.startswith(b'{"d":'):
+            index = _record_index(line)
+            if found is None:
+                found = array("I", [0]) * rows
+            if index < rows:
+                found[index] = number
+    return found
 
 
 def recorded_fields(path: Path, index: int) -> dict[str, str] | None:

@@ -1,9 +1,13 @@
 """The CSV report of a bulk run: one line per input row, written as rows finish.
 
-Columns: ``index``, ``to``, ``status``, ``request_uuid``, ``error``. Each line is flushed
-when written, so a crash leaves a usable partial report; a resumed run writes the rows
-done in earlier runs first (from the journal's outcome records), so its report is
-complete. Error texts come from the library's exceptions, which never hold the token.
+Columns: ``index``, ``to``, ``status``, ``request_uuid``, ``error``, then what a calls
+run learnt beyond the API's answer: ``disposition`` (how a tracked call ended),
+``duration`` (seconds), ``hangup_cause``, ``dials`` (redials included), ``reconciled``
+(what reconciliation made of an ambiguous create) and ``note`` (why, in words). Each line
+is flushed when written, so a crash leaves a usable partial report; a resumed run writes
+the rows done in earlier runs first (from the journal's outcome records and the
+disposition record that follows each), so its report is complete. Error texts come from
+the library's exceptions, which never hold the token.
 """
 
 from __future__ import annotations
@@ -17,7 +21,19 @@ from .outcome import Outcome, request_model
 
 __all__ = ["COLUMNS", "Report"]
 
-COLUMNS = ("index", "to", "status", "request_uuid", "error")
+COLUMNS = (
+    "index",
+    "to",
+    "status",
+    "request_uuid",
+    "error",
+    "disposition",
+    "duration",
+    "hangup_cause",
+    "dials",
+    "reconciled",
+    "note",
+)
 _ERROR_CHARS = 300
 
 
@@ -36,6 +52,15 @@ def destination(row: Any) -> str:
     return str(getattr(request_model(row), "to", "") or "")
 
 
+def _cell(value: object) -> object:
+    return "" if value is None else value
+
+
+def _note(note: object) -> str:
+    """A note on one line, capped like error texts."""
+    return "" if not note else " ".join(str(note).split())[:_ERROR_CHARS]
+
+
 class Report:
     """Writes the report file; :meth:`add` one outcome, :meth:`add_record` an earlier one."""
 
@@ -51,6 +76,7 @@ class Report:
 
     def add(self, outcome: Outcome) -> None:
         uuid = getattr(outcome.response, "request_uuid", None)
+        call = outcome.call
         self._line(
             (
                 outcome.index,
@@ -58,14 +84,23 @@ class Report:
                 outcome.status,
                 "" if uuid is None else uuid,
                 error_text(outcome.error),
+                _cell(outcome.disposition),
+                _cell(getattr(call, "duration", None)),
+                _cell(getattr(call, "hangup_cause", None)),
+                outcome.dials,
+                _cell(outcome.reconciled),
+                _note(outcome.note),
             )
         )
 
     def add_record(self, record: Mapping[str, Any]) -> None:
-        """A row done in an earlier run, from its journal outcome record."""
+        """A row done in an earlier run, from its journal outcome record (with, under
+        ``"ended"``, the disposition record that followed it, if any)."""
         error = record.get("message") or ""
         if record.get("error"):
             error = f"{record['error']}: {error}"
+        ended = record.get("ended")
+        ended = ended if isinstance(ended, Mapping) else {}
         self._line(
             (
                 record["o"],
@@ -73,6 +108,12 @@ class Report:
                 record["status"],
                 record.get("request_uuid", ""),
                 error,
+                _cell(ended.get("disposition")),
+                _cell(ended.get("duration")),
+                _cell(ended.get("hangup_cause")),
+                ended.get("dial") or record.get("dial") or 1,
+                _cell(record.get("reconciled")),
+                _note(ended.get("note") or record.get("note")),
             )
         )
 

@@ -8,8 +8,10 @@ line on stderr (row, CSV line, status, reason); the summary goes to stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from ..client import (
 )
 from ..errors import PlivoError, ValidationError
 from ..models.calls import CreateCallRequest
+from ..reconciliation import DEFAULT_LAG
 from ._common import (
     EXIT_NOT_ALL_OK,
     EXIT_OK,
@@ -40,6 +43,18 @@ from ._common import (
     rate,
     run_interruptibly,
     warn,
+)
+from ._tracking import (
+    Listener,
+    address,
+    check_tracking_options,
+    count,
+    dispositions,
+    listen,
+    positive_seconds,
+    public_url,
+    redial_from_args,
+    seconds,
 )
 
 __all__ = ["add_parser", "describe_outcome", "run"]
@@ -121,14 +136,107 @@ def add_parser(sub: Any) -> None:
     add("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (30)")
     add("--no-progress", action="store_true", help="no progress bar")
     add("--json", action="store_true", help="print the summary as JSON")
+    _add_reconcile_options(dial)
+    _add_tracking_options(dial)
     add_log_level(dial)
     dial.set_defaults(run=run)
+
+
+def _add_reconcile_options(dial: Any) -> None:
+    group = dial.add_argument_group(
+        "reconciliation",
+        "After an ambiguous failure (the call may or may not exist), ask the API whether "
+        "the call was placed: found is ok, proven not placed is sent again, anything else "
+        "stays unknown with a note. A resume does the same for the rows a crash left in "
+        "flight.",
+    )
+    add = group.add_argument
+    add("--no-reconcile", action="store_true", help="leave ambiguous rows unknown, no lookups")
+    add(
+        "--reconcile-lag",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"longest the API takes to show a call record after hangup ({DEFAULT_LAG:g})",
+    )
+    add(
+        "--reconcile-wait",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long a row may wait for that lag to pass (default: the lag + 5)",
+    )
+
+
+def _add_tracking_options(dial: Any) -> None:
+    group = dial.add_argument_group(
+        "tracking",
+        "Follow every call to its end (answered, busy, no-answer, failed, machine, "
+        "cancelled; duration, hangup cause) from Plivo's signed callbacks, checked with "
+        "PLIVO_AUTH_TOKEN. Tracking is on with --callbacks-listen.",
+    )
+    add = group.add_argument
+    add(
+        "--callbacks-listen",
+        type=address,
+        default=None,
+        metavar="HOST:PORT",
+        help="receive Plivo's callbacks here during the run (port 0: any free port; "
+        "the address is printed on stderr)",
+    )
+    add(
+        "--public-url",
+        type=public_url,
+        default=None,
+        metavar="URL",
+        help="the URL Plivo calls to reach the listener (a tunnel or proxy that forwards "
+        "URL/PATH to /PATH); rows without a hangup_url / ring_url / machine_detection_url "
+        "get URL/hangup, URL/ring, URL/machine (--hangup-url still wins). Default "
+        "http://HOST:PORT of the listener, which is right only on loopback or a LAN (the "
+        "emulator, tests), never for Plivo across the internet",
+    )
+    add(
+        "--track-wait",
+        type=positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="longest to wait for a call's hangup (default: its ring timeout and time limit + 60)",
+    )
+    add(
+        "--redial",
+        type=dispositions,
+        default=None,
+        metavar="DISPOSITIONS",
+        help="dial rows again whose call ended so, e.g. busy,no-answer (never answered)",
+    )
+    add(
+        "--redial-after",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds after the call ended (300)",
+    )
+    add(
+        "--redial-attempts",
+        type=count,
+        default=None,
+        metavar="N",
+        help="dials per row in all, the first included (3)",
+    )
+    add(
+        "--max-live-calls",
+        type=count,
+        default=None,
+        metavar="N",
+        help="hold new calls while N of this run's calls are queued or live",
+    )
 
 
 def run(args: Any) -> int:
     """Check the set-up, then dial; returns the exit code."""
     configure_logging(args.log_level)
     try:
+        check_tracking_options(args)
         defaults = _defaults(args)
         rows = _open_rows(args.rows, defaults)
         options = _bulk_options(args)
@@ -142,7 +250,13 @@ def run(args: Any) -> int:
         return run_interruptibly(_dial(args, rows, defaults, options, runs), runs)
     except OSError as exc:
         return fail("dial", describe_os_error(exc))
-    except (ConfigurationError, JournalMismatchError, JournalInUseError, CsvError) as exc:
+    except (
+        ConfigurationError,
+        JournalMismatchError,
+        JournalInUseError,
+        CsvError,
+        UsageError,
+    ) as exc:
         return fail("dial", exc)
     except PlivoError as exc:
         if not _is_journal_write_error(exc):
@@ -192,8 +306,23 @@ def shard(text: str) -> tuple[int, int]:
 
 
 def _bulk_options(args: Any) -> dict[str, Any]:
-    """The run options given on the command line."""
-    return {"report": args.report, "retry_failed": args.retry_failed}
+    """The run options given on the command line (tracking ones but the tracker)."""
+    options: dict[str, Any] = {
+        "report": args.report,
+        "retry_failed": args.retry_failed,
+        "reconcile": not args.no_reconcile,
+    }
+    if args.reconcile_lag is not None:
+        options["reconcile_lag"] = args.reconcile_lag
+    if args.reconcile_wait is not None:
+        options["reconcile_wait"] = args.reconcile_wait
+    if args.callbacks_listen is not None:
+        options.update(
+            track_wait=args.track_wait,
+            redial=redial_from_args(args),
+            max_live_calls=args.max_live_calls,
+        )
+    return options
 
 
 def _is_journal_write_error(exc: BaseException) -> bool:
@@ -241,16 +370,23 @@ async def _dial(
             f"{args.rows}.shard-{args.shard[0]}-of-{args.shard[1]}.journal.jsonl"
         )
     journal = None if args.no_journal else (args.journal or default_journal)
-    async with AsyncPlivo(
-        timeout=args.timeout,
-        max_concurrency=args.concurrency,
-        rate_limit=args.rate_limit,
-        calls_per_second=args.cps,
-        base_url=args.base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
-        phlo_base_url=(
-            args.phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL
-        ),
-    ) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        client = await stack.enter_async_context(
+            AsyncPlivo(
+                timeout=args.timeout,
+                max_concurrency=args.concurrency,
+                rate_limit=args.rate_limit,
+                calls_per_second=args.cps,
+                base_url=args.base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
+                phlo_base_url=(
+                    args.phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL
+                ),
+            )
+        )
+        if args.callbacks_listen is not None:
+            listener = await stack.enter_async_context(_listen(args))
+            defaults = {**listener.defaults(), **defaults}
+            options["track"] = listener.tracker
         run = client.bulk.create_calls(
             rows,
             defaults=defaults,
@@ -274,3 +410,16 @@ async def _dial(
     not_sent = int(getattr(summary, "not_sent", 0))
     incomplete = summary.rows != summary.ok or not_sent > 0 or summary.stopped is not None
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
+
+
+@contextlib.asynccontextmanager
+async def _listen(args: Any) -> AsyncIterator[Listener]:
+    """The callback receiver of a tracked run, announced in one line on stderr."""
+    host, port = args.callbacks_listen
+    token = os.environ.get("PLIVO_AUTH_TOKEN", "")  # the client's: it was checked already
+    async with listen(host, port, auth_token=token, public=args.public_url) as listener:
+        write_line(
+            f"plivo-async dial: receiving callbacks on {listener.url}"
+            + ("" if args.public_url is None else f" (Plivo calls {listener.public_url})")
+        )
+        yield listener
