@@ -12,7 +12,7 @@ import ipaddress
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import attrs
 from yarl import URL
@@ -20,6 +20,9 @@ from yarl import URL
 from ..bulk.policy import Redial
 from ..tracking import CallTracker, Disposition
 from ._common import UsageError, describe_os_error
+
+if TYPE_CHECKING:
+    from ..webhooks.receiver import OnEvent
 
 __all__ = [
     "Listener",
@@ -182,18 +185,24 @@ class Listener:
 
 @asynccontextmanager
 async def listen(
-    host: str, port: int, *, auth_token: str, public: str | None
+    host: str,
+    port: int,
+    *,
+    auth_token: str,
+    public: str | None = None,
+    on_event: OnEvent | None = None,
 ) -> AsyncIterator[Listener]:
     """Serve a tracker's receiver on ``host:port`` until the block ends.
 
     With a ``public`` URL (a proxy or tunnel in front), signatures are checked against
-    it: Plivo signs the URL it called. Raises :class:`UsageError` when the address cannot
+    it: Plivo signs the URL it called. ``on_event`` answers the callbacks after the
+    tracker saw them (Plivo XML for an answer URL; default: an empty 200). Raises :class:`UsageError` when the address cannot
     be bound (nothing has been sent yet).
     """
     from aiohttp import web
 
     tracker = CallTracker()
-    app = tracker.app(auth_token, base_url=public)
+    app = tracker.app(auth_token, base_url=public, on_event=on_event)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
