@@ -16,10 +16,10 @@ posts the action's outcome to that URL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._convert import structure_response, to_wire
+from .._convert import to_wire
 from ..models.calls import ActionResponse
 from ..models.conferences import (
     Conference,
@@ -32,6 +32,7 @@ from ..models.conferences import (
     ConferenceRecordResponse,
 )
 from ..validation import path_segment
+from ._base import send_fields
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -111,22 +112,15 @@ class Conferences:
         The model is built (and validated) before anything is sent; a ``GET`` carries it
         as the query.
         """
-        body = to_wire(model(**fields))
-        json: Mapping[str, Any] | None = None
-        params: Mapping[str, Any] | None = None
-        if method == "GET":
-            params = body or None
-        else:
-            json = body or None
-        data = await self._transport.request(
+        return await send_fields(
+            self._transport,
+            response,
             method,
             target,
-            json=json,
-            params=params,
+            to_wire(model(**fields)),
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(response, data)
 
     # -- conferences ------------------------------------------------------------------------
 

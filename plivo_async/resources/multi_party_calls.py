@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._convert import from_wire, structure_response, to_wire
+from .._convert import from_wire, to_wire
 from ..models.multi_party_calls import (
     AddParticipantRequest,
     AddParticipantResponse,
@@ -43,6 +43,7 @@ from ..models.multi_party_calls import (
     mpc_id,
 )
 from ..validation import check, path_segment
+from ._base import send_fields
 from ._paging import MAX_PAGE_SIZE, iter_pages
 
 if TYPE_CHECKING:
@@ -117,27 +118,21 @@ class MultiPartyCalls:
     ) -> R:
         # ``request``: a request model, or a wire dict built already (list pages, start).
         if request is None:
-            body: Mapping[str, Any] = {}
+            fields: Mapping[str, Any] = {}
         elif isinstance(request, Mapping):
-            body = request
+            fields = request
         else:
-            body = to_wire(request)
-        json: Mapping[str, Any] | None = None
-        params: Mapping[str, Any] | None = None
-        if method == "GET":
-            params = body or None
-        else:
-            json = body or None
-        data = await self._transport.request(
+            fields = to_wire(request)
+        return await send_fields(
+            self._transport,
+            response,
             method,
             url,
-            json=json,
-            params=params,
+            fields,
             idempotent=idempotent,
             calls=calls,
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(response, data)
 
     async def _action(
         self,
