@@ -44,7 +44,7 @@ from ..models.multi_party_calls import (
 )
 from ..validation import check, path_segment
 from ._base import send_fields
-from ._paging import MAX_PAGE_SIZE, iter_pages
+from ._paging import iter_pages
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -90,18 +90,14 @@ class MultiPartyCalls:
         return self._transport.api_base + "MultiPartyCall/"
 
     def _participant_url(
-        self, friendly_name: str | None, uuid: str | None, participant_id: str | int, *rest: str
-    ) -> str:
-        return self._member_url(friendly_name, uuid, participant_id, *rest, area="Participant")
-
-    def _member_url(
         self,
         friendly_name: str | None,
         uuid: str | None,
         participant_id: str | int,
         *rest: str,
-        area: str = "Member",
+        area: str = "Participant",
     ) -> str:
+        """``{id}/Participant/{pid}/...``; audio is addressed as ``{id}/Member/{pid}/...``."""
         participant = path_segment("participant_id", participant_id)
         return self._url(friendly_name, uuid, area, participant, *rest)
 
@@ -179,10 +175,7 @@ class MultiPartyCalls:
             PlivoError: While iterating, whatever a page's request raises; the calls
                 already yielded stand.
         """
-        params = self._list_params(filters)
-        params.setdefault("limit", MAX_PAGE_SIZE)
-        params.setdefault("offset", 0)
-        async for mpc in iter_pages(self._list_page, params):
+        async for mpc in iter_pages(self._list_page, self._list_params(filters)):
             yield mpc
 
     def __aiter__(self) -> AsyncIterator[MultiPartyCallDetails]:
@@ -669,7 +662,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallPlayAudioResponse,
             "POST",
-            self._member_url(friendly_name, uuid, participant_id, "Play"),
+            self._participant_url(friendly_name, uuid, participant_id, "Play", area="Member"),
             StartPlayAudioRequest,
             retry_unsafe=retry_unsafe,
             url=url,
@@ -683,5 +676,8 @@ class MultiPartyCalls:
         friendly_name: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Stop the audio playing to a participant (``DELETE .../Member/{pid}/Play/``)."""
-        target = self._member_url(friendly_name, uuid, participant_id, "Play")
-        return await self._send(MultiPartyCallActionResponse, "DELETE", target)
+        return await self._action(
+            MultiPartyCallActionResponse,
+            "DELETE",
+            self._participant_url(friendly_name, uuid, participant_id, "Play", area="Member"),
+        )
