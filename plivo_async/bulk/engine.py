@@ -611,6 +611,7 @@ class BulkRun(Generic[R]):
         dialer = self._dialer
         assert dialer is not None and row.redial_at is not None and self._slots is not None
         self._park(row)
+        row.counter = None  # nothing in flight: stopping cancels this wait at once
         delay = row.redial_at - dialer.clock()
         if delay > 0:
             await dialer.sleep(delay)
