@@ -200,12 +200,15 @@ async def _one(
 ) -> tuple[Status, str, _Found | None]:
     found = await lookup.queued() or await lookup.live()
     live_at = clock()
+    records_at = clock()  # a lookup is evidence from the moment it was asked
     found = found or await lookup.records()
     if found is not None:
         return "found", f"{lookup.to}: {found.where}", found
     ready_at = live_at + lag
-    remaining = ready_at - clock()
-    if remaining > 0:
+    if records_at < ready_at:
+        # That lookup came too early to rule the records out (even if the clock has
+        # passed ready_at since, e.g. on a busy event loop): look again, late enough.
+        remaining = ready_at - clock()
         if remaining > wait:
             when = datetime.fromtimestamp(ready_at, timezone.utc).isoformat(timespec="seconds")
             return (
@@ -214,7 +217,8 @@ async def _one(
                 f" up to {lag:g}s after hangup to appear; look again after {when}",
                 None,
             )
-        await sleep(remaining)
+        if remaining > 0:
+            await sleep(remaining)
         found = await lookup.records()
         if found is not None:
             return "found", f"{lookup.to}: records", found

@@ -30,7 +30,6 @@ __all__ = [
     "RULE_DESTINATION",
     "RULE_DESTINATIONS",
     "RULE_HTTP_METHOD",
-    "RULE_PATH_SEGMENT",
     "RULE_PATH_TEXT",
     "RULE_PHONE_NUMBER",
     "RULE_REQUIRED",
@@ -42,7 +41,6 @@ __all__ = [
     "boolean",
     "check",
     "check_destination",
-    "check_path_segment",
     "destination",
     "destinations",
     "empty_to_none",
@@ -92,7 +90,6 @@ RULE_HTTP_METHOD = "must be GET or POST"
 RULE_BOOLEAN = "must be a boolean (true or false)"
 RULE_SEND_DIGITS = "may hold only digits, '*', '#', 'w', 'W', optionally followed by '@<ms>'"
 RULE_SIP_HEADERS = "must be a mapping of alphanumeric keys to alphanumeric values"
-RULE_PATH_SEGMENT = "must be a non-empty string without '/', '\\', '?', '#', '%' or whitespace"
 
 _PHONE_RE = re.compile(r"\+?[1-9][0-9]{1,14}")
 _PHONE_PREFIX_RE = re.compile(r"\+?[0-9]{1,15}")
@@ -112,7 +109,6 @@ _TIME_FILTER_RE = re.compile(
 _SUBACCOUNT_RE = re.compile(r"SA[A-Z0-9]{18}")
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 _WHITESPACE_RE = re.compile(r"\s")
-_PATH_UNSAFE = frozenset("/\\?#%")
 RULE_PATH_TEXT = (
     "must be a non-empty string or int, not '.' or '..', without control characters "
     "or lone surrogates"
@@ -435,18 +431,6 @@ def subaccount() -> Validator:
         "must be a subaccount auth id (SA then 18 capital letters or digits)",
         lambda s: isinstance(s, str) and _SUBACCOUNT_RE.fullmatch(s) is not None,
     )
-
-
-def check_path_segment(field: str, value: object) -> str:
-    """An id that goes into a URL path (call_uuid, phlo_id, ...): no way to escape it."""
-    ok = (
-        isinstance(value, str)
-        and value not in ("", ".", "..")
-        and not any(c in _PATH_UNSAFE or c.isspace() for c in value)
-    )
-    check(field, ok, RULE_PATH_SEGMENT, value)
-    assert isinstance(value, str)
-    return value
 
 
 def path_segment(field: str, value: object) -> str:

@@ -31,7 +31,7 @@ from ..errors import (
 )
 from ..retry import AttemptCounter, count_attempts
 from ..tracking import CallResult
-from .dialer import Dialer, Followed
+from .dialer import Dialer, Followed, Resolved
 from .inputs import Rows, enumerate_rows
 from .journal import (
     Code,
@@ -468,18 +468,20 @@ class BulkRun(Generic[R]):
         row.counter, row.sent_at, row.start_failed = None, None, False
         row.mark = None if dialer is None else new_mark()
         calls = int(getattr(request_model(row.request), "calls", 1))
+        proven: Resolved | None = None  # a resumed dial proven not placed: sent now
         if row.resumed is not None:
             resumed, row.resumed = row.resumed, None
-            found = await self._reconcile_resumed(row, resumed)
-            if found is not None:
-                return self._record_outcome(found, row)
+            decided = await self._reconcile_resumed(row, resumed)
+            if isinstance(decided, Outcome):
+                return self._record_outcome(decided, row)
+            proven = decided
         counter = row.counter = count_attempts(self._start_record(row))
         started = time.perf_counter()
         live = None if dialer is None else dialer.live
         try:
             if dialer is None:
                 response = await self._send(row.request)
-                resolved = None
+                resolved: Resolved | None = None
             else:
                 if live is not None:
                     await live.acquire(calls)
@@ -489,6 +491,7 @@ class BulkRun(Generic[R]):
                     sent_at=lambda: row.sent_at,
                     on_resolved=self._count_resolved,
                 )
+            resolved = resolved or proven
             outcome = Outcome(
                 index,
                 row.request,
@@ -529,9 +532,9 @@ class BulkRun(Generic[R]):
             outcome = attrs.evolve(outcome, dials=row.dial, placed=row.placed)
         return self._record_outcome(outcome, row, counter, started)
 
-    async def _reconcile_resumed(self, row: _Row, start: dict[str, Any]) -> Outcome | None:
+    async def _reconcile_resumed(self, row: _Row, start: dict[str, Any]) -> Outcome | Resolved:
         """Reconcile a dial a crash left in flight: its outcome if the API decides it
-        (found: ok; unknown), None if it proves the call was not placed (send it now)."""
+        (found: ok; unknown), or the proof that the call was not placed (send it now)."""
         dialer = self._dialer
         assert dialer is not None
         mark = start.get("m")
@@ -550,7 +553,7 @@ class BulkRun(Generic[R]):
         )
         self._count_resolved(resolved)
         if resolved.status == "not_placed":
-            return None
+            return resolved
         outcome = Outcome(
             row.index,
             row.request,
@@ -608,6 +611,7 @@ class BulkRun(Generic[R]):
         dialer = self._dialer
         assert dialer is not None and row.redial_at is not None and self._slots is not None
         self._park(row)
+        row.counter = None  # nothing in flight: stopping cancels this wait at once
         delay = row.redial_at - dialer.clock()
         if delay > 0:
             await dialer.sleep(delay)

@@ -6,7 +6,6 @@ import codecs
 import contextlib
 import csv
 import hashlib
-import json
 import os
 from array import array
 from collections.abc import (
@@ -20,9 +19,8 @@ from typing import Any
 
 import attrs
 
-from .._convert import from_wire, to_wire, wire_name
+from .._convert import from_wire, wire_name
 from ..errors import ValidationError
-from .outcome import MpcActionRow, request_model
 
 __all__ = [
     "MALFORMED",
@@ -34,23 +32,9 @@ __all__ = [
     "enumerate_rows",
     "file_digest",
     "read_csv",
-    "row_digest",
 ]
 
 Rows = Iterable[Any] | AsyncIterable[Any]
-
-
-def row_digest(request: Any) -> str:
-    """A short stable hash of a row's wire form: the journal's check on a resume."""
-    model = request_model(request)
-    try:
-        data: Any = to_wire(model)
-        if isinstance(request, MpcActionRow):
-            data = [request.phlo_id, request.node_id, data]
-    except Exception:
-        data = request
-    text = json.dumps(data, sort_keys=True, default=repr, separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 class CsvError(ValueError):

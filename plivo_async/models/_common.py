@@ -1,7 +1,8 @@
 """Pieces shared by the models of the account resources (recordings, endpoints, ...).
 
 The Call API models keep their own copies (``models/calls.py``); these are the ones the
-newer areas build on, so their list pages and id fields behave the same everywhere.
+newer areas build on, so their list pages, ids, URLs, methods and flags behave the same
+everywhere. Every field factory makes an optional field: ``None`` means "not sent".
 """
 
 from __future__ import annotations
@@ -13,7 +14,21 @@ import attrs
 
 from .. import validation as v
 
-__all__ = ["ListPage", "id_text", "limit_field", "offset_field", "optional_text", "to_id_text"]
+__all__ = [
+    "ListPage",
+    "bool_field",
+    "file_format_field",
+    "id_text",
+    "int_field",
+    "limit_field",
+    "method_field",
+    "offset_field",
+    "optional_text",
+    "subaccount_field",
+    "time_filter_field",
+    "to_id_text",
+    "url_field",
+]
 
 T = TypeVar("T")
 
@@ -61,3 +76,46 @@ def limit_field() -> Any:
 
 def offset_field() -> Any:
     return attrs.field(default=None, converter=v.to_int, validator=v.optional(v.int_range(0)))
+
+
+def url_field() -> Any:
+    """An absolute http(s) URL (a callback, an audio file); ``""`` means "not given"."""
+    return attrs.field(default=None, converter=v.empty_to_none, validator=v.optional(v.http_url()))
+
+
+def method_field() -> Any:
+    """The HTTP method of a URL field: ``GET`` or ``POST``, any case."""
+    return attrs.field(default=None, converter=v.to_upper, validator=v.optional(v.http_method()))
+
+
+def bool_field() -> Any:
+    """A flag: a ``bool`` or ``"true"``/``"false"`` (a CSV cell)."""
+    return attrs.field(default=None, converter=v.to_bool, validator=v.optional(v.boolean()))
+
+
+def int_field(low: int = 0, high: int | None = None) -> Any:
+    """An integer in ``low..high`` (no upper bound without ``high``); digits as text too."""
+    return attrs.field(
+        default=None, converter=v.to_int, validator=v.optional(v.int_range(low, high))
+    )
+
+
+def subaccount_field() -> Any:
+    """A subaccount auth id (``SA`` then 18 capitals or digits)."""
+    return attrs.field(
+        default=None, converter=v.empty_to_none, validator=v.optional(v.subaccount())
+    )
+
+
+def time_filter_field() -> Any:
+    """A time filter of a list (``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` or a ``datetime``)."""
+    return attrs.field(
+        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
+    )
+
+
+def file_format_field() -> Any:
+    """A recording's file format: mp3 or wav, any case."""
+    return attrs.field(
+        default=None, converter=v.to_lower, validator=v.optional(v.one_of(("mp3", "wav")))
+    )

@@ -16,7 +16,17 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
-from ._common import ListPage, limit_field, offset_field, optional_text, to_id_text
+from ._common import (
+    ListPage,
+    bool_field,
+    limit_field,
+    method_field,
+    offset_field,
+    optional_text,
+    subaccount_field,
+    to_id_text,
+    url_field,
+)
 from .calls import ListMeta
 
 __all__ = [
@@ -30,24 +40,6 @@ __all__ = [
 ]
 
 
-def _url() -> Any:
-    return attrs.field(default=None, converter=v.empty_to_none, validator=v.optional(v.http_url()))
-
-
-def _method() -> Any:
-    return attrs.field(default=None, converter=v.to_upper, validator=v.optional(v.http_method()))
-
-
-def _flag() -> Any:
-    return attrs.field(default=None, converter=v.to_bool, validator=v.optional(v.boolean()))
-
-
-def _subaccount() -> Any:
-    return attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.subaccount())
-    )
-
-
 # -- requests -----------------------------------------------------------------------------
 
 
@@ -55,19 +47,19 @@ def _subaccount() -> Any:
 class _ApplicationSettings:
     """What create and update both set."""
 
-    answer_url: str | None = _url()
-    answer_method: str | None = _method()
-    hangup_url: str | None = _url()
-    hangup_method: str | None = _method()
-    fallback_answer_url: str | None = _url()
-    fallback_method: str | None = _method()
-    message_url: str | None = _url()
-    message_method: str | None = _method()
-    default_number_app: bool | None = _flag()
-    default_endpoint_app: bool | None = _flag()
-    subaccount: str | None = _subaccount()
-    log_incoming_messages: bool | None = _flag()
-    public_uri: bool | None = _flag()
+    answer_url: str | None = url_field()
+    answer_method: str | None = method_field()
+    hangup_url: str | None = url_field()
+    hangup_method: str | None = method_field()
+    fallback_answer_url: str | None = url_field()
+    fallback_method: str | None = method_field()
+    message_url: str | None = url_field()
+    message_method: str | None = method_field()
+    default_number_app: bool | None = bool_field()
+    default_endpoint_app: bool | None = bool_field()
+    subaccount: str | None = subaccount_field()
+    log_incoming_messages: bool | None = bool_field()
+    public_uri: bool | None = bool_field()
 
 
 @request_model
@@ -89,7 +81,7 @@ class UpdateApplicationRequest(_ApplicationSettings):
 class ListApplicationsRequest:
     """Query of ``GET Application/``: by ``subaccount`` or ``app_name``, one page."""
 
-    subaccount: str | None = _subaccount()
+    subaccount: str | None = subaccount_field()
     app_name: str | None = optional_text()
     limit: int | None = limit_field()
     offset: int | None = offset_field()
@@ -101,7 +93,7 @@ class DeleteApplicationRequest:
     """``DELETE Application/{id}/``: ``cascade`` also deletes the endpoints attached to it,
     unless ``new_endpoint_application`` names the application they move to."""
 
-    cascade: bool | None = _flag()
+    cascade: bool | None = bool_field()
     new_endpoint_application: str | None = attrs.field(
         default=None,
         converter=to_id_text,

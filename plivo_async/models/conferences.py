@@ -17,6 +17,7 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
+from ._common import file_format_field, method_field, optional_text, url_field
 
 __all__ = [
     "Conference",
@@ -31,14 +32,6 @@ __all__ = [
 ]
 
 
-def _callback_url() -> Any:
-    return attrs.field(default=None, converter=v.empty_to_none, validator=v.optional(v.http_url()))
-
-
-def _method() -> Any:
-    return attrs.field(default=None, converter=v.to_upper, validator=v.optional(v.http_method()))
-
-
 # -- requests -----------------------------------------------------------------------------
 
 
@@ -47,8 +40,8 @@ def _method() -> Any:
 class ConferenceCallbackRequest:
     """The only parameters of list, get, hang up, mute, deaf, kick and the stop actions."""
 
-    callback_url: str | None = _callback_url()
-    callback_method: str | None = _method()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
 
 @request_model
@@ -57,14 +50,10 @@ class ConferenceMemberSpeakRequest:
     """``POST Conference/{name}/Member/{id}/Speak/``: speak text to members."""
 
     text: str = attrs.field(validator=v.all_of(v.required(), v.non_empty_str()))
-    voice: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
-    language: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
-    callback_url: str | None = _callback_url()
-    callback_method: str | None = _method()
+    voice: str | None = optional_text()
+    language: str | None = optional_text()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
 
 @request_model
@@ -73,8 +62,8 @@ class ConferenceMemberPlayRequest:
     """``POST Conference/{name}/Member/{id}/Play/``: play an audio file (mp3/wav URL)."""
 
     url: str = attrs.field(validator=v.all_of(v.required(), v.http_url()))
-    callback_url: str | None = _callback_url()
-    callback_method: str | None = _method()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
 
 @request_model
@@ -82,16 +71,14 @@ class ConferenceMemberPlayRequest:
 class ConferenceRecordRequest:
     """``POST Conference/{name}/Record/``: start recording the conference."""
 
-    file_format: str | None = attrs.field(
-        default=None, converter=v.to_lower, validator=v.optional(v.one_of(("mp3", "wav")))
-    )
+    file_format: str | None = file_format_field()
     transcription_type: str | None = attrs.field(
         default=None, converter=v.to_lower, validator=v.optional(v.one_of(("auto",)))
     )
-    transcription_url: str | None = _callback_url()
-    transcription_method: str | None = _method()
-    callback_url: str | None = _callback_url()
-    callback_method: str | None = _method()
+    transcription_url: str | None = url_field()
+    transcription_method: str | None = method_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
 
 # -- responses ----------------------------------------------------------------------------

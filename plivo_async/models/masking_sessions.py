@@ -15,6 +15,16 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
+from ._common import (
+    bool_field,
+    file_format_field,
+    int_field,
+    limit_field,
+    method_field,
+    subaccount_field,
+    time_filter_field,
+    url_field,
+)
 from .calls import ListMeta
 
 __all__ = [
@@ -44,43 +54,9 @@ def _to_pin(value: Any) -> Any:
     return v.empty_to_none(value)
 
 
-def _url() -> Any:
-    return attrs.field(default=None, converter=v.empty_to_none, validator=v.optional(v.http_url()))
-
-
-def _method() -> Any:
-    return attrs.field(default=None, converter=v.to_upper, validator=v.optional(v.http_method()))
-
-
-def _flag() -> Any:
-    return attrs.field(default=None, converter=v.to_bool, validator=v.optional(v.boolean()))
-
-
-def _seconds(low: int = 1) -> Any:
-    return attrs.field(default=None, converter=v.to_int, validator=v.optional(v.int_range(low)))
-
-
 def _number() -> Any:
     return attrs.field(
         default=None, converter=v.empty_to_none, validator=v.optional(v.phone_number())
-    )
-
-
-def _file_format() -> Any:
-    return attrs.field(
-        default=None, converter=v.to_lower, validator=v.optional(v.one_of(("mp3", "wav")))
-    )
-
-
-def _subaccount() -> Any:
-    return attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.subaccount())
-    )
-
-
-def _time_filter() -> Any:
-    return attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
     )
 
 
@@ -91,20 +67,20 @@ class UpdateMaskingSessionRequest:
 
     first_party: str | None = _number()
     second_party: str | None = _number()
-    session_expiry: int | None = _seconds(0)
-    call_time_limit: int | None = _seconds()
-    record: bool | None = _flag()
-    record_file_format: str | None = _file_format()
-    recording_callback_url: str | None = _url()
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
-    ring_timeout: int | None = _seconds()
-    first_party_play_url: str | None = _url()
-    second_party_play_url: str | None = _url()
-    recording_callback_method: str | None = _method()
-    subaccount: str | None = _subaccount()
-    geomatch: bool | None = _flag()
-    create_session_with_single_party: bool | None = _flag()
+    session_expiry: int | None = int_field(0)
+    call_time_limit: int | None = int_field(1)
+    record: bool | None = bool_field()
+    record_file_format: str | None = file_format_field()
+    recording_callback_url: str | None = url_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
+    ring_timeout: int | None = int_field(1)
+    first_party_play_url: str | None = url_field()
+    second_party_play_url: str | None = url_field()
+    recording_callback_method: str | None = method_field()
+    subaccount: str | None = subaccount_field()
+    geomatch: bool | None = bool_field()
+    create_session_with_single_party: bool | None = bool_field()
 
 
 @request_model
@@ -120,23 +96,21 @@ class CreateMaskingSessionRequest:
         default=None, converter=v.empty_to_none, validator=v.phone_number()
     )
     second_party: str | None = _number()
-    session_expiry: int | None = _seconds(0)
-    call_time_limit: int | None = _seconds()
-    record: bool | None = _flag()
-    record_file_format: str | None = _file_format()
-    recording_callback_url: str | None = _url()
-    initiate_call_to_first_party: bool | None = _flag()
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
-    ring_timeout: int | None = _seconds()
-    first_party_play_url: str | None = _url()
-    second_party_play_url: str | None = _url()
-    recording_callback_method: str | None = _method()
-    is_pin_authentication_required: bool | None = _flag()
-    generate_pin: bool | None = _flag()
-    generate_pin_length: int | None = attrs.field(
-        default=None, converter=v.to_int, validator=v.optional(v.int_range(4, 15))
-    )
+    session_expiry: int | None = int_field(0)
+    call_time_limit: int | None = int_field(1)
+    record: bool | None = bool_field()
+    record_file_format: str | None = file_format_field()
+    recording_callback_url: str | None = url_field()
+    initiate_call_to_first_party: bool | None = bool_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
+    ring_timeout: int | None = int_field(1)
+    first_party_play_url: str | None = url_field()
+    second_party_play_url: str | None = url_field()
+    recording_callback_method: str | None = method_field()
+    is_pin_authentication_required: bool | None = bool_field()
+    generate_pin: bool | None = bool_field()
+    generate_pin_length: int | None = int_field(4, 15)
     first_party_pin: str | None = attrs.field(
         default=None,
         converter=_to_pin,
@@ -147,16 +121,16 @@ class CreateMaskingSessionRequest:
         converter=_to_pin,
         validator=v.optional(v.rule(RULE_PIN, _pin_ok)),
     )
-    pin_prompt_play: str | None = _url()
-    pin_retry: int | None = _seconds(0)
-    pin_retry_wait: int | None = _seconds()
-    incorrect_pin_play: str | None = _url()
-    unknown_caller_play: str | None = _url()
-    subaccount: str | None = _subaccount()
-    geomatch: bool | None = _flag()
-    create_session_with_single_party: bool | None = _flag()
-    virtual_number_cooloff_period: int | None = _seconds(0)
-    force_pin_authentication: bool | None = _flag()
+    pin_prompt_play: str | None = url_field()
+    pin_retry: int | None = int_field(0)
+    pin_retry_wait: int | None = int_field(1)
+    incorrect_pin_play: str | None = url_field()
+    unknown_caller_play: str | None = url_field()
+    subaccount: str | None = subaccount_field()
+    geomatch: bool | None = bool_field()
+    create_session_with_single_party: bool | None = bool_field()
+    virtual_number_cooloff_period: int | None = int_field(0)
+    force_pin_authentication: bool | None = bool_field()
 
     def __attrs_post_init__(self) -> None:
         if self.second_party is None and not self.create_session_with_single_party:
@@ -182,26 +156,24 @@ class ListMaskingSessionsRequest:
         converter=v.to_lower,
         validator=v.optional(v.one_of(("active", "in-progress", "expired"))),
     )
-    created_time: str | None = _time_filter()
-    created_time__lt: str | None = _time_filter()
-    created_time__lte: str | None = _time_filter()
-    created_time__gt: str | None = _time_filter()
-    created_time__gte: str | None = _time_filter()
-    expiry_time: str | None = _time_filter()
-    expiry_time__lt: str | None = _time_filter()
-    expiry_time__lte: str | None = _time_filter()
-    expiry_time__gt: str | None = _time_filter()
-    expiry_time__gte: str | None = _time_filter()
-    duration: int | None = _seconds(0)
-    duration__lt: int | None = _seconds(0)
-    duration__lte: int | None = _seconds(0)
-    duration__gt: int | None = _seconds(0)
-    duration__gte: int | None = _seconds(0)
-    limit: int | None = attrs.field(
-        default=None, converter=v.to_int, validator=v.optional(v.int_range(1, 20))
-    )
-    offset: int | None = _seconds(0)
-    subaccount: str | None = _subaccount()
+    created_time: str | None = time_filter_field()
+    created_time__lt: str | None = time_filter_field()
+    created_time__lte: str | None = time_filter_field()
+    created_time__gt: str | None = time_filter_field()
+    created_time__gte: str | None = time_filter_field()
+    expiry_time: str | None = time_filter_field()
+    expiry_time__lt: str | None = time_filter_field()
+    expiry_time__lte: str | None = time_filter_field()
+    expiry_time__gt: str | None = time_filter_field()
+    expiry_time__gte: str | None = time_filter_field()
+    duration: int | None = int_field(0)
+    duration__lt: int | None = int_field(0)
+    duration__lte: int | None = int_field(0)
+    duration__gt: int | None = int_field(0)
+    duration__gte: int | None = int_field(0)
+    limit: int | None = limit_field()
+    offset: int | None = int_field(0)
+    subaccount: str | None = subaccount_field()
 
 
 # -- responses ----------------------------------------------------------------------------

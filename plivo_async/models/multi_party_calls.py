@@ -16,6 +16,17 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
+from ._common import (
+    bool_field,
+    file_format_field,
+    int_field,
+    method_field,
+    offset_field,
+    optional_text,
+    subaccount_field,
+    time_filter_field,
+    url_field,
+)
 from .calls import ListMeta
 
 __all__ = [
@@ -81,24 +92,6 @@ def mpc_id(friendly_name: object = None, uuid: object = None) -> str:
 # -- field helpers ------------------------------------------------------------------------
 
 
-def _url() -> Any:
-    return attrs.field(default=None, converter=v.empty_to_none, validator=v.optional(v.http_url()))
-
-
-def _method() -> Any:
-    return attrs.field(default=None, converter=v.to_upper, validator=v.optional(v.http_method()))
-
-
-def _bool() -> Any:
-    return attrs.field(default=None, converter=v.to_bool, validator=v.optional(v.boolean()))
-
-
-def _int(low: int, high: int) -> Any:
-    return attrs.field(
-        default=None, converter=v.to_int, validator=v.optional(v.int_range(low, high))
-    )
-
-
 def _url_or(choices: tuple[str, ...]) -> Any:
     text = "must be an http(s) URL or one of " + ", ".join(choices)
     return attrs.field(
@@ -149,8 +142,8 @@ def _events_ok(value: object) -> bool:
 class MultiPartyCallCallbackRequest:
     """The only parameters of get, stop, pause/resume recording and kick."""
 
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
 
 @request_model
@@ -158,48 +151,24 @@ class MultiPartyCallCallbackRequest:
 class ListMultiPartyCallsRequest:
     """Query filters of ``GET MultiPartyCall/``."""
 
-    sub_account: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.subaccount())
-    )
-    friendly_name: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
+    sub_account: str | None = subaccount_field()
+    friendly_name: str | None = optional_text()
     status: str | None = attrs.field(
         default=None, converter=v.to_lower, validator=v.optional(v.one_of(MPC_STATUSES))
     )
-    termination_cause_code: int | None = attrs.field(
-        default=None, converter=v.to_int, validator=v.optional(v.int_range(0))
-    )
-    end_time__gt: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    end_time__gte: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    end_time__lt: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    end_time__lte: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    creation_time__gt: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    creation_time__gte: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    creation_time__lt: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    creation_time__lte: str | None = attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
-    limit: int | None = _int(1, 20)
-    offset: int | None = attrs.field(
-        default=None, converter=v.to_int, validator=v.optional(v.int_range(0))
-    )
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
+    termination_cause_code: int | None = int_field()
+    end_time__gt: str | None = time_filter_field()
+    end_time__gte: str | None = time_filter_field()
+    end_time__lt: str | None = time_filter_field()
+    end_time__lte: str | None = time_filter_field()
+    creation_time__gt: str | None = time_filter_field()
+    creation_time__gte: str | None = time_filter_field()
+    creation_time__lt: str | None = time_filter_field()
+    creation_time__lte: str | None = time_filter_field()
+    limit: int | None = int_field(1, 20)
+    offset: int | None = offset_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
 
 @request_model
@@ -207,11 +176,9 @@ class ListMultiPartyCallsRequest:
 class ListParticipantsRequest:
     """Query filters of ``GET MultiPartyCall/{id}/Participant/``."""
 
-    call_uuid: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
+    call_uuid: str | None = optional_text()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
 
 @request_model
@@ -235,22 +202,20 @@ class AddParticipantRequest:
         converter=_to_destinations,
         validator=v.optional(v.destinations()),
     )
-    call_uuid: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
+    call_uuid: str | None = optional_text()
     caller_name: str | None = attrs.field(
         default=None, converter=v.empty_to_none, validator=v.optional(v.max_length(50))
     )
-    call_status_callback_url: str | None = _url()
-    call_status_callback_method: str | None = _method()
+    call_status_callback_url: str | None = url_field()
+    call_status_callback_method: str | None = method_field()
     sip_headers: str | None = attrs.field(
         default=None, converter=v.to_sip_headers, validator=v.optional(v.sip_headers())
     )
     confirm_key: str | None = attrs.field(
         default=None, converter=v.empty_to_none, validator=v.optional(v.one_of(_CONFIRM_KEYS))
     )
-    confirm_key_sound_url: str | None = _url()
-    confirm_key_sound_method: str | None = _method()
+    confirm_key_sound_url: str | None = url_field()
+    confirm_key_sound_method: str | None = method_field()
     dial_music: str | None = _url_or(("real", "none"))
     ring_timeout: int | str | None = attrs.field(
         default=None, converter=_to_per_destination, validator=v.optional(_PER_DESTINATION)
@@ -258,26 +223,24 @@ class AddParticipantRequest:
     delay_dial: int | str | None = attrs.field(
         default=None, converter=_to_per_destination, validator=v.optional(_PER_DESTINATION)
     )
-    max_duration: int | None = _int(300, 28800)
-    max_participants: int | None = _int(2, 10)
-    record_min_member_count: int | None = _int(1, 2)
-    wait_music_url: str | None = _url()
-    wait_music_method: str | None = _method()
-    agent_hold_music_url: str | None = _url()
-    agent_hold_music_method: str | None = _method()
-    customer_hold_music_url: str | None = _url()
-    customer_hold_music_method: str | None = _method()
-    recording_callback_url: str | None = _url()
-    recording_callback_method: str | None = _method()
-    status_callback_url: str | None = _url()
-    status_callback_method: str | None = _method()
-    on_exit_action_url: str | None = _url()
-    on_exit_action_method: str | None = _method()
-    record: bool | None = _bool()
-    record_participant_track: bool | None = _bool()
-    record_file_format: str | None = attrs.field(
-        default=None, converter=v.to_lower, validator=v.optional(v.one_of(("mp3", "wav")))
-    )
+    max_duration: int | None = int_field(300, 28800)
+    max_participants: int | None = int_field(2, 10)
+    record_min_member_count: int | None = int_field(1, 2)
+    wait_music_url: str | None = url_field()
+    wait_music_method: str | None = method_field()
+    agent_hold_music_url: str | None = url_field()
+    agent_hold_music_method: str | None = method_field()
+    customer_hold_music_url: str | None = url_field()
+    customer_hold_music_method: str | None = method_field()
+    recording_callback_url: str | None = url_field()
+    recording_callback_method: str | None = method_field()
+    status_callback_url: str | None = url_field()
+    status_callback_method: str | None = method_field()
+    on_exit_action_url: str | None = url_field()
+    on_exit_action_method: str | None = method_field()
+    record: bool | None = bool_field()
+    record_participant_track: bool | None = bool_field()
+    record_file_format: str | None = file_format_field()
     status_callback_events: str | None = attrs.field(
         default=None,
         converter=v.to_lower,
@@ -288,30 +251,30 @@ class AddParticipantRequest:
             )
         ),
     )
-    stay_alone: bool | None = _bool()
-    coach_mode: bool | None = _bool()
-    mute: bool | None = _bool()
-    hold: bool | None = _bool()
-    start_mpc_on_enter: bool | None = _bool()
-    end_mpc_on_exit: bool | None = _bool()
-    relay_dtmf_inputs: bool | None = _bool()
+    stay_alone: bool | None = bool_field()
+    coach_mode: bool | None = bool_field()
+    mute: bool | None = bool_field()
+    hold: bool | None = bool_field()
+    start_mpc_on_enter: bool | None = bool_field()
+    end_mpc_on_exit: bool | None = bool_field()
+    relay_dtmf_inputs: bool | None = bool_field()
     enter_sound: str | None = _url_or(_SOUNDS)
-    enter_sound_method: str | None = _method()
+    enter_sound_method: str | None = method_field()
     exit_sound: str | None = _url_or(_SOUNDS)
-    exit_sound_method: str | None = _method()
-    start_recording_audio: str | None = _url()
-    start_recording_audio_method: str | None = _method()
-    stop_recording_audio: str | None = _url()
-    stop_recording_audio_method: str | None = _method()
-    create_mpc_with_single_participant: bool | None = _bool()
+    exit_sound_method: str | None = method_field()
+    start_recording_audio: str | None = url_field()
+    start_recording_audio_method: str | None = method_field()
+    stop_recording_audio: str | None = url_field()
+    stop_recording_audio_method: str | None = method_field()
+    create_mpc_with_single_participant: bool | None = bool_field()
     send_digits: str | None = attrs.field(
         default=None, converter=v.empty_to_none, validator=v.optional(v.send_digits())
     )
-    send_on_preanswer: bool | None = _bool()
-    transcription_url: str | None = _url()
-    transcript: bool | None = _bool()
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
+    send_on_preanswer: bool | None = bool_field()
+    transcription_url: str | None = url_field()
+    transcript: bool | None = bool_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
     def __attrs_post_init__(self) -> None:
         dialling = self.from_ is not None or self.to_ is not None
@@ -360,15 +323,13 @@ class AddParticipantRequest:
 class StartRecordingRequest:
     """Body of ``POST MultiPartyCall/{id}/Record/``."""
 
-    file_format: str | None = attrs.field(
-        default=None, converter=v.to_lower, validator=v.optional(v.one_of(("mp3", "wav")))
-    )
-    recording_callback_url: str | None = _url()
-    recording_callback_method: str | None = _method()
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
-    transcription_url: str | None = _url()
-    transcript: bool | None = _bool()
+    file_format: str | None = file_format_field()
+    recording_callback_url: str | None = url_field()
+    recording_callback_method: str | None = method_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
+    transcription_url: str | None = url_field()
+    transcript: bool | None = bool_field()
 
 
 @request_model
@@ -376,18 +337,14 @@ class StartRecordingRequest:
 class ParticipantRecordingRequest:
     """Body of ``POST MultiPartyCall/{id}/Participant/{pid}/Record/``."""
 
-    file_format: str | None = attrs.field(
-        default=None, converter=v.to_lower, validator=v.optional(v.one_of(("mp3", "wav")))
-    )
-    recording_callback_url: str | None = _url()
-    recording_callback_method: str | None = _method()
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
-    record_track_type: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
-    transcription_url: str | None = _url()
-    transcript: bool | None = _bool()
+    file_format: str | None = file_format_field()
+    recording_callback_url: str | None = url_field()
+    recording_callback_method: str | None = method_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
+    record_track_type: str | None = optional_text()
+    transcription_url: str | None = url_field()
+    transcript: bool | None = bool_field()
 
 
 @request_model
@@ -395,11 +352,9 @@ class ParticipantRecordingRequest:
 class ParticipantRecordTrackRequest:
     """Body of a participant's stop / pause / resume recording."""
 
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
-    record_track_type: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
+    record_track_type: str | None = optional_text()
 
 
 @request_model
@@ -407,11 +362,11 @@ class ParticipantRecordTrackRequest:
 class UpdateParticipantRequest:
     """Body of ``POST MultiPartyCall/{id}/Participant/{pid}/``: coach mode, mute, hold."""
 
-    coach_mode: bool | None = _bool()
-    mute: bool | None = _bool()
-    hold: bool | None = _bool()
-    callback_url: str | None = _url()
-    callback_method: str | None = _method()
+    coach_mode: bool | None = bool_field()
+    mute: bool | None = bool_field()
+    hold: bool | None = bool_field()
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()
 
     def __attrs_post_init__(self) -> None:
         if self.coach_mode is None and self.mute is None and self.hold is None:

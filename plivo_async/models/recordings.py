@@ -15,9 +15,17 @@ from typing import Any
 
 import attrs
 
-from .. import validation as v
 from .._convert import request_model
-from ._common import ListPage, limit_field, offset_field, optional_text
+from ._common import (
+    ListPage,
+    int_field,
+    limit_field,
+    offset_field,
+    optional_text,
+    subaccount_field,
+    time_filter_field,
+    url_field,
+)
 from .calls import ListMeta
 
 __all__ = [
@@ -28,16 +36,6 @@ __all__ = [
     "RecordingListResponse",
     "Transcription",
 ]
-
-
-def _storage_duration() -> Any:
-    return attrs.field(default=None, converter=v.to_int, validator=v.optional(v.int_range(0)))
-
-
-def _add_time() -> Any:
-    return attrs.field(
-        default=None, converter=v.to_time_filter, validator=v.optional(v.time_filter())
-    )
 
 
 # -- requests -----------------------------------------------------------------------------
@@ -53,19 +51,17 @@ class ListRecordingsRequest:
     comparison forms take integers >= 0.
     """
 
-    subaccount: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.subaccount())
-    )
+    subaccount: str | None = subaccount_field()
     call_uuid: str | None = optional_text()
-    add_time__gt: str | None = _add_time()
-    add_time__gte: str | None = _add_time()
-    add_time__lt: str | None = _add_time()
-    add_time__lte: str | None = _add_time()
-    recording_storage_duration: int | None = _storage_duration()
-    recording_storage_duration__gt: int | None = _storage_duration()
-    recording_storage_duration__gte: int | None = _storage_duration()
-    recording_storage_duration__lt: int | None = _storage_duration()
-    recording_storage_duration__lte: int | None = _storage_duration()
+    add_time__gt: str | None = time_filter_field()
+    add_time__gte: str | None = time_filter_field()
+    add_time__lt: str | None = time_filter_field()
+    add_time__lte: str | None = time_filter_field()
+    recording_storage_duration: int | None = int_field()
+    recording_storage_duration__gt: int | None = int_field()
+    recording_storage_duration__gte: int | None = int_field()
+    recording_storage_duration__lt: int | None = int_field()
+    recording_storage_duration__lte: int | None = int_field()
     from_number: str | None = optional_text()
     to_number: str | None = optional_text()
     conference_name: str | None = optional_text()
@@ -82,9 +78,7 @@ class ListRecordingsRequest:
 class CreateTranscriptionRequest:
     """``POST Transcription/{recording_id}/``: order the transcription of a recording."""
 
-    transcription_callback_url: str | None = attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.http_url())
-    )
+    transcription_callback_url: str | None = url_field()
 
 
 @request_model

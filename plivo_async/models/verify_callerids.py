@@ -13,6 +13,7 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
+from ._common import limit_field, offset_field, optional_text, subaccount_field
 from .calls import ListMeta
 
 __all__ = [
@@ -45,30 +46,18 @@ def _country() -> Any:
     )
 
 
-def _alias() -> Any:
-    return attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
-    )
-
-
-def _subaccount() -> Any:
-    return attrs.field(
-        default=None, converter=v.empty_to_none, validator=v.optional(v.subaccount())
-    )
-
-
 @request_model
 @attrs.frozen(kw_only=True)
 class InitiateVerifyRequest:
     """``POST VerifiedCallerId/``: send a verification code to ``phone_number``."""
 
     phone_number: str = attrs.field(validator=v.phone_number())
-    alias: str | None = _alias()
+    alias: str | None = optional_text()
     channel: str | None = attrs.field(
         default=None, converter=v.to_lower, validator=v.optional(v.one_of(("sms", "call")))
     )
     country: str | None = _country()
-    subaccount: str | None = _subaccount()
+    subaccount: str | None = subaccount_field()
 
 
 @request_model
@@ -90,8 +79,8 @@ class VerifyCallerIdRequest:
 class UpdateVerifiedCallerIdRequest:
     """``POST VerifiedCallerId/{phone_number}``: change the alias or the subaccount."""
 
-    alias: str | None = _alias()
-    subaccount: str | None = _subaccount()
+    alias: str | None = optional_text()
+    subaccount: str | None = subaccount_field()
 
 
 @request_model
@@ -100,14 +89,10 @@ class ListVerifiedCallerIdsRequest:
     """Query filters of ``GET VerifiedCallerId/``."""
 
     country: str | None = _country()
-    subaccount: str | None = _subaccount()
-    alias: str | None = _alias()
-    limit: int | None = attrs.field(
-        default=None, converter=v.to_int, validator=v.optional(v.int_range(1, 20))
-    )
-    offset: int | None = attrs.field(
-        default=None, converter=v.to_int, validator=v.optional(v.int_range(0))
-    )
+    subaccount: str | None = subaccount_field()
+    alias: str | None = optional_text()
+    limit: int | None = limit_field()
+    offset: int | None = offset_field()
 
 
 # -- responses ----------------------------------------------------------------------------

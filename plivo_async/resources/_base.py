@@ -1,25 +1,51 @@
-"""What every account resource shares: URL building, one request, walking list pages.
+"""What every account resource shares: URL building, one request, a paged list.
 
-``Calls`` (through its stream methods), recordings, transcriptions, endpoints and
-applications build on these, so a fix to paging or to the request path lands in one
-place.
+``Calls`` (through its stream methods), recordings, transcriptions, endpoints,
+applications, masking sessions and verified caller ids build on these, so a fix to
+paging or to the request path lands in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from .._convert import structure_response
-from ._paging import MAX_PAGE_SIZE, Page, iter_pages
+from .._convert import from_wire, structure_response, to_wire
+from ..validation import path_segment
+from ._paging import iter_pages
 
 if TYPE_CHECKING:
     from ..transport import Transport
 
-__all__ = ["MAX_PAGE_SIZE", "ApiResource", "Page", "iter_pages"]
+__all__ = ["ApiResource", "ListResource", "iter_pages", "send_fields"]
 
 R = TypeVar("R")
-T_co = TypeVar("T_co", covariant=True)
+P = TypeVar("P")
+
+
+async def send_fields(
+    transport: Transport,
+    response: type[R],
+    method: str,
+    url: str,
+    fields: Mapping[str, Any],
+    *,
+    idempotent: bool | None = None,
+    calls: int = 0,
+    retry_unsafe: bool = False,
+) -> R:
+    """Send wire ``fields`` as the query of a ``GET``, else as the JSON body; none if empty."""
+    query = method == "GET"
+    data = await transport.request(
+        method,
+        url,
+        json=None if query else (fields or None),
+        params=(fields or None) if query else None,
+        idempotent=idempotent,
+        calls=calls,
+        retry_unsafe=retry_unsafe,
+    )
+    return structure_response(response, data)
 
 
 class ApiResource:
@@ -58,3 +84,29 @@ class ApiResource:
             retry_unsafe=retry_unsafe,
         )
         return structure_response(response, data)
+
+
+class ListResource(ApiResource, Generic[P]):
+    """An area under one path (``Endpoint/``) whose ``GET`` lists it a page ``P`` at a time.
+
+    A subclass names ``_path``, the model that checks the list filters and the page
+    model; fetching a page, checking filters and addressing one item are then the same
+    for every such area.
+    """
+
+    _path: ClassVar[str]
+    _list_request: ClassVar[type[Any]]
+    _list_response: type[P]
+
+    def _item_url(self, field: str, item_id: object, *segments: str) -> str:
+        """``{path}/{item_id}/...``, the id checked and encoded as one path segment."""
+        return self._url(self._path, path_segment(field, item_id), *segments)
+
+    def _params(self, filters: Mapping[str, Any]) -> dict[str, Any]:
+        """The wire query of a list: unknown filters and broken rules refused here."""
+        return to_wire(from_wire(self._list_request, filters))
+
+    async def _page(self, params: Mapping[str, Any]) -> P:
+        return await self._request(
+            self._list_response, "GET", self._url(self._path), params=params or None
+        )

@@ -38,8 +38,7 @@ from ..models.applications import (
     UpdateApplicationRequest,
 )
 from ..models.calls import ActionResponse
-from ..validation import path_segment
-from ._base import ApiResource, iter_pages
+from ._base import ListResource, iter_pages
 
 if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
     from typing_extensions import Unpack
@@ -69,8 +68,12 @@ class ApplicationSettings(TypedDict, total=False):
     public_uri: bool
 
 
-class Applications(ApiResource):
+class Applications(ListResource[ApplicationListResponse]):
     """The applications of one account. Get it as ``client.applications``."""
+
+    _path = "Application"
+    _list_request = ListApplicationsRequest
+    _list_response = ApplicationListResponse
 
     async def create(
         self,
@@ -112,8 +115,7 @@ class Applications(ApiResource):
                 character (anything else is percent-encoded into its path segment).
             ResourceNotFoundError: If the account has no application with that id.
         """
-        app_id = path_segment("app_id", app_id)
-        return await self._request(Application, "GET", self._url("Application", app_id))
+        return await self._request(Application, "GET", self._item_url("app_id", app_id))
 
     async def list(self, **filters: Any) -> ApplicationListResponse:
         """One page of applications (``GET Application/``).
@@ -123,7 +125,7 @@ class Applications(ApiResource):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
-        return await self._page(_list_params(filters))
+        return await self._page(self._params(filters))
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[Application]:
         """Every application matching ``filters`` (those of :meth:`list`), page after page.
@@ -132,7 +134,7 @@ class Applications(ApiResource):
             ValidationError: As for :meth:`list`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        async for application in iter_pages(self._page, _list_params(filters)):
+        async for application in iter_pages(self._page, self._params(filters)):
             yield application
 
     def __aiter__(self) -> AsyncIterator[Application]:
@@ -159,14 +161,10 @@ class Applications(ApiResource):
                 unknown or breaks its rule (as for :meth:`create`).
             ResourceNotFoundError: If the account has no application with that id.
         """
-        app_id = path_segment("app_id", app_id)
+        url = self._item_url("app_id", app_id)
         request = from_wire(UpdateApplicationRequest, {"answer_url": answer_url, **settings})
         return await self._request(
-            ActionResponse,
-            "POST",
-            self._url("Application", app_id),
-            json=to_wire(request),
-            idempotent=True,
+            ActionResponse, "POST", url, json=to_wire(request), idempotent=True
         )
 
     async def delete(
@@ -187,22 +185,8 @@ class Applications(ApiResource):
             ResourceNotFoundError: If the account has no application with that id (or a
                 retried delete finds it gone).
         """
-        app_id = path_segment("app_id", app_id)
+        url = self._item_url("app_id", app_id)
         request = DeleteApplicationRequest(
             cascade=cascade, new_endpoint_application=to_id_text(new_endpoint_application)
         )
-        return await self._request(
-            ActionResponse,
-            "DELETE",
-            self._url("Application", app_id),
-            json=to_wire(request) or None,
-        )
-
-    async def _page(self, params: dict[str, Any]) -> ApplicationListResponse:
-        return await self._request(
-            ApplicationListResponse, "GET", self._url("Application"), params=params or None
-        )
-
-
-def _list_params(filters: dict[str, Any]) -> dict[str, Any]:
-    return to_wire(from_wire(ListApplicationsRequest, filters))
+        return await self._request(ActionResponse, "DELETE", url, json=to_wire(request) or None)

@@ -46,7 +46,7 @@ from ..models.calls import (
     UpdateCallRequest,
 )
 from ..validation import check, path_segment
-from ._paging import MAX_PAGE_SIZE, next_page
+from ._paging import iter_pages
 from .streams import CallStreams
 
 if TYPE_CHECKING:
@@ -308,20 +308,8 @@ class Calls(CallStreams):
                 docstring); the calls already yielded stand.
         """
         check("callback_url", "callback_url" not in filters, "cannot follow pages", filters)
-        params = self._list_params(filters)
-        params.setdefault("limit", MAX_PAGE_SIZE)
-        if "cursor" not in params:
-            params.setdefault("offset", 0)
-        while True:
-            page = await self._list_page(params)
-            if not page.objects:
-                return
-            for call in page.objects:
-                yield call
-            following = next_page(page.meta, params, len(page.objects))
-            if following is None or following == params:
-                return
-            params = following
+        async for call in iter_pages(self._list_page, self._list_params(filters)):
+            yield call
 
     def __aiter__(self) -> AsyncIterator[CallDetails]:
         """``async for call in client.calls``: every call of the default search window.

@@ -16,10 +16,10 @@ posts the action's outcome to that URL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._convert import structure_response, to_wire
+from .._convert import to_wire
 from ..models.calls import ActionResponse
 from ..models.conferences import (
     Conference,
@@ -32,6 +32,7 @@ from ..models.conferences import (
     ConferenceRecordResponse,
 )
 from ..validation import path_segment
+from ._base import send_fields
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -53,11 +54,6 @@ def _member_segment(member_id: MemberId) -> str:
     else:
         ids = [member_id]  # type: ignore[list-item]  # an int, or junk for path_segment
     return ",".join(path_segment("member_id", m) for m in ids)
-
-
-def _callback(url: str | None, method: str | None) -> ConferenceCallbackRequest:
-    """The request of an action whose only parameters are ``callback_url`` / ``_method``."""
-    return ConferenceCallbackRequest(callback_url=url, callback_method=method)
 
 
 class Conferences:
@@ -99,27 +95,32 @@ class Conferences:
     def _member_url(self, conference_name: str, member_id: MemberId, *segments: str) -> str:
         return self._url(conference_name, "Member", _member_segment(member_id), *segments)
 
-    async def _send(
+    async def _action(
         self,
         response: type[R],
         method: str,
-        url: str,
-        request: Any,
+        target: str,
+        model: Callable[..., Any] = ConferenceCallbackRequest,
+        /,
         *,
         idempotent: bool | None = None,
         retry_unsafe: bool = False,
+        **fields: Any,
     ) -> R:
-        body = to_wire(request)
-        json: Mapping[str, Any] | None = None
-        params: Mapping[str, Any] | None = None
-        if method == "GET":
-            params = body or None
-        else:
-            json = body or None
-        data = await self._transport.request(
-            method, url, json=json, params=params, idempotent=idempotent, retry_unsafe=retry_unsafe
+        """``model(**fields)`` sent to ``target``: every method is this, so it is written once.
+
+        The model is built (and validated) before anything is sent; a ``GET`` carries it
+        as the query.
+        """
+        return await send_fields(
+            self._transport,
+            response,
+            method,
+            target,
+            to_wire(model(**fields)),
+            idempotent=idempotent,
+            retry_unsafe=retry_unsafe,
         )
-        return structure_response(response, data)
 
     # -- conferences ------------------------------------------------------------------------
 
@@ -130,8 +131,13 @@ class Conferences:
 
         The API returns them all at once (no pages).
         """
-        request = _callback(callback_url, callback_method)
-        return await self._send(ConferenceListResponse, "GET", self._base(), request)
+        return await self._action(
+            ConferenceListResponse,
+            "GET",
+            self._base(),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     async def iter_all(self) -> AsyncIterator[str]:
         """Every conference name in progress: ``async for name in client.conferences``.
@@ -158,9 +164,13 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If no conference of that name is in progress.
         """
-        url = self._url(conference_name)
-        request = _callback(callback_url, callback_method)
-        return await self._send(Conference, "GET", url, request)
+        return await self._action(
+            Conference,
+            "GET",
+            self._url(conference_name),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     async def delete(
         self,
@@ -174,9 +184,13 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If no conference of that name is in progress.
         """
-        url = self._url(conference_name)
-        request = _callback(callback_url, callback_method)
-        return await self._send(ActionResponse, "DELETE", url, request)
+        return await self._action(
+            ActionResponse,
+            "DELETE",
+            self._url(conference_name),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     hangup = delete
 
@@ -184,8 +198,13 @@ class Conferences:
         self, *, callback_url: str | None = None, callback_method: str | None = None
     ) -> ActionResponse:
         """Hang up every conference in progress (``DELETE Conference/``)."""
-        request = _callback(callback_url, callback_method)
-        return await self._send(ActionResponse, "DELETE", self._base(), request)
+        return await self._action(
+            ActionResponse,
+            "DELETE",
+            self._base(),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     hangup_all = delete_all
 
@@ -210,17 +229,18 @@ class Conferences:
             OutcomeUnknownError: If the request failed ambiguously, so recording may or may
                 not have started.
         """
-        url = self._url(conference_name, "Record")
-        request = ConferenceRecordRequest(
+        return await self._action(
+            ConferenceRecordResponse,
+            "POST",
+            self._url(conference_name, "Record"),
+            ConferenceRecordRequest,
+            retry_unsafe=retry_unsafe,
             file_format=file_format,
             transcription_type=transcription_type,
             transcription_url=transcription_url,
             transcription_method=transcription_method,
             callback_url=callback_url,
             callback_method=callback_method,
-        )
-        return await self._send(
-            ConferenceRecordResponse, "POST", url, request, retry_unsafe=retry_unsafe
         )
 
     start_recording = record
@@ -237,35 +257,17 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If no conference of that name is in progress.
         """
-        url = self._url(conference_name, "Record")
-        request = _callback(callback_url, callback_method)
-        return await self._send(ActionResponse, "DELETE", url, request)
+        return await self._action(
+            ActionResponse,
+            "DELETE",
+            self._url(conference_name, "Record"),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     stop_recording = record_stop
 
     # -- members ----------------------------------------------------------------------------
-
-    async def _member_action(
-        self,
-        method: str,
-        conference_name: str,
-        member_id: MemberId,
-        action: str | None,
-        request: Any,
-        *,
-        idempotent: bool | None = None,
-        retry_unsafe: bool = False,
-    ) -> ConferenceMemberActionResponse:
-        segments = () if action is None else (action,)
-        url = self._member_url(conference_name, member_id, *segments)
-        return await self._send(
-            ConferenceMemberActionResponse,
-            method,
-            url,
-            request,
-            idempotent=idempotent,
-            retry_unsafe=retry_unsafe,
-        )
 
     async def member_mute(
         self,
@@ -280,9 +282,13 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = _callback(callback_url, callback_method)
-        return await self._member_action(
-            "POST", conference_name, member_id, "Mute", request, idempotent=True
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "POST",
+            self._member_url(conference_name, member_id, "Mute"),
+            idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def member_mute_stop(
@@ -298,8 +304,13 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = _callback(callback_url, callback_method)
-        return await self._member_action("DELETE", conference_name, member_id, "Mute", request)
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "DELETE",
+            self._member_url(conference_name, member_id, "Mute"),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     async def member_deaf(
         self,
@@ -314,9 +325,13 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = _callback(callback_url, callback_method)
-        return await self._member_action(
-            "POST", conference_name, member_id, "Deaf", request, idempotent=True
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "POST",
+            self._member_url(conference_name, member_id, "Deaf"),
+            idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def member_deaf_stop(
@@ -332,8 +347,13 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = _callback(callback_url, callback_method)
-        return await self._member_action("DELETE", conference_name, member_id, "Deaf", request)
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "DELETE",
+            self._member_url(conference_name, member_id, "Deaf"),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     async def member_kick(
         self,
@@ -351,9 +371,13 @@ class Conferences:
             OutcomeUnknownError: If the request failed ambiguously, so the members may or
                 may not have been kicked.
         """
-        request = _callback(callback_url, callback_method)
-        return await self._member_action(
-            "POST", conference_name, member_id, "Kick", request, retry_unsafe=retry_unsafe
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "POST",
+            self._member_url(conference_name, member_id, "Kick"),
+            retry_unsafe=retry_unsafe,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def member_hangup(
@@ -364,8 +388,9 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = ConferenceCallbackRequest()
-        return await self._member_action("DELETE", conference_name, member_id, None, request)
+        return await self._action(
+            ConferenceMemberActionResponse, "DELETE", self._member_url(conference_name, member_id)
+        )
 
     async def member_play(
         self,
@@ -385,11 +410,15 @@ class Conferences:
             OutcomeUnknownError: If the request failed ambiguously, so the audio may or may
                 not be playing.
         """
-        request = ConferenceMemberPlayRequest(
-            url=url, callback_url=callback_url, callback_method=callback_method
-        )
-        return await self._member_action(
-            "POST", conference_name, member_id, "Play", request, retry_unsafe=retry_unsafe
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "POST",
+            self._member_url(conference_name, member_id, "Play"),
+            ConferenceMemberPlayRequest,
+            retry_unsafe=retry_unsafe,
+            url=url,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def member_play_stop(
@@ -405,8 +434,13 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = _callback(callback_url, callback_method)
-        return await self._member_action("DELETE", conference_name, member_id, "Play", request)
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "DELETE",
+            self._member_url(conference_name, member_id, "Play"),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     async def member_speak(
         self,
@@ -428,15 +462,17 @@ class Conferences:
             OutcomeUnknownError: If the request failed ambiguously, so the text may or may
                 not be spoken.
         """
-        request = ConferenceMemberSpeakRequest(
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "POST",
+            self._member_url(conference_name, member_id, "Speak"),
+            ConferenceMemberSpeakRequest,
+            retry_unsafe=retry_unsafe,
             text=text,
             voice=voice,
             language=language,
             callback_url=callback_url,
             callback_method=callback_method,
-        )
-        return await self._member_action(
-            "POST", conference_name, member_id, "Speak", request, retry_unsafe=retry_unsafe
         )
 
     async def member_speak_stop(
@@ -452,5 +488,10 @@ class Conferences:
         Raises:
             ResourceNotFoundError: If the conference or the member is not there.
         """
-        request = _callback(callback_url, callback_method)
-        return await self._member_action("DELETE", conference_name, member_id, "Speak", request)
+        return await self._action(
+            ConferenceMemberActionResponse,
+            "DELETE",
+            self._member_url(conference_name, member_id, "Speak"),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )

@@ -18,7 +18,6 @@ failures once retries run out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 from .._convert import to_wire
 from ..models._common import to_id_text
@@ -31,14 +30,17 @@ from ..models.endpoints import (
     ListEndpointsRequest,
     UpdateEndpointRequest,
 )
-from ..validation import path_segment
-from ._base import ApiResource, iter_pages
+from ._base import ListResource, iter_pages
 
 __all__ = ["Endpoints"]
 
 
-class Endpoints(ApiResource):
+class Endpoints(ListResource[EndpointListResponse]):
     """The SIP endpoints of one account. Get it as ``client.endpoints``."""
+
+    _path = "Endpoint"
+    _list_request = ListEndpointsRequest
+    _list_response = EndpointListResponse
 
     async def create(
         self,
@@ -81,8 +83,7 @@ class Endpoints(ApiResource):
                 character (anything else is percent-encoded into its path segment).
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
-        endpoint_id = path_segment("endpoint_id", endpoint_id)
-        return await self._request(Endpoint, "GET", self._url("Endpoint", endpoint_id))
+        return await self._request(Endpoint, "GET", self._item_url("endpoint_id", endpoint_id))
 
     async def list(
         self, limit: int | None = None, offset: int | None = None
@@ -130,14 +131,10 @@ class Endpoints(ApiResource):
                 neither text nor an int.
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
-        endpoint_id = path_segment("endpoint_id", endpoint_id)
+        url = self._item_url("endpoint_id", endpoint_id)
         request = UpdateEndpointRequest(password=password, alias=alias, app_id=to_id_text(app_id))
         return await self._request(
-            ActionResponse,
-            "POST",
-            self._url("Endpoint", endpoint_id),
-            json=to_wire(request),
-            idempotent=True,
+            ActionResponse, "POST", url, json=to_wire(request), idempotent=True
         )
 
     async def delete(self, endpoint_id: str | int) -> ActionResponse:
@@ -148,10 +145,5 @@ class Endpoints(ApiResource):
             ResourceNotFoundError: If the account has no endpoint with that id (or a
                 retried delete finds it gone).
         """
-        endpoint_id = path_segment("endpoint_id", endpoint_id)
-        return await self._request(ActionResponse, "DELETE", self._url("Endpoint", endpoint_id))
-
-    async def _page(self, params: dict[str, Any]) -> EndpointListResponse:
-        return await self._request(
-            EndpointListResponse, "GET", self._url("Endpoint"), params=params or None
-        )
+        url = self._item_url("endpoint_id", endpoint_id)
+        return await self._request(ActionResponse, "DELETE", url)

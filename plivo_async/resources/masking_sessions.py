@@ -12,10 +12,10 @@ so it is retried like a ``GET``; so is a delete.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import Any
 
-from .._convert import from_wire, structure_response, to_wire
+from .._convert import to_wire
 from ..models.masking_sessions import (
     CreateMaskingSessionRequest,
     CreateMaskingSessionResponse,
@@ -26,16 +26,13 @@ from ..models.masking_sessions import (
     MaskingSessionResponse,
     UpdateMaskingSessionRequest,
 )
-from ..validation import path_segment
+from ._base import ListResource
 from ._paging import iter_pages
-
-if TYPE_CHECKING:
-    from ..transport import Transport
 
 __all__ = ["MaskingSessions"]
 
 
-class MaskingSessions:
+class MaskingSessions(ListResource[MaskingSessionListResponse]):
     """The account's number masking sessions. Get it as ``client.masking_sessions``.
 
     Every method may also raise what any request raises (see
@@ -44,14 +41,9 @@ class MaskingSessions:
     for the idempotent ones, PlivoTimeoutError after retries.
     """
 
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
-
-    def _url(self, session_uuid: str | None = None) -> str:
-        base = self._transport.api_base + "Masking/Session/"
-        if session_uuid is None:
-            return base
-        return f"{base}{path_segment('session_uuid', session_uuid)}/"
+    _path = "Masking/Session"
+    _list_request = ListMaskingSessionsRequest
+    _list_response = MaskingSessionListResponse
 
     async def create_masking_session(
         self,
@@ -135,14 +127,14 @@ class MaskingSessions:
             virtual_number_cooloff_period=virtual_number_cooloff_period,
             force_pin_authentication=force_pin_authentication,
         )
-        data = await self._transport.request(
+        return await self._request(
+            CreateMaskingSessionResponse,
             "POST",
-            self._url(),
+            self._url(self._path),
             json=to_wire(request),
             calls=1 if request.initiate_call_to_first_party else 0,
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(CreateMaskingSessionResponse, data)
 
     async def get_masking_session(self, session_uuid: str) -> MaskingSessionResponse:
         """One session (``GET Masking/Session/{session_uuid}/``).
@@ -152,8 +144,8 @@ class MaskingSessions:
                 characters.
             ResourceNotFoundError: If no session has that uuid.
         """
-        data = await self._transport.request("GET", self._url(session_uuid))
-        return structure_response(MaskingSessionResponse, data)
+        url = self._item_url("session_uuid", session_uuid)
+        return await self._request(MaskingSessionResponse, "GET", url)
 
     async def update_masking_session(
         self,
@@ -186,7 +178,7 @@ class MaskingSessions:
                 :meth:`get_masking_session`), or an argument breaks its rule.
             ResourceNotFoundError: If no session has that uuid.
         """
-        segment = self._url(session_uuid)
+        url = self._item_url("session_uuid", session_uuid)
         request = UpdateMaskingSessionRequest(
             first_party=first_party,
             second_party=second_party,
@@ -205,10 +197,9 @@ class MaskingSessions:
             geomatch=geomatch,
             create_session_with_single_party=create_session_with_single_party,
         )
-        data = await self._transport.request(
-            "POST", segment, json=to_wire(request), idempotent=True
+        return await self._request(
+            MaskingSessionActionResponse, "POST", url, json=to_wire(request), idempotent=True
         )
-        return structure_response(MaskingSessionActionResponse, data)
 
     async def delete_masking_session(self, session_uuid: str) -> MaskingSessionActionResponse:
         """End a session (``DELETE Masking/Session/{session_uuid}/``).
@@ -217,8 +208,8 @@ class MaskingSessions:
             ValidationError: If ``session_uuid`` is not a valid path segment.
             ResourceNotFoundError: If no session has that uuid (or it was deleted).
         """
-        data = await self._transport.request("DELETE", self._url(session_uuid))
-        return structure_response(MaskingSessionActionResponse, data)
+        url = self._item_url("session_uuid", session_uuid)
+        return await self._request(MaskingSessionActionResponse, "DELETE", url)
 
     async def list_masking_session(self, **filters: Any) -> MaskingSessionListResponse:
         """One page of sessions (``GET Masking/Session/``).
@@ -247,11 +238,3 @@ class MaskingSessions:
     def __aiter__(self) -> AsyncIterator[MaskingSession]:
         """``async for session in client.masking_sessions``: the default search window."""
         return self.iter_all()
-
-    @staticmethod
-    def _params(filters: Mapping[str, Any]) -> dict[str, Any]:
-        return to_wire(from_wire(ListMaskingSessionsRequest, filters))
-
-    async def _page(self, params: Mapping[str, Any]) -> MaskingSessionListResponse:
-        data = await self._transport.request("GET", self._url(), params=params)
-        return structure_response(MaskingSessionListResponse, data)

@@ -18,10 +18,10 @@ Adding a participant dials: it counts one call per destination against
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._convert import from_wire, structure_response, to_wire
+from .._convert import from_wire, to_wire
 from ..models.multi_party_calls import (
     AddParticipantRequest,
     AddParticipantResponse,
@@ -43,7 +43,8 @@ from ..models.multi_party_calls import (
     mpc_id,
 )
 from ..validation import check, path_segment
-from ._paging import MAX_PAGE_SIZE, iter_pages
+from ._base import send_fields
+from ._paging import iter_pages
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -53,9 +54,9 @@ __all__ = ["MultiPartyCalls"]
 R = TypeVar("R")
 
 
-def _callback(url: str | None, method: str | None) -> MultiPartyCallCallbackRequest:
-    """The request of an action whose only parameters are ``callback_url`` / ``_method``."""
-    return MultiPartyCallCallbackRequest(callback_url=url, callback_method=method)
+def _start(**callback: str | None) -> dict[str, Any]:
+    """The body of ``start``: ``status=active`` and the callback (no model of its own)."""
+    return {"status": "active", **to_wire(MultiPartyCallCallbackRequest(**callback))}
 
 
 class MultiPartyCalls:
@@ -89,10 +90,16 @@ class MultiPartyCalls:
         return self._transport.api_base + "MultiPartyCall/"
 
     def _participant_url(
-        self, friendly_name: str | None, uuid: str | None, participant_id: str | int, *rest: str
+        self,
+        friendly_name: str | None,
+        uuid: str | None,
+        participant_id: str | int,
+        *rest: str,
+        area: str = "Participant",
     ) -> str:
+        """``{id}/Participant/{pid}/...``; audio is addressed as ``{id}/Member/{pid}/...``."""
         participant = path_segment("participant_id", participant_id)
-        return self._url(friendly_name, uuid, "Participant", participant, *rest)
+        return self._url(friendly_name, uuid, area, participant, *rest)
 
     async def _send(
         self,
@@ -107,27 +114,42 @@ class MultiPartyCalls:
     ) -> R:
         # ``request``: a request model, or a wire dict built already (list pages, start).
         if request is None:
-            body: Mapping[str, Any] = {}
+            fields: Mapping[str, Any] = {}
         elif isinstance(request, Mapping):
-            body = request
+            fields = request
         else:
-            body = to_wire(request)
-        json: Mapping[str, Any] | None = None
-        params: Mapping[str, Any] | None = None
-        if method == "GET":
-            params = body or None
-        else:
-            json = body or None
-        data = await self._transport.request(
+            fields = to_wire(request)
+        return await send_fields(
+            self._transport,
+            response,
             method,
             url,
-            json=json,
-            params=params,
+            fields,
             idempotent=idempotent,
             calls=calls,
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(response, data)
+
+    async def _action(
+        self,
+        response: type[R],
+        method: str,
+        target: str,
+        model: Callable[..., Any] = MultiPartyCallCallbackRequest,
+        /,
+        *,
+        idempotent: bool | None = None,
+        retry_unsafe: bool = False,
+        **fields: Any,
+    ) -> R:
+        """``model(**fields)`` sent to ``target``: every action is this, so it is written once.
+
+        The model is built (and validated) before anything is sent.
+        """
+        request = model(**fields)
+        return await self._send(
+            response, method, target, request, idempotent=idempotent, retry_unsafe=retry_unsafe
+        )
 
     # -- multi-party calls ------------------------------------------------------------------
 
@@ -153,10 +175,7 @@ class MultiPartyCalls:
             PlivoError: While iterating, whatever a page's request raises; the calls
                 already yielded stand.
         """
-        params = self._list_params(filters)
-        params.setdefault("limit", MAX_PAGE_SIZE)
-        params.setdefault("offset", 0)
-        async for mpc in iter_pages(self._list_page, params):
+        async for mpc in iter_pages(self._list_page, self._list_params(filters)):
             yield mpc
 
     def __aiter__(self) -> AsyncIterator[MultiPartyCallDetails]:
@@ -179,9 +198,12 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallDetails:
         """One multi-party call (``GET MultiPartyCall/{id}/``)."""
-        request = _callback(callback_url, callback_method)
-        return await self._send(
-            MultiPartyCallDetails, "GET", self._url(friendly_name, uuid), request
+        return await self._action(
+            MultiPartyCallDetails,
+            "GET",
+            self._url(friendly_name, uuid),
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def add_participant(
@@ -272,14 +294,14 @@ class MultiPartyCalls:
 
         Sends ``status=active``; setting a state, so retried like an idempotent request.
         """
-        request = _callback(callback_url, callback_method)
-        body = {"status": "active", **to_wire(request)}
-        return await self._send(
+        return await self._action(
             MultiPartyCallActionResponse,
             "POST",
             self._url(friendly_name, uuid),
-            body,
+            _start,
             idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def stop(
@@ -291,9 +313,12 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """End a multi-party call: every participant leaves (``DELETE MultiPartyCall/{id}/``)."""
-        request = _callback(callback_url, callback_method)
-        return await self._send(
-            MultiPartyCallActionResponse, "DELETE", self._url(friendly_name, uuid), request
+        return await self._action(
+            MultiPartyCallActionResponse,
+            "DELETE",
+            self._url(friendly_name, uuid),
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     # -- recording the multi-party call -----------------------------------------------------
@@ -320,7 +345,12 @@ class MultiPartyCalls:
             OutcomeUnknownError: If the request failed ambiguously, so recording may or may
                 not have started.
         """
-        request = StartRecordingRequest(
+        return await self._action(
+            MultiPartyCallRecordingResponse,
+            "POST",
+            self._url(friendly_name, uuid, "Record"),
+            StartRecordingRequest,
+            retry_unsafe=retry_unsafe,
             file_format=file_format,
             recording_callback_url=recording_callback_url,
             recording_callback_method=recording_callback_method,
@@ -328,13 +358,6 @@ class MultiPartyCalls:
             callback_method=callback_method,
             transcription_url=transcription_url,
             transcript=transcript,
-        )
-        return await self._send(
-            MultiPartyCallRecordingResponse,
-            "POST",
-            self._url(friendly_name, uuid, "Record"),
-            request,
-            retry_unsafe=retry_unsafe,
         )
 
     async def stop_recording(
@@ -346,8 +369,13 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Stop recording the multi-party call (``DELETE MultiPartyCall/{id}/Record/``)."""
-        return await self._record_state(
-            "DELETE", friendly_name, uuid, None, callback_url, callback_method
+        return await self._action(
+            MultiPartyCallActionResponse,
+            "DELETE",
+            self._url(friendly_name, uuid, "Record"),
+            idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def pause_recording(
@@ -359,8 +387,13 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Pause recording (``POST MultiPartyCall/{id}/Record/Pause/``)."""
-        return await self._record_state(
-            "POST", friendly_name, uuid, "Pause", callback_url, callback_method
+        return await self._action(
+            MultiPartyCallActionResponse,
+            "POST",
+            self._url(friendly_name, uuid, "Record", "Pause"),
+            idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def resume_recording(
@@ -372,28 +405,13 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Resume a paused recording (``POST MultiPartyCall/{id}/Record/Resume/``)."""
-        return await self._record_state(
-            "POST", friendly_name, uuid, "Resume", callback_url, callback_method
-        )
-
-    async def _record_state(
-        self,
-        method: str,
-        friendly_name: str | None,
-        uuid: str | None,
-        action: str | None,
-        callback_url: str | None,
-        callback_method: str | None,
-    ) -> MultiPartyCallActionResponse:
-        """Stop, pause or resume the recording: each sets a state, so each is retried."""
-        request = _callback(callback_url, callback_method)
-        segments = ("Record",) if action is None else ("Record", action)
-        return await self._send(
+        return await self._action(
             MultiPartyCallActionResponse,
-            method,
-            self._url(friendly_name, uuid, *segments),
-            request,
+            "POST",
+            self._url(friendly_name, uuid, "Record", "Resume"),
             idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     # -- participants -----------------------------------------------------------------------
@@ -411,11 +429,14 @@ class MultiPartyCalls:
 
         ``call_uuid`` narrows the list to the participant on that call.
         """
-        request = ListParticipantsRequest(
-            call_uuid=call_uuid, callback_url=callback_url, callback_method=callback_method
-        )
-        return await self._send(
-            ParticipantListResponse, "GET", self._url(friendly_name, uuid, "Participant"), request
+        return await self._action(
+            ParticipantListResponse,
+            "GET",
+            self._url(friendly_name, uuid, "Participant"),
+            ListParticipantsRequest,
+            call_uuid=call_uuid,
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
 
     async def iter_participants(
@@ -450,9 +471,13 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> Participant:
         """One participant (``GET MultiPartyCall/{id}/Participant/{participant_id}/``)."""
-        request = _callback(callback_url, callback_method)
-        url = self._participant_url(friendly_name, uuid, participant_id)
-        return await self._send(Participant, "GET", url, request)
+        return await self._action(
+            Participant,
+            "GET",
+            self._participant_url(friendly_name, uuid, participant_id),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     async def update_participant(
         self,
@@ -477,15 +502,18 @@ class MultiPartyCalls:
         """
         if str(participant_id).lower() == "all" and coach_mode is not None:
             check("coach_mode", False, "cannot be set when updating all participants", coach_mode)
-        request = UpdateParticipantRequest(
+        return await self._action(
+            MultiPartyCallActionResponse,
+            "POST",
+            self._participant_url(friendly_name, uuid, participant_id),
+            UpdateParticipantRequest,
+            idempotent=True,
             coach_mode=coach_mode,
             mute=mute,
             hold=hold,
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        url = self._participant_url(friendly_name, uuid, participant_id)
-        return await self._send(MultiPartyCallActionResponse, "POST", url, request, idempotent=True)
 
     async def kick_participant(
         self,
@@ -497,9 +525,13 @@ class MultiPartyCalls:
         callback_method: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Remove a participant (``DELETE MultiPartyCall/{id}/Participant/{pid}/``)."""
-        request = _callback(callback_url, callback_method)
-        url = self._participant_url(friendly_name, uuid, participant_id)
-        return await self._send(MultiPartyCallActionResponse, "DELETE", url, request)
+        return await self._action(
+            MultiPartyCallActionResponse,
+            "DELETE",
+            self._participant_url(friendly_name, uuid, participant_id),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
 
     # -- recording one participant ----------------------------------------------------------
 
@@ -527,7 +559,12 @@ class MultiPartyCalls:
             OutcomeUnknownError: If the request failed ambiguously, so recording may or may
                 not have started.
         """
-        request = ParticipantRecordingRequest(
+        return await self._action(
+            MultiPartyCallRecordingResponse,
+            "POST",
+            self._participant_url(friendly_name, uuid, participant_id, "Record"),
+            ParticipantRecordingRequest,
+            retry_unsafe=retry_unsafe,
             file_format=file_format,
             recording_callback_url=recording_callback_url,
             recording_callback_method=recording_callback_method,
@@ -536,10 +573,6 @@ class MultiPartyCalls:
             record_track_type=record_track_type,
             transcription_url=transcription_url,
             transcript=transcript,
-        )
-        url = self._participant_url(friendly_name, uuid, participant_id, "Record")
-        return await self._send(
-            MultiPartyCallRecordingResponse, "POST", url, request, retry_unsafe=retry_unsafe
         )
 
     async def stop_participant_recording(
@@ -553,15 +586,15 @@ class MultiPartyCalls:
         record_track_type: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Stop recording one participant (``DELETE .../Participant/{pid}/Record/``)."""
-        return await self._participant_record_state(
+        return await self._action(
+            MultiPartyCallActionResponse,
             "DELETE",
-            participant_id,
-            friendly_name,
-            uuid,
-            None,
-            callback_url,
-            callback_method,
-            record_track_type,
+            self._participant_url(friendly_name, uuid, participant_id, "Record"),
+            ParticipantRecordTrackRequest,
+            idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            record_track_type=record_track_type,
         )
 
     async def pause_participant_recording(
@@ -575,15 +608,15 @@ class MultiPartyCalls:
         record_track_type: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Pause recording one participant (``POST .../Participant/{pid}/Record/Pause/``)."""
-        return await self._participant_record_state(
+        return await self._action(
+            MultiPartyCallActionResponse,
             "POST",
-            participant_id,
-            friendly_name,
-            uuid,
-            "Pause",
-            callback_url,
-            callback_method,
-            record_track_type,
+            self._participant_url(friendly_name, uuid, participant_id, "Record", "Pause"),
+            ParticipantRecordTrackRequest,
+            idempotent=True,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            record_track_type=record_track_type,
         )
 
     async def resume_participant_recording(
@@ -597,36 +630,16 @@ class MultiPartyCalls:
         record_track_type: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Resume recording one participant (``POST .../Participant/{pid}/Record/Resume/``)."""
-        return await self._participant_record_state(
+        return await self._action(
+            MultiPartyCallActionResponse,
             "POST",
-            participant_id,
-            friendly_name,
-            uuid,
-            "Resume",
-            callback_url,
-            callback_method,
-            record_track_type,
-        )
-
-    async def _participant_record_state(
-        self,
-        method: str,
-        participant_id: str | int,
-        friendly_name: str | None,
-        uuid: str | None,
-        action: str | None,
-        callback_url: str | None,
-        callback_method: str | None,
-        record_track_type: str | None,
-    ) -> MultiPartyCallActionResponse:
-        request = ParticipantRecordTrackRequest(
+            self._participant_url(friendly_name, uuid, participant_id, "Record", "Resume"),
+            ParticipantRecordTrackRequest,
+            idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
             record_track_type=record_track_type,
         )
-        segments = ("Record",) if action is None else ("Record", action)
-        url = self._participant_url(friendly_name, uuid, participant_id, *segments)
-        return await self._send(MultiPartyCallActionResponse, method, url, request, idempotent=True)
 
     # -- audio ------------------------------------------------------------------------------
 
@@ -646,12 +659,13 @@ class MultiPartyCalls:
             OutcomeUnknownError: If the request failed ambiguously, so the audio may or may
                 not be playing.
         """
-        request = StartPlayAudioRequest(url=url)
-        target = self._url(
-            friendly_name, uuid, "Member", path_segment("participant_id", participant_id), "Play"
-        )
-        return await self._send(
-            MultiPartyCallPlayAudioResponse, "POST", target, request, retry_unsafe=retry_unsafe
+        return await self._action(
+            MultiPartyCallPlayAudioResponse,
+            "POST",
+            self._participant_url(friendly_name, uuid, participant_id, "Play", area="Member"),
+            StartPlayAudioRequest,
+            retry_unsafe=retry_unsafe,
+            url=url,
         )
 
     async def stop_play_audio(
@@ -662,7 +676,8 @@ class MultiPartyCalls:
         friendly_name: str | None = None,
     ) -> MultiPartyCallActionResponse:
         """Stop the audio playing to a participant (``DELETE .../Member/{pid}/Play/``)."""
-        target = self._url(
-            friendly_name, uuid, "Member", path_segment("participant_id", participant_id), "Play"
+        return await self._action(
+            MultiPartyCallActionResponse,
+            "DELETE",
+            self._participant_url(friendly_name, uuid, participant_id, "Play", area="Member"),
         )
-        return await self._send(MultiPartyCallActionResponse, "DELETE", target)

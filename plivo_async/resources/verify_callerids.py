@@ -13,10 +13,10 @@ ambiguous failure; an update sets values and is retried like a ``GET``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import Any
 
-from .._convert import from_wire, structure_response, to_wire
+from .._convert import to_wire
 from ..models.verify_callerids import (
     InitiateVerifyRequest,
     InitiateVerifyResponse,
@@ -27,15 +27,13 @@ from ..models.verify_callerids import (
     VerifyCallerIdRequest,
 )
 from ..validation import path_segment
+from ._base import ListResource
 from ._paging import iter_pages
-
-if TYPE_CHECKING:
-    from ..transport import Transport
 
 __all__ = ["VerifyCallerids"]
 
 
-class VerifyCallerids:
+class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
     """Caller ids verified on the account. Get it as ``client.verify_callerids``.
 
     Every method may also raise what any request raises (see
@@ -44,11 +42,9 @@ class VerifyCallerids:
     for the idempotent ones, PlivoTimeoutError after retries.
     """
 
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
-
-    def _url(self, *segments: str) -> str:
-        return self._transport.api_base + "VerifiedCallerId/" + "".join(f"{s}/" for s in segments)
+    _path = "VerifiedCallerId"
+    _list_request = ListVerifiedCallerIdsRequest
+    _list_response = VerifiedCallerIdListResponse
 
     async def initiate_verify(
         self,
@@ -80,10 +76,13 @@ class VerifyCallerids:
             country=country,
             subaccount=subaccount,
         )
-        data = await self._transport.request(
-            "POST", self._url(), json=to_wire(request), retry_unsafe=retry_unsafe
+        return await self._request(
+            InitiateVerifyResponse,
+            "POST",
+            self._url(self._path),
+            json=to_wire(request),
+            retry_unsafe=retry_unsafe,
         )
-        return structure_response(InitiateVerifyResponse, data)
 
     async def verify_caller_id(
         self, verification_uuid: str, otp: str | int | None = None, *, retry_unsafe: bool = False
@@ -101,14 +100,11 @@ class VerifyCallerids:
                 ``retry_unsafe=True``.
         """
         segment = path_segment("verification_uuid", verification_uuid)
+        url = self._url(self._path, "Verification", segment)
         request = VerifyCallerIdRequest(otp=otp)
-        data = await self._transport.request(
-            "POST",
-            self._url("Verification", segment),
-            json=to_wire(request),
-            retry_unsafe=retry_unsafe,
+        return await self._request(
+            VerifiedCallerId, "POST", url, json=to_wire(request), retry_unsafe=retry_unsafe
         )
-        return structure_response(VerifiedCallerId, data)
 
     async def get_verified_caller_id(self, phone_number: str) -> VerifiedCallerId:
         """One verified caller id (``GET VerifiedCallerId/{phone_number}/``).
@@ -118,9 +114,8 @@ class VerifyCallerids:
                 characters.
             ResourceNotFoundError: If the number is not a verified caller id.
         """
-        segment = path_segment("phone_number", phone_number)
-        data = await self._transport.request("GET", self._url(segment))
-        return structure_response(VerifiedCallerId, data)
+        url = self._item_url("phone_number", phone_number)
+        return await self._request(VerifiedCallerId, "GET", url)
 
     async def update_verified_caller_id(
         self, phone_number: str, alias: str | None = None, subaccount: str | None = None
@@ -132,12 +127,11 @@ class VerifyCallerids:
                 empty, or ``subaccount`` is not a subaccount auth id.
             ResourceNotFoundError: If the number is not a verified caller id.
         """
-        segment = path_segment("phone_number", phone_number)
+        url = self._item_url("phone_number", phone_number)
         request = UpdateVerifiedCallerIdRequest(alias=alias, subaccount=subaccount)
-        data = await self._transport.request(
-            "POST", self._url(segment), json=to_wire(request), idempotent=True
+        return await self._request(
+            VerifiedCallerId, "POST", url, json=to_wire(request), idempotent=True
         )
-        return structure_response(VerifiedCallerId, data)
 
     async def delete_verified_caller_id(self, phone_number: str) -> VerifiedCallerId:
         """Remove a verified caller id (``DELETE VerifiedCallerId/{phone_number}/``).
@@ -146,9 +140,8 @@ class VerifyCallerids:
             ValidationError: If ``phone_number`` is not a valid path segment.
             ResourceNotFoundError: If the number is not a verified caller id.
         """
-        segment = path_segment("phone_number", phone_number)
-        data = await self._transport.request("DELETE", self._url(segment))
-        return structure_response(VerifiedCallerId, data)
+        url = self._item_url("phone_number", phone_number)
+        return await self._request(VerifiedCallerId, "DELETE", url)
 
     async def list_verified_caller_id(
         self,
@@ -186,11 +179,3 @@ class VerifyCallerids:
     def __aiter__(self) -> AsyncIterator[VerifiedCallerId]:
         """``async for caller_id in client.verify_callerids``."""
         return self.iter_all()
-
-    @staticmethod
-    def _params(filters: Mapping[str, Any]) -> dict[str, Any]:
-        return to_wire(from_wire(ListVerifiedCallerIdsRequest, filters))
-
-    async def _page(self, params: Mapping[str, Any]) -> VerifiedCallerIdListResponse:
-        data = await self._transport.request("GET", self._url(), params=params)
-        return structure_response(VerifiedCallerIdListResponse, data)

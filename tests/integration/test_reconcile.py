@@ -107,6 +107,33 @@ async def test_a_create_dropped_before_is_not_placed_only_after_the_lag(
     assert lagged.dialled_counts()[number(4)] == 1 and lagged.duplicates() == {}
 
 
+async def test_a_records_lookup_made_before_the_lag_passed_is_no_evidence_however_late_now(
+    plivo: AsyncPlivo,
+    lagged: Emulator,
+    manual_clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The event loop may stall after a lookup (here: the clock jumps past the lag as the
+    records page comes back). That page was asked for before the call's record could
+    show, so it proves nothing: reconciliation must look again, not call it not placed."""
+    request, sent = request_to(8, time_limit=5), utc(manual_clock)
+    await ambiguous_create(plivo, lagged, request, "drop_after", new_mark())
+    manual_clock.advance(2 + 5 + 1)  # over before the live lookup; not indexed yet
+    records = plivo.calls.list
+
+    async def stalling_list(**filters: object) -> object:
+        page = await records(**filters)  # type: ignore[arg-type]
+        manual_clock.advance(LAG + 1)
+        return page
+
+    monkeypatch.setattr(plivo.calls, "list", stalling_list)
+    result = await plivo.calls.reconcile(
+        request, sent_at=sent, lag=LAG, wait=LAG, clock=manual_clock, sleep=manual_clock.sleep
+    )
+    assert result.status == "found", result.note
+    assert result.request_uuid == lagged.calls[0].uuid
+
+
 async def test_a_lag_longer_than_the_wait_keeps_it_unknown(
     manual_clock: ManualClock, lifecycle: Lifecycle
 ) -> None:

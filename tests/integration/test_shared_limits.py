@@ -52,14 +52,15 @@ def assert_window_at_arrival(calls: list[dict], granted: dict[str, float], cps: 
 
 def assert_rate(rate: float, cps: float, spread: float) -> None:
     """At least 99% of the CPS on a machine that keeps up (trips within 20 ms of each
-    other); a starved one (processes waking 100 ms late) still gets 95%. The benchmark
+    other); a starved one (processes waking 100 ms late) still gets 95%. Pacing gives
+    99.2%, so a 9 s span absorbs 18 ms of arrival jitter at its two ends. The benchmark
     (``nox -s bench``, ``multiprocess``) reports the number on a quiet machine."""
     assert rate >= (0.99 if spread <= 0.020 else 0.95) * cps
 
 
 def test_four_processes_share_one_cps_at_arrival(redis_server: RedisServer) -> None:
-    """4 processes x 75 calls at calls_per_second=10 on one Redis: ~30 s, one window."""
-    cps, per_worker = 10, 75
+    """4 processes x 25 calls at calls_per_second=10 on one Redis: ~10 s, one window."""
+    cps, per_worker = 10, 25
     with emulator_process() as url:
         reports = workers(url, redis_server.url, 4, per_worker, "--cps", str(cps))
         seen = arrivals(url)
@@ -81,8 +82,9 @@ def test_four_processes_share_one_request_rate(redis_server: RedisServer) -> Non
 
     Requests are not paced (Plivo allows bursts of its 300 per 5 s); the window is widened
     by ``ARRIVAL_GUARD`` as the default limit is, which absorbs the bursts' arrival spread.
+    Twice the limit in all: the second half must wait for the first window to pass.
     """
-    limit, per_worker = 40, 40
+    limit, per_worker = 40, 20
     with emulator_process() as url:
         reports = workers(url, redis_server.url, 4, per_worker, "--requests-per-second", str(limit))
         seen = arrivals(url)
@@ -105,11 +107,11 @@ async def test_grants_of_two_clients_never_exceed_the_window(redis_server: Redis
     _, b = connect(redis_server.url, auth_id="MAX", rate_limit=None, calls=(rate, spacing))
     assert a is not None and b is not None
     await a.open()
-    grants = await asyncio.gather(*(lim.acquire(1) for lim in (a, b) for _ in range(30)))
+    grants = await asyncio.gather(*(lim.acquire(1) for lim in (a, b) for _ in range(15)))
     stamps = [g._stamp / 1e6 for g in grants if g is not None]  # type: ignore[attr-defined]
     await a.close()
     await b.close()
-    assert len(stamps) == 60
+    assert len(stamps) == 30  # half again the limit: the window must hold the rest back
     assert max_in_window(stamps, rate.period) <= 20
     # Paced across both clients, not burst: no tenth of a second holds more than ~2.
     assert max_in_window(stamps, 0.1) <= 3
@@ -175,14 +177,14 @@ async def test_redis_stopped_mid_run_local_mode_keeps_a_share(redis_server: Redi
             await asyncio.gather(
                 *(
                     client.calls.create(from_=FROM, to=number(1 + i), answer_url=ANSWER_URL)
-                    for i in range(20)
+                    for i in range(12)
                 )
             )
             elapsed = time.monotonic() - started
         calls = client.limits.calls
         assert isinstance(calls, RedisLimiter)
-        assert len(emu.records.calls) == 21
+        assert len(emu.records.calls) == 13
         assert emu.duplicates() == {}
-        # 10 per second locally (half of 20): 20 calls need about two seconds, not one.
+        # 10 per second locally (half of 20): 12 calls need over a second (0.55 s at 20).
         assert emu.records.max_calls_in_window(1.0) <= 11
         assert elapsed >= 1.0

@@ -1,0 +1,214 @@
+"""Tracked bulk runs: dispositions per row, the redial policy and the live-call cap.
+
+The emulator runs call flows per destination script (``flows=True``) and sends signed
+callbacks (``callbacks=True``) to a real receiver on loopback: the library's webhook app
+with a :class:`CallTracker`. Lifecycles last a fraction of a second of real time. The
+run's ``sleep`` is a fake that records each delay: a redial delay returns at once (its
+value is what the test checks), while a delay beyond ``BLOCK_BEYOND`` (the tracking
+timer, hours by default) never returns, so only callbacks end a row's wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from plivo_async import AsyncPlivo
+from plivo_async.bulk.policy import Redial
+from plivo_async.emulator import Emulator, Lifecycle, Script
+from plivo_async.tracking import CallTracker
+from plivo_async.webhooks import AnswerEvent, CallbackEvent
+from plivo_async.xml import Response, Speak
+
+from .conftest import FROM, client_for, number
+
+HUMAN, BUSY, SILENT, MACHINE = (number(i) for i in range(81, 85))
+
+
+class FakeSleep:
+    """Records delays; returns at once up to ``block_beyond`` seconds, else never."""
+
+    def __init__(self, block_beyond: float = 10_000.0) -> None:
+        self.block_beyond = block_beyond
+        self.delays: list[float] = []
+        self.blocked = 0
+        self.changed = asyncio.Event()
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        if seconds > self.block_beyond:
+            self.blocked += 1
+            self.changed.set()
+            await asyncio.Event().wait()
+        await asyncio.sleep(0)
+
+
+async def answer(event: CallbackEvent) -> Response | None:
+    return Response([Speak("Hi")]) if isinstance(event, AnswerEvent) else None
+
+
+class Setup:
+    def __init__(self, emu: Emulator, tracker: CallTracker, base: str) -> None:
+        self.emu, self.tracker, self.base = emu, tracker, base
+
+    def rows(self, numbers: list[str]) -> list[dict[str, Any]]:
+        urls = {
+            "answer_url": f"{self.base}/answer",
+            "ring_url": f"{self.base}/ring",
+            "hangup_url": f"{self.base}/hangup",
+            "machine_detection_url": f"{self.base}/machine",
+        }
+        rows = [{"from": FROM, "to": to, **urls} for to in numbers]
+        for row in rows:
+            if row["to"] == MACHINE:
+                row["machine_detection"] = "hangup"
+        return rows
+
+    def client(self) -> AsyncPlivo:
+        return client_for(self.emu)
+
+
+@pytest.fixture
+async def setup() -> AsyncIterator[Setup]:
+    tracker = CallTracker()
+    life = Lifecycle(ringing_s=0.05, talk_s=0.05)
+    async with Emulator(flows=True, callbacks=True, lifecycle=life) as emu:
+        emu.flows.scripts[BUSY] = Script(answer="busy")
+        emu.flows.scripts[SILENT] = Script(answer="no-answer")
+        emu.flows.scripts[MACHINE] = Script(answer="machine")
+        app = web.Application()
+        app.add_subapp("/plivo/", tracker.app(emu.auth_token, on_event=answer))
+        async with TestServer(app, host="127.0.0.1") as server:
+            yield Setup(emu, tracker, str(server.make_url("/plivo")).rstrip("/"))
+
+
+async def test_each_row_gets_the_disposition_its_script_says(setup: Setup) -> None:
+    sleep = FakeSleep()
+    async with setup.client() as plivo:
+        run = plivo.bulk.create_calls(
+            setup.rows([HUMAN, BUSY, SILENT, MACHINE]),
+            track=setup.tracker,
+            sleep=sleep,
+        )
+        outcomes = {o.request.to: o for o in await run.collect()}
+    assert {to: o.disposition for to, o in outcomes.items()} == {
+        HUMAN: "answered",
+        BUSY: "busy",
+        SILENT: "no-answer",
+        MACHINE: "machine",
+    }
+    assert all(o.ok and o.dials == 1 for o in outcomes.values())
+    assert outcomes[HUMAN].call.duration >= 0 and outcomes[BUSY].call.hangup_cause
+    assert run.summary.dispositions == Counter(
+        {"answered": 1, "busy": 1, "no-answer": 1, "machine": 1}
+    )
+    assert "dispositions: answered 1, busy 1, machine 1, no-answer 1" in run.summary.render()
+
+
+async def test_rows_without_a_hangup_url_are_refused_before_sending(setup: Setup) -> None:
+    async with setup.client() as plivo:
+        rows = [{"from": FROM, "to": HUMAN, "answer_url": f"{setup.base}/answer"}]
+        outcomes = await plivo.bulk.create_calls(rows, track=setup.tracker).collect()
+    assert outcomes[0].status == "invalid" and "hangup_url" in str(outcomes[0].error)
+    assert setup.emu.records.calls == []
+
+
+async def test_redial_dials_exactly_the_busy_and_unanswered_rows_after_the_delay(
+    setup: Setup, tmp_path: Path
+) -> None:
+    sleep = FakeSleep()
+    policy = Redial(on={"busy", "no-answer"}, after=120.0, attempts=3)
+    numbers = [HUMAN, BUSY, SILENT, MACHINE]
+    async with setup.client() as plivo:
+        run = plivo.bulk.create_calls(
+            setup.rows(numbers),
+            track=setup.tracker,
+            redial=policy,
+            sleep=sleep,
+            journal=tmp_path / "run.jsonl",
+        )
+        outcomes = {o.request.to: o for o in await run.collect()}
+    dialled = setup.emu.dialled_counts()
+    assert dialled == {HUMAN: 1, BUSY: 3, SILENT: 3, MACHINE: 1}  # never an answered one
+    assert outcomes[BUSY].dials == 3 and outcomes[BUSY].disposition == "busy"
+    assert outcomes[BUSY].placed == 3 and outcomes[HUMAN].placed == 1
+    assert run.summary.redials == 4 and run.summary.placed == 8
+    redials = [d for d in sleep.delays if d <= 120.0]
+    assert len(redials) == 4 and all(119.0 < d <= 120.0 for d in redials)
+    # Each dial has its own mark and start record; the last disposition ends the row.
+    records = [line for line in (tmp_path / "run.jsonl").read_text().splitlines()[1:]]
+    starts = [r for r in records if r.startswith('{"s":')]
+    assert len(starts) == 8 and sum('"dial":3' in r for r in starts) == 2
+
+
+async def test_a_redial_due_when_the_run_stops_is_made_by_the_resume(
+    setup: Setup, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    policy = Redial(on={"busy"}, after=3600.0, attempts=2)
+    numbers = [HUMAN, BUSY, number(86)]
+    setup.emu.flows.scripts[number(86)] = Script(answer="busy")
+    first_sleep = FakeSleep(block_beyond=1000.0)  # the hour's wait never ends in run 1
+    async with setup.client() as plivo:
+        run = plivo.bulk.create_calls(
+            setup.rows(numbers),
+            track=setup.tracker,
+            redial=policy,
+            sleep=first_sleep,
+            journal=journal,
+            grace_period=0.1,
+        )
+        seen = []
+        async with run:
+            async for outcome in run:
+                seen.append(outcome.request.to)
+                if seen == [HUMAN]:
+                    while first_sleep.blocked < 2:  # both busy rows wait for their redial
+                        first_sleep.changed.clear()
+                        await first_sleep.changed.wait()
+                    break
+        assert setup.emu.dialled_counts() == {HUMAN: 1, BUSY: 1, number(86): 1}
+
+        second_sleep = FakeSleep(block_beyond=5000.0)
+        again = plivo.bulk.create_calls(
+            setup.rows(numbers),
+            track=setup.tracker,
+            redial=policy,
+            sleep=second_sleep,
+            journal=journal,
+        )
+        resumed = {o.request.to: o for o in await again.collect()}
+    assert set(resumed) == {BUSY, number(86)} and again.summary.skipped == 1
+    assert all(o.dials == 2 and o.disposition == "busy" for o in resumed.values())
+    assert setup.emu.dialled_counts() == {HUMAN: 1, BUSY: 2, number(86): 2}
+    assert [d for d in second_sleep.delays if d <= 3600.0] and all(
+        3500 < d <= 3600.0 for d in second_sleep.delays if d <= 3600.0
+    )
+
+
+async def test_max_live_calls_is_never_exceeded(setup: Setup) -> None:
+    numbers = [number(100 + i) for i in range(12)]
+    async with setup.client() as plivo:
+        run = plivo.bulk.create_calls(
+            setup.rows(numbers), track=setup.tracker, max_live_calls=3, sleep=FakeSleep()
+        )
+        outcomes = await run.collect()
+    assert all(o.disposition == "answered" for o in outcomes)
+    # From the emulator's side: never more than 3 calls between creation and hangup.
+    events = []
+    for record in setup.emu.records.calls:
+        state = setup.emu._core.calls.calls[record.uuid]
+        events += [(state.created, 1), (state.end_at, -1)]
+    live = peak = 0
+    for _, step in sorted(events, key=lambda e: (e[0], e[1])):
+        live += step
+        peak = max(peak, live)
+    assert peak <= 3
+    assert peak == 3  # the cap was reached: it is what held the others back
