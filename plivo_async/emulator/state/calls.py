@@ -145,6 +145,7 @@ _CAUSES = {
     "completed": (4000, "Normal Hangup"),
     "cancel": (3000, "Cancelled"),
     "no-answer": (3010, "No Answer"),
+    "busy": (3000, "Busy Line"),  # a flow script's busy line (no_answer_status "busy")
     "queued": (0, ""),
     "ringing": (0, ""),
     "in-progress": (0, ""),
