@@ -196,8 +196,8 @@ async def listen(
 
     With a ``public`` URL (a proxy or tunnel in front), signatures are checked against
     it: Plivo signs the URL it called. ``on_event`` answers the callbacks after the
-    tracker saw them (Plivo XML for an answer URL; default: an empty 200). Raises :class:`UsageError` when the address cannot
-    be bound (nothing has been sent yet).
+    tracker saw them (Plivo XML for an answer URL; default: an empty 200). Raises
+    :class:`UsageError` when the address cannot be bound (nothing has been sent yet).
     """
     from aiohttp import web
 

@@ -196,17 +196,19 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
 def _print_human(args: Any, result: dict[str, Any], calls: Any, mpc: Any) -> None:
     seen, table = result["emulator"], result["dispositions"]
     print_summary(f"{args.calls} calls, each followed to its end", calls)
-    found = ", ".join(f"{k} {v}" for k, v in sorted(calls.reconciled.items())) or "none"
+    found, not_placed = calls.reconciled["found"], calls.reconciled["not_placed"]
     print(
-        f"\nreconciliation: {result['reconciliation']['unknown_before']} ambiguous create(s) "
-        f"(unknown before: the call may or may not exist), looked up in the API ({found}): "
-        f"{calls.unknown} unknown after"
+        f"\nreconciliation: {result['reconciliation']['unknown_before']} create(s) failed "
+        "ambiguously (unknown before: the call may or may not exist); the API showed "
+        f"{found} placed (found) and {not_placed} not placed (sent again): "
+        f"{calls.unknown} unknown after, {calls.lookups} lookups"
     )
-    print("\ndispositions (scripted by the emulator -> reported by the client):")
-    width = max([len("scripted")] + [len(row["expected"]) for row in table])
+    print("\ndispositions: what the emulator was scripted to do -> what the client reported")
+    width = max(len(row["expected"]) for row in table) if table else 0
     for row in table:
+        shown = "no disposition" if row["disposition"] == "None" else row["disposition"]
         mark = "" if row["expected"] == row["disposition"] else "   <- differs"
-        print(f"  {row['expected']:<{width}} -> {row['disposition']:<10} {row['rows']:>5}{mark}")
+        print(f"  {row['expected']:<{width}} -> {shown:<10} {row['rows']:>5}{mark}")
     print(
         f"  {calls.redials} redial(s) of busy rows, {REDIAL.after:g} s after the call ended, "
         f"{REDIAL.attempts} dials per row at most"
