@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import signal
 from collections import Counter
 from collections.abc import Iterator
@@ -29,21 +30,43 @@ def test_demo_runs_end_to_end_and_its_numbers_match_the_emulator(
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     calls, mpc, emulator = result["calls"], result["mpc"], result["emulator"]
     assert calls["rows"] == 120 and mpc["rows"] == 9
-    assert emulator["duplicates"] == 0
     assert emulator["faults"], "the demo runs with faults switched on"
-    placed = calls["placed"] + mpc["placed"]
-    unknown = calls["unknown"] + mpc["unknown"]
+    # reconciliation: the ambiguous creates (seed 3 makes some) all end known
+    reconciliation = result["reconciliation"]
+    assert reconciliation["unknown_before"] >= 1
+    assert reconciliation["unknown_before"] == sum(calls["reconciled"].values())
+    assert reconciliation["unknown_after"] == calls["unknown"] == 0
+    assert set(calls["reconciled"]) <= {"found", "not_placed"}
+    assert calls["ok"] == 120
+    # dispositions: every row got the one its destination was scripted for
+    table = {(row["expected"], row["disposition"]): row["rows"] for row in result["dispositions"]}
+    assert table == {
+        ("answered", "answered"): 84,
+        ("busy", "busy"): 12,
+        ("machine", "machine"): 12,
+        ("no-answer", "no-answer"): 12,
+    }
+    assert calls["dispositions"] == {"answered": 84, "busy": 12, "machine": 12, "no-answer": 12}
+    # busy rows were redialled once, and they are the only numbers dialled twice
+    assert calls["redials"] == 12 == emulator["dialled_more_than_once"]
+    assert emulator["duplicates"] == 0
     # every call the client reported placed was placed; the rest of the emulator's calls
-    # belong to rows reported unknown (placed, then the answer was lost)
-    assert placed <= emulator["calls_placed"] <= placed + unknown
-    assert calls["ok"] + calls["unknown"] + sum(calls["failed"].values()) == 120
+    # belong to MPC actions reported unknown (MPC actions are not reconciled)
+    placed = calls["placed"] + mpc["placed"]
+    assert calls["placed"] == 120 + 12
+    assert placed <= emulator["calls_placed"] <= placed + mpc["unknown"]
 
 
 def test_demo_prints_a_human_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--calls", "20", "--mpc", "3", "--no-faults"]) == 0
     out = capsys.readouterr().out
-    assert "rows 20: placed 20 (20 ok)" in out
-    assert "0 destination(s) dialled twice" in out
+    assert "rows 20: placed 22 (20 ok)" in out  # 2 busy rows, redialled once
+    assert "dispositions: answered 14, busy 2, machine 2, no-answer 2, 2 redials" in out
+    assert "0 unknown after" in out
+    for kind in ("answered", "busy", "machine", "no-answer"):
+        assert re.search(rf"^  {kind} +-> {kind} +\d+$", out, re.MULTILINE), kind
+    assert "differs" not in out
+    assert "0 destination(s) dialled more often than their row dialled" in out
 
 
 def test_dial_without_credentials_is_a_usage_error(
@@ -107,14 +130,14 @@ async def _dial_until_placed(
     return process, rows, journal
 
 
-async def test_dial_killed_mid_run_resumes_without_dialling_anyone_twice(
-    plivo_emulator: Emulator, tmp_path: Path
-) -> None:
-    n = 400
-    first, rows, journal = await _dial_until_placed(plivo_emulator, tmp_path, n, 5000000, 60)
-    first.send_signal(signal.SIGKILL)
-    await first.wait()
-    assert first.returncode == -signal.SIGKILL
+async def _kill_mid_run(
+    emu: Emulator, tmp_path: Path, n: int, first: int
+) -> tuple[Path, Path, set[int], set[int]]:
+    """Start ``dial``, SIGKILL it mid-run; the rows, journal, finished and in-flight rows."""
+    process, rows, journal = await _dial_until_placed(emu, tmp_path, n, first, 60)
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    assert process.returncode == -signal.SIGKILL
 
     before = journal_records(journal)
     started = {r["s"] for r in before if "s" in r}
@@ -122,14 +145,51 @@ async def test_dial_killed_mid_run_resumes_without_dialling_anyone_twice(
     in_flight = started - finished
     assert finished and in_flight, "the kill should land mid-run, with rows in flight"
     assert len(started) < n
+    emu.clear_faults()
+    return rows, journal, finished, in_flight
 
-    plivo_emulator.clear_faults()
-    second = await _dial(plivo_emulator, rows, journal)
+
+async def test_dial_killed_mid_run_resumes_by_reconciling_the_rows_left_in_flight(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    n, first = 400, 5000000
+    rows, journal, finished, in_flight = await _kill_mid_run(plivo_emulator, tmp_path, n, first)
+    # the test emulator shows call records at once (cdr_lag=None): no indexing lag to wait
+    second = await _dial(plivo_emulator, rows, journal, "--reconcile-lag", "0")
+    out, err = await asyncio.wait_for(second.communicate(), timeout=60)
+    assert second.returncode == 0, err.decode()
+    summary = json.loads(out.decode().strip().splitlines()[-1])["calls"]
+
+    assert summary["unknown"] == 0
+    reconciled = summary["reconciled"]
+    assert set(reconciled) <= {"found", "not_placed"}
+    assert reconciled.get("found", 0) + reconciled.get("not_placed", 0) == len(in_flight)
+    assert summary["lookups"] >= len(in_flight)
+    assert summary["skipped"] == len(finished)
+    assert summary["rows"] + summary["skipped"] == n
+    # the in-flight rows the crash had placed were found, the others sent: once each
+    assert not plivo_emulator.duplicates()
+    assert plivo_emulator.dialled_counts() == Counter({f"+1415{first + i}": 1 for i in range(n)})
+    last: dict[int, str] = {r["o"]: r["status"] for r in journal_records(journal) if "o" in r}
+    assert set(last) == set(range(n)) and set(last.values()) == {"ok"}
+    for record in journal_records(journal):
+        if record.get("o") in in_flight and "reconciled" in record:
+            assert record["reconciled"] in ("found", "not_placed") and record["note"]
+    assert plivo_emulator.auth_token not in journal.read_text()
+
+
+async def test_dial_killed_mid_run_with_no_reconcile_reports_in_flight_rows_unknown(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    n, first = 400, 5100000
+    rows, journal, finished, in_flight = await _kill_mid_run(plivo_emulator, tmp_path, n, first)
+    second = await _dial(plivo_emulator, rows, journal, "--no-reconcile")
     out, err = await asyncio.wait_for(second.communicate(), timeout=60)
     assert second.returncode == 1, err.decode()  # some rows ended unknown
     summary = json.loads(out.decode().strip().splitlines()[-1])["calls"]
 
     assert summary["unknown"] == len(in_flight)  # reported, not re-dialled
+    assert summary["reconciled"] == {} and summary["lookups"] == 0
     assert summary["skipped"] == len(finished)
     assert summary["rows"] + summary["skipped"] == n
     outcomes = Counter(r["o"] for r in journal_records(journal) if "o" in r)
@@ -137,7 +197,7 @@ async def test_dial_killed_mid_run_resumes_without_dialling_anyone_twice(
     assert not plivo_emulator.duplicates()
     dialled = plivo_emulator.dialled_counts()
     assert len(dialled) == n - len(in_flight) + sum(
-        1 for i in in_flight if f"+1415{5000000 + i}" in dialled
+        1 for i in in_flight if f"+1415{first + i}" in dialled
     )
     assert plivo_emulator.auth_token not in journal.read_text()
 
