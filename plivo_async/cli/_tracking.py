@@ -92,7 +92,7 @@ def dispositions(text: str) -> frozenset[str]:
         said = "an answered call is never redialled; " if "answered" in wrong else ""
         raise argparse.ArgumentTypeError(
             f"{said}expected dispositions separated by commas from {', '.join(REDIALLABLE)}"
-            f" (got {text!r})"
+            f", got {text!r}"
         )
     return frozenset(names)
 

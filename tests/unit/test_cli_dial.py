@@ -207,7 +207,9 @@ async def test_report_has_one_line_per_row(plivo_emulator: Emulator, tmp_path: P
     )
     assert done.code == 1
     lines = report.read_text().splitlines()
-    assert lines[0] == "index,to,status,request_uuid,error"
+    assert lines[0] == (
+        "index,to,status,request_uuid,error,disposition,duration,hangup_cause,dials,reconciled,note"
+    )
     assert sorted(line.split(",")[2] for line in lines[1:]) == ["invalid", "ok"]
 
 
