@@ -1,8 +1,12 @@
 """``plivo-async dial rows.csv``: one call per CSV row, with a journal, on your account.
 
-Set-up mistakes (no ``to`` column, no answer URL, a file that is not UTF-8 CSV, ...) are
-one line and exit 2 before anything is sent. Each row that does not end ``ok`` gets one
-line on stderr (row, CSV line, status, reason); the summary goes to stdout.
+Set-up mistakes (no ``to`` column, no answer URL, a file that is not UTF-8 CSV, a bad
+option value, ...) are one line and exit 2 before anything is sent. Each row that does
+not end ``ok`` gets one line on stderr (row, CSV line, status, reason); the summary goes
+to stdout. Ambiguous creates are reconciled (``--no-reconcile`` to leave them unknown);
+with ``--callbacks-listen`` every call is followed to its disposition through a receiver
+this command runs (see :mod:`._tracking`), which ``--redial`` and ``--max-live-calls``
+build on.
 """
 
 from __future__ import annotations
