@@ -32,18 +32,21 @@ NOTEBOOK = "examples/bulk_dialer.ipynb"  # under docs_dir
 PAGE = "examples/bulk_dialer.md"
 RUNNER = "examples/execute_notebook.py"
 
-# nbconvert's Markdown template, with outputs as fenced text blocks (its default is an
-# indented block, which reads like more code) and a real alt text for the plot. tqdm's
+# nbconvert's Markdown template, with text outputs as fenced blocks titled "Output" (its
+# default is an indented block, which reads like more code), blank ones (a progress bar's
+# closing newline) left out, and a real alt text for the plot. tqdm's
 # carriage-return redraws are collapsed to the final bar by CoalesceStreamsPreprocessor.
 TEMPLATE = """\
 {%- extends 'markdown/index.md.j2' -%}
 {% block stream %}
-```text
+{%- if output.text.strip() %}
+```text title="Output"
 {{ output.text.rstrip() }}
 ```
+{% endif -%}
 {% endblock stream %}
 {% block data_text scoped %}
-```text
+```text title="Output"
 {{ output.data['text/plain'].rstrip() }}
 ```
 {% endblock data_text %}
