@@ -26,6 +26,7 @@ already use)::
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -84,7 +85,8 @@ class Aliases(griffe.Extension):
             name,
             lineno=member.lineno,
             endlineno=member.endlineno,
-            parameters=target.parameters,
+            # Copies: a Function takes ownership of its parameters (parameter.function).
+            parameters=griffe.Parameters(*(copy.copy(p) for p in target.parameters)),
             returns=target.returns,
             decorators=target.decorators,
             docstring=griffe.Docstring(
