@@ -131,9 +131,10 @@ class Calls(CallStreams):
 
         Every argument is checked before anything is sent (the rule is given with each
         one below). Arguments left as ``None`` are not sent, so the API applies the default
-        given below; an empty string means the same as ``None`` (a blank CSV cell). HTTP
-        methods are ``GET`` or ``POST`` in any case, sent upper-case; integers and booleans
-        may also be given as the strings a CSV file holds (``"300"``, ``"true"``).
+        given below; for the arguments sent to Plivo, an empty string means the same as
+        ``None`` (a blank CSV cell). HTTP methods are ``GET`` or ``POST`` in any case, sent
+        upper-case; integers and booleans may also be given as the strings a CSV file holds
+        (``"300"``, ``"true"``).
 
         Placing a call is not idempotent: a request that fails in a way that leaves it
         unknown whether Plivo received it is not sent again, since that could dial the same
