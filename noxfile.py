@@ -41,9 +41,15 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the documentation site; --strict turns a broken link or reference into a failure."""
+    """Build the documentation site; --strict turns a broken link or reference into a failure.
+
+    The build executes the example notebook (docs/_hooks/notebook.py); check_site.py then
+    checks the built pages show its outputs, aliases after real methods, and every
+    ``calls.create`` parameter.
+    """
     session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+    session.run("python", "docs/check_site.py", "site")
     session.run("python", "docs/check_snippets.py")
 
 

@@ -14,6 +14,7 @@ from .bulk import (
     JournalMismatchError,
     MpcActionRow,
     Outcome,
+    Redial,
     Summary,
     read_csv,
 )
@@ -42,11 +43,14 @@ from .limits import Rate, RateLimiter, SlidingWindowLimiter
 from .models import CreateCallRequest, CreateCallResponse, MultiPartyCallActionRequest
 from .response import RawResponse
 from .retry import RetryPolicy
+from .tracking import CallResult, CallTracker
 
 __all__ = [
     "AsyncPlivo",
     "AuthenticationError",
     "BulkRun",
+    "CallResult",
+    "CallTracker",
     "ConfigurationError",
     "CreateCallRequest",
     "CreateCallResponse",
@@ -71,6 +75,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RawResponse",
+    "Redial",
     "ResourceNotFoundError",
     "ResponseTooLargeError",
     "RetryPolicy",

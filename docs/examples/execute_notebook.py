@@ -22,39 +22,57 @@ NOTEBOOK = HERE / "bulk_dialer.ipynb"
 TIMEOUT = 120  # seconds per cell
 
 
+class NotebookFailed(Exception):
+    """The notebook could not be run cleanly; the message says which cell and why."""
+
+
+def execute(path: Path = NOTEBOOK, save: Path | None = None) -> nbformat.NotebookNode:
+    """Run the notebook at ``path`` and return it with its outputs (the file is untouched).
+
+    Also used by the docs build (docs/_hooks/notebook.py), which renders the result.
+
+    Raises:
+        NotebookFailed: If the stored notebook has outputs, a cell raised or timed out, the
+            kernel died, or a cell wrote a traceback (a failed background task).
+    """
+    nb = nbformat.read(path, as_version=4)
+    if any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"):
+        raise NotebookFailed(f"{path}: store the notebook without outputs")
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=TIMEOUT,
+        allow_errors=False,
+        resources={"metadata": {"path": str(path.resolve().parent)}},
+    )
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        raise NotebookFailed(f"{path}: execution failed\n{exc}") from exc
+    finally:
+        if save is not None:
+            nbformat.write(nb, save)
+    # A cell can "succeed" while writing a traceback to stderr (a failed background task).
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("name") == "stderr" else ""
+            if output.get("output_type") == "error" or "Traceback" in text:
+                raise NotebookFailed(f"{path}: cell {index} reported an error:\n{text}")
+    return nb
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebook", nargs="?", type=Path, default=NOTEBOOK)
     parser.add_argument("--save", type=Path, help="write the executed notebook here")
     args = parser.parse_args(argv)
 
-    nb = nbformat.read(args.notebook, as_version=4)
-    if any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"):
-        print(f"{args.notebook}: store the notebook without outputs", file=sys.stderr)
-        return 1
-    client = NotebookClient(
-        nb,
-        kernel_name="python3",
-        timeout=TIMEOUT,
-        allow_errors=False,
-        resources={"metadata": {"path": str(args.notebook.resolve().parent)}},
-    )
     started = time.perf_counter()
     try:
-        client.execute()
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        print(f"{args.notebook}: execution failed\n{exc}", file=sys.stderr)
+        nb = execute(args.notebook, args.save)
+    except NotebookFailed as exc:
+        print(exc, file=sys.stderr)
         return 1
-    finally:
-        if args.save is not None:
-            nbformat.write(nb, args.save)
-    # A cell can "succeed" while writing a traceback to stderr (a failed background task).
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            text = output.get("text", "") if output.get("name") == "stderr" else ""
-            if output.get("output_type") == "error" or "Traceback" in text:
-                print(f"{args.notebook}: cell {index} reported an error:\n{text}", file=sys.stderr)
-                return 1
     took = time.perf_counter() - started
     print(f"{args.notebook.name}: {len(nb.cells)} cells executed in {took:.1f} s")
     return 0

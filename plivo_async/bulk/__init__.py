@@ -2,7 +2,8 @@
 
 ``api`` (``client.bulk``), ``engine`` (:class:`BulkRun`), ``outcome`` (what became of each
 row and of the run), ``inputs`` (CSV, digests), ``journal`` (crash safety), ``report`` (a
-CSV of every row), ``progress``.
+CSV of every row), ``progress``; ``dialer`` (marks, reconciliation and tracking of a calls
+run's creates) and ``policy`` (redials, the live-call cap).
 """
 
 from .api import Bulk
@@ -15,6 +16,7 @@ from .journal import (
     JournalWriteError,
 )
 from .outcome import MpcActionRow, Outcome, Summary
+from .policy import Redial
 
 __all__ = [
     "Bulk",
@@ -25,6 +27,7 @@ __all__ = [
     "JournalWriteError",
     "MpcActionRow",
     "Outcome",
+    "Redial",
     "Summary",
     "file_digest",
     "read_csv",

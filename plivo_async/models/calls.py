@@ -81,6 +81,9 @@ class CreateCallRequest:
     Only ``from_``, ``to`` and ``answer_url`` are required; every other field left as
     ``None`` is not sent, so the API applies its documented default (methods POST,
     ``ring_timeout`` 120 s, ``machine_detection_time`` 5000 ms, ``time_limit`` 14400 s).
+    Each field is the argument of the same name of
+    :meth:`~plivo_async.resources.calls.Calls.create`, which describes each one, with
+    its rule and default (``retry_unsafe``, ``to_`` and ``mark`` exist only there).
     """
 
     from_: str = attrs.field(validator=v.phone_number())

@@ -129,22 +129,95 @@ class Calls(CallStreams):
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
-        ``to`` is one phone number or SIP URI, or several joined with ``<`` (or a list of
-        them): Plivo dials each, and ``request_uuid`` is then a list. ``to_`` is accepted
-        as an alias, as the official SDK spells it. Arguments left as ``None`` are not
-        sent, so the API applies its defaults (methods POST, ``ring_timeout`` 120 s,
-        ``machine_detection_time`` 5000 ms, ``time_limit`` 14400 s).
+        Every argument is checked before anything is sent (the rule is given with each
+        one below). Arguments left as ``None`` are not sent, so the API applies the default
+        given below; for the arguments sent to Plivo, an empty string means the same as
+        ``None`` (a blank CSV cell). HTTP methods are ``GET`` or ``POST`` in any case, sent
+        upper-case; integers and booleans may also be given as the strings a CSV file holds
+        (``"300"``, ``"true"``).
 
         Placing a call is not idempotent: a request that fails in a way that leaves it
         unknown whether Plivo received it is not sent again, since that could dial the same
-        person twice, unless ``retry_unsafe=True``. ``mark`` adds a correlation mark to the
-        callback URLs (see :meth:`create_from`), for :meth:`reconcile` and call tracking.
+        person twice, unless ``retry_unsafe=True``.
+
+        Args:
+            from_: Required. The caller ID, a phone number with its country code
+                (``14155550100`` or ``+14155550100``): optional ``+``, then 2 to 15 digits,
+                no leading 0. Sent as ``from``.
+            to: Required (or ``to_``). Who to call: a phone number with its country code,
+                or a SIP URI (``sip:john1234@phone.plivo.com``). Several destinations (a
+                bulk call, dialled simultaneously) are joined with ``<`` or given as a
+                list; ``request_uuid`` is then a list. None of them may be ``from_``.
+            answer_url: Required. The http(s) URL Plivo requests when the call is
+                answered; it must return the Plivo XML that drives the call.
+            answer_method: The HTTP method for ``answer_url``. Default ``POST``.
+            ring_url: An http(s) URL Plivo notifies when the call starts ringing.
+            ring_method: The HTTP method for ``ring_url``. Default ``POST``.
+            hangup_url: An http(s) URL Plivo notifies when the call is hung up.
+            hangup_method: The HTTP method for ``hangup_url``. Default ``POST``.
+            fallback_url: An http(s) URL Plivo requests when ``answer_url`` fails: after
+                three attempts at ``answer_url`` that return no valid XML, or after 60
+                seconds, whichever comes first.
+            fallback_method: The HTTP method for ``fallback_url``. Default ``POST``.
+            caller_name: The caller name shown to the callee: any text of at most 50
+                characters. Default: the caller's own caller name.
+            send_digits: DTMF digits to send once the call is connected (to dial an
+                extension, for example): ``0-9``, ``*``, ``#``, ``w`` to wait 0.5 s and
+                ``W`` to wait 1 s (``1w2W3``); an ``@`` and a number of milliseconds at the
+                end set each tone's duration (``123@1000``).
+            send_on_preanswer: ``True`` sends ``send_digits`` at the pre-answer stage
+                instead (only applies when ``send_digits`` is given). Default ``False``.
+            time_limit: The longest the call may last, in seconds from when it is
+                answered: a positive integer. Default 14400 (4 hours).
+            hangup_on_ring: Like ``time_limit``, but counted from when the call starts
+                ringing: a positive integer, in seconds.
+            machine_detection: Detect an answering machine. ``True`` (or ``"true"``): when
+                a machine answers, every URL the call invokes (``answer_url``,
+                ``hangup_url``, ...) is sent ``machine=true``. ``"hangup"``: hang up when a
+                machine answers and notify ``hangup_url`` with ``machine=true``. ``False``,
+                ``"false"`` or ``None``: no detection (nothing is sent).
+            machine_detection_time: How long detection may take to decide, in
+                milliseconds: an integer from 2000 to 10000. Default 5000.
+            machine_detection_url: An http(s) URL Plivo requests with the detection
+                result, which makes machine detection asynchronous (the call goes on
+                while it runs).
+            machine_detection_method: The HTTP method for ``machine_detection_url``.
+                Default ``POST``.
+            sip_headers: SIP headers to send, as a mapping (``{"head1": "val1"}``, integer
+                values allowed) or as the wire form ``"head1=val1,head2=val2"``. Keys and
+                values are ASCII letters and digits only. Plivo prefixes each key with
+                ``X-PH-`` and passes the headers on every HTTP request it makes for the
+                call.
+            ring_timeout: How long an unanswered call rings before it is hung up, in
+                seconds: a positive integer. Default 120.
+            parent_call_uuid: The ``call_uuid`` of the first leg of an ongoing
+                conference (a non-empty string): adds the new member with less delay.
+            error_if_parent_not_found: ``True``: if ``parent_call_uuid`` is not found, the
+                call is not placed and the API answers with an error. ``False``: the call
+                is placed anyway, ignoring ``parent_call_uuid``. Default ``False``.
+            retry_unsafe: Retry this request even after an ambiguous failure (see above),
+                accepting that the call may be placed twice. Default ``False``. Not sent.
+            to_: The same as ``to``, as the official SDK spells it; give one of the two.
+                Not sent as such.
+            callback_url: Plivo's asynchronous request mode: an http(s) URL. The API then
+                only acknowledges the request (no ``request_uuid`` in the answer) and
+                posts the result, ``request_uuid`` included, to this URL.
+            callback_method: The HTTP method for ``callback_url``. Default ``POST``.
+            mark: A correlation mark, 1 to 64 of ``A-Z a-z 0-9 _ -``, added as
+                ``plivo_async_mark=<mark>`` to the query of each URL given among
+                ``answer_url``, ``ring_url``, ``hangup_url``, ``fallback_url`` and
+                ``machine_detection_url`` (see :meth:`create_from`), so callbacks,
+                :meth:`reconcile` and call tracking can name the call. Not sent as such.
+
+        Returns:
+            The API's answer: ``message`` (``"call fired"`` or ``"call queued"``),
+            ``request_uuid`` (a list for several destinations) and ``api_id``.
 
         Raises:
             ValidationError: If ``from_`` is not a phone number, ``to`` is not one or more
                 phone numbers or SIP URIs (or includes ``from_``), ``answer_url`` is missing
-                or not an http(s) URL, both ``to`` and ``to_`` are given, or another
-                argument breaks its rule.
+                or not an http(s) URL, both ``to`` and ``to_`` are given, a URL already
+                carries a mark, or another argument breaks the rule given for it above.
             GeoPermissionError: If calls to the destination country are not enabled on the
                 account.
             OutcomeUnknownError: If the request failed ambiguously, so the call may or may
