@@ -138,6 +138,11 @@ def check_tracking_options(args: Any) -> None:
         for name, flag in NEED_TRACKING:
             if getattr(args, name) is not None:
                 raise UsageError(f"{flag} needs --callbacks-listen (tracking gets the callbacks)")
+    elif args.hangup_url is not None:
+        raise UsageError(
+            "--hangup-url with --callbacks-listen: the hangup callback is what tracking "
+            "needs, so rows get the listener's (see --public-url)"
+        )
     elif _unspecified(args.callbacks_listen[0]) and args.public_url is None:
         raise UsageError(
             f"--callbacks-listen {args.callbacks_listen[0]} listens on every interface: "

@@ -195,7 +195,7 @@ def _add_tracking_options(dial: Any) -> None:
         metavar="URL",
         help="the URL Plivo calls to reach the listener (a tunnel or proxy that forwards "
         "URL/PATH to /PATH); rows without a hangup_url / ring_url / machine_detection_url "
-        "get URL/hangup, URL/ring, URL/machine (--hangup-url still wins). Default "
+        "get URL/hangup, URL/ring, URL/machine. Default "
         "http://HOST:PORT of the listener, which is right only on loopback or a LAN (the "
         "emulator, tests), never for Plivo across the internet",
     )
@@ -249,6 +249,12 @@ def run(args: Any) -> int:
     except OSError as exc:
         return fail("dial", describe_os_error(exc))
     _warn_if_cps_is_out_of_reach(args)
+    if args.callbacks_listen is not None and "hangup_url" in rows.columns:
+        warn(
+            "dial",
+            f"{args.rows} has a hangup_url column: rows that give one are tracked only if "
+            "it reaches the listener",
+        )
     runs: list[BulkRun[Any]] = []
     try:
         return run_interruptibly(_dial(args, rows, defaults, options, runs), runs)

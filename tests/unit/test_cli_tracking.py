@@ -67,6 +67,11 @@ BAD_VALUES: dict[str, tuple[list[str], str]] = {
         "argument --public-url: expected an http(s) URL with no query, e.g. "
         "https://hooks.example.com, got 'https://hooks.example.com/?a=1'" + SEE,
     ),
+    "hangup-url-with-listen": (
+        [*LISTEN, "--hangup-url", "https://example.com/hangup"],
+        "--hangup-url with --callbacks-listen: the hangup callback is what tracking needs, "
+        "so rows get the listener's (see --public-url)",
+    ),
     "public-url-without-listen": (
         ["--public-url", "https://hooks.example.com"],
         "--public-url needs --callbacks-listen (tracking gets the callbacks)",
@@ -316,3 +321,28 @@ async def test_listening_on_a_taken_port_is_a_usage_error() -> None:
         with pytest.raises(UsageError, match=f"cannot listen on 127.0.0.1:{port}: "):
             async with listen("127.0.0.1", port, auth_token="t"):
                 pass
+
+
+async def test_a_row_whose_own_hangup_url_misses_the_listener_ends_with_no_disposition(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as nobody:  # a loopback port nobody listens on
+        nobody.bind(("127.0.0.1", 0))
+        elsewhere = f"http://127.0.0.1:{nobody.getsockname()[1]}/hangup"
+    life = Lifecycle(ringing_s=0.1, talk_s=0.1)
+    async with Emulator(flows=True, callbacks=True, lifecycle=life, seed=8) as emu:
+        rows = tmp_path / "rows.csv"
+        rows.write_text(f"to,hangup_url\n{HUMAN},{elsewhere}\n{BUSY},\n")
+        emu.flows.scripts[BUSY] = Script(answer="busy")
+        report = tmp_path / "report.csv"
+        done = await dial(emu, rows, *LISTEN, "--track-wait", "1", "--report", str(report))
+    assert done.code == 0, done.err
+    assert done.err_lines[0] == (
+        f"{DIAL}warning: {rows} has a hangup_url column: rows that give one are tracked "
+        "only if it reaches the listener"
+    )
+    assert "dispositions: busy 1" in done.out
+    lines = report_rows(report)
+    assert lines[HUMAN]["disposition"] == "" and lines[HUMAN]["status"] == "ok"
+    assert lines[HUMAN]["note"] == "no hangup callback within 1s (track_wait)"
+    assert lines[BUSY]["disposition"] == "busy" and lines[BUSY]["note"] == ""
