@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import csv
 import json
@@ -18,7 +19,7 @@ import pytest
 from plivo_async.bulk.journal import Journal, outcome_records
 from plivo_async.bulk.report import COLUMNS
 from plivo_async.cli._common import UsageError
-from plivo_async.cli._tracking import listen
+from plivo_async.cli._tracking import address, listen
 from plivo_async.emulator import Emulator, Lifecycle, Script
 from plivo_async.webhooks import signature_headers
 from tests.unit._cli_helpers import Finished, cli_environment, run_cli
@@ -335,7 +336,7 @@ async def test_a_row_whose_own_hangup_url_misses_the_listener_ends_with_no_dispo
         rows.write_text(f"to,hangup_url\n{HUMAN},{elsewhere}\n{BUSY},\n")
         emu.flows.scripts[BUSY] = Script(answer="busy")
         report = tmp_path / "report.csv"
-        done = await dial(emu, rows, *LISTEN, "--track-wait", "1", "--report", str(report))
+        done = await dial(emu, rows, *LISTEN, "--track-wait", "3", "--report", str(report))
     assert done.code == 0, done.err
     assert done.err_lines[0] == (
         f"{DIAL}warning: {rows} has a hangup_url column: rows that give one are tracked "
@@ -344,5 +345,24 @@ async def test_a_row_whose_own_hangup_url_misses_the_listener_ends_with_no_dispo
     assert "dispositions: busy 1" in done.out
     lines = report_rows(report)
     assert lines[HUMAN]["disposition"] == "" and lines[HUMAN]["status"] == "ok"
-    assert lines[HUMAN]["note"] == "no hangup callback within 1s (track_wait)"
+    assert lines[HUMAN]["note"] == "no hangup callback within 3s (track_wait)"
     assert lines[BUSY]["disposition"] == "busy" and lines[BUSY]["note"] == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("127.0.0.1:0", ("127.0.0.1", 0)),
+        ("localhost:8080", ("localhost", 8080)),
+        ("[::1]:9000", ("::1", 9000)),
+        ("0.0.0.0:65535", ("0.0.0.0", 65535)),
+    ],
+)
+def test_listen_addresses(text: str, parsed: tuple[str, int]) -> None:
+    assert address(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["::1:9000", ":80", "host:", "host:-1", "[::1]"])
+def test_listen_addresses_that_are_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="expected HOST:PORT"):
+        address(text)
