@@ -10,17 +10,21 @@ import csv
 import json
 import re
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from plivo_async.bulk.journal import Journal, outcome_records
+from plivo_async import AsyncPlivo
+from plivo_async.bulk.journal import Journal, outcome_records, row_key
 from plivo_async.bulk.report import COLUMNS
 from plivo_async.cli._common import UsageError
 from plivo_async.cli._tracking import address, listen
+from plivo_async.correlation import new_mark
 from plivo_async.emulator import Emulator, Lifecycle, Script
+from plivo_async.models.calls import CreateCallRequest
 from plivo_async.webhooks import signature_headers
 from tests.unit._cli_helpers import Finished, cli_environment, run_cli
 from tests.unit.test_bulk import ANSWER, FROM
@@ -366,3 +370,51 @@ def test_listen_addresses(text: str, parsed: tuple[str, int]) -> None:
 def test_listen_addresses_that_are_refused(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="expected HOST:PORT"):
         address(text)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TimeoutError,
+    reason="engine: a resumed tracked run follows a call that reconciliation found after it "
+    "ended, waiting track_wait for a hangup callback that went to the crashed run's "
+    "receiver (the call record it found holds the disposition)",
+)
+async def test_a_resume_gives_a_disposition_to_a_call_found_that_ended_during_the_crash(
+    tmp_path: Path,
+) -> None:
+    row = {"to": HUMAN}
+    journal = tmp_path / "run.jsonl"
+    life = Lifecycle(ringing_s=0.1, talk_s=0.2)
+    async with Emulator(flows=True, callbacks=True, lifecycle=life, seed=9) as emu:
+        # the crashed run: its start record is on disk, its call is placed and ends, and
+        # the hangup callback reaches that run's receiver only
+        async with (
+            listen("127.0.0.1", 0, auth_token=emu.auth_token) as crashed,
+            AsyncPlivo(emu.auth_id, emu.auth_token, base_url=emu.url) as client,
+        ):
+            mark, sent = new_mark(), round(time.time(), 3)
+            request = CreateCallRequest(
+                from_=FROM, to=HUMAN, answer_url=ANSWER, **crashed.defaults()
+            )
+            response = await client.calls.create_from(request, mark=mark)
+            await crashed.tracker.track(str(response.request_uuid)).ended()
+        header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
+        start = {"s": 0, "h": row_key(row).digest, "m": mark, "t": sent}
+        journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
+
+        async with (
+            listen("127.0.0.1", 0, auth_token=emu.auth_token) as receiver,
+            AsyncPlivo(emu.auth_id, emu.auth_token, base_url=emu.url) as client,
+        ):
+            run = client.bulk.create_calls(
+                [row],
+                defaults={"from": FROM, "answer_url": ANSWER, **receiver.defaults()},
+                journal=journal,
+                reconcile_lag=0,
+                track=receiver.tracker,
+                track_wait=60,
+            )
+            [outcome] = await asyncio.wait_for(run.collect(), 10)
+    assert (outcome.status, outcome.reconciled) == ("ok", "found")
+    assert outcome.disposition == "answered"
+    assert emu.dialled_counts() == {HUMAN: 1}
