@@ -478,6 +478,7 @@ class BulkRun(Generic[R]):
         counter = row.counter = count_attempts(self._start_record(row))
         started = time.perf_counter()
         live = None if dialer is None else dialer.live
+        holding = 0  # live-call units this dial holds (given back unless its call is placed)
         try:
             if dialer is None:
                 response = await self._send(row.request)
@@ -485,6 +486,7 @@ class BulkRun(Generic[R]):
             else:
                 if live is not None:
                     await live.acquire(calls)
+                    holding = calls
                 response, resolved = await dialer.create(
                     row.request,
                     mark=row.mark or new_mark(),
@@ -504,8 +506,8 @@ class BulkRun(Generic[R]):
                 placed=row.placed + calls,
             )
         except asyncio.CancelledError:
-            if live is not None and counter.attempts == 0:
-                live.release(calls)
+            if live is not None and holding and counter.attempts == 0:
+                live.release(holding)
             if counter.attempts:
                 error = OutcomeUnknownError(
                     f"row {index} was cancelled in flight; the call may have been placed",
@@ -523,8 +525,8 @@ class BulkRun(Generic[R]):
             )
             raise
         except Exception as exc:
-            if live is not None:
-                live.release(calls)
+            if live is not None and holding:
+                live.release(holding)
             status = "not_sent" if row.start_failed and not counter.attempts else None
             outcome = Outcome(index, row.request, error=exc, attempts=counter.attempts)
             if status is not None:
