@@ -25,13 +25,10 @@ from ..errors import (
     AuthenticationError,
     LimitsUnavailableError,
     OutcomeUnknownError,
-    PlivoRestError,
-    PlivoTransportError,
     ValidationError,
 )
 from ..retry import AttemptCounter, count_attempts
-from ..tracking import CallResult
-from .dialer import Dialer, Followed, Resolved
+from .dialer import Dialer, Resolved
 from .inputs import Rows, enumerate_rows
 from .journal import (
     Code,
@@ -47,9 +44,10 @@ from .journal import (
 )
 from .outcome import Outcome, Summary, request_model
 from .progress import forget_row, make_progress
-from .report import Report, destination, error_text
+from .records import disposition_record, outcome_record, outcome_so_far
+from .report import Report
 
-__all__ = ["BulkRun", "nothing_placed"]
+__all__ = ["BulkRun"]
 
 log = logging.getLogger("plivo_async")
 
@@ -69,14 +67,6 @@ def check_shard(shard: object) -> tuple[int, int] | None:
     if not ok:
         raise ValueError(f"shard must be (k, n) with 0 <= k < n, worker k of n (got {shard!r})")
     return shard  # type: ignore[return-value]
-
-
-def nothing_placed(error: BaseException | None) -> bool:
-    """Whether a failure proves the request did nothing: any 4xx answer, a 503, or a
-    connection that failed before the request was sent. ``retry_failed`` resends those."""
-    if isinstance(error, PlivoRestError) and error.status is not None:
-        return 400 <= error.status < 500 or error.status == 503
-    return isinstance(error, PlivoTransportError) and not error.sent
 
 
 @attrs.define(eq=False)
@@ -359,7 +349,7 @@ class BulkRun(Generic[R]):
         if code == Code.REDIAL and ended is not None and start is not None:
             row.dial = int(start.get("dial", 1))
             row.redial_at = float(ended["redial"])
-            row.previous = _disposed(row.index, row.request, ended, row.dial)
+            row.previous = outcome_so_far(row.index, row.request, ended, row.dial)
             return "send"
         stamp = None if start is None else start.get("t")
         if dialer is not None and dialer.reconcile and isinstance(stamp, (int, float)):
@@ -478,6 +468,7 @@ class BulkRun(Generic[R]):
         counter = row.counter = count_attempts(self._start_record(row))
         started = time.perf_counter()
         live = None if dialer is None else dialer.live
+        holding = 0  # live-call units this dial holds (given back unless its call is placed)
         try:
             if dialer is None:
                 response = await self._send(row.request)
@@ -485,6 +476,7 @@ class BulkRun(Generic[R]):
             else:
                 if live is not None:
                     await live.acquire(calls)
+                    holding = calls
                 response, resolved = await dialer.create(
                     row.request,
                     mark=row.mark or new_mark(),
@@ -504,8 +496,8 @@ class BulkRun(Generic[R]):
                 placed=row.placed + calls,
             )
         except asyncio.CancelledError:
-            if live is not None and counter.attempts == 0:
-                live.release(calls)
+            if live is not None and holding and counter.attempts == 0:
+                live.release(holding)
             if counter.attempts:
                 error = OutcomeUnknownError(
                     f"row {index} was cancelled in flight; the call may have been placed",
@@ -523,8 +515,8 @@ class BulkRun(Generic[R]):
             )
             raise
         except Exception as exc:
-            if live is not None:
-                live.release(calls)
+            if live is not None and holding:
+                live.release(holding)
             status = "not_sent" if row.start_failed and not counter.attempts else None
             outcome = Outcome(index, row.request, error=exc, attempts=counter.attempts)
             if status is not None:
@@ -598,7 +590,7 @@ class BulkRun(Generic[R]):
         if dialer.redial is not None and len(request.destinations) == 1:
             due = dialer.redial.due(disposition, row.dial, followed.ended_at)
         if self._journal is not None:
-            self._journal.write(_disposition_record(row, followed, due))
+            self._journal.write(disposition_record(row.index, row.dial, followed, due))
         row.redial_at, row.placed = due, outcome.placed
         outcome = attrs.evolve(
             outcome, disposition=disposition, call=first, note=followed.note or outcome.note
@@ -644,13 +636,13 @@ class BulkRun(Generic[R]):
             waited = float(getattr(counter, "waited", 0.0))  # AttemptCounter.waited, if any
             outcome = attrs.evolve(outcome, elapsed=time.perf_counter() - started, waited=waited)
         if self._journal is not None:
-            self._journal.write(self._record(outcome, row.key))
+            self._journal.write(outcome_record(outcome, row.key))
         return outcome
 
     def _finish(self, outcome: Outcome, key: RowKey | None) -> None:
         """Record and deliver the outcome of a row decided without sending anything."""
         if self._journal is not None:
-            self._journal.write(self._record(outcome, key))
+            self._journal.write(outcome_record(outcome, key))
         self._deliver(outcome)
 
     def _deliver(self, outcome: Outcome) -> None:
@@ -680,36 +672,6 @@ class BulkRun(Generic[R]):
             self.stop(f"{self._stop_after_failures} failure(s)")
         self._results.put_nowait(outcome)
 
-    @staticmethod
-    def _record(outcome: Outcome, key: RowKey | None) -> dict[str, Any]:
-        record: dict[str, Any] = {"o": outcome.index, "status": outcome.status}
-        if key is not None:
-            record["h"] = key.digest
-        record.update(attempts=outcome.attempts, ms=round(outcome.elapsed * 1000, 1))
-        to = destination(outcome.request)
-        if to:
-            record["to"] = to
-        response = outcome.response
-        if response is not None:
-            for name in ("request_uuid", "api_id"):
-                value = getattr(response, name, None)
-                if value is not None:
-                    record[name] = str(value)
-        if outcome.dials > 1:
-            record["dial"] = outcome.dials
-        if outcome.reconciled is not None:
-            record.update(reconciled=outcome.reconciled, note=outcome.note)
-        error = outcome.error
-        if error is not None:
-            record["error"] = type(error).__name__
-            record["message"] = error_text(error).partition(": ")[2]
-            status = getattr(error, "status", None)
-            if isinstance(status, int):
-                record["http_status"] = status
-            if outcome.status == "failed" and nothing_placed(error):
-                record["nothing_placed"] = True
-        return record
-
     async def _shut_down(self, feeder: asyncio.Task[None]) -> None:
         """Stop feeding; cancel rows not yet sent at once; give sent rows the grace period."""
         self._stop.set()
@@ -731,45 +693,3 @@ class BulkRun(Generic[R]):
         if self.summary.stopped is None:
             self.summary.stopped = "cancelled"
         log.info("bulk run stopped: %s", self.summary.as_dict())
-
-
-def _disposition_record(row: _Row, followed: Followed, due: float | None) -> dict[str, Any]:
-    record: dict[str, Any] = {"d": row.index, "dial": row.dial}
-    record["disposition"] = followed.disposition
-    first = followed.first
-    if first is not None:
-        record.update(
-            call_uuid=first.call_uuid,
-            duration=first.duration,
-            hangup_cause=first.hangup_cause,
-            hangup_cause_code=first.hangup_cause_code,
-        )
-    if followed.note:
-        record["note"] = followed.note
-    if due is not None:
-        record["redial"] = round(due, 3)
-    return record
-
-
-def _disposed(index: int, request: Any, record: dict[str, Any], dials: int) -> Outcome:
-    """A row's outcome so far, rebuilt from its disposition record (a resumed redial)."""
-    disposition = record.get("disposition")
-    result = None
-    if isinstance(disposition, str):
-        result = CallResult(
-            request_uuid="",
-            call_uuid=record.get("call_uuid"),
-            disposition=disposition,  # type: ignore[arg-type]
-            duration=record.get("duration"),
-            hangup_cause=record.get("hangup_cause"),
-            hangup_cause_code=record.get("hangup_cause_code"),
-        )
-    return Outcome(
-        index,
-        request,
-        disposition=disposition if isinstance(disposition, str) else None,
-        call=result,
-        dials=dials,
-        placed=0,
-        note=record.get("note"),
-    )

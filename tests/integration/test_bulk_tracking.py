@@ -212,3 +212,23 @@ async def test_max_live_calls_is_never_exceeded(setup: Setup) -> None:
         peak = max(peak, live)
     assert peak <= 3
     assert peak == 3  # the cap was reached: it is what held the others back
+
+
+async def test_rows_reconciled_after_faults_get_their_dispositions_too(setup: Setup) -> None:
+    numbers = [number(200 + i) for i in range(12)]
+    setup.emu.set_faults(
+        schedule=["drop_after", None, "500_after", "drop_before"] * 3, paths="calls"
+    )
+    async with setup.client() as plivo:
+        run = plivo.bulk.create_calls(
+            setup.rows(numbers), track=setup.tracker, reconcile_lag=0.0, sleep=FakeSleep()
+        )
+        outcomes = await run.collect()
+    assert setup.emu.duplicates() == {}
+    assert all(o.ok and o.disposition == "answered" for o in outcomes)
+    reconciled = Counter(o.reconciled for o in outcomes)
+    assert reconciled == {"found": 6, "not_placed": 3, None: 3}
+    for outcome in outcomes:  # the uuid found is the call the emulator placed, tracked
+        placed = [c for c in setup.emu.records.calls if c.to == outcome.request.to]
+        assert outcome.response.request_uuid == placed[0].uuid
+        assert outcome.call.call_uuid == placed[0].uuid
