@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, Literal
 
-from ..bulk import BulkRun
+from ..bulk import BulkRun, Summary
 from ..bulk.policy import Redial
 from ..bulk.report import destination
 from ..client import AsyncPlivo
@@ -43,7 +43,11 @@ REDIAL = Redial(on={"busy"}, after=1.0, attempts=2)
 #: Longest a call is followed: far beyond the demo's calls, short enough not to hang.
 TRACK_WAIT = 10.0
 #: How every tenth destination (from the second, third, fourth on) answers.
-SCRIPTED = {1: "busy", 2: "no-answer", 3: "machine"}
+SCRIPTED: dict[int, Literal["busy", "no-answer", "machine"]] = {
+    1: "busy",
+    2: "no-answer",
+    3: "machine",
+}
 
 
 def number(i: int) -> str:
@@ -116,7 +120,7 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
     async with emulator:
         for i in range(args.calls):
             if i % 10 in SCRIPTED:
-                emulator.flows.scripts[number(i)] = Script(answer=SCRIPTED[i % 10])  # type: ignore[arg-type]
+                emulator.flows.scripts[number(i)] = Script(answer=SCRIPTED[i % 10])
         if not args.json:
             print(f"emulator on {emulator.url} (faults {'off' if faults is None else 'on'})")
         async with (
@@ -198,7 +202,7 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
     return EXIT_OK if seen["duplicates"] == 0 else EXIT_NOT_ALL_OK
 
 
-def _print_human(args: Any, result: dict[str, Any], calls: Any, mpc: Any) -> None:
+def _print_human(args: Any, result: dict[str, Any], calls: Summary, mpc: Summary) -> None:
     seen, table = result["emulator"], result["dispositions"]
     print_summary(f"{args.calls} calls, each followed to its end", calls)
     found, not_placed = calls.reconciled["found"], calls.reconciled["not_placed"]
@@ -228,6 +232,6 @@ def _print_human(args: Any, result: dict[str, Any], calls: Any, mpc: Any) -> Non
     print(
         f"the client: {calls.placed + mpc.placed} placed for sure, "
         f"{calls.unknown} call row(s) and {mpc.unknown} MPC action(s) unknown "
-        "(MPC actions are not reconciled). Unknown rows are never re-sent, so nobody was "
-        "dialled twice."
+        "(MPC actions are not reconciled). Unknown rows are never re-sent: nobody was "
+        "dialled more often than their row asked for."
     )
