@@ -57,7 +57,9 @@ class Reconciliation:
     """What the API says about one ambiguous create.
 
     ``request_uuids``/``call_uuids`` list the calls found, one per destination;
-    ``lookups`` counts the API requests made; ``note`` says why, in words.
+    ``records`` the call records of those found already over (they say how each ended:
+    see :func:`plivo_async.tracking.result_of_record`); ``lookups`` counts the API
+    requests made; ``note`` says why, in words.
     """
 
     status: Status
@@ -65,6 +67,7 @@ class Reconciliation:
     request_uuids: tuple[str, ...] = ()
     call_uuids: tuple[str, ...] = ()
     lookups: int = 0
+    records: tuple[CallDetails, ...] = ()
 
     @property
     def request_uuid(self) -> str | None:
@@ -77,6 +80,7 @@ class _Found:
     request_uuid: str
     call_uuid: str
     where: str
+    record: CallDetails | None = None
 
 
 def _same(a: str | None, b: str) -> bool:
@@ -175,7 +179,7 @@ class _Lookup:
             call_uuid = record.call_uuid or ""
             if not self._ours(request_uuid, call_uuid):
                 continue
-            return _Found(str(request_uuid or call_uuid), call_uuid, "records")
+            return _Found(str(request_uuid or call_uuid), call_uuid, "records", record)
         return None
 
     async def _record_pages(self, filters: dict[str, object]) -> AsyncIterator[CallDetails]:
@@ -292,4 +296,5 @@ async def reconcile(
         request_uuids=tuple(f.request_uuid for f in found),
         call_uuids=tuple(f.call_uuid for f in found),
         lookups=requests,
+        records=tuple(f.record for f in found if f.record is not None),
     )

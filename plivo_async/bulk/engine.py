@@ -88,6 +88,10 @@ class _Row:
     redial_at: float | None = None
     previous: Outcome | None = None
     placed: int = 0
+    #: What reconciliation found of this dial: the call records of calls already over,
+    #: and the call uuids (a resumed run hears no callback of a call found over).
+    records: tuple[Any, ...] = ()
+    call_uuids: tuple[str, ...] = ()
 
     @property
     def sent(self) -> bool:
@@ -456,6 +460,7 @@ class BulkRun(Generic[R]):
         """One dial of a row (or one item of another kind): its outcome, journaled."""
         index, dialer = row.index, self._dialer
         row.counter, row.sent_at, row.start_failed = None, None, False
+        row.records, row.call_uuids = (), ()
         row.mark = None if dialer is None else new_mark()
         calls = int(getattr(request_model(row.request), "calls", 1))
         proven: Resolved | None = None  # a resumed dial proven not placed: sent now
@@ -481,7 +486,7 @@ class BulkRun(Generic[R]):
                     row.request,
                     mark=row.mark or new_mark(),
                     sent_at=lambda: row.sent_at,
-                    on_resolved=self._count_resolved,
+                    on_resolved=lambda resolved: self._count_resolved(resolved, row),
                 )
             resolved = resolved or proven
             outcome = Outcome(
@@ -543,7 +548,7 @@ class BulkRun(Generic[R]):
             sent_at=float(start["t"]),
             error=error,
         )
-        self._count_resolved(resolved)
+        self._count_resolved(resolved, row)
         if resolved.status == "not_placed":
             return resolved
         outcome = Outcome(
@@ -563,9 +568,10 @@ class BulkRun(Generic[R]):
             )
         return outcome
 
-    def _count_resolved(self, resolved: Any) -> None:
+    def _count_resolved(self, resolved: Resolved, row: _Row) -> None:
         self.summary.reconciled[resolved.status] += 1
         self.summary.lookups += resolved.lookups
+        row.records, row.call_uuids = resolved.records, resolved.call_uuids
 
     def _park(self, row: _Row) -> None:
         """Give the row's slot back while it waits for its call to end or to redial."""
@@ -581,10 +587,11 @@ class BulkRun(Generic[R]):
         self._park(row)
         row.previous = outcome
         try:
-            followed = await dialer.follow(request, outcome.response)
+            followed = await dialer.follow(request, outcome.response, row.records, row.call_uuids)
         finally:
             if dialer.live is not None:
                 dialer.live.release(int(getattr(request, "calls", 1)))
+        self.summary.lookups += followed.lookups
         disposition, first = followed.disposition, followed.first
         due = None
         if dialer.redial is not None and len(request.destinations) == 1:
