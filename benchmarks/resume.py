@@ -29,14 +29,16 @@ ROUNDS = 3
 
 
 def write_journal(path: Path, n: int) -> None:
-    """A journal in which every one of the ``n`` rows ended ``ok``."""
+    """A journal in which every one of the ``n`` rows ended ``ok``, its start records
+    carrying a correlation mark and a send time as a reconciling calls run writes them."""
     compact = {"separators": (",", ":")}
     with path.open("w") as out:
         header = {"journal": "plivo-async", "version": VERSION, "kind": "calls", "input": None}
         out.write(json.dumps(header, **compact) + "\n")  # type: ignore[arg-type]
         for i, row in enumerate(rows(n)):
             key = row_key(row)
-            start = {"s": i, "h": key.digest, "f": key.fields}
+            start = {"s": i, "h": key.digest, "f": key.fields, "m": f"{i:032x}"}
+            start["t"] = round(1_764_640_000 + i / 100, 3)
             done = {"o": i, "status": "ok", "h": key.digest, "attempts": 1, "ms": 12.3}
             done.update(to=row["to"], request_uuid=f"{i:036d}", api_id=f"{i:036d}")
             out.write(json.dumps(start, **compact) + "\n")  # type: ignore[arg-type]
