@@ -30,7 +30,7 @@ import attrs
 from ..correlation import with_mark
 from ..errors import OutcomeUnknownError, PlivoError
 from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
-from ..reconciliation import DEFAULT_LAG, Reconciliation
+from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
 from ..resources.calls import Calls
 from ..retry import AttemptCounter, count_attempts, current_counter, use_counter
 from ..tracking import CallResult, CallTracker, result_of_record
@@ -114,9 +114,10 @@ class _Recent(Collection[str]):
 class Dialer:
     """Places, reconciles and follows the calls of one bulk run (see the module doc).
 
-    ``lag`` is the longest the API may take to show a call record after hangup, ``wait``
-    how long a row may wait for it (default ``lag`` plus a few seconds, so that a row not
-    placed can be proven so and resent); ``clock``/``sleep`` are injectable (epoch seconds).
+    ``lag`` is the longest the API may take to show a call record after hangup, ``settle``
+    the longest it may still be processing a create after it was sent, ``wait`` how long
+    a row may wait for both (default: their sum plus 5 s, so that a row not placed can be
+    proven so and resent); ``clock``/``sleep`` are injectable (epoch seconds).
     """
 
     def __init__(
@@ -126,6 +127,7 @@ class Dialer:
         retry_unsafe: bool = False,
         reconcile: bool = True,
         lag: float = DEFAULT_LAG,
+        settle: float = DEFAULT_SETTLE,
         wait: float | None = None,
         tracker: CallTracker | None = None,
         track_wait: float | None = None,
@@ -146,7 +148,8 @@ class Dialer:
         self.retry_unsafe = retry_unsafe
         self.reconcile = reconcile
         self.lag = lag
-        self.wait = lag + 5.0 if wait is None else wait
+        self.settle = settle
+        self.wait = settle + lag + 5.0 if wait is None else wait
         self.tracker = tracker
         self.track_wait = track_wait
         self.redial = redial
@@ -166,12 +169,14 @@ class Dialer:
         mark: str,
         sent_at: Callable[[], float | None],
         on_resolved: Callable[[Resolved], object] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> tuple[CreateCallResponse, Resolved | None]:
         """Create the call; after an ambiguous failure, reconcile (and resend if not placed).
 
         ``sent_at()`` gives the time the row's start record stamped (None if the create
-        never went out); ``on_resolved`` hears each reconciliation. Returns the response
-        and, if reconciliation decided, how.
+        never went out); ``on_resolved`` hears each reconciliation; ``sleep`` (default
+        the dialer's) is what reconciliation waits with. Returns the response and, if
+        reconciliation decided, how.
         Raises what the create raised when reconciliation is off or cannot decide (an
         :class:`OutcomeUnknownError` whose message carries the reconciliation's note).
         """
@@ -185,7 +190,9 @@ class Dialer:
                 stamp = sent_at()
                 if not self.reconcile or stamp is None:
                     raise
-                resolved = await self.resolve(request, mark=mark, sent_at=stamp, error=exc)
+                resolved = await self.resolve(
+                    request, mark=mark, sent_at=stamp, error=exc, sleep=sleep
+                )
                 if on_resolved is not None:
                     on_resolved(resolved)
                 if resolved.status != "not_placed" or resends >= MAX_RESENDS:
@@ -200,7 +207,13 @@ class Dialer:
             return response, resolved
 
     async def resolve(
-        self, request: CreateCallRequest, *, mark: str | None, sent_at: float, error: BaseException
+        self,
+        request: CreateCallRequest,
+        *,
+        mark: str | None,
+        sent_at: float,
+        error: BaseException,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> Resolved:
         """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
         row_counter = current_counter()
@@ -213,9 +226,10 @@ class Dialer:
                 marks=None if self.tracker is None else self.tracker.marks,
                 exclude=self.recent,
                 lag=self.lag,
+                settle=self.settle,
                 wait=self.wait,
                 clock=self.clock,
-                sleep=self.sleep,
+                sleep=sleep or self.sleep,
             )
         finally:
             use_counter(row_counter)

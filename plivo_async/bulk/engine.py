@@ -521,6 +521,7 @@ class BulkRun(Generic[R]):
                     mark=row.mark or new_mark(),
                     sent_at=lambda: row.sent_at,
                     on_resolved=lambda resolved: self._count_resolved(resolved, row),
+                    sleep=lambda seconds: self._sleep_parked(row, seconds),
                 )
             resolved = resolved or proven
             outcome = Outcome(
@@ -581,6 +582,7 @@ class BulkRun(Generic[R]):
             mark=mark if isinstance(mark, str) else None,
             sent_at=float(start["t"]),
             error=error,
+            sleep=lambda seconds: self._sleep_parked(row, seconds),
         )
         self._count_resolved(resolved, row)
         if resolved.status == "not_placed":
@@ -606,6 +608,14 @@ class BulkRun(Generic[R]):
         self.summary.reconciled[resolved.status] += 1
         self.summary.lookups += resolved.lookups
         row.records, row.call_uuids = resolved.records, resolved.call_uuids
+
+    async def _sleep_parked(self, row: _Row, seconds: float) -> None:
+        """Reconciliation's wait: the row's slot goes to other rows meanwhile."""
+        assert self._dialer is not None and self._slots is not None
+        self._park(row)
+        await self._dialer.sleep(seconds)
+        await self._slots.acquire()
+        self._parked.discard(row.index)
 
     def _park(self, row: _Row) -> None:
         """Give the row's slot back while it waits for its call to end or to redial."""

@@ -6,7 +6,10 @@ test's emulator, which injects the fault suite's mix and 20-50 ms of latency, so
 in flight when the process is killed at the moment the emulator has placed a given number
 of calls (an event in the emulator's records: no sleeping, no polling). The resume runs in
 the test's process on the same journal. The emulator keeps call records at once
-(``cdr_lag=None``), so ``reconcile_lag=0`` is the truth about it.
+(``cdr_lag=None``), so ``reconcile_lag=0`` is the truth about it; it finishes processing
+a create within its latency, so ``reconcile_settle=0.5`` is too (with ``settle=0`` the
+resume could look before the killed process's last creates were placed, and dial them
+again: this test caught that).
 """
 
 from __future__ import annotations
@@ -82,6 +85,9 @@ async def test_kill_9_mid_run_then_resume_reconciles_the_crash_and_dials_nobody_
                 defaults={"from": "+14155550100", "answer_url": "https://example.com/answer"},
                 journal=journal,
                 reconcile_lag=0.0,
+                # the emulator processes a create within its latency (<= 50 ms): a create
+                # the killed process left in flight is placed by then
+                reconcile_settle=0.5,
             )
             resumed = {o.index: o for o in await run.collect()}
 

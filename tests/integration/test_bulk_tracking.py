@@ -226,7 +226,11 @@ async def test_rows_reconciled_after_faults_get_their_dispositions_too(setup: Se
     )
     async with setup.client() as plivo:
         run = plivo.bulk.create_calls(
-            setup.rows(numbers), track=setup.tracker, reconcile_lag=0.0, sleep=FakeSleep()
+            setup.rows(numbers),
+            track=setup.tracker,
+            reconcile_lag=0.0,
+            reconcile_settle=0.0,  # this emulator answers a create once it placed the call
+            sleep=FakeSleep(),
         )
         outcomes = await run.collect()
     assert setup.emu.duplicates() == {}
@@ -262,7 +266,12 @@ async def test_a_resume_follows_a_call_found_from_the_crash_to_its_record(
         journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
 
         run = plivo.bulk.create_calls(
-            [row], journal=journal, track=setup.tracker, reconcile_lag=0.0, sleep=calls_over
+            [row],
+            journal=journal,
+            track=setup.tracker,
+            reconcile_lag=0.0,
+            reconcile_settle=0.0,
+            sleep=calls_over,
         )
         (outcome,) = await asyncio.wait_for(run.collect(), 30)
     assert (outcome.status, outcome.reconciled) == ("ok", "found")
