@@ -29,14 +29,16 @@ ROUNDS = 3
 
 
 def write_journal(path: Path, n: int) -> None:
-    """A journal in which every one of the ``n`` rows ended ``ok``."""
+    """A journal in which every one of the ``n`` rows ended ``ok``, its start records
+    carrying a correlation mark and a send time as a reconciling calls run writes them."""
     compact = {"separators": (",", ":")}
     with path.open("w") as out:
         header = {"journal": "plivo-async", "version": VERSION, "kind": "calls", "input": None}
         out.write(json.dumps(header, **compact) + "\n")  # type: ignore[arg-type]
         for i, row in enumerate(rows(n)):
             key = row_key(row)
-            start = {"s": i, "h": key.digest, "f": key.fields}
+            start = {"s": i, "h": key.digest, "f": key.fields, "m": f"{i:032x}"}
+            start["t"] = round(1_764_640_000 + i / 100, 3)
             done = {"o": i, "status": "ok", "h": key.digest, "attempts": 1, "ms": 12.3}
             done.update(to=row["to"], request_uuid=f"{i:036d}", api_id=f"{i:036d}")
             out.write(json.dumps(start, **compact) + "\n")  # type: ignore[arg-type]
@@ -67,17 +69,19 @@ def run(quick: bool, *, large: int | None = None) -> Result:
             report = _child(journal, n)
             raw.append(report)
             log(
-                f"  resume round {round_ + 1}: ready in {report['ready_s']:.2f} s, "
+                f"  resume round {round_ + 1}: ready in {report['ready_s']:.2f} s "
+                f"({report['ready_cpu_s']:.2f} s CPU), "
                 f"peak {report['peak_mb']:.1f} MB"
             )
         size_mb = finished.stat().st_size / 1e6
     ready = statistics.median(r["ready_s"] for r in raw)
     peak = statistics.median(r["peak_mb"] for r in raw)
+    cpu = statistics.median(r["ready_cpu_s"] for r in raw)
     met = peak < PEAK_TARGET_MB and ready < READY_TARGET_S
     table = [
         Row(
             NAME,
-            f"resume of {n:,} finished rows: peak {peak:.1f} MB",
+            f"resume of {n:,} finished rows: peak {peak:.1f} MB, {cpu:.1f} s CPU",
             ready,
             n / ready if ready else None,
             "",
@@ -85,9 +89,11 @@ def run(quick: bool, *, large: int | None = None) -> Result:
             met,
         )
     ]
-    summary = {"rows": n, "ready_s": ready, "peak_mb": peak, "journal_mb": size_mb, "met": met}
+    summary = {"rows": n, "ready_s": ready, "ready_cpu_s": cpu, "peak_mb": peak, "met": met}
+    summary["journal_mb"] = size_mb
     notes = [
         "median of 3 rounds; peak = VmHWM of the resuming process (imports included)",
-        "ready = seconds from the start of the run until the one new row is sent",
+        "ready = seconds from the start of the run until the one new row is sent (wall; CPU "
+        "seconds beside it: on a shared machine the wall time includes waiting for a core)",
     ]
     return Result(NAME, table, {"rows": n, "rounds": ROUNDS}, raw, summary, notes)

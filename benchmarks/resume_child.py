@@ -3,7 +3,8 @@
 The journal holds N finished rows (written by ``benchmarks.resume``); the resume gets the
 same N rows plus one new one and must skip the N without sending, then send the new one.
 Prints one JSON line: peak RSS (VmHWM) before and after, and the seconds until the new
-row is sent ("ready to send") and until the run ends.
+row is sent ("ready to send", also as CPU seconds: on a shared machine the wall time
+includes waiting for a core) and until the run ends.
 """
 
 from __future__ import annotations
@@ -37,13 +38,15 @@ def rows(n: int) -> Iterator[dict[str, str]]:
 
 async def resume(journal: Path, n: int) -> dict[str, Any]:
     sent: list[float] = []
-    started = time.perf_counter()
+    cpu: list[float] = []
+    started, cpu_started = time.perf_counter(), time.process_time()
 
     async def send(row: dict[str, str]) -> dict[str, str]:
         counter = current_counter()
         if counter is not None and counter.before_first_send is not None:
             await counter.before_first_send()
         sent.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         return {"request_uuid": "new"}
 
     run: BulkRun[Any] = BulkRun(
@@ -54,6 +57,7 @@ async def resume(journal: Path, n: int) -> dict[str, Any]:
         "skipped": summary.skipped,
         "sent": len(sent),
         "ready_s": sent[0] if sent else None,
+        "ready_cpu_s": cpu[0] if cpu else None,
         "elapsed_s": time.perf_counter() - started,
     }
 

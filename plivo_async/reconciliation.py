@@ -11,8 +11,11 @@ a call record appears only some time after hangup (the API's indexing lag). So:
 * ``not_placed`` needs evidence against every state: not queued at ``t_q``, not live at
   ``t_l >= t_q`` (a call only moves queued -> live -> over, so if it existed it was over
   by ``t_l``), and no record in a lookup made at least ``lag`` seconds after ``t_l`` (by
-  then its record must show). When that moment is more than ``wait`` seconds away, the
-  answer is ``unknown``, with a note saying when to look again;
+  then its record must show), with ``t_q`` no earlier than ``settle`` seconds after the
+  create was sent (until then the API may still be processing it: a client killed or
+  timed out mid-request leaves a create that is placed a moment later). When those
+  moments are more than ``wait`` seconds away, the answer is ``unknown``, with a note
+  saying when to look again;
 * any lookup that fails leaves the answer ``unknown`` too.
 
 A call to the same destination from the same caller id that is known to be another row's
@@ -23,9 +26,9 @@ callback already tied to a request (``marks``, e.g. :attr:`CallTracker.marks
 Residual risk (documented in the tracking guide): a call to the same number from the same
 caller id in the time window, placed by someone else on the account and not excluded,
 reads as ``found`` (the row is then not re-sent: the person may go uncalled, never called
-twice); and a create still being processed by the API after the client gave up could
-appear after the lookups (``not_placed`` is therefore decided only ``lag`` seconds after
-the live lookup, and the lookups start no earlier than the create was sent).
+twice); and a create the API takes longer than ``settle`` to process (after the client
+gave up) could appear after the lookups: ``settle`` defaults to the client's request
+timeout, and the kill -9 tests show what a too-short ``settle`` does.
 """
 
 from __future__ import annotations
@@ -44,11 +47,14 @@ from .models.calls import CallDetails, CreateCallRequest, LiveCall, QueuedCall
 if TYPE_CHECKING:
     from .resources.calls import Calls
 
-__all__ = ["DEFAULT_LAG", "Reconciliation", "Status", "reconcile"]
+__all__ = ["DEFAULT_LAG", "DEFAULT_SETTLE", "Reconciliation", "Status", "reconcile"]
 
 Status = Literal["found", "not_placed", "unknown"]
 #: Seconds a call record may take to appear after hangup, unless told otherwise.
 DEFAULT_LAG = 60.0
+#: Seconds the API may still be processing a create after it was sent (the client's
+#: default request timeout), unless told otherwise.
+DEFAULT_SETTLE = 30.0
 _PAGE = 20
 
 
@@ -57,7 +63,9 @@ class Reconciliation:
     """What the API says about one ambiguous create.
 
     ``request_uuids``/``call_uuids`` list the calls found, one per destination;
-    ``lookups`` counts the API requests made; ``note`` says why, in words.
+    ``records`` the call records of those found already over (they say how each ended:
+    see :func:`plivo_async.tracking.result_of_record`); ``lookups`` counts the API
+    requests made; ``note`` says why, in words.
     """
 
     status: Status
@@ -65,6 +73,7 @@ class Reconciliation:
     request_uuids: tuple[str, ...] = ()
     call_uuids: tuple[str, ...] = ()
     lookups: int = 0
+    records: tuple[CallDetails, ...] = ()
 
     @property
     def request_uuid(self) -> str | None:
@@ -77,6 +86,7 @@ class _Found:
     request_uuid: str
     call_uuid: str
     where: str
+    record: CallDetails | None = None
 
 
 def _same(a: str | None, b: str) -> bool:
@@ -175,7 +185,7 @@ class _Lookup:
             call_uuid = record.call_uuid or ""
             if not self._ours(request_uuid, call_uuid):
                 continue
-            return _Found(str(request_uuid or call_uuid), call_uuid, "records")
+            return _Found(str(request_uuid or call_uuid), call_uuid, "records", record)
         return None
 
     async def _record_pages(self, filters: dict[str, object]) -> AsyncIterator[CallDetails]:
@@ -190,31 +200,51 @@ class _Lookup:
             offset += len(page.objects)
 
 
+def _later(ready_at: float) -> str:
+    return datetime.fromtimestamp(ready_at, timezone.utc).isoformat(timespec="seconds")
+
+
 async def _one(
     lookup: _Lookup,
     *,
+    settled_at: float,
     lag: float,
     wait: float,
     clock: Callable[[], float],
     sleep: Callable[[float], Awaitable[None]],
 ) -> tuple[Status, str, _Found | None]:
-    found = await lookup.queued() or await lookup.live()
-    live_at = clock()
-    records_at = clock()  # a lookup is evidence from the moment it was asked
-    found = found or await lookup.records()
-    if found is not None:
-        return "found", f"{lookup.to}: {found.where}", found
+    budget = wait  # seconds it may still sleep
+    while True:
+        asked = clock()  # a lookup is evidence from the moment it was asked
+        found = await lookup.queued() or await lookup.live()
+        live_at = records_at = clock()
+        found = found or await lookup.records()
+        if found is not None:
+            return "found", f"{lookup.to}: {found.where}", found
+        if asked >= settled_at:
+            break
+        # Asked while the API could still be processing the create (a client that died
+        # or gave up mid-request): a call placed after that would show nowhere yet.
+        pause = max(settled_at - clock(), 0.0)
+        if pause > budget:
+            return (
+                "unknown",
+                f"{lookup.to}: not queued, live or in the records yet, but the API may still"
+                f" have been processing the create; look again after {_later(settled_at)}",
+                None,
+            )
+        budget -= pause
+        await sleep(pause)
     ready_at = live_at + lag
     if records_at < ready_at:
         # That lookup came too early to rule the records out (even if the clock has
         # passed ready_at since, e.g. on a busy event loop): look again, late enough.
         remaining = ready_at - clock()
-        if remaining > wait:
-            when = datetime.fromtimestamp(ready_at, timezone.utc).isoformat(timespec="seconds")
+        if remaining > budget:
             return (
                 "unknown",
                 f"{lookup.to}: not queued, live or in the records yet, but a record may take"
-                f" up to {lag:g}s after hangup to appear; look again after {when}",
+                f" up to {lag:g}s after hangup to appear; look again after {_later(ready_at)}",
                 None,
             )
         if remaining > 0:
@@ -238,6 +268,7 @@ async def reconcile(
     marks: Mapping[str, str] | None = None,
     exclude: Collection[str] = (),
     lag: float = DEFAULT_LAG,
+    settle: float = DEFAULT_SETTLE,
     wait: float = 0.0,
     skew: float = 2.0,
     clock: Callable[[], float] = time.time,
@@ -247,16 +278,18 @@ async def reconcile(
 
     ``sent_at`` is when the create was sent (aware, or naive UTC); ``skew`` seconds before
     it still count, for clock differences with the API. ``lag`` is the longest the API
-    takes to show a call record after hangup; ``wait`` how long this may sleep for that
-    lag to pass (0: answer now, ``unknown`` if it has not). A bulk create (several
+    takes to show a call record after hangup; ``settle`` the longest the API may still be
+    processing a create after it was sent (a client that died mid-request): queued and
+    live lookups asked sooner prove nothing absent. ``wait`` is how long this may sleep
+    for those to pass (0: answer now, ``unknown`` if they have not). A bulk create (several
     destinations) is ``found`` or ``not_placed`` only when every destination is.
     ``clock``/``sleep`` are injectable (epoch seconds), for tests.
 
     Raises:
-        ValueError: If ``lag``, ``wait`` or ``skew`` is negative.
+        ValueError: If ``lag``, ``settle``, ``wait`` or ``skew`` is negative.
     """
-    if min(lag, wait, skew) < 0:
-        raise ValueError("lag, wait and skew must be >= 0")
+    if min(lag, settle, wait, skew) < 0:
+        raise ValueError("lag, settle, wait and skew must be >= 0")
     if mark is not None and marks is not None and mark in marks:
         uuid = marks[mark]
         return Reconciliation(
@@ -265,6 +298,7 @@ async def reconcile(
     if sent_at.tzinfo is None:
         sent_at = sent_at.replace(tzinfo=timezone.utc)
     since = sent_at - timedelta(seconds=skew)
+    settled_at = sent_at.timestamp() + settle
     statuses: list[Status] = []
     notes: list[str] = []
     found: list[_Found] = []
@@ -272,7 +306,9 @@ async def reconcile(
     for to in request.destinations:
         lookup = _Lookup(calls, request.from_, to, since, exclude)
         try:
-            status, note, hit = await _one(lookup, lag=lag, wait=wait, clock=clock, sleep=sleep)
+            status, note, hit = await _one(
+                lookup, settled_at=settled_at, lag=lag, wait=wait, clock=clock, sleep=sleep
+            )
         except PlivoError as exc:
             status, note, hit = "unknown", f"{to}: lookup failed: {type(exc).__name__}: {exc}", None
         requests += lookup.requests
@@ -292,4 +328,5 @@ async def reconcile(
         request_uuids=tuple(f.request_uuid for f in found),
         call_uuids=tuple(f.call_uuid for f in found),
         lookups=requests,
+        records=tuple(f.record for f in found if f.record is not None),
     )

@@ -222,21 +222,43 @@ async def call_with_retry(
     retry_unsafe: bool,
     method: str,
     path: str,
+    failed: tuple[PlivoError, float] | None = None,
 ) -> T:
     """Run ``send(attempt)`` until it succeeds or the policy says stop (module docstring).
 
     ``attempt`` counts from 1. A transport error raised in the end carries ``attempts``.
+    ``failed=(error, started)``: the caller already made attempt 1 itself, starting at
+    ``started`` on the policy's clock (having made the budget deposit), and it raised
+    ``error``; the retries go on from there. That keeps this frame off the success path.
     """
-    budget.deposit()
+    pending: PlivoError | None = None
+    if failed is None:
+        budget.deposit()
+        started = policy.clock()
+        attempt = 0
+    else:
+        (pending, started), failed = failed, None  # no local left to hold the error (cycle)
+        attempt = 1
     counter = _counter.get()
-    started = policy.clock()
-    attempt = 0
     ambiguous = False
     while True:
-        attempt += 1
+        if pending is None:
+            attempt += 1
+            try:
+                result = await send(attempt)
+            except PlivoError as error:
+                pending = error
+            else:
+                if ambiguous and not idempotent:
+                    log.warning(
+                        "%s %s succeeded after an ambiguous failure with retry_unsafe=True: "
+                        "the call may have been placed twice",
+                        method,
+                        path,
+                    )
+                return result
+        exc, pending = pending, None
         try:
-            result = await send(attempt)
-        except PlivoError as exc:
             verdict = classify(exc)
             ambiguous = ambiguous or verdict is Verdict.AMBIGUOUS
             may_retry = verdict is Verdict.SAFE or (
@@ -248,7 +270,7 @@ async def call_with_retry(
                 exc.attempts = attempt
             unknown = ambiguous and not idempotent
             if not may_retry and not unknown:
-                raise
+                raise exc
             wait = 0.0
             stop = not may_retry or attempt >= policy.max_attempts
             if not stop:
@@ -271,7 +293,7 @@ async def call_with_retry(
                         path=path,
                         attempts=attempt,
                     ) from exc
-                raise
+                raise exc
             if counter is not None:
                 counter.retries += 1
             log.debug(
@@ -283,13 +305,6 @@ async def call_with_retry(
                 policy.max_attempts,
                 wait,
             )
-            await policy.sleep(wait)
-        else:
-            if ambiguous and not idempotent:
-                log.warning(
-                    "%s %s succeeded after an ambiguous failure with retry_unsafe=True: "
-                    "the call may have been placed twice",
-                    method,
-                    path,
-                )
-            return result
+        finally:
+            exc = None  # type: ignore[assignment]  # the error's traceback holds this frame
+        await policy.sleep(wait)

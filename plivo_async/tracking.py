@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from .correlation import MARK_PARAM, mark_of
+from .models.calls import CallDetails
 from .webhooks.events import (
     AnswerEvent,
     CallbackEvent,
@@ -63,7 +64,14 @@ if TYPE_CHECKING:
     from .webhooks.receiver import OnEvent
     from .webhooks.signature import AuthToken
 
-__all__ = ["CallHandle", "CallResult", "CallTracker", "Disposition", "disposition_of"]
+__all__ = [
+    "CallHandle",
+    "CallResult",
+    "CallTracker",
+    "Disposition",
+    "disposition_of",
+    "result_of_record",
+]
 
 log = logging.getLogger("plivo_async")
 
@@ -143,6 +151,34 @@ class CallResult:
     hangup_cause_code: int | None = None
     hangup_source: str | None = None
     machine: bool = False
+
+
+def result_of_record(record: CallDetails, request_uuid: str) -> CallResult:
+    """How a call ended, from its call detail record (``GET Call/{uuid}/``), by the same
+    rules as a hangup callback: for a call whose callbacks went elsewhere (a crashed run's
+    receiver) or never came."""
+    hangup = HangupEvent(
+        call_uuid=record.call_uuid,
+        call_status=record.call_status,
+        hangup_cause_name=record.hangup_cause_name,
+        hangup_cause_code=record.hangup_cause_code,
+        hangup_source=record.hangup_source,
+        duration=record.call_duration,
+        bill_duration=record.bill_duration,
+        answer_time=record.answer_time,
+    )
+    disposition = disposition_of(hangup)
+    return CallResult(
+        request_uuid=request_uuid,
+        call_uuid=record.call_uuid,
+        disposition=disposition,
+        duration=record.call_duration,
+        bill_duration=record.bill_duration,
+        hangup_cause=record.hangup_cause_name,
+        hangup_cause_code=record.hangup_cause_code,
+        hangup_source=record.hangup_source,
+        machine=disposition == "machine",
+    )
 
 
 class CallHandle:

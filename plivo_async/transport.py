@@ -22,7 +22,7 @@ import json as _json
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -227,7 +227,7 @@ def _decode_success(raw: bytes, status: int, method: str, path: str, expect: str
     Anything else is a 2xx :class:`PlivoRestError`, which the retry layer calls ambiguous.
     """
     try:
-        data = _json.loads(raw) if raw else {}
+        data = _loads(raw) if raw else {}
     except ValueError:
         raise PlivoRestError(
             "the API answered success with a body that is not JSON",
@@ -249,6 +249,20 @@ def _decode_success(raw: bytes, status: int, method: str, path: str, expect: str
         path=path,
         body=data if raw else None,
     )
+
+
+#: ``json.dumps(separators=(",", ":"))`` without building an encoder per request.
+_encode = _json.JSONEncoder(separators=(",", ":")).encode
+_decode = _json.JSONDecoder().decode
+
+
+def _loads(raw: bytes) -> Any:
+    """``json.loads(raw)``, with the common case (UTF-8, no BOM) decoded directly; anything
+    else (another encoding, a BOM, bad JSON) goes to ``json.loads`` itself for its answer."""
+    try:
+        return _decode(raw.decode())
+    except ValueError:
+        return _json.loads(raw)
 
 
 def _client_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
@@ -471,7 +485,8 @@ class Transport:
             idempotent = method in _IDEMPOTENT_METHODS
         if not idempotent and expect is None:
             expect = ""
-        body = None if json is None else _json.dumps(json, separators=(",", ":")).encode()
+        body = None if json is None else _encode(json).encode()
+        json = None  # only the bytes are kept while waiting (less for the GC to walk)
         path = url[url.find("/", url.find("//") + 2) :]
         counter = current_counter()
         raw = RawResponse(method, path) if self._raw else None
@@ -483,26 +498,40 @@ class Transport:
         async with self.limits.concurrency:
             if counter is not None or raw is not None:
                 _add_wait(counter, raw, clock() - started)
-            send: Callable[[int], Awaitable[Any]]
             if self._unlimited(calls) and counter is None and raw is None:
-                # Nothing to wait for or count: send directly, one coroutine frame fewer
-                # that every resumption of a request in flight would pass through.
-                send = functools.partial(
-                    self._send_once, method, url, path, body, params, expect, None
-                )
+                # Nothing to wait for or count: the first attempt is sent from here, and
+                # only a failure enters the retry loop. Every resumption of a request in
+                # flight walks its coroutine frames: two fewer on the success path.
+                policy = self.retry
+                self.budget.deposit()
+                first = policy.clock()
+                try:
+                    data = await self._send_once(method, url, path, body, params, expect, None, 1)
+                except PlivoError as exc:
+                    data = await call_with_retry(
+                        functools.partial(
+                            self._send_once, method, url, path, body, params, expect, None
+                        ),
+                        policy=policy,
+                        budget=self.budget,
+                        idempotent=idempotent,
+                        retry_unsafe=retry_unsafe,
+                        method=method,
+                        path=path,
+                        failed=(exc, first),
+                    )
             else:
-                send = functools.partial(
-                    self._attempt, method, url, path, body, params, calls, expect, counter, raw
+                data = await call_with_retry(
+                    functools.partial(
+                        self._attempt, method, url, path, body, params, calls, expect, counter, raw
+                    ),
+                    policy=self.retry,
+                    budget=self.budget,
+                    idempotent=idempotent,
+                    retry_unsafe=retry_unsafe,
+                    method=method,
+                    path=path,
                 )
-            data = await call_with_retry(
-                send,
-                policy=self.retry,
-                budget=self.budget,
-                idempotent=idempotent,
-                retry_unsafe=retry_unsafe,
-                method=method,
-                path=path,
-            )
         if raw is None:
             return data
         raw.data = data

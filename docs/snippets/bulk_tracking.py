@@ -45,6 +45,7 @@ async def main() -> None:
                     "hangup_url": f"{base}/hangup",
                 },
                 reconcile_lag=0.3,  # what this "account" takes to index a record, + margin
+                reconcile_settle=0.2,  # ... and to process a create (Plivo's: use the default)
                 track=tracker,
                 redial=Redial(on={"busy", "no-answer"}, after=0.2, attempts=2),
             )

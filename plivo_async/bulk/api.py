@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import ValidationError
 from ..models.calls import CreateCallRequest
 from ..models.phlo import MultiPartyCallActionRequest
-from ..reconciliation import DEFAULT_LAG
+from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE
 from ..resources.calls import Calls
 from ..resources.phlo import Phlo
 from ..tracking import CallTracker
@@ -58,6 +58,7 @@ class Bulk:
         shard: tuple[int, int] | None = None,
         reconcile: bool = True,
         reconcile_lag: float = DEFAULT_LAG,
+        reconcile_settle: float = DEFAULT_SETTLE,
         reconcile_wait: float | None = None,
         track: CallTracker | None = None,
         track_wait: float | None = None,
@@ -82,8 +83,10 @@ class Bulk:
         API (queued, live, call records; see :mod:`plivo_async.reconciliation`): found is
         ``ok``, proven not placed is sent again, anything else stays ``unknown`` with a
         note; ``reconcile_lag`` is the longest the API takes to show a call record,
-        ``reconcile_wait`` how long a row may wait for it (default: the lag plus 5 s). A
-        resumed run reconciles the rows a crash left in flight.
+        ``reconcile_settle`` the longest it may still be processing a create after it was
+        sent (default 30 s, the client's request timeout), ``reconcile_wait`` how long a
+        row may wait for both (default: their sum plus 5 s; the row gives its concurrency
+        slot back meanwhile). A resumed run reconciles the rows a crash left in flight.
 
         ``track`` (a :class:`~plivo_async.tracking.CallTracker` fed by your webhook
         receiver; rows need a ``hangup_url`` that reaches it) gives each row a
@@ -107,6 +110,7 @@ class Bulk:
             retry_unsafe=retry_unsafe,
             reconcile=reconcile,
             lag=reconcile_lag,
+            settle=reconcile_settle,
             wait=reconcile_wait,
             tracker=track,
             track_wait=track_wait,

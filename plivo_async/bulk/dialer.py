@@ -28,12 +28,12 @@ from typing import Any
 import attrs
 
 from ..correlation import with_mark
-from ..errors import OutcomeUnknownError
-from ..models.calls import CreateCallRequest, CreateCallResponse
-from ..reconciliation import DEFAULT_LAG, Reconciliation
+from ..errors import OutcomeUnknownError, PlivoError
+from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
+from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
 from ..resources.calls import Calls
 from ..retry import AttemptCounter, count_attempts, current_counter, use_counter
-from ..tracking import CallResult, CallTracker
+from ..tracking import CallResult, CallTracker, result_of_record
 from .policy import LiveCalls, Redial
 
 __all__ = ["Dialer", "Followed", "Resolved"]
@@ -59,6 +59,8 @@ class Resolved:
     response: CreateCallResponse | None = None
     error: BaseException | None = None
     lookups: int = 0
+    records: tuple[CallDetails, ...] = ()
+    call_uuids: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -69,6 +71,7 @@ class Followed:
     results: tuple[CallResult | None, ...]
     note: str | None = None
     ended_at: float = 0.0
+    lookups: int = 0
 
     @property
     def disposition(self) -> str | None:
@@ -111,9 +114,10 @@ class _Recent(Collection[str]):
 class Dialer:
     """Places, reconciles and follows the calls of one bulk run (see the module doc).
 
-    ``lag`` is the longest the API may take to show a call record after hangup, ``wait``
-    how long a row may wait for it (default ``lag`` plus a few seconds, so that a row not
-    placed can be proven so and resent); ``clock``/``sleep`` are injectable (epoch seconds).
+    ``lag`` is the longest the API may take to show a call record after hangup, ``settle``
+    the longest it may still be processing a create after it was sent, ``wait`` how long
+    a row may wait for both (default: their sum plus 5 s, so that a row not placed can be
+    proven so and resent); ``clock``/``sleep`` are injectable (epoch seconds).
     """
 
     def __init__(
@@ -123,6 +127,7 @@ class Dialer:
         retry_unsafe: bool = False,
         reconcile: bool = True,
         lag: float = DEFAULT_LAG,
+        settle: float = DEFAULT_SETTLE,
         wait: float | None = None,
         tracker: CallTracker | None = None,
         track_wait: float | None = None,
@@ -143,7 +148,8 @@ class Dialer:
         self.retry_unsafe = retry_unsafe
         self.reconcile = reconcile
         self.lag = lag
-        self.wait = lag + 5.0 if wait is None else wait
+        self.settle = settle
+        self.wait = settle + lag + 5.0 if wait is None else wait
         self.tracker = tracker
         self.track_wait = track_wait
         self.redial = redial
@@ -163,12 +169,14 @@ class Dialer:
         mark: str,
         sent_at: Callable[[], float | None],
         on_resolved: Callable[[Resolved], object] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> tuple[CreateCallResponse, Resolved | None]:
         """Create the call; after an ambiguous failure, reconcile (and resend if not placed).
 
         ``sent_at()`` gives the time the row's start record stamped (None if the create
-        never went out); ``on_resolved`` hears each reconciliation. Returns the response
-        and, if reconciliation decided, how.
+        never went out); ``on_resolved`` hears each reconciliation; ``sleep`` (default
+        the dialer's) is what reconciliation waits with. Returns the response and, if
+        reconciliation decided, how.
         Raises what the create raised when reconciliation is off or cannot decide (an
         :class:`OutcomeUnknownError` whose message carries the reconciliation's note).
         """
@@ -182,7 +190,9 @@ class Dialer:
                 stamp = sent_at()
                 if not self.reconcile or stamp is None:
                     raise
-                resolved = await self.resolve(request, mark=mark, sent_at=stamp, error=exc)
+                resolved = await self.resolve(
+                    request, mark=mark, sent_at=stamp, error=exc, sleep=sleep
+                )
                 if on_resolved is not None:
                     on_resolved(resolved)
                 if resolved.status != "not_placed" or resends >= MAX_RESENDS:
@@ -197,7 +207,13 @@ class Dialer:
             return response, resolved
 
     async def resolve(
-        self, request: CreateCallRequest, *, mark: str | None, sent_at: float, error: BaseException
+        self,
+        request: CreateCallRequest,
+        *,
+        mark: str | None,
+        sent_at: float,
+        error: BaseException,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> Resolved:
         """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
         row_counter = current_counter()
@@ -210,9 +226,10 @@ class Dialer:
                 marks=None if self.tracker is None else self.tracker.marks,
                 exclude=self.recent,
                 lag=self.lag,
+                settle=self.settle,
                 wait=self.wait,
                 clock=self.clock,
-                sleep=self.sleep,
+                sleep=sleep or self.sleep,
             )
         finally:
             use_counter(row_counter)
@@ -229,14 +246,49 @@ class Dialer:
         ring = request.ring_timeout or _PLIVO_RING_TIMEOUT
         return ring + (request.time_limit or _PLIVO_TIME_LIMIT) + TRACK_MARGIN
 
-    async def follow(self, request: CreateCallRequest, response: CreateCallResponse) -> Followed:
-        """Wait for the hangup callback of each call of one create (up to :meth:`wait_for`)."""
+    async def follow(
+        self,
+        request: CreateCallRequest,
+        response: CreateCallResponse,
+        records: tuple[CallDetails, ...] = (),
+        call_uuids: tuple[str, ...] = (),
+    ) -> Followed:
+        """How each call of one create ended: from its hangup callback (waiting up to
+        :meth:`wait_for`), or from its call record when reconciliation found the call
+        already over (its callbacks went to an earlier run's receiver), or, when the wait
+        expires, from the record of a call whose uuid a callback or reconciliation
+        (``call_uuids``, in the order of the response's request uuids) told
+        (``GET Call/{uuid}``).
+        """
         assert self.tracker is not None
         handles = [self.tracker.track(uuid) for uuid in response.request_uuids]
+        over = {str(r.raw.get("request_uuid") or r.call_uuid): r for r in records}
+        told = dict(zip(response.request_uuids, call_uuids, strict=False))  # () when not reconciled
+        waiting = [h for h in handles if h.result is None and h.request_uuid not in over]
         wait = self.wait_for(request)
-        ended: asyncio.Future[Any] = asyncio.ensure_future(
-            asyncio.gather(*(h.ended() for h in handles))
-        )
+        if waiting:
+            await self._first_of(asyncio.gather(*(h.ended() for h in waiting)), wait)
+        lookups = 0
+        results: list[CallResult | None] = []
+        for handle in handles:
+            self.recent.add(handle.call_uuid)
+            result = handle.result
+            record = over.get(handle.request_uuid)
+            call_uuid = handle.call_uuid or told.get(handle.request_uuid)
+            if result is None and record is None and call_uuid:
+                record = await self._record_of(call_uuid)
+                lookups += 1
+            if result is None and record is not None:
+                result = result_of_record(record, handle.request_uuid)
+            results.append(result)
+        note = None
+        if any(r is None for r in results):
+            note = f"no hangup callback within {wait:g}s (track_wait), and no call record"
+        return Followed(tuple(results), note, self.clock(), lookups)
+
+    async def _first_of(self, done: Awaitable[Any], wait: float) -> None:
+        """Wait for ``done`` or ``wait`` seconds on the injected sleep, whichever is first."""
+        ended: asyncio.Future[Any] = asyncio.ensure_future(done)
         timer: asyncio.Future[Any] = asyncio.ensure_future(self.sleep(wait))
         try:
             await asyncio.wait([ended, timer], return_when=asyncio.FIRST_COMPLETED)
@@ -245,13 +297,17 @@ class Dialer:
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(ended, timer, return_exceptions=True)
-        for handle in handles:
-            self.recent.add(handle.call_uuid)
-        results = tuple(handle.result for handle in handles)
-        note = None
-        if any(r is None for r in results):
-            note = f"no hangup callback within {wait:g}s (track_wait)"
-        return Followed(results, note, self.clock())
+
+    async def _record_of(self, call_uuid: str) -> CallDetails | None:
+        """The call's detail record, if the API has it (a lookup apart from the row's)."""
+        row_counter = current_counter()
+        count_attempts()
+        try:
+            return await self.calls.get(call_uuid)
+        except PlivoError:
+            return None  # not indexed yet, or the lookup failed: no disposition
+        finally:
+            use_counter(row_counter)
 
 
 def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCounter) -> Resolved:
@@ -262,7 +318,14 @@ def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCount
             message="found by reconciliation",
             request_uuid=uuids[0] if len(uuids) == 1 else uuids,
         )
-        return Resolved("found", found.note, response, lookups=lookups)
+        return Resolved(
+            "found",
+            found.note,
+            response,
+            lookups=lookups,
+            records=found.records,
+            call_uuids=found.call_uuids,
+        )
     message = f"{error}; reconciliation: {found.note}"
     unknown = OutcomeUnknownError(
         message,

@@ -53,6 +53,16 @@ log = logging.getLogger("plivo_async")
 
 R = TypeVar("R")
 
+#: A resume does not digest the rows it skips as done (OK, FAILED, a FAILED_NOT_PLACED not
+#: retried; not the pending ones: unknown, in flight, due to redial): at a million rows the
+#: digests alone cost seconds. It checks a sample instead:
+#: every such row below ``CHECK_FIRST`` and one in ``CHECK_EVERY`` after, so another
+#: input (a different or reordered file) is refused at once, while one edited done row
+#: past the first rows is seen only if sampled. Rows sent again, reported unknown or
+#: prepared again are always checked or digested.
+CHECK_FIRST = 4096
+CHECK_EVERY = 64
+
 
 def check_shard(shard: object) -> tuple[int, int] | None:
     """``None``, or ``(k, n)`` with ``0 <= k < n``: worker ``k`` of ``n``."""
@@ -88,6 +98,10 @@ class _Row:
     redial_at: float | None = None
     previous: Outcome | None = None
     placed: int = 0
+    #: What reconciliation found of this dial: the call records of calls already over,
+    #: and the call uuids (a resumed run hears no callback of a call found over).
+    records: tuple[Any, ...] = ()
+    call_uuids: tuple[str, ...] = ()
 
     @property
     def sent(self) -> bool:
@@ -175,6 +189,7 @@ class BulkRun(Generic[R]):
         self._parked: set[int] = set()  # rows whose slot was given back while they wait
         self._pending: dict[int, dict[str, Any]] = {}
         self._skip = self._skipped_codes()
+        self._done = self._skip - Code.PENDING  # skipped without a digest (see CHECK_FIRST)
 
     def _skipped_codes(self) -> frozenset[int]:
         skip = {Code.OK, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN}
@@ -294,7 +309,8 @@ class BulkRun(Generic[R]):
     async def _feed(self, state: JournalState | None, slots: asyncio.Semaphore) -> None:
         try:
             shard = self._shard
-            async for index, row in enumerate_rows(self._rows):
+            skip = None if state is None else self._skipper(state)
+            async for index, row in enumerate_rows(self._rows, skip):
                 if shard is not None and index % shard[1] != shard[0]:
                     continue  # another worker's row
                 if self._stop.is_set():
@@ -309,6 +325,28 @@ class BulkRun(Generic[R]):
                 await asyncio.wait(list(self._running))
         finally:
             self._results.put_nowait(None)
+
+    def _skipper(self, state: JournalState) -> Callable[[int, Any], bool]:
+        """``skip(index, row)``: True for a row done in an earlier run, skipped here with no
+        slot and no digest, unless sampled for the same-row check (see :data:`CHECK_FIRST`),
+        which :meth:`_start_row` makes before skipping it. Called once per row: kept small."""
+        codes, done, shard, stop = state.codes, self._done, self._shard, self._stop
+        recorded = len(codes)
+
+        def skip(index: int, row: Any) -> bool:
+            if index >= recorded or codes[index] not in done or stop.is_set():
+                return False
+            if shard is not None and index % shard[1] != shard[0]:
+                return False  # another worker's row: the feeder passes it over
+            if index < CHECK_FIRST or index % CHECK_EVERY == 0:
+                self._start_row(index, row, state)  # checks, then skips (False)
+                return True
+            self.summary.skipped += 1
+            if self._bar is not None:
+                forget_row(self._bar)
+            return True
+
+        return skip
 
     def _start_row(self, index: int, row: Any, state: JournalState | None) -> bool:
         """Decide what to do with one row; False if it needs no slot (skipped)."""
@@ -456,6 +494,7 @@ class BulkRun(Generic[R]):
         """One dial of a row (or one item of another kind): its outcome, journaled."""
         index, dialer = row.index, self._dialer
         row.counter, row.sent_at, row.start_failed = None, None, False
+        row.records, row.call_uuids = (), ()
         row.mark = None if dialer is None else new_mark()
         calls = int(getattr(request_model(row.request), "calls", 1))
         proven: Resolved | None = None  # a resumed dial proven not placed: sent now
@@ -481,7 +520,8 @@ class BulkRun(Generic[R]):
                     row.request,
                     mark=row.mark or new_mark(),
                     sent_at=lambda: row.sent_at,
-                    on_resolved=self._count_resolved,
+                    on_resolved=lambda resolved: self._count_resolved(resolved, row),
+                    sleep=lambda seconds: self._sleep_parked(row, seconds),
                 )
             resolved = resolved or proven
             outcome = Outcome(
@@ -542,8 +582,9 @@ class BulkRun(Generic[R]):
             mark=mark if isinstance(mark, str) else None,
             sent_at=float(start["t"]),
             error=error,
+            sleep=lambda seconds: self._sleep_parked(row, seconds),
         )
-        self._count_resolved(resolved)
+        self._count_resolved(resolved, row)
         if resolved.status == "not_placed":
             return resolved
         outcome = Outcome(
@@ -563,9 +604,18 @@ class BulkRun(Generic[R]):
             )
         return outcome
 
-    def _count_resolved(self, resolved: Any) -> None:
+    def _count_resolved(self, resolved: Resolved, row: _Row) -> None:
         self.summary.reconciled[resolved.status] += 1
         self.summary.lookups += resolved.lookups
+        row.records, row.call_uuids = resolved.records, resolved.call_uuids
+
+    async def _sleep_parked(self, row: _Row, seconds: float) -> None:
+        """Reconciliation's wait: the row's slot goes to other rows meanwhile."""
+        assert self._dialer is not None and self._slots is not None
+        self._park(row)
+        await self._dialer.sleep(seconds)
+        await self._slots.acquire()
+        self._parked.discard(row.index)
 
     def _park(self, row: _Row) -> None:
         """Give the row's slot back while it waits for its call to end or to redial."""
@@ -581,10 +631,11 @@ class BulkRun(Generic[R]):
         self._park(row)
         row.previous = outcome
         try:
-            followed = await dialer.follow(request, outcome.response)
+            followed = await dialer.follow(request, outcome.response, row.records, row.call_uuids)
         finally:
             if dialer.live is not None:
                 dialer.live.release(int(getattr(request, "calls", 1)))
+        self.summary.lookups += followed.lookups
         disposition, first = followed.disposition, followed.first
         due = None
         if dialer.redial is not None and len(request.destinations) == 1:

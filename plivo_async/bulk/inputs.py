@@ -11,6 +11,7 @@ from array import array
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
+    Callable,
     Generator,
     Iterable,
     Iterator,
@@ -184,15 +185,25 @@ def file_digest(path: str | os.PathLike[str]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-async def enumerate_rows(rows: Rows) -> AsyncIterator[tuple[int, Any]]:
+async def enumerate_rows(
+    rows: Rows, skip: Callable[[int, Any], bool] | None = None
+) -> AsyncIterator[tuple[int, Any]]:
+    """``(index, row)`` for every row that ``skip(index, row)`` (called in order) does not
+    take: a resume skips a million done rows in a plain loop, not one ``await`` each."""
     index = 0
     if isinstance(rows, AsyncIterable):
         async for row in rows:
+            if skip is None or not skip(index, row):
+                yield index, row
+            index += 1
+    elif skip is None:
+        for row in rows:
             yield index, row
             index += 1
     else:
         for row in rows:
-            yield index, row
+            if not skip(index, row):
+                yield index, row
             index += 1
 
 

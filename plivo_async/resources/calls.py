@@ -257,8 +257,9 @@ class Calls(CallStreams):
         )
         if mark is not None:
             request = with_mark(request, mark)
-        data = await self._send_create(request, retry_unsafe)
-        return structure_response(CreateCallResponse, data)
+        sending = self._send_create(request, retry_unsafe)
+        del request  # sent as bytes: no model for the garbage collector to walk while waiting
+        return structure_response(CreateCallResponse, await sending)
 
     async def create_from(
         self, request: CreateCallRequest, *, retry_unsafe: bool = False, mark: str | None = None

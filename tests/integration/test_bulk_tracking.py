@@ -11,6 +11,8 @@ timer, hours by default) never returns, so only callbacks end a row's wait.
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,8 +23,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from plivo_async import AsyncPlivo
+from plivo_async.bulk.journal import row_key
 from plivo_async.bulk.policy import Redial
+from plivo_async.correlation import new_mark
 from plivo_async.emulator import Emulator, Lifecycle, Script
+from plivo_async.models.calls import CreateCallRequest
 from plivo_async.tracking import CallTracker
 from plivo_async.webhooks import AnswerEvent, CallbackEvent
 from plivo_async.xml import Response, Speak
@@ -221,7 +226,11 @@ async def test_rows_reconciled_after_faults_get_their_dispositions_too(setup: Se
     )
     async with setup.client() as plivo:
         run = plivo.bulk.create_calls(
-            setup.rows(numbers), track=setup.tracker, reconcile_lag=0.0, sleep=FakeSleep()
+            setup.rows(numbers),
+            track=setup.tracker,
+            reconcile_lag=0.0,
+            reconcile_settle=0.0,  # this emulator answers a create once it placed the call
+            sleep=FakeSleep(),
         )
         outcomes = await run.collect()
     assert setup.emu.duplicates() == {}
@@ -232,3 +241,57 @@ async def test_rows_reconciled_after_faults_get_their_dispositions_too(setup: Se
         placed = [c for c in setup.emu.records.calls if c.to == outcome.request.to]
         assert outcome.response.request_uuid == placed[0].uuid
         assert outcome.call.call_uuid == placed[0].uuid
+
+
+async def test_a_resume_follows_a_call_found_from_the_crash_to_its_record(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """The crashed run's create was placed, and its callbacks go to that run's (dead)
+    receiver: the resume finds the call, and when the wait for a hangup expires, reads how
+    it ended from its record (by the call uuid reconciliation found)."""
+    (row,) = setup.rows([SILENT])
+    lost = {**row, "hangup_url": "http://127.0.0.1:9/nobody", "ring_url": None}
+    request = CreateCallRequest(**{k: v for k, v in lost.items() if k != "from"}, from_=FROM)
+    mark, journal = new_mark(), tmp_path / "run.jsonl"
+
+    async def calls_over(seconds: float) -> None:  # the track wait "expires" once all ended
+        await setup.emu.flows.drain()
+        await setup.emu.wait_for_callbacks()
+
+    async with setup.client() as plivo:
+        sent = round(time.time(), 3)
+        await plivo.calls.create_from(request, mark=mark)
+        header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
+        start = {"s": 0, "h": row_key(row).digest, "m": mark, "t": sent}
+        journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
+
+        run = plivo.bulk.create_calls(
+            [row],
+            journal=journal,
+            track=setup.tracker,
+            reconcile_lag=0.0,
+            reconcile_settle=0.0,
+            sleep=calls_over,
+        )
+        (outcome,) = await asyncio.wait_for(run.collect(), 30)
+    assert (outcome.status, outcome.reconciled) == ("ok", "found")
+    assert outcome.disposition == "no-answer"
+    assert outcome.call.call_uuid == setup.emu.records.calls[0].uuid
+    assert setup.emu.dialled_counts() == {SILENT: 1}
+
+
+async def test_a_call_whose_hangup_never_came_gets_its_disposition_from_its_record(
+    setup: Setup,
+) -> None:
+    (row,) = setup.rows([SILENT])
+    row["hangup_url"] = "http://127.0.0.1:9/nobody"  # the ring callback still comes
+
+    async def calls_over(seconds: float) -> None:  # the track wait "expires" once all ended
+        await setup.emu.flows.drain()
+        await setup.emu.wait_for_callbacks()
+
+    async with setup.client() as plivo:
+        run = plivo.bulk.create_calls([row], track=setup.tracker, sleep=calls_over)
+        (outcome,) = await run.collect()
+    assert (outcome.status, outcome.disposition) == ("ok", "no-answer")
+    assert run.summary.lookups == 1  # GET Call/{uuid}: the record of the call

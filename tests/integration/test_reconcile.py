@@ -19,6 +19,9 @@ from plivo_async.models.calls import CreateCallRequest
 from .conftest import FROM, client_for, number
 
 LAG = 30.0
+# The in-process emulator answers a create only once it has placed the call: nothing is
+# still being processed after an answer, so settle=0 is the truth about it (see
+# test_a_create_still_being_processed_is_not_called_not_placed for settle itself).
 
 
 def request_to(i: int, **fields: object) -> CreateCallRequest:
@@ -64,7 +67,7 @@ async def test_a_create_dropped_after_processing_is_found_live(
 ) -> None:
     request, sent = request_to(2), utc(manual_clock)
     await ambiguous_create(plivo, lagged, request, "drop_after", new_mark())
-    result = await plivo.calls.reconcile(request, sent_at=sent, clock=manual_clock)
+    result = await plivo.calls.reconcile(request, sent_at=sent, settle=0, clock=manual_clock)
     placed = lagged.calls[0]
     assert result.status == "found"
     assert result.request_uuids == (placed.uuid,) and result.call_uuids == (placed.uuid,)
@@ -77,10 +80,18 @@ async def test_a_call_found_in_the_records_once_indexed(
     request, sent = request_to(3, time_limit=5), utc(manual_clock)
     await ambiguous_create(plivo, lagged, request, "drop_after", new_mark())
     manual_clock.advance(2 + 5 + 1)  # over, but its record is not indexed yet
-    early = await plivo.calls.reconcile(request, sent_at=sent, lag=LAG, clock=manual_clock)
+    early = await plivo.calls.reconcile(
+        request, sent_at=sent, settle=0, lag=LAG, clock=manual_clock
+    )
     assert early.status == "unknown" and "look again after" in early.note
     waited = await plivo.calls.reconcile(
-        request, sent_at=sent, lag=LAG, wait=LAG, clock=manual_clock, sleep=manual_clock.sleep
+        request,
+        sent_at=sent,
+        settle=0,
+        lag=LAG,
+        wait=LAG,
+        clock=manual_clock,
+        sleep=manual_clock.sleep,
     )
     assert waited.status == "found" and waited.request_uuid == lagged.calls[0].uuid
     assert "records" in waited.note
@@ -92,14 +103,22 @@ async def test_a_create_dropped_before_is_not_placed_only_after_the_lag(
     request, sent = request_to(4), utc(manual_clock)
     await ambiguous_create(plivo, lagged, request, "drop_before", new_mark())
     assert lagged.calls == []
-    now = await plivo.calls.reconcile(request, sent_at=sent, lag=LAG, clock=manual_clock)
+    now = await plivo.calls.reconcile(request, sent_at=sent, settle=0, lag=LAG, clock=manual_clock)
     assert now.status == "unknown"  # a record could still show: no evidence yet
     manual_clock.advance(LAG - 1)
-    almost = await plivo.calls.reconcile(request, sent_at=sent, lag=LAG, clock=manual_clock)
+    almost = await plivo.calls.reconcile(
+        request, sent_at=sent, settle=0, lag=LAG, clock=manual_clock
+    )
     assert almost.status == "unknown"
     start = manual_clock()
     later = await plivo.calls.reconcile(
-        request, sent_at=sent, lag=LAG, wait=LAG, clock=manual_clock, sleep=manual_clock.sleep
+        request,
+        sent_at=sent,
+        settle=0,
+        lag=LAG,
+        wait=LAG,
+        clock=manual_clock,
+        sleep=manual_clock.sleep,
     )
     assert later.status == "not_placed", later.note
     assert manual_clock() - start >= LAG  # it waited out the lag on the clock
@@ -128,7 +147,13 @@ async def test_a_records_lookup_made_before_the_lag_passed_is_no_evidence_howeve
 
     monkeypatch.setattr(plivo.calls, "list", stalling_list)
     result = await plivo.calls.reconcile(
-        request, sent_at=sent, lag=LAG, wait=LAG, clock=manual_clock, sleep=manual_clock.sleep
+        request,
+        sent_at=sent,
+        settle=0,
+        lag=LAG,
+        wait=LAG,
+        clock=manual_clock,
+        sleep=manual_clock.sleep,
     )
     assert result.status == "found", result.note
     assert result.request_uuid == lagged.calls[0].uuid
@@ -151,6 +176,7 @@ async def test_a_lag_longer_than_the_wait_keeps_it_unknown(
             result = await plivo.calls.reconcile(
                 request,
                 sent_at=sent,
+                settle=0,
                 lag=120,
                 wait=30,
                 clock=manual_clock,
@@ -176,6 +202,7 @@ async def test_calls_of_other_rows_are_not_evidence(
     result = await plivo.calls.reconcile(
         request,
         sent_at=sent,
+        settle=0,
         exclude={str(other.request_uuid)},
         lag=LAG,
         wait=LAG,
@@ -189,7 +216,7 @@ async def test_a_failing_lookup_leaves_it_unknown(
     plivo: AsyncPlivo, lagged: Emulator, manual_clock: ManualClock
 ) -> None:
     lagged.set_faults(rate_5xx=1.0, server_errors=(503,))
-    result = await plivo.calls.reconcile(request_to(9), sent_at=utc(manual_clock))
+    result = await plivo.calls.reconcile(request_to(9), sent_at=utc(manual_clock), settle=0)
     assert result.status == "unknown" and "lookup failed" in result.note
 
 
@@ -226,6 +253,7 @@ async def test_heavy_faults_every_unknown_resolved_and_nobody_dialled_twice(
                     result = await plivo.calls.reconcile(
                         request,
                         sent_at=sent,
+                        settle=0,
                         lag=LAG,
                         wait=LAG,
                         clock=manual_clock,
@@ -260,13 +288,19 @@ async def test_pages_of_other_rows_calls_and_older_calls_are_no_evidence(
     sent = utc(manual_clock).replace(tzinfo=None)  # naive: read as UTC
     await ambiguous_create(plivo, lagged, request, "drop_before", new_mark())
     live = await plivo.calls.reconcile(
-        request, sent_at=sent, exclude=set(others), lag=LAG, clock=manual_clock
+        request, sent_at=sent, settle=0, exclude=set(others), lag=LAG, clock=manual_clock
     )
     # queued ids, two pages of live ids (all excluded: none looked up), records
     assert live.status == "unknown" and live.lookups == 4
     manual_clock.advance(60)  # the others are over and indexed, but started too early
     result = await plivo.calls.reconcile(
-        request, sent_at=sent, lag=LAG, wait=LAG, clock=manual_clock, sleep=manual_clock.sleep
+        request,
+        sent_at=sent,
+        settle=0,
+        lag=LAG,
+        wait=LAG,
+        clock=manual_clock,
+        sleep=manual_clock.sleep,
     )
     assert result.status == "not_placed", result.note
     assert lagged.dialled_counts()[number(30)] == 21
@@ -278,11 +312,11 @@ async def test_a_bulk_create_is_found_only_when_every_destination_is(
     sent = utc(manual_clock)
     await plivo.calls.create_from(request_to(31))  # as if the bulk create placed only one
     both = CreateCallRequest(from_=FROM, to=[number(31), number(32)], answer_url="https://e.com/a")
-    result = await plivo.calls.reconcile(both, sent_at=sent, lag=LAG, clock=manual_clock)
+    result = await plivo.calls.reconcile(both, sent_at=sent, settle=0, lag=LAG, clock=manual_clock)
     assert result.status == "unknown" and len(result.request_uuids) == 1
     assert number(31) in result.note and number(32) in result.note
     with pytest.raises(ValueError, match="lag"):
-        await plivo.calls.reconcile(both, sent_at=sent, lag=-1)
+        await plivo.calls.reconcile(both, sent_at=sent, settle=0, lag=-1)
 
 
 async def test_a_call_waiting_in_plivos_queue_is_found_there(
@@ -298,6 +332,55 @@ async def test_a_call_waiting_in_plivos_queue_is_found_there(
             await plivo.calls.create_from(request_to(i))
         request, sent = request_to(42), utc(manual_clock)
         await ambiguous_create(plivo, emu, request, "drop_after", new_mark())
-        result = await plivo.calls.reconcile(request, sent_at=sent, clock=manual_clock)
+        result = await plivo.calls.reconcile(request, sent_at=sent, settle=0, clock=manual_clock)
         assert result.status == "found" and "queued" in result.note
         assert result.request_uuid == emu.calls[-1].uuid
+
+
+@pytest.mark.parametrize("settle", [0.0, 5.0])
+async def test_a_create_still_being_processed_is_not_called_not_placed(
+    plivo: AsyncPlivo,
+    lagged: Emulator,
+    manual_clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    settle: float,
+) -> None:
+    """The client died (or gave up) mid-request; the API places the call just after the
+    first live lookup. Lookups asked before ``settle`` has passed prove nothing absent."""
+    request, sent = request_to(11), utc(manual_clock)
+    await ambiguous_create(plivo, lagged, request, "drop_before", new_mark())
+    live = plivo.calls.list_live
+    late: list[str] = []
+
+    async def api_still_processing(**filters: object) -> object:
+        ids = await live(**filters)  # type: ignore[arg-type]
+        if not late:  # ... and now the API is done with the create
+            late.append(str((await plivo.calls.create_from(request)).request_uuid))
+        return ids
+
+    monkeypatch.setattr(plivo.calls, "list_live", api_still_processing)
+    result = await plivo.calls.reconcile(
+        request,
+        sent_at=sent,
+        settle=settle,
+        lag=LAG,
+        wait=LAG + settle,
+        clock=manual_clock,
+        sleep=manual_clock.sleep,
+    )
+    if settle:
+        assert result.status == "found" and result.request_uuid == late[0], result.note
+    else:  # what a settle too short for the API does: the call would be dialled again
+        assert result.status == "not_placed"
+
+
+async def test_a_settle_beyond_the_wait_is_unknown_with_when_to_look_again(
+    plivo: AsyncPlivo, lagged: Emulator, manual_clock: ManualClock
+) -> None:
+    request, sent = request_to(12), utc(manual_clock)
+    await ambiguous_create(plivo, lagged, request, "drop_before", new_mark())
+    result = await plivo.calls.reconcile(
+        request, sent_at=sent, settle=30, wait=10, clock=manual_clock, sleep=manual_clock.sleep
+    )
+    assert result.status == "unknown" and "still have been processing" in result.note
+    assert lagged.calls == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plivo_async import ValidationError
 from plivo_async.correlation import MARK_PARAM, mark_of, new_mark, with_mark
@@ -61,3 +64,36 @@ def test_record_times_are_read_leniently(text: str | None, expected: str | None)
 
     parsed = _parse_time(text)
     assert (parsed.isoformat() if parsed else None) == expected
+
+
+_part = st.text(alphabet="abcXYZ019-._~%", min_size=0, max_size=8)
+_urls = st.builds(
+    lambda scheme, host, path, query, fragment: f"{scheme}://{host}/{path}{query}{fragment}",
+    st.sampled_from(["http", "https"]),
+    st.sampled_from(["example.com", "127.0.0.1:8080", "a.b.example.org"]),
+    _part,
+    st.one_of(st.just(""), st.just("?"), _part.map(lambda q: f"?q={q}"), st.just("?a=1&")),
+    st.one_of(st.just(""), _part.map(lambda f: f"#{f}")),
+)
+
+
+@given(
+    answer=_urls,
+    others=st.fixed_dictionaries(
+        {}, optional={n: _urls for n in ("ring_url", "hangup_url", "fallback_url")}
+    ),
+    mark=st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True),
+)
+def test_the_marked_request_is_the_request_validated_anew_with_the_marked_urls(
+    answer: str, others: dict[str, str], mark: str
+) -> None:
+    request = CreateCallRequest(**BASE, answer_url=answer, **others)
+    marked = with_mark(request, mark)
+    changes = {
+        n: getattr(marked, n) for n in ("answer_url", *others) if getattr(marked, n) is not None
+    }
+    # the same as building it again, validators included (with_mark skips them: no need)
+    assert marked == attrs.evolve(request, **changes)
+    attrs.validate(marked)
+    assert all(mark_of(url) == mark for url in changes.values())
+    assert request.answer_url == answer  # the original is untouched

@@ -72,12 +72,17 @@ def expected(fault: str, idempotent: bool, unsafe: bool) -> tuple[int, type[Exce
     return 1, errors.OutcomeUnknownError
 
 
+@pytest.mark.parametrize("counted", [True, False], ids=["counted", "uncounted"])
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe-only", "retry_unsafe"])
 @pytest.mark.parametrize("idempotent", [True, False], ids=["idempotent", "non-idempotent"])
 @pytest.mark.parametrize("fault", list(FAULTS))
-async def test_decision_table(fault: str, idempotent: bool, unsafe: bool, clock: FakeClock) -> None:
+async def test_decision_table(
+    fault: str, idempotent: bool, unsafe: bool, counted: bool, clock: FakeClock
+) -> None:
+    # uncounted and unlimited, the transport sends the first attempt itself and enters
+    # the retry loop only on a failure: the same table must hold on both paths
     transport = make_transport(retry=policy(clock))
-    counter = count_attempts()
+    counter = count_attempts() if counted else None
     with aioresponses() as m:
         m.post(URL, repeat=True, **FAULTS[fault])  # type: ignore[arg-type]
         with pytest.raises(Exception) as caught:
@@ -88,8 +93,10 @@ async def test_decision_table(fault: str, idempotent: bool, unsafe: bool, clock:
     await transport.close()
     attempts, exc_type = expected(fault, idempotent, unsafe)
     assert type(caught.value) is exc_type
-    assert sent == attempts == counter.attempts
-    assert counter.retries == attempts - 1
+    assert sent == attempts
+    assert len(clock.sleeps) == attempts - 1
+    if counter is not None:
+        assert counter.attempts == attempts and counter.retries == attempts - 1
     if exc_type is errors.OutcomeUnknownError:
         assert caught.value.attempts == attempts  # type: ignore[attr-defined]
         assert type(caught.value.__cause__) is FINAL_ERROR[fault]
@@ -216,6 +223,33 @@ async def test_deadline_stops_retries(clock: FakeClock) -> None:
     await transport.close()
     assert sum(clock.sleeps) <= 5.0
     assert len(clock.sleeps) == 5
+
+
+async def test_the_deadline_counts_from_the_first_attempt_on_the_direct_path(
+    clock: FakeClock,
+) -> None:
+    p = policy(
+        clock,
+        max_attempts=50,
+        deadline=5.0,
+        random=lambda: 1.0,
+        base=1.0,
+        cap=1.0,
+        budget_initial=1.0,
+    )
+    transport = make_transport(retry=p)
+
+    def slow_503(url: object, **kwargs: object) -> None:
+        clock.now += 4.5  # the first attempt takes most of the deadline
+
+    with aioresponses() as m:
+        m.get(URL, status=503, callback=slow_503)
+        m.get(URL, status=200, payload={"api_id": "late"})
+        with pytest.raises(errors.PlivoServerError):
+            await transport.request("GET", URL)  # 4.5 s + a 1 s wait > 5 s: no retry
+    await transport.close()
+    assert clock.sleeps == []
+    assert transport.budget.tokens == pytest.approx(1.0 + p.budget_ratio)  # one deposit
 
 
 async def test_limits_are_taken_again_for_each_attempt(clock: FakeClock) -> None:

@@ -162,3 +162,30 @@ async def test_timeout_is_timeout_error_sent() -> None:
     await transport.close()
     assert caught.value.sent is True
     assert isinstance(caught.value, TimeoutError)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"api_id":"a","request_uuid":"u"}',
+        b'\xef\xbb\xbf{"api_id":"bom"}',  # UTF-8 with a BOM
+        '{"api_id":"wide"}'.encode("utf-16"),
+        '{"api_id":"caf\u00e9"}'.encode(),
+        b"[1, 2.5, null]",
+        b'{"api_id": NaN}',
+    ],
+)
+def test_the_success_decoder_answers_what_json_loads_answers(raw: bytes) -> None:
+    from plivo_async.transport import _loads
+
+    assert repr(_loads(raw)) == repr(json.loads(raw))  # repr: NaN is not equal to itself
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"\xff\xfe\x00", b'{"a":', b"\xef\xbb\xbf"])
+def test_the_success_decoder_refuses_what_json_loads_refuses(raw: bytes) -> None:
+    from plivo_async.transport import _loads
+
+    with pytest.raises(ValueError):
+        json.loads(raw)
+    with pytest.raises(ValueError):
+        _loads(raw)
