@@ -158,6 +158,7 @@ def check_tracking_options(args: Any) -> None:
     if args.no_reconcile:
         for name, flag in (
             ("reconcile_lag", "--reconcile-lag"),
+            ("reconcile_settle", "--reconcile-settle"),
             ("reconcile_wait", "--reconcile-wait"),
         ):
             if getattr(args, name) is not None:

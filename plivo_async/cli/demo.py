@@ -38,6 +38,9 @@ DEMO_FROM = "+14155550100"
 #: Seconds the emulator takes to show a call record after hangup; the client is told the
 #: same lag (on Plivo, this is the API's indexing lag: the default is 60 s).
 CDR_LAG = 0.5
+#: Seconds the emulator may still be processing a create after it was sent: its injected
+#: latency is at most 80 ms (on Plivo, up to the client's request timeout: 30 s).
+SETTLE = 1.0
 #: Busy rows are dialled again a second later, once (two dials in all).
 REDIAL = Redial(on={"busy"}, after=1.0, attempts=2)
 #: Longest a call is followed: far beyond the demo's calls, short enough not to hang.
@@ -139,7 +142,8 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
             if not args.json:
                 print(
                     f"callbacks to {receiver.url} (signature-checked); calls ring 0.3 s and "
-                    f"talk 0.5 s; call records appear {CDR_LAG:g} s after hangup"
+                    f"talk 0.5 s; call records appear {CDR_LAG:g} s after hangup, creates are "
+                    f"processed within {SETTLE:g} s"
                 )
             calls = client.bulk.create_calls(
                 [{"to": number(i)} for i in range(args.calls)],
@@ -150,6 +154,7 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
                     **receiver.defaults(),
                 },
                 reconcile_lag=CDR_LAG,
+                reconcile_settle=SETTLE,
                 track=receiver.tracker,
                 track_wait=TRACK_WAIT,
                 redial=REDIAL,

@@ -164,11 +164,19 @@ def _add_reconcile_options(dial: Any) -> None:
         help=f"longest the API takes to show a call record after hangup ({DEFAULT_LAG:g})",
     )
     add(
+        "--reconcile-settle",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help="longest the API may still be processing a create after it was sent: no "
+        "lookup before then proves it absent (default: --timeout)",
+    )
+    add(
         "--reconcile-wait",
         type=seconds,
         default=None,
         metavar="SECONDS",
-        help="how long a row may wait for that lag to pass (default: the lag + 5)",
+        help="how long a row may wait for the settle time and the lag to pass (default: both + 5)",
     )
 
 
@@ -324,6 +332,10 @@ def _bulk_options(args: Any) -> dict[str, Any]:
     }
     if args.reconcile_lag is not None:
         options["reconcile_lag"] = args.reconcile_lag
+    if not args.no_reconcile:
+        # a create may be processed as late as the client gives up on its answer
+        settle = args.reconcile_settle
+        options["reconcile_settle"] = args.timeout if settle is None else settle
     if args.reconcile_wait is not None:
         options["reconcile_wait"] = args.reconcile_wait
     if args.callbacks_listen is not None:

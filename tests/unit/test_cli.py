@@ -154,8 +154,11 @@ async def test_dial_killed_mid_run_resumes_by_reconciling_the_rows_left_in_fligh
 ) -> None:
     n, first = 400, 5000000
     rows, journal, finished, in_flight = await _kill_mid_run(plivo_emulator, tmp_path, n, first)
-    # the test emulator shows call records at once (cdr_lag=None): no indexing lag to wait
-    second = await _dial(plivo_emulator, rows, journal, "--reconcile-lag", "0")
+    # the test emulator shows call records at once (cdr_lag=None): no indexing lag to wait;
+    # it processes a create within its injected latency (100 ms at most): 1 s to settle
+    second = await _dial(
+        plivo_emulator, rows, journal, "--reconcile-lag", "0", "--reconcile-settle", "1"
+    )
     out, err = await asyncio.wait_for(second.communicate(), timeout=60)
     assert second.returncode == 0, err.decode()
     summary = json.loads(out.decode().strip().splitlines()[-1])["calls"]
