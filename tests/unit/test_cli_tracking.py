@@ -444,3 +444,18 @@ def test_reconciliation_options_reach_the_run(argv: list[str], options: dict[str
     assert {key: given[key] for key in options} == options
     if "--no-reconcile" in argv:
         assert "reconcile_settle" not in given
+
+
+async def test_the_call_record_of_a_busy_call_is_listed() -> None:
+    """The demo's reconciliation reads call records of busy lines (the emulator answered
+    500 for them, which left the lookups unknown)."""
+    async with (
+        Emulator(flows=True, lifecycle=Lifecycle(ringing_s=0.1, talk_s=0.1)) as emu,
+        AsyncPlivo(emu.auth_id, emu.auth_token, base_url=emu.url) as client,
+    ):
+        emu.flows.scripts[BUSY] = Script(answer="busy")
+        await client.calls.create(from_=FROM, to=BUSY, answer_url=ANSWER)
+        page = await client.calls.list(to_number=BUSY)
+    [record] = page.objects
+    assert record.raw["call_status"] == "busy"
+    assert record.raw["hangup_cause_name"] == "Busy Line"
