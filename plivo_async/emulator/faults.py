@@ -17,9 +17,11 @@ the same faults. Fault names (as recorded in ``RequestRecord.fault``):
 - ``"latency:MS"`` (schedule only): this request is delayed by MS milliseconds.
 
 One fault is on the emulator's own requests, not on the ones it answers:
-``duplicate_callbacks=p`` sends each status callback (ring, answer, machine, hangup,
-asynchronous results) a second time with probability ``p``, as Plivo does when it retries
-a webhook; drawn from its own seeded RNG, so request faults stay as they were.
+``duplicate_callbacks=p`` sends each status callback (ring, answer, hangup, machine
+detection without a call flow, results of ``callback_url`` creates) a second time with
+probability ``p``, as Plivo does when it retries a webhook; drawn from its own RNG seeded
+by the emulator's seed, so request faults stay as they were. A call flow's own requests
+(answer documents, actions, its machine-detection callback) are never repeated.
 """
 
 from __future__ import annotations
