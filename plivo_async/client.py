@@ -333,7 +333,8 @@ class AsyncPlivo:
         """A shallow copy of this client speaking through ``transport``.
 
         Every resource attribute bound to this client's transport (``self.calls`` and any a
-        later area adds in ``__init__``) is copied and rebound, so views need no list.
+        later area adds in ``__init__``) is copied and rebound, and so is every one built on
+        this client's ``calls`` (``live_calls``, ``queued_calls``), so views need no list.
         """
         view = copy.copy(self)
         parent_transport = self._transport
@@ -343,6 +344,11 @@ class AsyncPlivo:
             if getattr(value, "_transport", None) is parent_transport:
                 resource = copy.copy(value)
                 resource._transport = transport
+                setattr(view, name, resource)
+        for name, value in vars(self).items():
+            if getattr(value, "_calls", None) is self.calls:
+                resource = copy.copy(value)
+                resource._calls = view.calls
                 setattr(view, name, resource)
         return view
 

@@ -89,6 +89,13 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     add("--ringing-s", type=float, default=_LIFE.ringing_s, help="seconds a call rings")
     add("--talk-s", type=float, default=_LIFE.talk_s, help="seconds an answered call lasts")
     add("--callbacks", action="store_true", help="send signed callbacks to loopback URLs")
+    add(
+        "--duplicate-callbacks",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="P(a callback is sent twice, as Plivo retries webhooks)",
+    )
     add("--log-level", default="WARNING", help="logging level (stderr)")
 
 
@@ -105,6 +112,7 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
         retry_after=args.retry_after,
         paths=args.fault_paths,
         schedule=schedule,
+        duplicate_callbacks=args.duplicate_callbacks,
     )
     return Emulator(
         auth_id=args.auth_id,

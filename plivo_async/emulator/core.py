@@ -20,7 +20,8 @@ from .callbacks import CallbackSender
 from .faults import FaultConfig, FaultInjector
 from .flow import FlowRunner
 from .ratelimit import SlidingWindow
-from .records import CallRecord, Records, RequestRecord
+from .records import CallRecord, CallSource, Records, RequestRecord
+from .scripts import Scripts
 from .state import AreaState, CallState, CallStore, Lifecycle
 
 __all__ = ["EmulatorCore"]
@@ -71,6 +72,8 @@ class EmulatorCore:
         """Waits on the emulator's time (latency, callbacks); a fake one takes no real time."""
         self.records = Records()
         self.calls = CallStore(lifecycle, cps, cdr_lag)
+        self.scripts = Scripts()
+        """How each destination behaves (answers, busy, rings out; when; for how long)."""
         self._states: dict[type[Any], AreaState] = {CallStore: self.calls}
         self._ids = random.Random(f"ids-{seed}") if seed is not None else None
         self.window = SlidingWindow(*rate_limit) if rate_limit else None
@@ -78,7 +81,12 @@ class EmulatorCore:
         self.callbacks: CallbackSender | None = None
         if callbacks:
             self.callbacks = CallbackSender(
-                auth_token=auth_token, records=self.records, clock=clock, sleep=sleep, seed=seed
+                auth_token=auth_token,
+                records=self.records,
+                clock=clock,
+                sleep=sleep,
+                seed=seed,
+                duplicates=lambda: self.injector.config.duplicate_callbacks,
             )
         self.injector = FaultInjector(faults or FaultConfig(), seed)
         self.flows: FlowRunner | None = None
@@ -138,36 +146,42 @@ class EmulatorCore:
         *,
         from_: str,
         to: str,
-        source: str,
+        source: CallSource,
         params: dict[str, Any],
         mpc: tuple[str, str, str] | None = None,
     ) -> CallState:
         """Place one call: a :class:`CallState` walking its lifecycle, and a CallRecord.
 
         Every route that dials goes through here, so ``emu.duplicates()``, the CPS queue
-        and ``max_calls_in_window`` count it. ``mpc`` is ``(phlo_id, node_id, action)``.
-        Callbacks (when on) follow calls placed with ``source="api"``.
+        and ``max_calls_in_window`` count it; ``source`` is ``"api"``, ``"mpc"`` (then
+        ``mpc`` is ``(phlo_id, node_id, action)``) or ``"dial"`` (a call flow's B-leg).
+        The destination's script shapes the call; callbacks (when on) and call flows
+        follow calls placed with ``source="api"``.
         """
         now = self.clock()
         call_uuid = self.new_id()
+        script = self.scripts[to] if self.scripts else None
         call = self.calls.place(
-            call_uuid, from_=from_, to=to, source=source, now=now, params=params
+            call_uuid, from_=from_, to=to, source=source, now=now, params=params, script=script
         )
         phlo_id, node_id, action = mpc or (None, None, None)
         self.records.add_call(
             CallRecord(
-                call_uuid, to, from_, now, "mpc" if mpc else "api", rec.index, call_uuid,
-                phlo_id, node_id, action,
+                call_uuid, to, from_, now, source, rec.index, call_uuid, phlo_id, node_id, action
             )
-        )  # fmt: skip
-        if self.flows is not None and source == "api":
-            self.flows.start(call, rec)  # before the callbacks: it takes over answer_url
-        if self.callbacks is not None and source == "api":
-            self.callbacks.start(call)
+        )
+        if source == "api":
+            if self.flows is not None:
+                self.flows.start(call, rec)  # before the callbacks: it takes over answer_url
+            if self.callbacks is not None:
+                self.callbacks.start(call)
         return call
 
-    def hang_up(self, call: CallState) -> None:
-        """End ``call`` now (through the API) and let its callbacks catch up."""
-        call.hang_up(self.clock())
+    def hang_up(
+        self, call: CallState, *, source: str = "API Request", cause: str = "Normal Hangup"
+    ) -> None:
+        """End ``call`` now and let its callbacks catch up; ``source`` and ``cause`` (Plivo's
+        hangup source and cause name) say who ended it and why."""
+        call.hang_up(self.clock(), source=source, cause=cause)
         if self.callbacks is not None:
             self.callbacks.wake(call.uuid)

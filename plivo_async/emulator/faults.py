@@ -15,6 +15,13 @@ the same faults. Fault names (as recorded in ``RequestRecord.fault``):
 - ``"drop_after"``: processed (call placed and recorded), then the connection is closed
   without a response;
 - ``"latency:MS"`` (schedule only): this request is delayed by MS milliseconds.
+
+One fault is on the emulator's own requests, not on the ones it answers:
+``duplicate_callbacks=p`` sends each status callback (ring, answer, hangup, machine
+detection without a call flow, results of ``callback_url`` creates) a second time with
+probability ``p``, as Plivo does when it retries a webhook; drawn from its own RNG seeded
+by the emulator's seed, so request faults stay as they were. A call flow's own requests
+(answer documents, actions, its machine-detection callback) are never repeated.
 """
 
 from __future__ import annotations
@@ -83,6 +90,8 @@ class FaultConfig:
     paths: FaultPaths = "all"
     seed: int | None = None
     """Overrides the emulator's seed for this config's random draws."""
+    duplicate_callbacks: float = 0.0
+    """Probability (0..1) that a callback is delivered twice (needs ``callbacks=True``)."""
     _latency: tuple[float, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -93,7 +102,7 @@ class FaultConfig:
             self.drop_before,
             self.drop_after,
         )
-        if any(not 0.0 <= r <= 1.0 for r in rates):
+        if any(not 0.0 <= r <= 1.0 for r in (*rates, self.duplicate_callbacks)):
             raise ValueError("fault probabilities must be within 0..1")
         if sum(rates) > 1.0 + 1e-9:
             raise ValueError("fault probabilities must add up to at most 1")

@@ -42,7 +42,6 @@ transcription, conference and MPC membership through their APIs.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import math
@@ -51,11 +50,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-from yarl import URL
-
 from plivo_async.errors import ValidationError
-from plivo_async.webhooks.signature import signature_headers
 from plivo_async.xml import (
     DTMF,
     Conference,
@@ -77,7 +72,7 @@ from plivo_async.xml import (
     parse,
 )
 
-from .callbacks import is_loopback_url
+from .outbound import Outbound
 from .records import RequestRecord
 from .scripts import Digits, Input, Script, Scripts, Speech
 from .state import CallState
@@ -156,14 +151,21 @@ class FlowRunner:
         timeout: float = 10.0,
     ) -> None:
         self._core = core
-        self._auth_token = auth_token
-        self.scripts = scripts or Scripts()
+        if scripts is not None:
+            core.scripts = scripts
         self.timing = timing or Timing()
         self.steps: list[FlowStep] = []
-        self._rng = random.Random(f"flows-{seed}") if seed is not None else random.Random()
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        rng = random.Random(f"flows-{seed}") if seed is not None else random.Random()
+        self._out = Outbound(auth_token=auth_token, rng=rng, timeout=timeout)
+
+    @property
+    def scripts(self) -> Scripts:
+        """The destinations' scripts: the emulator's own (``emu.scripts``), shared."""
+        return self._core.scripts
+
+    @scripts.setter
+    def scripts(self, scripts: Scripts) -> None:
+        self._core.scripts = scripts
 
     # -- inspection ----------------------------------------------------------------------
 
@@ -177,30 +179,21 @@ class FlowRunner:
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self, call: CallState, rec: RequestRecord) -> None:
-        """Apply the destination's script to ``call`` and follow it once answered."""
+        """Follow ``call`` (already shaped by its destination's script) once answered."""
         script = self.scripts[call.to]
         call.events["flow"] = True  # the flow requests answer_url, not the callbacks
-        _apply_answer(call, script)
-        if not script.answers:
+        if call.answer_at > call.end_at:  # busy, rings out (or cut short before answer)
             self._step(call, "hangup", cause=call.no_answer_status, source="Callee")
             return
-        task = asyncio.get_running_loop().create_task(self._run(call, rec, script))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._out.spawn(self._run(call, rec, script))
 
     async def drain(self) -> None:
         """Wait until every flow started so far has finished."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._out.drain()
 
     async def close(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Cancel the flows still running and close the session."""
+        await self._out.close()
 
     def reset(self) -> None:
         self.steps.clear()
@@ -211,7 +204,7 @@ class FlowRunner:
         inputs = script.play()
         try:
             await self._until(call, call.answer_at)
-            if script.answer == "machine":
+            if call.machine:
                 await self._machine(call)
             document = await self._answer(call)
             if document is None:
@@ -391,7 +384,6 @@ class FlowRunner:
                 source="dial",
                 params={"parent_call_uuid": call.uuid},
             )
-            _apply_answer(leg, self.scripts[number])
             legs.append(leg)
         self._step(call, "Dial", numbers=[leg.to for leg in legs])
         deadline = started + (element.timeout or 30)
@@ -460,6 +452,7 @@ class FlowRunner:
             at = self._core.clock() + element.schedule
             if at < call.end_at:
                 call.end_at, call.hangup_source = at, ANSWER_XML
+                call.hangup_cause_name = "Normal Hangup"
                 if self._core.callbacks is not None:
                     self._core.callbacks.wake(call.uuid)
             return
@@ -511,32 +504,18 @@ class FlowRunner:
         method: str | None,
         extra: dict[str, str],
     ) -> str:
-        method = (method or "POST").upper()
         params = {**self._params(call), **extra}
-        if not url or not is_loopback_url(url):
+        if not url:
             self._step(call, kind, url=url, error="not a loopback URL")
             raise _FetchFailed("Answer URL Unreachable")
-        target = str(URL(url).update_query(params)) if method == "GET" else str(URL(url))
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-        headers = self._headers(method, target, params)
-        data = params if method == "POST" else None
-        try:
-            async with self._session.request(method, target, data=data, headers=headers) as resp:
-                text = await resp.text()
-                status = resp.status
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
-            self._step(call, kind, url=url, error=f"{type(exc).__name__}: {exc}")
-            raise _FetchFailed("Answer URL Unreachable") from None
-        self._step(call, kind, url=url, status=status, params=extra)
-        if not 200 <= status < 300:
+        sent = await self._out.send(method or "POST", url, params)
+        if sent.error is not None:
+            self._step(call, kind, url=url, error=sent.error)
             raise _FetchFailed("Answer URL Unreachable")
-        return text
-
-    def _headers(self, method: str, url: str, params: dict[str, str]) -> dict[str, str]:
-        nonce = str(self._rng.randrange(10**20)).zfill(20)  # Plivo's nonces: 20 digits
-        signed = params if method == "POST" else {}
-        return signature_headers(method, url, signed, self._auth_token, nonce=nonce)
+        self._step(call, kind, url=url, status=sent.status, params=extra)
+        if sent.status is None or not 200 <= sent.status < 300:
+            raise _FetchFailed("Answer URL Unreachable")
+        return sent.body
 
     def _params(self, call: CallState) -> dict[str, str]:
         return {
@@ -566,8 +545,7 @@ class FlowRunner:
     def _end(self, call: CallState, cause: str, source: str) -> None:
         self._step(call, "hangup", cause=cause, source=source)
         if not call.is_over(self._core.clock()):
-            self._core.hang_up(call)
-            call.hangup_source = source
+            self._core.hang_up(call, source=source, cause=cause)
 
     def _step(self, call: CallState, kind: str, **detail: Any) -> None:
         self.steps.append(FlowStep(call.uuid, call.to, self._core.clock(), kind, detail))
@@ -579,17 +557,3 @@ def _entered(value: str, finish_on_key: str | None, num_digits: int | None) -> s
     if key and key != "none" and key in value:
         value = value[: value.index(key)]
     return value[:num_digits] if num_digits else value
-
-
-def _apply_answer(call: CallState, script: Script) -> None:
-    """Make ``call``'s lifecycle follow the script: busy and ring-outs never answer."""
-    if script.answers:
-        return
-    call.answer_at = math.inf
-    if script.answer == "busy":
-        call.end_at = call.dial_at
-        call.no_answer_status, call.hangup_cause = "busy", "USER_BUSY"
-    else:
-        ring = call.params.get("ring_timeout") or 60
-        call.end_at = min(call.end_at, call.dial_at + ring)
-        call.no_answer_status, call.hangup_cause = "no-answer", "NO_ANSWER"

@@ -44,6 +44,7 @@ _FLAGS = {
     "queued_s": "--queued-s",
     "ringing_s": "--ringing-s",
     "talk_s": "--talk-s",
+    "duplicate_callbacks": "--duplicate-callbacks",
     "log_level": "--log-level",
 }
 

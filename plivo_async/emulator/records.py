@@ -11,9 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["CallRecord", "CallbackRecord", "Records", "RequestRecord"]
+__all__ = ["CallRecord", "CallSource", "CallbackRecord", "Records", "RequestRecord"]
 
-CallSource = Literal["api", "mpc"]
+CallSource = Literal["api", "dial", "masking", "mpc"]
+"""Who placed a call: the Call API (``api``), a multi-party call (PHLO or MPC API) action
+(``mpc``), a masking session calling its first party (``masking``),
+or a call flow's ``<Dial>`` (``dial``, a B-leg: the client never asked for it)."""
 
 
 @dataclass(slots=True)
@@ -35,7 +38,12 @@ class RequestRecord:
 
 @dataclass(slots=True, frozen=True)
 class CallRecord:
-    """One call the emulator "placed" (one per destination of a ``<`` bulk request)."""
+    """One call the emulator "placed" (one per destination of a ``<`` bulk request).
+
+    ``source`` is ``"dial"`` for the B-legs a call flow's ``<Dial>`` places: they count
+    in :meth:`Records.dialled_counts` (someone was dialled) but not as calls the client
+    placed (:meth:`Records.placed`, :meth:`Records.duplicates`).
+    """
 
     uuid: str
     to: str
@@ -51,7 +59,13 @@ class CallRecord:
 
 @dataclass(slots=True, frozen=True)
 class CallbackRecord:
-    """One callback attempt (answer/ring/hangup) to a user URL."""
+    """One callback attempt to a user URL.
+
+    ``event``: ``ring``, ``answer``, ``machine``, ``hangup``, or ``async_result`` (the
+    answer of a create made with ``callback_url``; ``call_uuid`` is then its first
+    request_uuid). ``duplicate``: a second delivery of the same callback (the
+    ``duplicate_callbacks`` fault).
+    """
 
     call_uuid: str
     event: str
@@ -60,6 +74,7 @@ class CallbackRecord:
     params: dict[str, str]
     status: int | None
     error: str | None = None
+    duplicate: bool = False
 
 
 @dataclass
@@ -70,19 +85,28 @@ class Records:
     calls: list[CallRecord] = field(default_factory=list)
     callbacks: list[CallbackRecord] = field(default_factory=list)
     _dialled: Counter[str] = field(default_factory=Counter, repr=False)
+    _placed: Counter[str] = field(default_factory=Counter, repr=False)
 
     def add_call(self, record: CallRecord) -> None:
         """Log a placed call and count its destination."""
         self.calls.append(record)
         self._dialled[record.to] += 1
+        if record.source != "dial":
+            self._placed[record.to] += 1
 
-    def dialled_counts(self) -> Counter[str]:
-        """How many calls went to each destination (a copy)."""
-        return Counter(self._dialled)
+    def placed(self) -> list[CallRecord]:
+        """The calls the client placed (API creates and MPC actions; not Dial B-legs)."""
+        return [c for c in self.calls if c.source != "dial"]
+
+    def dialled_counts(self, *, placed_only: bool = False) -> Counter[str]:
+        """How many calls went to each destination (a copy); ``placed_only``: only the
+        calls the client placed, not the B-legs of call flows' ``<Dial>``."""
+        return Counter(self._placed if placed_only else self._dialled)
 
     def duplicates(self) -> dict[str, int]:
-        """Destinations dialled more than once, with their counts; empty means no one twice."""
-        return {to: n for to, n in self._dialled.items() if n > 1}
+        """Destinations the client dialled more than once, with their counts; empty means
+        no one twice. B-legs of ``<Dial>`` (an agent bridged to many callers) don't count."""
+        return {to: n for to, n in self._placed.items() if n > 1}
 
     def faults(self) -> Counter[str]:
         """How often each fault was injected."""
@@ -116,3 +140,4 @@ class Records:
         self.calls.clear()
         self.callbacks.clear()
         self._dialled.clear()
+        self._placed.clear()

@@ -156,6 +156,34 @@ def method_field(body: Mapping[str, Any], name: str) -> None:
         raise BadRequest(f"invalid {name}: {value!r}; allowed values are GET and POST")
 
 
+_CREATE_REQUIRED = frozenset({"from", "to", "answer_url"})
+
+
+def _create_fields(from_: str, destinations: list[str], answer_url: str) -> dict[str, Any]:
+    """The fields of a create that gives only the required ones (Plivo's defaults)."""
+    return {
+        "from": from_,
+        "to": destinations,
+        "answer_url": answer_url,
+        "answer_method": "POST",
+        "ring_url": None,
+        "ring_method": "POST",
+        "hangup_url": None,
+        "hangup_method": "POST",
+        "fallback_url": None,
+        "fallback_method": "POST",
+        "machine_detection": None,
+        "machine_detection_url": None,
+        "machine_detection_method": "POST",
+        "caller_name": None,
+        "time_limit": None,
+        "hangup_on_ring": None,
+        "ring_timeout": None,
+        "parent_call_uuid": None,
+        "error_if_parent_not_found": False,
+    }
+
+
 def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
     """Check a Call create body; return the normalised fields the call needs.
 
@@ -167,6 +195,9 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
     if from_ in destinations:
         raise BadRequest("src and destination cannot overlap")
     answer_url = required_field(body, "answer_url")
+    if _CREATE_REQUIRED.issuperset(body):  # the usual bulk body: no optional field to check
+        check_url("answer_url", answer_url)
+        return _create_fields(from_, destinations, answer_url)
     for name in _URL_FIELDS:
         value = text_field(body, name)
         if value is not None:
@@ -194,27 +225,16 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
         _SIP_HEADER.fullmatch(pair) for pair in sip_headers.split(",")
     ):
         raise BadRequest("sip_headers must be alphanumeric key=value pairs separated by commas")
-    fields = {
-        "from": from_,
-        "to": destinations,
-        "answer_url": answer_url,
-        "answer_method": "POST",
-        "ring_url": None,
-        "ring_method": "POST",
-        "hangup_url": None,
-        "hangup_method": "POST",
-        "fallback_url": None,
-        "fallback_method": "POST",
-        "machine_detection": machine_detection.lower() if machine_detection else None,
-        "machine_detection_url": None,
-        "machine_detection_method": "POST",
-        "caller_name": caller_name,
-        "time_limit": time_limit,
-        "hangup_on_ring": hangup_on_ring,
-        "ring_timeout": ring_timeout,
-        "parent_call_uuid": text_field(body, "parent_call_uuid"),
-        "error_if_parent_not_found": bool(bool_field(body, "error_if_parent_not_found")),
-    }
+    fields = _create_fields(from_, destinations, answer_url)
+    fields.update(
+        machine_detection=machine_detection.lower() if machine_detection else None,
+        caller_name=caller_name,
+        time_limit=time_limit,
+        hangup_on_ring=hangup_on_ring,
+        ring_timeout=ring_timeout,
+        parent_call_uuid=text_field(body, "parent_call_uuid"),
+        error_if_parent_not_found=bool(bool_field(body, "error_if_parent_not_found")),
+    )
     # The defaults above stand unless the body gives the field (read once more only then).
     for name in _CALL_URL_FIELDS:
         if name in body:

@@ -7,6 +7,14 @@ each time a ``<GetDigits>``/``<GetInput>`` waits for input::
     emu.flows.scripts["+14155550101"] = Script(inputs=["1"])            # presses 1
     emu.flows.scripts["+14155550102"] = Script(inputs=[Speech("sales")]) # says "sales"
     emu.flows.scripts["+14155550103"] = Script(answer="busy")
+    emu.scripts["+14155550104"] = Script(ring_s=12, talk_s=95)         # answers after 12 s
+
+``ring_s`` (seconds of ringing before the answer; for ``no-answer``, before the ring-out;
+for ``busy``, before the busy signal, default 0) and ``talk_s`` (how long the callee stays
+on once answered) replace the emulator's :class:`~plivo_async.emulator.Lifecycle` for that
+destination. Scripts apply to every call the emulator places (``emu.scripts``, the same
+object as ``emu.flows.scripts``), with or without ``flows=True``; inputs only matter to a
+call flow.
 
 Inputs are consumed in order, one per input element (a retry of ``<GetDigits>`` takes the
 next one); when they run out, the callee stays silent. Every call to a destination starts
@@ -15,6 +23,7 @@ its script from the first input. A destination without a script answers and stay
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -65,14 +74,28 @@ class Script:
 
     answer: AnswerMode = "human"
     inputs: tuple[Input, ...] = field(default=())
+    ring_s: float | None = None
+    """Seconds of ringing (None: the lifecycle's ``ringing_s``; 0 for ``busy``)."""
+    talk_s: float | None = None
+    """Seconds the callee stays on once answered (None: the lifecycle's ``talk_s``)."""
 
     def __init__(
-        self, answer: AnswerMode = "human", inputs: Iterable[Input | str | None] = ()
+        self,
+        answer: AnswerMode = "human",
+        inputs: Iterable[Input | str | None] = (),
+        *,
+        ring_s: float | None = None,
+        talk_s: float | None = None,
     ) -> None:
         if answer not in _MODES:
             raise ValueError(f"answer must be one of {', '.join(_MODES)}, not {answer!r}")
+        for name, value in (("ring_s", ring_s), ("talk_s", talk_s)):
+            if value is not None and not 0 <= value < math.inf:
+                raise ValueError(f"{name} must be a finite number of seconds >= 0, or None")
         object.__setattr__(self, "answer", answer)
         object.__setattr__(self, "inputs", tuple(_as_input(i) for i in inputs))
+        object.__setattr__(self, "ring_s", ring_s)
+        object.__setattr__(self, "talk_s", talk_s)
 
     @property
     def answers(self) -> bool:
@@ -98,5 +121,12 @@ class Scripts:
     def __getitem__(self, to: str) -> Script:
         return self._by_destination.get(to, self.default)
 
+    def __bool__(self) -> bool:
+        """False while nothing is scripted (every call keeps the lifecycle)."""
+        return bool(self._by_destination) or self.default != _PLAIN
+
     def clear(self) -> None:
         self._by_destination.clear()
+
+
+_PLAIN = Script()

@@ -17,6 +17,7 @@ from .core import EmulatorCore
 from .faults import FaultConfig
 from .flow import FlowRunner
 from .records import Records
+from .scripts import Scripts
 from .state import AreaState, CallState, Lifecycle
 
 __all__ = ["DEFAULT_AUTH_ID", "DEFAULT_AUTH_TOKEN", "Emulator"]
@@ -40,7 +41,10 @@ class Emulator:
     injected latency and callback waits, so tests can pass a fake pair.
     ``cps`` queues calls beyond that many per second (as Plivo does); ``rate_limit``
     (e.g. ``(300, 5.0)``) answers 429 beyond that many requests per window;
-    ``callbacks=True`` sends signed ring/answer/hangup callbacks to loopback URLs;
+    ``callbacks=True`` sends signed ring/answer/machine/hangup callbacks to loopback URLs
+    (and the result of a create made with ``callback_url``, Plivo's asynchronous mode);
+    :attr:`scripts` says how each destination answers (busy, no answer, a machine, after
+    how long, for how long);
     ``flows=True`` runs the Plivo XML each answered call gets from its ``answer_url``
     (see :attr:`flows` and ``plivo_async.emulator.flow``).
     ``cdr_lag`` (seconds) makes call-record lookups truthful: ``GET Call/`` and
@@ -185,12 +189,13 @@ class Emulator:
 
     # -- inspection ----------------------------------------------------------------------
 
-    def dialled_counts(self) -> Counter[str]:
-        """Calls placed per destination."""
-        return self.records.dialled_counts()
+    def dialled_counts(self, *, placed_only: bool = False) -> Counter[str]:
+        """Calls placed per destination (``placed_only``: not the B-legs of ``<Dial>``)."""
+        return self.records.dialled_counts(placed_only=placed_only)
 
     def duplicates(self) -> dict[str, int]:
-        """Destinations dialled more than once (empty: nobody was dialled twice)."""
+        """Destinations the client dialled more than once (empty: nobody was dialled
+        twice); B-legs placed by call flows' ``<Dial>`` don't count."""
         return self.records.duplicates()
 
     def call(self, call_uuid: str) -> CallState | None:
@@ -199,8 +204,14 @@ class Emulator:
 
     @property
     def calls(self) -> list[CallState]:
-        """All emulated calls, in placement order."""
+        """All emulated calls, in placement order, B-legs of ``<Dial>`` included
+        (``call.source == "dial"``; :attr:`placed_calls` leaves them out)."""
         return list(self._core.calls.calls.values())
+
+    @property
+    def placed_calls(self) -> list[CallState]:
+        """The calls the client placed (API creates, MPC and masking-session calls)."""
+        return [c for c in self._core.calls.calls.values() if c.source != "dial"]
 
     def state(self, kind: type[S]) -> S:
         """This emulator's state of one API area, e.g. ``emu.state(PhloState)``.
@@ -217,6 +228,19 @@ class Emulator:
     def reset(self) -> None:
         """Forget records and all emulated calls and members."""
         self._core.reset()
+
+    @property
+    def scripts(self) -> Scripts:
+        """How each destination behaves: ``emu.scripts[to] = Script(answer="busy")``.
+
+        Applies to every call placed from then on, with or without ``flows=True`` (the
+        same object as ``emu.flows.scripts``); see :mod:`plivo_async.emulator.scripts`.
+        """
+        return self._core.scripts
+
+    @scripts.setter
+    def scripts(self, scripts: Scripts) -> None:
+        self._core.scripts = scripts
 
     @property
     def flows(self) -> FlowRunner:

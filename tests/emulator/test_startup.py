@@ -113,7 +113,7 @@ def test_cli_exits_cleanly_on_sigint() -> None:
 def test_emulator_command_maps_options_to_flags() -> None:
     argv = emulator_command(
         latency_ms=(5, 10), rate_limit=(300, 5), schedule=["429", None], retry_after=None,
-        callbacks=True, cps=2, seed=None,
+        callbacks=True, cps=2, seed=None, duplicate_callbacks=0.5,
     )  # fmt: skip
     assert argv[:3] == [sys.executable, "-m", "plivo_async.emulator"]
     flags = argv[3:]
@@ -122,7 +122,7 @@ def test_emulator_command_maps_options_to_flags() -> None:
     assert pairs["--latency-ms"] == "5:10"
     assert pairs["--rate-limit"] == "300/5"
     assert pairs["--schedule"] == "429,ok"
-    assert pairs["--retry-after"] == "none"
+    assert pairs["--retry-after"] == "none" and pairs["--duplicate-callbacks"] == "0.5"
     assert pairs["--host"] == "127.0.0.1" and pairs["--port"] == "0"
     with pytest.raises(TypeError):
         emulator_command(bogus=1)
@@ -134,7 +134,8 @@ def test_arguments_build_the_configured_emulator() -> None:
     args = parser.parse_args(
         ["--latency-ms", "10:20", "--fault-429", "0.1", "--fault-5xx-after", "0.2",
          "--drop-after", "0.05", "--schedule", "503, ok", "--fault-paths", "calls",
-         "--rate-limit", "300/5", "--retry-after", "none", "--seed", "9", "--ringing-s", "1"]
+         "--rate-limit", "300/5", "--retry-after", "none", "--seed", "9", "--ringing-s", "1",
+         "--duplicate-callbacks", "0.25"]
     )  # fmt: skip
     emu = emulator_from_args(args)
     faults = emu.faults
@@ -142,6 +143,7 @@ def test_arguments_build_the_configured_emulator() -> None:
     assert (faults.rate_429, faults.rate_5xx_after, faults.drop_after) == (0.1, 0.2, 0.05)
     assert faults.schedule == ("503", "ok")
     assert faults.paths == "calls" and faults.retry_after is None
+    assert faults.duplicate_callbacks == 0.25
     assert emu.auth_id == DEFAULT_AUTH_ID
 
 

@@ -295,3 +295,51 @@ async def test_a_call_whose_hangup_never_came_gets_its_disposition_from_its_reco
         (outcome,) = await run.collect()
     assert (outcome.status, outcome.disposition) == ("ok", "no-answer")
     assert run.summary.lookups == 1  # GET Call/{uuid}: the record of the call
+
+
+async def test_callbacks_sent_twice_count_once_per_row(setup: Setup) -> None:
+    setup.emu.set_faults(duplicate_callbacks=1.0)  # Plivo may repeat any callback
+    numbers = [HUMAN, BUSY, SILENT]
+    async with setup.client() as plivo:
+        run = plivo.bulk.create_calls(setup.rows(numbers), track=setup.tracker, sleep=FakeSleep())
+        outcomes = {o.request.to: o for o in await run.collect()}
+        await setup.emu.wait_for_callbacks()
+    repeated = [c for c in setup.emu.records.callbacks if c.duplicate]
+    assert repeated and setup.tracker.duplicates == len(repeated)
+    assert {to: o.disposition for to, o in outcomes.items()} == {
+        HUMAN: "answered",
+        BUSY: "busy",
+        SILENT: "no-answer",
+    }
+    assert run.summary.dispositions == Counter({"answered": 1, "busy": 1, "no-answer": 1})
+    assert run.summary.rows == 3 and setup.emu.duplicates() == {}
+
+
+async def test_a_resume_reads_how_a_call_that_ended_during_the_crash_went_from_its_record(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """Placed by the crashed run, over before the resume (its hangup went to that run's
+    receiver): reconciliation finds it in the records, which give the disposition at once."""
+    (row,) = setup.rows([BUSY])
+    lost = {**row, "hangup_url": "http://127.0.0.1:9/nobody", "ring_url": None}
+    request = CreateCallRequest(**{k: v for k, v in lost.items() if k != "from"}, from_=FROM)
+    mark, journal = new_mark(), tmp_path / "run.jsonl"
+    async with setup.client() as plivo:
+        sent = round(time.time(), 3)
+        await plivo.calls.create_from(request, mark=mark)
+        await setup.emu.wait_for_callbacks()  # the busy call is over
+        header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
+        start = {"s": 0, "h": row_key(row).digest, "m": mark, "t": sent}
+        journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
+        run = plivo.bulk.create_calls(
+            [row],
+            journal=journal,
+            track=setup.tracker,
+            reconcile_lag=0.0,
+            reconcile_settle=0.0,
+            sleep=FakeSleep(block_beyond=1.0),  # no waiting on a hangup that will not come
+        )
+        (outcome,) = await asyncio.wait_for(run.collect(), 30)
+    assert (outcome.status, outcome.reconciled, outcome.disposition) == ("ok", "found", "busy")
+    assert outcome.call.hangup_cause and outcome.call.call_uuid == setup.emu.records.calls[0].uuid
+    assert run.summary.lookups >= 3 and setup.emu.dialled_counts() == {BUSY: 1}

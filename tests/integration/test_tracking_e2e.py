@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 
 from plivo_async import AsyncPlivo
 from plivo_async.correlation import new_mark
-from plivo_async.emulator import Emulator, Lifecycle, Script
+from plivo_async.emulator import Emulator, FaultConfig, Lifecycle, Script
 from plivo_async.models.calls import CreateCallRequest
 from plivo_async.tracking import CallTracker
 from plivo_async.webhooks import AnswerEvent, CallbackEvent, signature_headers
@@ -91,3 +91,39 @@ async def test_scripted_outcomes_come_back_as_dispositions() -> None:
     assert all(handle.result is results[to] for to, handle in handles.items())  # counted once
     # Every callback URL carried its row's mark: the tracker knows each one's request.
     assert tracker.marks == {marks[to]: handles[to].request_uuid for to in handles}
+
+
+async def test_scripted_timing_and_duplicate_callbacks_counted_once() -> None:
+    """Callbacks only (no call flow), each sent twice by the ``duplicate_callbacks``
+    fault; scripts say when each destination answers and how long it talks."""
+    short, long_, busy, silent = (number(i) for i in range(81, 85))
+    tracker = CallTracker()
+    faults = FaultConfig(duplicate_callbacks=1.0)
+    async with Emulator(callbacks=True, faults=faults, seed=7) as emu:
+        emu.scripts[short] = Script(ring_s=0.2, talk_s=0.4)
+        emu.scripts[long_] = Script(ring_s=0.05, talk_s=1.2)
+        emu.scripts[busy] = Script(answer="busy")
+        emu.scripts[silent] = Script(answer="no-answer", ring_s=0.1)
+        app = web.Application()
+        app.add_subapp("/plivo/", tracker.app(emu.auth_token))
+        async with TestServer(app, host="127.0.0.1") as server:
+            base = str(server.make_url("/plivo")).rstrip("/")
+            urls = {"answer_url": f"{base}/answer", "ring_url": f"{base}/ring"}
+            async with AsyncPlivo(emu.auth_id, emu.auth_token, base_url=emu.url) as client:
+                handles = {}
+                for to in (short, long_, busy, silent):
+                    resp = await client.calls.create(from_=FROM, to=to, **urls)
+                    handles[to] = tracker.track(str(resp.request_uuid))
+                results = {to: await handle.ended() for to, handle in handles.items()}
+                await emu.wait_for_callbacks()
+    summary = {to: (r.disposition, r.duration) for to, r in results.items()}
+    assert summary == {
+        short: ("answered", 1),  # 0.4 s of talk, billed by the started second
+        long_: ("answered", 2),
+        busy: ("busy", 0),
+        silent: ("no-answer", 0),
+    }
+    sent_twice = [r for r in emu.records.callbacks if r.duplicate]
+    assert {r.event for r in sent_twice} == {"ring", "answer", "hangup"}
+    assert tracker.duplicates == len(sent_twice) == 3 + 3 + 1 + 2  # busy never rings
+    assert all(r.status == 200 for r in emu.records.callbacks)

@@ -57,6 +57,19 @@ async def test_with_options_shares_session_limits_and_budget_and_applies_its_tim
         release.set()
 
 
+def test_every_resource_of_a_view_speaks_through_the_view() -> None:
+    """``live_calls``/``queued_calls`` are built on ``calls``, not on the transport: a view
+    that rebound only transport-bound resources sent them through the parent."""
+    client = AsyncPlivo("MA" + "X" * 18, "t" * 12, base_url="http://127.0.0.1:9")
+    for view in (client.with_options(timeout=3), client.with_raw_response):
+        for name, value in vars(view).items():
+            if hasattr(value, "_transport"):
+                assert value._transport is view.transport, name
+            if hasattr(value, "_calls"):
+                assert value._calls is view.calls, name
+        assert view.live_calls._calls is not client.calls
+
+
 def test_with_options_max_retries_and_retry_leave_the_parent_alone() -> None:
     client = AsyncPlivo(AUTH_ID, AUTH_TOKEN)
     view = client.with_options(max_retries=2)

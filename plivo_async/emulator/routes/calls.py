@@ -11,8 +11,10 @@ from ..core import EmulatorCore
 from ..http import Ctx, Route, add_route
 from ..rules import (
     BadRequest,
+    check_url,
     int_field,
     number_matches,
+    text_field,
     validate_cdr_query,
     validate_create,
     validate_list_query,
@@ -47,20 +49,40 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
     """Serve ``Call/`` and ``Request/`` under the account."""
 
     async def create_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        """``POST /Call/``: one call per ``<``-separated destination."""
-        fields = validate_create(ctx.body)
+        """``POST /Call/``: one call per ``<``-separated destination.
+
+        With ``callback_url`` (Plivo's asynchronous mode) the answer is only
+        ``{"message": "async api spawned", "api_id"}``; the real answer is posted to
+        ``callback_url`` (``callback_method``, default POST) as form fields ``api_id``,
+        ``message`` and ``request_uuid`` (several destinations: their uuids joined by
+        ``,``), signed and to loopback only like every callback, when ``callbacks=True``.
+        """
+        body = ctx.body
+        fields = validate_create(body)
+        callback_url = text_field(body, "callback_url") if "callback_url" in body else None
+        if callback_url is not None:
+            check_url("callback_url", callback_url)
         parent = fields["parent_call_uuid"]
         if parent and fields["error_if_parent_not_found"] and core.calls.get(parent) is None:
             raise BadRequest(f"parent call {parent} not found")
         destinations: list[str] = fields.pop("to")
+        from_ = fields["from"]
+        place = core.place
         uuids = [
-            core.place(ctx.rec, from_=fields["from"], to=to, source="api", params=fields).uuid
+            place(ctx.rec, from_=from_, to=to, source="api", params=fields).uuid
             for to in destinations
         ]
         request_uuid: str | list[str] = uuids[0] if len(uuids) == 1 else uuids
-        return core.json(
-            201, {"message": "call fired", "request_uuid": request_uuid, "api_id": core.new_id()}
-        )
+        api_id = core.new_id()
+        if callback_url is None:
+            return core.json(
+                201, {"message": "call fired", "request_uuid": request_uuid, "api_id": api_id}
+            )
+        if core.callbacks is not None:
+            result = {"api_id": api_id, "message": "call fired", "request_uuid": ",".join(uuids)}
+            method = text_field(body, "callback_method")
+            core.callbacks.send_result(callback_url, method, result, uuids[0])
+        return core.json(201, {"message": "async api spawned", "api_id": api_id})
 
     async def list_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         """``GET /Call/``: call records (CDRs), or ids of live/queued calls with ``?status=``."""

@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["CallState", "CallStore", "Lifecycle", "format_time"]
+if TYPE_CHECKING:
+    from ..scripts import Script
+
+__all__ = ["HANGUP_CAUSE_CODES", "CallState", "CallStore", "Lifecycle", "format_time"]
 
 INF = math.inf
 _RATE = 0.0065
@@ -42,6 +45,33 @@ def format_time(t: float) -> str:
     return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M:%S+00:00")
 
 
+HANGUP_CAUSE_CODES: dict[str, int] = {
+    "Unknown": 0,
+    "Canceled": 1000,
+    "Busy Line": 3000,
+    "Rejected": 3010,
+    "Ring Timeout": 3020,
+    "Machine Detected": 3040,
+    "Normal Hangup": 4000,
+    "End Of XML Instructions": 4010,
+}
+"""Plivo's hangup cause names and codes (its "hangup causes" table) the emulator produces.
+
+1000 (Canceled), 4000 and 4010 are as Plivo documents them; the 3000-range codes (busy,
+rejected, ring timeout, machine) follow the table as remembered, not checked against a
+copy of it (tracking reads ``CallStatus`` and the name first, so no disposition hangs on
+them). A name not listed here (``Answer URL Unreachable``, ...) is reported with code 0
+(Plivo's "Unknown").
+"""
+
+_UNANSWERED = {
+    "busy": ("USER_BUSY", "Busy Line"),
+    "no-answer": ("NO_ANSWER", "Ring Timeout"),
+    "cancel": ("ORIGINATOR_CANCEL", "Canceled"),
+}
+"""``HangupCause`` and its Plivo name for a call that ended before being answered."""
+
+
 @dataclass(slots=True)
 class CallState:
     """One emulated outbound call (the emulator uses the same uuid as call and request id)."""
@@ -57,7 +87,12 @@ class CallState:
     params: dict[str, Any] = field(default_factory=dict)
     hangup_source: str = "Callee"
     hangup_cause: str = "NORMAL_CLEARING"
+    """``HangupCause`` of an answered call (an unanswered one's follows its status)."""
+    hangup_cause_name: str = "Normal Hangup"
+    """Plivo's name for why an answered call ended (``End Of XML Instructions``, ...)."""
     no_answer_status: str = "no-answer"
+    machine: bool = False
+    """A machine answers (the destination's script): machine detection finds it."""
     events: dict[str, Any] = field(default_factory=dict)
     """Per-call extras (recording, playing, ...), for in-call actions."""
 
@@ -78,15 +113,27 @@ class CallState:
     def is_over(self, now: float) -> bool:
         return now >= self.end_at
 
-    def hang_up(self, now: float, *, source: str = "API Request") -> None:
-        """End the call now (before answer: it ends as ``cancel``)."""
+    def hang_up(
+        self, now: float, *, source: str = "API Request", cause: str = "Normal Hangup"
+    ) -> None:
+        """End the call now (before answer: it ends as ``cancel``); ``cause`` is Plivo's
+        name for why an answered call ended."""
         if now >= self.end_at:
             return
         self.end_at = now
         self.hangup_source = source
         if now < self.answer_at:
             self.no_answer_status = "cancel"
-            self.hangup_cause = "ORIGINATOR_CANCEL"
+        else:
+            self.hangup_cause_name = cause
+
+    def cause(self) -> tuple[str, str, int]:
+        """``(HangupCause, HangupCauseName, HangupCauseCode)`` of the call's end."""
+        if self.answer_at <= self.end_at:
+            cause, name = self.hangup_cause, self.hangup_cause_name
+        else:
+            cause, name = _UNANSWERED.get(self.no_answer_status, _UNANSWERED["no-answer"])
+        return cause, name, HANGUP_CAUSE_CODES.get(name, 0)
 
     def durations(self, now: float) -> tuple[int, int]:
         """(duration, billed_duration) in whole seconds; billed in 60-s increments."""
@@ -102,7 +149,7 @@ class CallState:
         duration, billed = self.durations(now)
         answered = self.answer_at <= min(now, self.end_at)
         amount = f"{billed / 60 * _RATE:.5f}"
-        cause = "completed" if answered else status
+        _, cause_name, cause_code = self.cause()
         return {
             "answer_time": format_time(self.answer_at) if answered else None,
             "bill_duration": duration,
@@ -115,8 +162,8 @@ class CallState:
             "conference_uuid": None,
             "end_time": format_time(self.end_at) if over else None,
             "from_number": self.from_,
-            "hangup_cause_code": _CAUSES[cause][0] if over else None,
-            "hangup_cause_name": _CAUSES[cause][1] if over else None,
+            "hangup_cause_code": cause_code if over else None,
+            "hangup_cause_name": cause_name if over else None,
             "hangup_source": self.hangup_source if over else None,
             "initiation_time": format_time(self.created),
             "parent_call_uuid": self.params.get("parent_call_uuid"),
@@ -141,22 +188,13 @@ class CallState:
         }
 
 
-_CAUSES = {
-    "completed": (4000, "Normal Hangup"),
-    "cancel": (3000, "Cancelled"),
-    "no-answer": (3010, "No Answer"),
-    "busy": (3000, "Busy Line"),  # a flow script's busy line (no_answer_status "busy")
-    "queued": (0, ""),
-    "ringing": (0, ""),
-    "in-progress": (0, ""),
-}
-
 _CALL_STATE = {
     "queued": "QUEUED",
     "ringing": "RINGING",
     "in-progress": "ANSWER",
     "completed": "ANSWER",
     "no-answer": "NO_ANSWER",
+    "busy": "BUSY",
     "cancel": "CANCEL",
 }
 
@@ -188,22 +226,43 @@ class CallStore:
         source: str,
         now: float,
         params: dict[str, Any] | None = None,
+        script: Script | None = None,
     ) -> CallState:
-        """Create a call; with ``cps`` set, calls beyond the rate wait in the queue."""
+        """Create a call; with ``cps`` set, calls beyond the rate wait in the queue.
+
+        ``script`` (the destination's, see :mod:`plivo_async.emulator.scripts`) says who
+        answers and when: its ``ring_s``/``talk_s`` replace the lifecycle's, a busy line
+        or a ring-out never answers. The create's ``ring_timeout``, ``hangup_on_ring`` and
+        ``time_limit`` then cut the call short as Plivo would.
+        """
         params = params or {}
         life = self.lifecycle
         start = now
         if self.cps is not None:
             start = max(now, self._next_slot)
             self._next_slot = start + 1.0 / self.cps
+        ringing_s, talk_s = life.ringing_s, life.talk_s
+        if script is not None:
+            ringing_s = life.ringing_s if script.ring_s is None else script.ring_s
+            talk_s = life.talk_s if script.talk_s is None else script.talk_s
         dial_at = start + life.queued_s
-        answer_at = dial_at + life.ringing_s
-        end_at = answer_at + life.talk_s
+        answer_at = dial_at + ringing_s
+        end_at = answer_at + talk_s
         call = CallState(uuid, from_, to, source, now, dial_at, answer_at, end_at, params)
         ring_timeout = params.get("ring_timeout")
-        if ring_timeout is not None and ring_timeout <= life.ringing_s:
+        if script is not None and not script.answers:
+            call.answer_at = INF
+            if script.answer == "busy":
+                call.end_at = dial_at + (script.ring_s or 0.0)
+                call.no_answer_status = "busy"
+            else:  # rings out: for ring_s if given, else the lifecycle's whole call
+                rings = end_at if script.ring_s is None else dial_at + script.ring_s
+                call.end_at = min(rings, dial_at + (ring_timeout or 60))
+        elif ring_timeout is not None and ring_timeout <= ringing_s:
             call.answer_at = INF
             call.end_at = dial_at + ring_timeout
+        if script is not None and script.answer == "machine":
+            call.machine = True
         hangup_on_ring = params.get("hangup_on_ring")
         if hangup_on_ring is not None and dial_at + hangup_on_ring < call.end_at:
             call.end_at = dial_at + hangup_on_ring
