@@ -138,7 +138,8 @@ class Summary:
     reconciled: Counter[str] = attrs.Factory(Counter)
     #: API requests reconciliation made (they go through the same limits).
     lookups: int = 0
-    #: Rows by final disposition (tracked runs); ``None`` counts rows with no hangup.
+    #: Rows by final disposition (tracked runs); rows whose call never reported an end
+    #: (no hangup within the wait, no record) are not counted here.
     dispositions: Counter[str] = attrs.Factory(Counter)
     #: Dials beyond each row's first (the redial policy).
     redials: int = 0

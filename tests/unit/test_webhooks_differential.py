@@ -170,6 +170,9 @@ def test_wrong_token_rejected_by_both(
     url: str, params: dict[str, Any], nonce: str, token: str, suffix: str
 ) -> None:
     wrong = token + suffix
+    # HMAC pads a key shorter than its block with zero bytes: keys that differ only by
+    # trailing NULs are the same key to it (and to Plivo); Plivo tokens are alphanumeric.
+    assume(wrong.encode().rstrip(b"\0") != token.encode().rstrip(b"\0"))
     signature = sign_v3("POST", url, params, nonce, wrong)
     sdk = sdk_or_skip(
         validate_v3_signature, "POST", url, nonce, token, signature, copy.deepcopy(params)
