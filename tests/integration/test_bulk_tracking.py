@@ -79,6 +79,27 @@ class Setup:
     def client(self) -> AsyncPlivo:
         return client_for(self.emu)
 
+    async def crashed_run(self, plivo: AsyncPlivo, row: dict[str, Any], journal: Path) -> None:
+        """What a run killed right after sending ``row``'s create leaves: the call placed,
+        its callbacks going to that run's receiver (gone), a start record with no outcome."""
+        lost = {**row, "hangup_url": "http://127.0.0.1:9/nobody", "ring_url": None}
+        lost["from_"] = lost.pop("from")
+        mark, sent = new_mark(), round(time.time(), 3)
+        await plivo.calls.create_from(CreateCallRequest(**lost), mark=mark)
+        header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
+        start = {"s": 0, "h": row_key(row).digest, "m": mark, "t": sent}
+        journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
+
+    def resume(self, plivo: AsyncPlivo, row: dict[str, Any], journal: Path, sleep: Any) -> Any:
+        return plivo.bulk.create_calls(
+            [row],
+            journal=journal,
+            track=self.tracker,
+            reconcile_lag=0.0,
+            reconcile_settle=0.0,  # this emulator answers a create once it placed the call
+            sleep=sleep,
+        )
+
 
 @pytest.fixture
 async def setup() -> AsyncIterator[Setup]:
@@ -250,29 +271,15 @@ async def test_a_resume_follows_a_call_found_from_the_crash_to_its_record(
     receiver: the resume finds the call, and when the wait for a hangup expires, reads how
     it ended from its record (by the call uuid reconciliation found)."""
     (row,) = setup.rows([SILENT])
-    lost = {**row, "hangup_url": "http://127.0.0.1:9/nobody", "ring_url": None}
-    request = CreateCallRequest(**{k: v for k, v in lost.items() if k != "from"}, from_=FROM)
-    mark, journal = new_mark(), tmp_path / "run.jsonl"
+    journal = tmp_path / "run.jsonl"
 
     async def calls_over(seconds: float) -> None:  # the track wait "expires" once all ended
         await setup.emu.flows.drain()
         await setup.emu.wait_for_callbacks()
 
     async with setup.client() as plivo:
-        sent = round(time.time(), 3)
-        await plivo.calls.create_from(request, mark=mark)
-        header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
-        start = {"s": 0, "h": row_key(row).digest, "m": mark, "t": sent}
-        journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
-
-        run = plivo.bulk.create_calls(
-            [row],
-            journal=journal,
-            track=setup.tracker,
-            reconcile_lag=0.0,
-            reconcile_settle=0.0,
-            sleep=calls_over,
-        )
+        await setup.crashed_run(plivo, row, journal)  # still ringing when the resume looks
+        run = setup.resume(plivo, row, journal, calls_over)
         (outcome,) = await asyncio.wait_for(run.collect(), 30)
     assert (outcome.status, outcome.reconciled) == ("ok", "found")
     assert outcome.disposition == "no-answer"
@@ -321,24 +328,12 @@ async def test_a_resume_reads_how_a_call_that_ended_during_the_crash_went_from_i
     """Placed by the crashed run, over before the resume (its hangup went to that run's
     receiver): reconciliation finds it in the records, which give the disposition at once."""
     (row,) = setup.rows([BUSY])
-    lost = {**row, "hangup_url": "http://127.0.0.1:9/nobody", "ring_url": None}
-    request = CreateCallRequest(**{k: v for k, v in lost.items() if k != "from"}, from_=FROM)
-    mark, journal = new_mark(), tmp_path / "run.jsonl"
+    journal = tmp_path / "run.jsonl"
     async with setup.client() as plivo:
-        sent = round(time.time(), 3)
-        await plivo.calls.create_from(request, mark=mark)
+        await setup.crashed_run(plivo, row, journal)
         await setup.emu.wait_for_callbacks()  # the busy call is over
-        header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
-        start = {"s": 0, "h": row_key(row).digest, "m": mark, "t": sent}
-        journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
-        run = plivo.bulk.create_calls(
-            [row],
-            journal=journal,
-            track=setup.tracker,
-            reconcile_lag=0.0,
-            reconcile_settle=0.0,
-            sleep=FakeSleep(block_beyond=1.0),  # no waiting on a hangup that will not come
-        )
+        # no waiting on a hangup that will not come
+        run = setup.resume(plivo, row, journal, FakeSleep(block_beyond=1.0))
         (outcome,) = await asyncio.wait_for(run.collect(), 30)
     assert (outcome.status, outcome.reconciled, outcome.disposition) == ("ok", "found", "busy")
     assert outcome.call.hangup_cause and outcome.call.call_uuid == setup.emu.records.calls[0].uuid
