@@ -59,6 +59,11 @@ async def answer(event: CallbackEvent) -> Response | None:
     return Response([Speak("Hi")]) if isinstance(event, AnswerEvent) else None
 
 
+def write_journal(path: Path, *records: dict[str, Any]) -> None:
+    header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
+    path.write_text("".join(json.dumps(r) + "\n" for r in (header, *records)))
+
+
 class Setup:
     def __init__(self, emu: Emulator, tracker: CallTracker, base: str) -> None:
         self.emu, self.tracker, self.base = emu, tracker, base
@@ -86,9 +91,8 @@ class Setup:
         lost["from_"] = lost.pop("from")
         mark, sent = new_mark(), round(time.time(), 3)
         await plivo.calls.create_from(CreateCallRequest(**lost), mark=mark)
-        header = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
         start = {"s": 0, "h": row_key(row).digest, "m": mark, "t": sent}
-        journal.write_text("".join(json.dumps(r) + "\n" for r in (header, start)))
+        write_journal(journal, start)
 
     def resume(self, plivo: AsyncPlivo, row: dict[str, Any], journal: Path, sleep: Any) -> Any:
         return plivo.bulk.create_calls(
