@@ -23,7 +23,7 @@ from plivo_async.emulator import Emulator, FaultConfig, Lifecycle, ManualClock
 from .conftest import ANSWER_URL, FROM, client_for, fast_retry, number
 from .test_fault_suite import AMBIGUOUS, PROCESSED_THEN_FAILED, fault_schedule
 
-ROWS = 1_500
+ROWS = 2_000
 LAG = 30.0
 
 
