@@ -19,12 +19,13 @@ this loop, and harder to read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import math
 import random as _random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
@@ -48,8 +49,8 @@ __all__ = [
     "Verdict",
     "classify",
     "count_attempts",
+    "counting_apart",
     "current_counter",
-    "use_counter",
 ]
 
 log = logging.getLogger("plivo_async")
@@ -203,9 +204,17 @@ def count_attempts(
     return counter
 
 
-def use_counter(counter: AttemptCounter | None) -> None:
-    """Make ``counter`` count this task's requests again (after counting others apart)."""
-    _counter.set(counter)
+@contextlib.contextmanager
+def counting_apart() -> Iterator[AttemptCounter]:
+    """Count the requests made inside the block on a fresh counter, then give this task its
+    own counter back (a bulk row's lookups are not the row's attempts)."""
+    token = _counter.set(AttemptCounter())
+    try:
+        counter = _counter.get()
+        assert counter is not None
+        yield counter
+    finally:
+        _counter.reset(token)
 
 
 def current_counter() -> AttemptCounter | None:

@@ -167,16 +167,21 @@ def result_of_record(record: CallDetails, request_uuid: str) -> CallResult:
         bill_duration=record.bill_duration,
         answer_time=record.answer_time,
     )
-    disposition = disposition_of(hangup)
+    return _result(request_uuid, record.call_uuid, hangup, disposition_of(hangup))
+
+
+def _result(
+    request_uuid: str, call_uuid: str | None, hangup: HangupEvent, disposition: Disposition
+) -> CallResult:
     return CallResult(
         request_uuid=request_uuid,
-        call_uuid=record.call_uuid,
+        call_uuid=call_uuid,
         disposition=disposition,
-        duration=record.call_duration,
-        bill_duration=record.bill_duration,
-        hangup_cause=record.hangup_cause_name,
-        hangup_cause_code=record.hangup_cause_code,
-        hangup_source=record.hangup_source,
+        duration=hangup.duration,
+        bill_duration=hangup.bill_duration,
+        hangup_cause=hangup.hangup_cause or hangup.hangup_cause_name,
+        hangup_cause_code=hangup.hangup_cause_code,
+        hangup_source=hangup.hangup_source,
         machine=disposition == "machine",
     )
 
@@ -225,17 +230,7 @@ class CallHandle:
         elif kind == "hangup" and isinstance(event, HangupEvent):
             disposition = disposition_of(event, answered=self.was_answered, machine=self.machine)
             self.was_answered = self.was_answered or disposition in ("answered", "machine")
-            self.result = CallResult(
-                request_uuid=self.request_uuid,
-                call_uuid=self.call_uuid,
-                disposition=disposition,
-                duration=event.duration,
-                bill_duration=event.bill_duration,
-                hangup_cause=event.hangup_cause or event.hangup_cause_name,
-                hangup_cause_code=event.hangup_cause_code,
-                hangup_source=event.hangup_source,
-                machine=disposition == "machine",
-            )
+            self.result = _result(self.request_uuid, self.call_uuid, event, disposition)
             self._settled.set()
             self._ended.set()
 

@@ -32,7 +32,7 @@ from ..errors import OutcomeUnknownError, PlivoError
 from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
 from ..resources.calls import Calls
-from ..retry import AttemptCounter, count_attempts, current_counter, use_counter
+from ..retry import AttemptCounter, counting_apart
 from ..tracking import CallResult, CallTracker, result_of_record
 from .policy import LiveCalls, Redial
 
@@ -216,9 +216,7 @@ class Dialer:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> Resolved:
         """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
-        row_counter = current_counter()
-        counter = count_attempts()  # the lookups' attempts, apart from the row's
-        try:
+        with counting_apart() as counter:
             found = await self.calls.reconcile(
                 request,
                 sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
@@ -231,8 +229,6 @@ class Dialer:
                 clock=self.clock,
                 sleep=sleep or self.sleep,
             )
-        finally:
-            use_counter(row_counter)
         return _resolved(found, error, counter)
 
     def placed(self, response: CreateCallResponse) -> None:
@@ -300,14 +296,11 @@ class Dialer:
 
     async def _record_of(self, call_uuid: str) -> CallDetails | None:
         """The call's detail record, if the API has it (a lookup apart from the row's)."""
-        row_counter = current_counter()
-        count_attempts()
-        try:
-            return await self.calls.get(call_uuid)
-        except PlivoError:
-            return None  # not indexed yet, or the lookup failed: no disposition
-        finally:
-            use_counter(row_counter)
+        with counting_apart():
+            try:
+                return await self.calls.get(call_uuid)
+            except PlivoError:
+                return None  # not indexed yet, or the lookup failed: no disposition
 
 
 def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCounter) -> Resolved:

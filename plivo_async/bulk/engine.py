@@ -341,12 +341,15 @@ class BulkRun(Generic[R]):
             if index < CHECK_FIRST or index % CHECK_EVERY == 0:
                 self._start_row(index, row, state)  # checks, then skips (False)
                 return True
-            self.summary.skipped += 1
-            if self._bar is not None:
-                forget_row(self._bar)
+            self._skipped()
             return True
 
         return skip
+
+    def _skipped(self) -> None:
+        """A row done in an earlier run: counted, and taken off the progress bar's total."""
+        self.summary.skipped += 1
+        forget_row(self._bar)
 
     def _start_row(self, index: int, row: Any, state: JournalState | None) -> bool:
         """Decide what to do with one row; False if it needs no slot (skipped)."""
@@ -355,8 +358,7 @@ class BulkRun(Generic[R]):
         if state is not None and key is not None and code in Code.SENT:
             self._check_same_row(state, index, key, code)
         if code in self._skip:
-            self.summary.skipped += 1
-            forget_row(self._bar)
+            self._skipped()
             return False
         request: Any = row
         try:
@@ -395,8 +397,7 @@ class BulkRun(Generic[R]):
             row.dial = int(start.get("dial", 1)) if start is not None else 1
             return "send"
         if code != Code.STARTED:  # nothing new to learn: it stays as recorded
-            self.summary.skipped += 1
-            forget_row(self._bar)
+            self._skipped()
             return "skipped"
         why = (
             ""
@@ -513,12 +514,13 @@ class BulkRun(Generic[R]):
                 response = await self._send(row.request)
                 resolved: Resolved | None = None
             else:
+                assert row.mark is not None  # every dial of a calls run has its own mark
                 if live is not None:
                     await live.acquire(calls)
                     holding = calls
                 response, resolved = await dialer.create(
                     row.request,
-                    mark=row.mark or new_mark(),
+                    mark=row.mark,
                     sent_at=lambda: row.sent_at,
                     on_resolved=lambda resolved: self._count_resolved(resolved, row),
                     sleep=lambda seconds: self._sleep_parked(row, seconds),

@@ -412,12 +412,15 @@ def _is_time(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
 
+_PENDING_CODE = re.compile(b"[" + re.escape(bytes(sorted(Code.PENDING))) + b"]")
+
+
 def pending_records(path: Path, state: JournalState) -> dict[int, dict[str, Any]]:
     """For each row in :attr:`Code.PENDING`, its last start record (``"s"``) and, for a
     row due for a redial, its last disposition record (``"d"``): one more pass over the
     file, made only when such rows exist (a resume reconciles or redials them)."""
     codes = state.codes
-    wanted = {m.start() for m in re.finditer(rb"[\x01\x06\x09]", codes)}
+    wanted = {m.start() for m in _PENDING_CODE.finditer(codes)}
     found: dict[int, dict[str, Any]] = {}
     if not wanted:
         return found
