@@ -13,10 +13,31 @@ a call record appears only some time after hangup (the API's indexing lag). So:
   by ``t_l``), and no record in a lookup made at least ``lag`` seconds after ``t_l`` (by
   then its record must show), with ``t_q`` no earlier than ``settle`` seconds after the
   create was sent (until then the API may still be processing it: a client killed or
-  timed out mid-request leaves a create that is placed a moment later). When those
-  moments are more than ``wait`` seconds away, the answer is ``unknown``, with a note
-  saying when to look again;
-* any lookup that fails leaves the answer ``unknown`` too.
+  timed out mid-request leaves a create that is placed a moment later). ``sent_at`` is
+  the moment the *last* attempt that may have reached the API left. When those moments
+  are more than ``wait`` seconds away, the answer is ``unknown``, with a note saying when
+  to look again;
+* anything short of positive evidence leaves the answer ``unknown``: a lookup that fails,
+  a 2xx answer without its list (or with a list of the wrong shape), a page that ends
+  early, records that do not match the filters asked, a list that moved under the pages so
+  that a call could have slipped between two of them, a record with no start time or one
+  too near the edge of the time window to tell.
+
+Evidence is read from the answers as they came (raw JSON), never from a model's defaults:
+a missing ``calls`` list is no list, not an empty one.
+
+**Pages of a moving list.** The queue drains while it is paged by offset: calls leave its
+head, the rest shift forward, and a plain walk skips the call at a page boundary. Pages
+are read with an overlap (each starts ``_OVERLAP`` entries before the previous one ended)
+and a walk counts only when every page starts with a call the previous page showed:
+calls keep their order in the queue, so nothing was skipped. Otherwise the walk starts
+again (at most ``_WALKS`` times), then gives up: no evidence.
+
+**Clock skew.** Records carry the API's times in whole seconds. ``skew`` bounds how far
+the client's clock may be from the API's; the ``Date`` headers of the lookups' answers
+widen it when they show more. A record that started clearly before the create was sent
+(more than the bound plus a second, and a margin as wide again) is another call; one in
+the margin is no evidence either way.
 
 A call to the same destination from the same caller id that is known to be another row's
 (``exclude``: its request or call uuid) is not evidence for this one. A ``mark`` that a
@@ -35,19 +56,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Literal
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal, Protocol
 
 import attrs
 
 from .errors import PlivoError, ResourceNotFoundError
-from .models.calls import CallDetails, CreateCallRequest, LiveCall, QueuedCall
+from .models.calls import CallDetails, CreateCallRequest
 
-if TYPE_CHECKING:
-    from .resources.calls import Calls
-
-__all__ = ["DEFAULT_LAG", "DEFAULT_SETTLE", "Reconciliation", "Status", "reconcile"]
+__all__ = [
+    "DEFAULT_LAG",
+    "DEFAULT_SETTLE",
+    "DEFAULT_SKEW",
+    "CallLookups",
+    "Reconciliation",
+    "Status",
+    "reconcile",
+]
 
 Status = Literal["found", "not_placed", "unknown"]
 #: Seconds a call record may take to appear after hangup, unless told otherwise.
@@ -55,7 +82,43 @@ DEFAULT_LAG = 60.0
 #: Seconds the API may still be processing a create after it was sent (the client's
 #: default request timeout), unless told otherwise.
 DEFAULT_SETTLE = 30.0
+#: Seconds the client's clock may be off the API's, unless told otherwise (or the API's
+#: ``Date`` headers show more).
+DEFAULT_SKEW = 2.0
 _PAGE = 20
+#: Entries each page of a moving list re-reads from the previous one.
+_OVERLAP = 10
+#: Walks of a moving list before it counts as no evidence.
+_WALKS = 3
+
+
+class Answer(Protocol):
+    """One lookup's answer as it came (a :class:`~plivo_async.RawResponse`)."""
+
+    @property
+    def data(self) -> Any: ...
+
+    @property
+    def headers(self) -> Mapping[str, str] | None: ...
+
+    @property
+    def elapsed(self) -> float: ...
+
+
+class CallLookups(Protocol):
+    """The lookups reconciliation makes, answering raw (``calls.with_raw_response``)."""
+
+    async def list_queued(self, *, limit: int, offset: int) -> Answer: ...
+
+    async def get_queued(self, call_uuid: str) -> Answer: ...
+
+    async def list_live(
+        self, *, to_number: str, from_number: str, limit: int, offset: int
+    ) -> Answer: ...
+
+    async def get_live(self, call_uuid: str) -> Answer: ...
+
+    async def list(self, **filters: Any) -> Answer: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -81,6 +144,10 @@ class Reconciliation:
         return self.request_uuids[0] if self.request_uuids else None
 
 
+class NoEvidence(Exception):
+    """An answer that proves nothing either way (see the module docstring)."""
+
+
 @attrs.frozen
 class _Found:
     request_uuid: str
@@ -89,12 +156,12 @@ class _Found:
     record: CallDetails | None = None
 
 
-def _same(a: str | None, b: str) -> bool:
-    return a is not None and a.lstrip("+") == b.lstrip("+")
+def _same(a: object, b: str) -> bool:
+    return isinstance(a, str) and a.lstrip("+") == b.lstrip("+")
 
 
-def _parse_time(text: str | None) -> datetime | None:
-    if not text:
+def _parse_time(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text:
         return None
     try:
         parsed = datetime.fromisoformat(text)
@@ -103,101 +170,201 @@ def _parse_time(text: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def _ids(answer: Answer, where: str) -> list[str]:
+    """The call uuids of a queued/live list answer: present, a list, every one a uuid."""
+    data = answer.data
+    calls = data.get("calls") if isinstance(data, dict) else None
+    if not isinstance(calls, list) or not all(isinstance(u, str) and u for u in calls):
+        raise NoEvidence(f"the {where} lookup answered without a list of call uuids")
+    return calls
+
+
+def _call(answer: Answer, uuid: str, where: str) -> tuple[str, str, str | None]:
+    """``(from, to, request_uuid)`` of one queued/live call; both numbers must be there."""
+    data = answer.data
+    if not isinstance(data, dict):
+        raise NoEvidence(f"the {where} call {uuid} was answered without its details")
+    caller, to, request_uuid = data.get("from"), data.get("to"), data.get("request_uuid")
+    if not isinstance(caller, str) or not isinstance(to, str):
+        raise NoEvidence(f"the {where} call {uuid} was answered without its numbers")
+    return caller, to, request_uuid if isinstance(request_uuid, str) else None
+
+
 class _Lookup:
-    """The lookups for one destination of one create; counts requests."""
+    """The lookups for one destination of one create; counts requests, reads the skew."""
 
     def __init__(
-        self, calls: Calls, caller: str, to: str, since: datetime, exclude: Collection[str]
+        self,
+        calls: CallLookups,
+        caller: str,
+        to: str,
+        sent_at: datetime,
+        skew: float,
+        exclude: Collection[str],
+        clock: Callable[[], float],
     ) -> None:
-        self.calls, self.caller, self.to, self.since = calls, caller, to, since
-        self.exclude = exclude
+        self.calls, self.caller, self.to, self.sent_at = calls, caller, to, sent_at
+        self.skew, self.exclude, self.clock = skew, exclude, clock
         self.requests = 0
 
     def _ours(self, request_uuid: str | None, call_uuid: str | None) -> bool:
         return request_uuid not in self.exclude and call_uuid not in self.exclude
 
+    def _read(self, answer: Answer) -> Answer:
+        """Count one answer; widen the skew bound when its ``Date`` shows more."""
+        headers = answer.headers
+        date = None if headers is None else headers.get("Date")
+        if date:
+            try:
+                api = parsedate_to_datetime(date).timestamp()
+            except (TypeError, ValueError, IndexError, OverflowError):
+                api = None
+            if api is not None:
+                now = self.clock()
+                # Date is whole seconds and was stamped between sending and now.
+                off = max(abs(api - (now - answer.elapsed)), abs(api + 1.0 - now))
+                self.skew = max(self.skew, off)
+        return answer
+
     async def queued(self) -> _Found | None:
         # No number filter on the queue: every queued call is looked at.
-        async def page(offset: int) -> list[str]:
-            return (await self.calls.list_queued(limit=_PAGE, offset=offset)).calls
+        async def page(offset: int) -> Answer:
+            return await self.calls.list_queued(limit=_PAGE, offset=offset)
 
         # A call that left the queue since is covered by the live lookup, made later.
-        return await self._scan("queued", page, self.calls.get_queued)
+        return await self._walk("queued", page, self.calls.get_queued)
 
     async def live(self) -> _Found | None:
-        async def page(offset: int) -> list[str]:
-            ids = await self.calls.list_live(
+        async def page(offset: int) -> Answer:
+            return await self.calls.list_live(
                 to_number=self.to, from_number=self.caller, limit=_PAGE, offset=offset
             )
-            return ids.calls
 
         # A call that ended since shows in the records within the lag.
-        return await self._scan("live", page, self.calls.get_live)
+        return await self._walk("live", page, self.calls.get_live)
 
-    async def _scan(
+    async def _walk(
         self,
         where: str,
-        page: Callable[[int], Awaitable[list[str]]],
-        get: Callable[[str], Awaitable[LiveCall | QueuedCall]],
+        page: Callable[[int], Awaitable[Answer]],
+        get: Callable[[str], Awaitable[Answer]],
     ) -> _Found | None:
-        """Page through the ids of ``where``; look at each call not excluded."""
-        offset = 0
-        while True:
-            self.requests += 1
-            uuids = await page(offset)
-            for uuid in uuids:
-                if uuid in self.exclude:
-                    continue
-                self.requests += 1
-                try:
-                    call = await get(uuid)
-                except ResourceNotFoundError:
-                    continue  # it moved on meanwhile (see the callers)
-                found = self._match(call.from_, call.to, call.request_uuid, uuid, where)
-                if found is not None:
-                    return found
-            if len(uuids) < _PAGE:
-                return None
-            offset += _PAGE
+        """Walk the ids of ``where`` (a moving list), then look at each call not excluded."""
+        for uuid in await self._ids(where, page):
+            found = await self._look_at(where, uuid, get)
+            if found is not None:
+                return found
+        return None
 
-    def _match(
-        self, from_: str | None, to: str | None, request_uuid: str | None, uuid: str, where: str
+    async def _ids(self, where: str, page: Callable[[int], Awaitable[Answer]]) -> list[str]:
+        """Every id of a list that may move while it is paged: each page re-reads the last
+        ``_OVERLAP`` ids of the one before and must start among them (calls keep their
+        order, so none slipped between the pages); else walk again, at most ``_WALKS``."""
+        for _ in range(_WALKS):
+            seen: list[str] = []
+            offset = 0
+            while True:
+                self.requests += 1
+                uuids = _ids(self._read(await page(offset)), where)
+                if offset and (not uuids or uuids[0] not in seen[-_OVERLAP:]):
+                    break  # the list moved past the overlap: a call may have slipped
+                known = set(seen)
+                seen.extend(u for u in uuids if u not in known)
+                if len(uuids) < _PAGE:
+                    return seen
+                offset += _PAGE - _OVERLAP
+        raise NoEvidence(f"the {where} list kept moving under its pages")
+
+    async def _look_at(
+        self, where: str, uuid: str, get: Callable[[str], Awaitable[Answer]]
     ) -> _Found | None:
-        if not (_same(from_, self.caller) and _same(to, self.to)):
+        if uuid in self.exclude:
+            return None
+        self.requests += 1
+        try:
+            caller, to, request_uuid = _call(self._read(await get(uuid)), uuid, where)
+        except ResourceNotFoundError:
+            return None  # it moved on meanwhile (see the callers)
+        if not (_same(caller, self.caller) and _same(to, self.to)):
             return None
         if not self._ours(request_uuid, uuid):
             return None
         return _Found(request_uuid or uuid, uuid, where)
 
     async def records(self) -> _Found | None:
-        # A call sent at `since` ends no earlier: end_time__gte narrows the search.
+        """The call records since the create, filtered by the API and checked here."""
+        # Ours started no earlier than `earliest` (API time, whole seconds); one that
+        # started within `margin` before that is no evidence either way.
+        earliest = self.sent_at - timedelta(seconds=self.skew + 1.0)
+        margin = timedelta(seconds=self.skew + 1.0)
+        since = earliest - margin
         filters = {
             "to_number": self.to,
             "from_number": self.caller,
-            "end_time__gte": self.since.strftime("%Y-%m-%d %H:%M:%S"),
+            "end_time__gte": since.strftime("%Y-%m-%d %H:%M:%S"),
             "limit": _PAGE,
         }
-        async for record in self._record_pages(filters):
-            started = _parse_time(record.initiation_time)
-            if started is not None and started < self.since:
-                continue  # an older call to the same number
-            request_uuid = record.raw.get("request_uuid")
-            call_uuid = record.call_uuid or ""
-            if not self._ours(request_uuid, call_uuid):
-                continue
-            return _Found(str(request_uuid or call_uuid), call_uuid, "records", record)
-        return None
-
-    async def _record_pages(self, filters: dict[str, object]) -> AsyncIterator[CallDetails]:
         offset = 0
         while True:
             self.requests += 1
-            page = await self.calls.list(**filters, offset=offset)
-            for record in page.objects:
-                yield record
-            if page.meta.next is None or not page.objects:
-                return
-            offset += len(page.objects)
+            data = self._read(await self.calls.list(**filters, offset=offset)).data
+            objects, more = _records_page(data)
+            for item in objects:
+                found = self._record(item, earliest, since)
+                if found is not None:
+                    return found
+            if not more:
+                return None
+            offset += len(objects)
+
+    def _record(self, item: dict[str, Any], earliest: datetime, since: datetime) -> _Found | None:
+        to, caller = item.get("to_number"), item.get("from_number")
+        if not isinstance(to, str) or not isinstance(caller, str):
+            raise NoEvidence("a call record came without its numbers")
+        if not (to.lstrip("+").startswith(self.to.lstrip("+")) and _same(caller, self.caller)):
+            raise NoEvidence("the records lookup answered with records it was not asked for")
+        ended = _parse_time(item.get("end_time"))
+        if ended is None or ended < since.replace(microsecond=0):
+            raise NoEvidence("the records lookup answered with records it was not asked for")
+        if not _same(to, self.to):
+            return None  # a longer number that the prefix filter matched
+        request_uuid, call_uuid = item.get("request_uuid"), item.get("call_uuid")
+        request_uuid = request_uuid if isinstance(request_uuid, str) else None
+        call_uuid = call_uuid if isinstance(call_uuid, str) else None
+        if not self._ours(request_uuid, call_uuid):
+            return None
+        started = _parse_time(item.get("initiation_time"))
+        if started is None:
+            raise NoEvidence(f"a call record to {self.to} came without its start time")
+        if started < since:
+            return None  # an older call to the same number
+        if started < earliest:
+            raise NoEvidence(
+                f"a call record to {self.to} started {started.isoformat()}, too near the"
+                " window's edge to tell whether it is this create's"
+            )
+        if call_uuid is None:
+            raise NoEvidence(f"a call record to {self.to} came without its call uuid")
+        from ._convert import structure_response
+
+        record = structure_response(CallDetails, item)
+        return _Found(request_uuid or call_uuid, call_uuid, "records", record)
+
+
+def _records_page(data: Any) -> tuple[list[dict[str, Any]], bool]:
+    """A records page's objects and whether more pages follow; no evidence unless the
+    page says so itself (``meta.next`` present), and a page that promises more has some."""
+    if not isinstance(data, dict):
+        raise NoEvidence("the records lookup answered without a page")
+    objects, meta = data.get("objects"), data.get("meta")
+    if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
+        raise NoEvidence("the records lookup answered without a list of records")
+    if not isinstance(meta, dict) or "next" not in meta:
+        raise NoEvidence("the records lookup answered without saying whether more pages follow")
+    more = meta["next"] is not None
+    if more and not objects:
+        raise NoEvidence("the records lookup answered an empty page that promises more")
+    return objects, more
 
 
 def _later(ready_at: float) -> str:
@@ -260,7 +427,7 @@ async def _one(
 
 
 async def reconcile(
-    calls: Calls,
+    calls: CallLookups,
     request: CreateCallRequest,
     *,
     sent_at: datetime,
@@ -270,14 +437,16 @@ async def reconcile(
     lag: float = DEFAULT_LAG,
     settle: float = DEFAULT_SETTLE,
     wait: float = 0.0,
-    skew: float = 2.0,
+    skew: float = DEFAULT_SKEW,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> Reconciliation:
     """Look up the call(s) of an ambiguous create; see the module docstring for the rules.
 
-    ``sent_at`` is when the create was sent (aware, or naive UTC); ``skew`` seconds before
-    it still count, for clock differences with the API. ``lag`` is the longest the API
+    ``calls`` answers raw (``client.calls.with_raw_response``). ``sent_at`` is when the
+    last attempt of the create that may have reached the API left (aware, or naive UTC).
+    ``skew`` bounds the difference between this host's clock and the API's, in seconds
+    (widened by what the API's ``Date`` headers show). ``lag`` is the longest the API
     takes to show a call record after hangup; ``settle`` the longest the API may still be
     processing a create after it was sent (a client that died mid-request): queued and
     live lookups asked sooner prove nothing absent. ``wait`` is how long this may sleep
@@ -297,18 +466,19 @@ async def reconcile(
         )
     if sent_at.tzinfo is None:
         sent_at = sent_at.replace(tzinfo=timezone.utc)
-    since = sent_at - timedelta(seconds=skew)
     settled_at = sent_at.timestamp() + settle
     statuses: list[Status] = []
     notes: list[str] = []
     found: list[_Found] = []
     requests = 0
     for to in request.destinations:
-        lookup = _Lookup(calls, request.from_, to, since, exclude)
+        lookup = _Lookup(calls, request.from_, to, sent_at, skew, exclude, clock)
         try:
             status, note, hit = await _one(
                 lookup, settled_at=settled_at, lag=lag, wait=wait, clock=clock, sleep=sleep
             )
+        except NoEvidence as exc:
+            status, note, hit = "unknown", f"{to}: no evidence: {exc}", None
         except PlivoError as exc:
             status, note, hit = "unknown", f"{to}: lookup failed: {type(exc).__name__}: {exc}", None
         requests += lookup.requests

@@ -8,6 +8,8 @@ not). The per-request path is kept light: no logging, no scans over all calls.
 
 from __future__ import annotations
 
+from email.utils import formatdate
+
 from aiohttp import web
 
 from .core import EmulatorCore
@@ -23,4 +25,11 @@ def build_app(core: EmulatorCore) -> web.Application:
     app = web.Application(middlewares=[emulator_middleware(core)], client_max_size=1024**2)
     app[PLACING] = set()
     add_all_routes(app, core)
+
+    async def date_of_the_emulator(request: web.Request, response: web.StreamResponse) -> None:
+        # The API's clock is the emulator's (a ManualClock in tests): clients read skew
+        # from Date, as they do from Plivo's.
+        response.headers["Date"] = formatdate(core.clock(), usegmt=True)
+
+    app.on_response_prepare.append(date_of_the_emulator)
     return app

@@ -54,6 +54,12 @@ class ApiResource:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
+    @property
+    def with_raw_response(self) -> Any:
+        """This resource answering :class:`~plivo_async.RawResponse` (status, headers, the
+        JSON as it came; ``.parse()`` for the model), like ``client.with_raw_response``."""
+        return type(self)(self._transport.derive(raw=True))
+
     def _url(self, *segments: str) -> str:
         """``api_base`` + ``a/b/``: every Voice API path ends with a slash, like the SDK's.
 

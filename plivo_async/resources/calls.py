@@ -45,6 +45,7 @@ from ..models.calls import (
     SpeakRequest,
     UpdateCallRequest,
 )
+from ..reconciliation import Reconciliation, reconcile
 from ..validation import check, path_segment
 from ._paging import iter_pages
 from .streams import CallStreams
@@ -52,7 +53,6 @@ from .streams import CallStreams
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..reconciliation import Reconciliation
     from ..transport import Transport
 
 __all__ = ["Calls"]
@@ -317,9 +317,9 @@ class Calls(CallStreams):
         ``exclude``, ``marks``, ``clock``, ``sleep``, ``skew``). The lookups go through
         this client's limits and retries.
         """
-        from ..reconciliation import reconcile  # it sits above resources: import late
-
-        return await reconcile(self, request, sent_at=sent_at, mark=mark, **options)
+        return await reconcile(
+            self.with_raw_response, request, sent_at=sent_at, mark=mark, **options
+        )
 
     async def cancel(self, request_uuid: str) -> ActionResponse:
         """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).

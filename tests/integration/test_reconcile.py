@@ -15,6 +15,7 @@ from plivo_async import AsyncPlivo, OutcomeUnknownError
 from plivo_async.correlation import MARK_PARAM, mark_of, new_mark
 from plivo_async.emulator import Emulator, Lifecycle, ManualClock
 from plivo_async.models.calls import CreateCallRequest
+from plivo_async.resources.calls import Calls
 
 from .conftest import FROM, client_for, number
 
@@ -138,14 +139,14 @@ async def test_a_records_lookup_made_before_the_lag_passed_is_no_evidence_howeve
     request, sent = request_to(8, time_limit=5), utc(manual_clock)
     await ambiguous_create(plivo, lagged, request, "drop_after", new_mark())
     manual_clock.advance(2 + 5 + 1)  # over before the live lookup; not indexed yet
-    records = plivo.calls.list
+    records = Calls.list
 
-    async def stalling_list(**filters: object) -> object:
-        page = await records(**filters)  # type: ignore[arg-type]
+    async def stalling_list(self: Calls, **filters: object) -> object:
+        page = await records(self, **filters)
         manual_clock.advance(LAG + 1)
         return page
 
-    monkeypatch.setattr(plivo.calls, "list", stalling_list)
+    monkeypatch.setattr(Calls, "list", stalling_list)  # reconcile's raw view is a Calls too
     result = await plivo.calls.reconcile(
         request,
         sent_at=sent,
@@ -349,16 +350,16 @@ async def test_a_create_still_being_processed_is_not_called_not_placed(
     first live lookup. Lookups asked before ``settle`` has passed prove nothing absent."""
     request, sent = request_to(11), utc(manual_clock)
     await ambiguous_create(plivo, lagged, request, "drop_before", new_mark())
-    live = plivo.calls.list_live
+    live = Calls.list_live
     late: list[str] = []
 
-    async def api_still_processing(**filters: object) -> object:
-        ids = await live(**filters)  # type: ignore[arg-type]
+    async def api_still_processing(self: Calls, **filters: object) -> object:
+        ids = await live(self, **filters)  # type: ignore[arg-type]
         if not late:  # ... and now the API is done with the create
             late.append(str((await plivo.calls.create_from(request)).request_uuid))
         return ids
 
-    monkeypatch.setattr(plivo.calls, "list_live", api_still_processing)
+    monkeypatch.setattr(Calls, "list_live", api_still_processing)
     result = await plivo.calls.reconcile(
         request,
         sent_at=sent,
