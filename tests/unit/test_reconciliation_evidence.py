@@ -9,10 +9,10 @@ answer still proves the call not placed (so the tests can tell the difference).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email.utils import formatdate
+from pathlib import Path
 from typing import Any
 
 import pytest
