@@ -43,8 +43,8 @@ async def resume(journal: Path, n: int) -> dict[str, Any]:
 
     async def send(row: dict[str, str]) -> dict[str, str]:
         counter = current_counter()
-        if counter is not None and counter.before_first_send is not None:
-            await counter.before_first_send()
+        if counter is not None and counter.before_send is not None:
+            await counter.before_send()
         sent.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
         return {"request_uuid": "new"}

@@ -181,25 +181,26 @@ class AttemptCounter:
     ``attempts`` counts requests handed to the network, after the limiters let them go;
     ``waited`` is the seconds those attempts spent waiting for the client's own limits
     (the concurrency semaphore, the request rate limit, the CPS limit), measured on the
-    retry policy's clock; ``before_first_send``, if set, is awaited just before the first
-    one (the bulk journal makes its start record durable there, so a row still waiting for
-    a permit when the process dies is known not to have been sent).
+    retry policy's clock; ``before_send``, if set, is awaited just before each attempt
+    leaves (the bulk journal makes a start record with the moment durable there: a row
+    still waiting for a permit when the process dies is known not to have been sent, and
+    reconciliation counts from the last attempt that may have reached the API).
     """
 
     attempts: int = 0
     retries: int = 0
     waited: float = 0.0
-    before_first_send: Callable[[], Awaitable[object]] | None = None
+    before_send: Callable[[], Awaitable[object]] | None = None
 
 
 _counter: ContextVar[AttemptCounter | None] = ContextVar("plivo_async_attempts", default=None)
 
 
 def count_attempts(
-    before_first_send: Callable[[], Awaitable[object]] | None = None,
+    before_send: Callable[[], Awaitable[object]] | None = None,
 ) -> AttemptCounter:
     """Count the attempts of requests made from now on in this task."""
-    counter = AttemptCounter(before_first_send=before_first_send)
+    counter = AttemptCounter(before_send=before_send)
     _counter.set(counter)
     return counter
 

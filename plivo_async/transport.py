@@ -571,8 +571,8 @@ class Transport:
             if timed:
                 _add_wait(counter, raw, self.retry.clock() - started)
         if counter is not None:
-            if not counter.attempts and counter.before_first_send is not None:
-                await counter.before_first_send()
+            if counter.before_send is not None:
+                await counter.before_send()
             counter.attempts += 1
         if raw is not None:
             raw.attempts = attempt

@@ -459,10 +459,10 @@ class BulkRun(Generic[R]):
         self._deliver(outcome)
 
     def _start_record(self, row: _Row) -> Callable[[], Awaitable[None]] | None:
-        """What runs just before the first request of a dial: stamp its send time and
-        make its start record durable. Never send before the start record is on disk: a
-        crash after that point leaves a start without an outcome, which a resume
-        reconciles or reports as unknown."""
+        """What runs just before each attempt of a dial leaves: stamp its send time and
+        make a start record with it durable. Never send before the start record is on disk:
+        a crash after that point leaves a start without an outcome, which a resume
+        reconciles (counting from the last attempt's moment) or reports as unknown."""
         journal, dialer = self._journal, self._dialer
         if journal is None or row.key is None:
             if dialer is None:
@@ -484,7 +484,7 @@ class BulkRun(Generic[R]):
             if row.dial > 1:
                 start["dial"] = row.dial
             try:
-                await journal.write_durable(start)
+                await journal.write_durable(dict(start))
             except JournalWriteError:
                 row.start_failed = True
                 raise

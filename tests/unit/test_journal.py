@@ -59,8 +59,8 @@ class FakeApi:
     async def send(self, row: dict[str, str]) -> Any:
         counter = current_counter()
         assert counter is not None
-        if counter.before_first_send is not None:
-            await counter.before_first_send()
+        if counter.before_send is not None:
+            await counter.before_send()
         counter.attempts += 1
         self.sends[row["to"]] += 1
         if self.gate is not None and int(row["to"][-4:]) >= self.gated_from:
