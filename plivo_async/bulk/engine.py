@@ -42,7 +42,7 @@ from .journal import (
     recorded_fields,
     row_key,
 )
-from .outcome import Outcome, Summary, request_model
+from .outcome import Outcome, Summary, never_reached, request_model
 from .progress import forget_row, make_progress
 from .records import disposition_record, outcome_record, outcome_so_far
 from .report import Report
@@ -62,6 +62,9 @@ R = TypeVar("R")
 #: prepared again are always checked or digested.
 CHECK_FIRST = 4096
 CHECK_EVERY = 64
+#: Rows in a row whose requests never reached the API (see :func:`never_reached`) that
+#: stop the run: the API is down or unreachable, and every further row would end the same.
+UNREACHABLE_STOP = 10
 
 
 def check_shard(shard: object) -> tuple[int, int] | None:
@@ -188,6 +191,7 @@ class BulkRun(Generic[R]):
         self._slots: asyncio.Semaphore | None = None
         self._parked: set[int] = set()  # rows whose slot was given back while they wait
         self._pending: dict[int, dict[str, Any]] = {}
+        self._unreachable = 0  # rows in a row that never reached the API
         self._skip = self._skipped_codes()
         self._done = self._skip - Code.PENDING  # skipped without a digest (see CHECK_FIRST)
 
@@ -559,6 +563,12 @@ class BulkRun(Generic[R]):
         except Exception as exc:
             if live is not None and holding:
                 live.release(holding)
+            if row.dial > 1 and row.previous is not None and never_reached(exc):
+                # A redial the API never got: the journal still says it is due (no record
+                # here), and the row's outcome is still its last dial's.
+                return attrs.evolve(
+                    row.previous, note=f"redial not made ({exc}): a resume makes it"
+                )
             status = "not_sent" if row.start_failed and not counter.attempts else None
             outcome = Outcome(index, row.request, error=exc, attempts=counter.attempts)
             if status is not None:
@@ -714,7 +724,15 @@ class BulkRun(Generic[R]):
                 )
         if self._callback is not None:
             self._callback(self.summary)
-        if self._stop_on_auth_error and isinstance(outcome.error, AuthenticationError):
+        reached = not never_reached(outcome.error) or outcome.status != "not_sent"
+        self._unreachable = 0 if reached else self._unreachable + 1
+        if self._unreachable >= UNREACHABLE_STOP:
+            self.stop(
+                f"the API was not reached for {self._unreachable} rows in a row (last:"
+                f" {type(outcome.error).__name__}: {outcome.error}); nothing was placed for"
+                " them: rerun the same command to resume"
+            )
+        elif self._stop_on_auth_error and isinstance(outcome.error, AuthenticationError):
             self.stop("authentication failed: check PLIVO_AUTH_ID / PLIVO_AUTH_TOKEN")
         elif isinstance(outcome.error, LimitsUnavailableError):
             self.stop(f"shared limits unavailable: {outcome.error}")

@@ -14,11 +14,25 @@ from ..errors import (
     ForbiddenError,
     LimitsUnavailableError,
     OutcomeUnknownError,
+    PlivoServerError,
+    PlivoTransportError,
+    RateLimitError,
     ValidationError,
 )
 from ..models.phlo import MultiPartyCallActionRequest
 
-__all__ = ["MpcActionRow", "Outcome", "Summary", "request_model"]
+__all__ = ["MpcActionRow", "Outcome", "Summary", "never_reached", "request_model"]
+
+
+def never_reached(error: BaseException | None) -> bool:
+    """Whether the request was never acted on by the API, so nothing is final about it:
+    no connection was made (nothing left this host), or the API answered "not now"
+    (429, 503) to every attempt. Such a row is ``not_sent``: a resume sends it."""
+    if isinstance(error, PlivoTransportError):
+        return not error.sent
+    return isinstance(error, RateLimitError) or (
+        isinstance(error, PlivoServerError) and error.status == 503
+    )
 
 
 @attrs.frozen
@@ -28,9 +42,11 @@ class Outcome:
     ``status`` is ``ok``; ``invalid`` (refused before sending); ``failed`` (the API said no);
     ``unknown`` (the call may or may not have been placed: an ambiguous failure, or in flight
     when a previous run died or this one was cancelled); ``cancelled`` (never sent; a
-    resumed run sends it); or ``not_sent`` (stopped by a failure of the run itself: a 401 or
-    403 answer, which says the credentials or the account are wrong and nothing was placed,
-    or a journal that could not be written; a resumed run sends it).
+    resumed run sends it); or ``not_sent`` (nothing was placed and nothing final happened: the
+    API was never reached or answered "not now" to every attempt (:func:`never_reached`),
+    or a failure of the run itself stopped it: a 401 or 403 answer, which says the
+    credentials or the account are wrong, or a journal that could not be written; a
+    resumed run sends it).
     ``waited`` is the part of ``elapsed`` spent waiting for the client's own limits.
 
     In a calls run: ``reconciled`` says what reconciliation made of an ambiguous create
@@ -63,7 +79,9 @@ class Outcome:
             return "ok"
         if isinstance(self.error, OutcomeUnknownError):
             return "unknown"
-        if isinstance(self.error, (AuthenticationError, ForbiddenError, LimitsUnavailableError)):
+        if isinstance(
+            self.error, (AuthenticationError, ForbiddenError, LimitsUnavailableError)
+        ) or never_reached(self.error):
             return "not_sent"
         if isinstance(self.error, ValidationError) and self.error.status is None:
             return "invalid"

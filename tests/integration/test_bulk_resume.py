@@ -47,9 +47,11 @@ async def test_a_wrong_token_marks_nothing_done_and_the_fixed_rerun_dials_everyo
         assert emu.dialled_counts() == Counter({number(i): 1 for i in range(60)})
 
 
-async def test_retry_failed_resends_rows_whose_failure_proves_nothing_was_placed(
+async def test_rows_the_api_said_not_now_to_are_not_sent_and_a_plain_rerun_sends_them(
     tmp_path: Path,
 ) -> None:
+    """A 429 (or 503) to every attempt placed nothing and is final about nothing: the row is
+    ``not_sent``, and the rerun sends it without being asked (issue 21 item 6)."""
     journal = tmp_path / "run.jsonl"
     config = FaultConfig(schedule=["429", None, "429"], retry_after=0, paths="calls")
     async with Emulator(faults=config) as emu:
@@ -57,15 +59,12 @@ async def test_retry_failed_resends_rows_whose_failure_proves_nothing_was_placed
             first = await client.bulk.create_calls(
                 rows(5), defaults=DEFAULTS, journal=journal
             ).collect()
-            failed = sorted(o.index for o in first if o.status == "failed")
-            assert failed == [0, 2]
+            not_sent = sorted(o.index for o in first if o.status == "not_sent")
+            assert not_sent == [0, 2]
             assert all(isinstance(o.error, RateLimitError) for o in first if not o.ok)
-            plain = client.bulk.create_calls(rows(5), defaults=DEFAULTS, journal=journal)
-            assert await plain.collect() == [] and plain.summary.skipped == 5
-            again = client.bulk.create_calls(
-                rows(5), defaults=DEFAULTS, journal=journal, retry_failed=True
-            )
+            again = client.bulk.create_calls(rows(5), defaults=DEFAULTS, journal=journal)
             resent = await again.collect()
+            assert again.summary.skipped == 3
         assert sorted(o.index for o in resent) == [0, 2] and all(o.ok for o in resent)
         assert emu.dialled_counts() == Counter({number(i): 1 for i in range(5)})
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
+from collections import Counter
 from pathlib import Path
 
 from plivo_async.emulator import Emulator
@@ -239,3 +241,32 @@ async def test_shard_dials_only_its_rows_with_its_own_journal(
     bad = await dial(plivo_emulator, rows, "--from", FROM, "--answer-url", ANSWER, "--shard", "3/3")
     assert bad.code == 2
     assert "--shard" in bad.err and "Traceback" not in bad.err
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_an_outage_never_marks_rows_done_and_the_rerun_dials_them(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    """Issue 21 item 6: with the API unreachable every row ended ``failed`` ("after 5
+    attempts"), and the rerun with the API back skipped them all as done and exited 0."""
+    rows = csv_file(tmp_path, "to\n" + "".join(f"+1415666{i:04d}\n" for i in range(200)))
+    journal = tmp_path / "run.jsonl"
+    down = f"http://127.0.0.1:{closed_port()}/v1/"
+    out = await dial(plivo_emulator, rows, *BOTH, "--journal", str(journal), PLIVO_BASE_URL=down)
+    no_traceback(out.err)
+    assert out.code == 1
+    assert "the API was not reached for 10 rows in a row" in out.out
+    recorded = [json.loads(line) for line in journal.read_text().splitlines()[1:]]
+    statuses = {r["status"] for r in recorded if "o" in r}
+    assert statuses == {"not_sent"}, statuses
+    assert len([r for r in recorded if "o" in r]) < 100  # it stopped early
+    again = await dial(plivo_emulator, rows, *BOTH, "--journal", str(journal))
+    no_traceback(again.err)
+    assert again.code == 0, again.out + again.err
+    assert plivo_emulator.dialled_counts() == Counter(f"+1415666{i:04d}" for i in range(200))
