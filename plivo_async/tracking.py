@@ -57,6 +57,7 @@ from .webhooks.events import (
     MachineDetectionEvent,
     RingEvent,
 )
+from .webhooks.signature import SIGNATURE_V3_HEADER, SIGNATURE_V3_MA_HEADER
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -151,6 +152,11 @@ class CallResult:
     hangup_cause_code: int | None = None
     hangup_source: str | None = None
     machine: bool = False
+    confirmed: bool = True
+    """Whether the disposition rests on the call record or on a callback whose signature
+    covers its parameters (v3, or a GET callback's URL). A v2-signed POST callback signs
+    only the URL and nonce: its parameters could be another call's, so a disposition
+    from it is a hint, never a reason to dial again (see :class:`~plivo_async.bulk.Redial`)."""
 
 
 def result_of_record(record: CallDetails, request_uuid: str) -> CallResult:
@@ -198,7 +204,7 @@ class CallHandle:
         self.machine = False
         self.result: CallResult | None = None
         """The final result once the hangup callback came, else None."""
-        self._seen: set[str] = set()
+        self._seen: dict[str, bool] = {}  # kind -> whether its parameters were signed
         self._settled = asyncio.Event()  # answered, or ended without an answer
         self._ended = asyncio.Event()
 
@@ -217,8 +223,8 @@ class CallHandle:
         assert self.result is not None
         return self.result
 
-    def _apply(self, kind: str, event: CallEvent) -> None:
-        if event.call_uuid and self.call_uuid is None:
+    def _apply(self, kind: str, event: CallEvent, signed: bool) -> None:
+        if event.call_uuid and (self.call_uuid is None or signed):
             self.call_uuid = event.call_uuid
         if kind == "ring":
             self.rang = True
@@ -230,7 +236,8 @@ class CallHandle:
         elif kind == "hangup" and isinstance(event, HangupEvent):
             disposition = disposition_of(event, answered=self.was_answered, machine=self.machine)
             self.was_answered = self.was_answered or disposition in ("answered", "machine")
-            self.result = _result(self.request_uuid, self.call_uuid, event, disposition)
+            result = _result(self.request_uuid, self.call_uuid, event, disposition)
+            self.result = result if signed else attrs.evolve(result, confirmed=False)
             self._settled.set()
             self._ended.set()
 
@@ -278,8 +285,15 @@ class CallTracker:
     def handles(self) -> list[CallHandle]:
         return list(self._calls.values())
 
-    def feed(self, event: CallbackEvent, *, mark: str | None = None) -> bool:
-        """Take one verified callback; False when it is a repeat or names no call."""
+    def feed(self, event: CallbackEvent, *, mark: str | None = None, signed: bool = False) -> bool:
+        """Take one verified callback; False when it is a repeat or names no call.
+
+        ``signed``: the callback's signature covers its parameters (v3, or a GET
+        callback's URL), not only its URL (v2 on a POST). Unsigned parameters may be
+        another call's: their disposition is not ``confirmed``, their mark (when it comes
+        in the body) proves nothing, and a signed callback of the same kind replaces them.
+        ``mark`` (from the callback's URL, which every signature covers) is taken as given.
+        """
         if not isinstance(event, CallEvent) or (kind := _kind(event)) is None:
             self.ignored += 1
             return False
@@ -289,25 +303,37 @@ class CallTracker:
             return False
         handle = self.track(request_uuid)
         if event.call_uuid:
-            self._by_call_uuid.setdefault(event.call_uuid, request_uuid)
-        mark = mark or _scalar_str(event.raw.get(MARK_PARAM))
-        if mark:
+            if signed:
+                self._by_call_uuid[event.call_uuid] = request_uuid
+            else:
+                self._by_call_uuid.setdefault(event.call_uuid, request_uuid)
+        mark = mark or (_scalar_str(event.raw.get(MARK_PARAM)) if signed else None)
+        if mark and signed:
             handle.mark = handle.mark or mark
             self._marks.setdefault(mark, request_uuid)
-        if kind in handle._seen:  # the tracker owns its handles
+        seen = handle._seen.get(kind)  # the tracker owns its handles
+        if seen is not None and (seen or not signed):
             self.duplicates += 1
             log.debug("duplicate %s callback for %s", kind, request_uuid)
             return False
-        handle._seen.add(kind)
-        handle._apply(kind, event)
+        handle._seen[kind] = signed
+        handle._apply(kind, event, signed)
         return True
 
     def observe(self, request: web.Request, event: CallbackEvent) -> None:
-        """The receiver's ``observe`` hook: :meth:`feed`, with the mark from the URL."""
-        self.feed(event, mark=mark_of(str(request.rel_url)))
+        """The receiver's ``observe`` hook: :meth:`feed`, with the mark from the URL, for a
+        callback the receiver verified (so a v3 header means v3 checked it)."""
+        headers = request.headers
+        signed = (
+            request.method in ("GET", "HEAD")
+            or SIGNATURE_V3_HEADER in headers
+            or SIGNATURE_V3_MA_HEADER in headers
+        )
+        self.feed(event, mark=mark_of(str(request.rel_url)), signed=signed)
 
     async def on_event(self, event: CallbackEvent) -> None:
-        """An ``on_event`` for ``webhook_app`` when nothing else handles the callbacks."""
+        """An ``on_event`` for ``webhook_app`` when nothing else handles the callbacks
+        (whether a callback's parameters were signed is not known here: :meth:`app` knows)."""
         self.feed(event)
 
     def app(

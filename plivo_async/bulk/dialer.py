@@ -87,6 +87,12 @@ class Followed:
     def first(self) -> CallResult | None:
         return self.results[0] if self.results else None
 
+    @property
+    def confirmed(self) -> bool:
+        """Whether every call's disposition is confirmed (see :attr:`CallResult.confirmed`):
+        only then may it lead to a redial."""
+        return all(r is not None and r.confirmed for r in self.results)
+
 
 class _Recent(Collection[str]):
     """The request and call uuids of the run's last placed calls (bounded)."""
@@ -276,11 +282,47 @@ class Dialer:
                 lookups += 1
             if result is None and record is not None:
                 result = result_of_record(record, handle.request_uuid)
+            if result is not None and not result.confirmed and self._would_redial(result):
+                result, asked = await self._confirm(result, request)
+                lookups += asked
             results.append(result)
         note = None
         if any(r is None for r in results):
             note = f"no hangup callback within {wait:g}s (track_wait), and no call record"
+        elif any(r is not None and not r.confirmed for r in results):
+            note = (
+                "disposition from a callback whose signature does not cover its parameters"
+                " (v2), not confirmed by the call record: not redialled"
+            )
         return Followed(tuple(results), note, self.clock(), lookups)
+
+    def _would_redial(self, result: CallResult) -> bool:
+        return self.redial is not None and result.disposition != "answered"
+
+    async def _confirm(
+        self, result: CallResult, request: CreateCallRequest
+    ) -> tuple[CallResult, int]:
+        """The disposition of an unsigned callback, confirmed by the call's own record:
+        the record of that call uuid, to this destination, of this request (when the
+        record names it). The record may take up to ``lag`` to appear: asked twice."""
+        asked = 0
+        for pause in (0.0, self.lag):
+            if result.call_uuid is None:
+                break
+            if pause:
+                await self.sleep(pause)
+            record = await self._record_of(result.call_uuid)
+            asked += 1
+            if record is None:
+                continue
+            named = record.raw.get("request_uuid")
+            ours = named in (None, result.request_uuid) and any(
+                _same_number(record.to_number, to) for to in request.destinations
+            )
+            if ours:
+                return result_of_record(record, result.request_uuid), asked
+            break  # another call's record: the callback's parameters were not this call's
+        return result, asked
 
     async def _first_of(self, done: Awaitable[Any], wait: float) -> None:
         """Wait for ``done`` or ``wait`` seconds on the injected sleep, whichever is first."""
@@ -295,12 +337,18 @@ class Dialer:
                 await asyncio.gather(ended, timer, return_exceptions=True)
 
     async def _record_of(self, call_uuid: str) -> CallDetails | None:
-        """The call's detail record, if the API has it (a lookup apart from the row's)."""
+        """The call's detail record, if the API has it and it shows the call over (a lookup
+        apart from the row's); a record with no end time says nothing of how it ended."""
         with counting_apart():
             try:
-                return await self.calls.get(call_uuid)
+                record = await self.calls.get(call_uuid)
             except PlivoError:
                 return None  # not indexed yet, or the lookup failed: no disposition
+        return record if record.end_time else None
+
+
+def _same_number(a: str | None, b: str) -> bool:
+    return a is not None and a.lstrip("+") == b.lstrip("+")
 
 
 def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCounter) -> Resolved:

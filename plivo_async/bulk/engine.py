@@ -650,7 +650,7 @@ class BulkRun(Generic[R]):
         self.summary.lookups += followed.lookups
         disposition, first = followed.disposition, followed.first
         due = None
-        if dialer.redial is not None and len(request.destinations) == 1:
+        if dialer.redial is not None and len(request.destinations) == 1 and followed.confirmed:
             due = dialer.redial.due(disposition, row.dial, followed.ended_at)
         if self._journal is not None:
             self._journal.write(disposition_record(row.index, row.dial, followed, due))

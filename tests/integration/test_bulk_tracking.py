@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -29,7 +30,12 @@ from plivo_async.correlation import new_mark
 from plivo_async.emulator import Emulator, Lifecycle, Script
 from plivo_async.models.calls import CreateCallRequest
 from plivo_async.tracking import CallTracker
-from plivo_async.webhooks import AnswerEvent, CallbackEvent
+from plivo_async.webhooks import AnswerEvent, CallbackEvent, RingEvent
+from plivo_async.webhooks.signature import (
+    SIGNATURE_V2_HEADER,
+    SIGNATURE_V2_NONCE_HEADER,
+    sign_v2,
+)
 from plivo_async.xml import Response, Speak
 
 from .conftest import FROM, client_for, number
@@ -342,3 +348,63 @@ async def test_a_resume_reads_how_a_call_that_ended_during_the_crash_went_from_i
     assert (outcome.status, outcome.reconciled, outcome.disposition) == ("ok", "found", "busy")
     assert outcome.call.hangup_cause and outcome.call.call_uuid == setup.emu.records.calls[0].uuid
     assert run.summary.lookups >= 3 and setup.emu.dialled_counts() == {BUSY: 1}
+
+
+async def test_a_forged_v2_disposition_never_redials_an_answered_call() -> None:
+    """Issue 21 item 5: v2 signs the URL and nonce, not the parameters. A v2-signed
+    request with a forged body naming a row's call as busy (forged while it rang; then the
+    callee answered) got a 200, and the row was dialled again. Its disposition is now a
+    hint that only the call record can confirm, and no record says busy: no redial."""
+    tracker = CallTracker()
+    forged: list[int] = []
+    base: list[str] = []
+
+    async def forge(event: CallbackEvent) -> Response | None:
+        if isinstance(event, AnswerEvent):
+            return Response([Speak("Hi")])
+        if not isinstance(event, RingEvent):
+            return None
+        url = f"{base[0]}/hangup"
+        nonce = "12345678901234567890"
+        body = {
+            "Event": "Hangup",
+            "CallUUID": event.call_uuid or "",
+            "RequestUUID": event.request_uuid or "",
+            "CallStatus": "busy",
+            "HangupCause": "USER_BUSY",
+            "To": HUMAN,
+            "From": FROM,
+        }
+        headers = {
+            SIGNATURE_V2_HEADER: sign_v2(url, nonce, emu.auth_token),
+            SIGNATURE_V2_NONCE_HEADER: nonce,
+        }
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=body, headers=headers) as resp,
+        ):
+            forged.append(resp.status)
+        return None
+
+    life = Lifecycle(ringing_s=0.05, talk_s=0.05)
+    async with Emulator(flows=True, callbacks=True, lifecycle=life) as emu:
+        emu.flows.scripts[HUMAN] = Script(ring_s=0.5, talk_s=30)  # answers, stays on
+        app = web.Application()
+        app.add_subapp("/plivo/", tracker.app(emu.auth_token, on_event=forge))
+        async with TestServer(app, host="127.0.0.1") as server:
+            base.append(str(server.make_url("/plivo")).rstrip("/"))
+            setup = Setup(emu, tracker, base[0])
+            async with setup.client() as plivo:
+                run = plivo.bulk.create_calls(
+                    setup.rows([HUMAN]),
+                    track=tracker,
+                    redial=Redial(on={"busy"}, after=0.0, attempts=3),
+                    reconcile_lag=0.0,
+                    sleep=FakeSleep(),
+                )
+                [outcome] = await run.collect()
+    assert forged == [200]  # the receiver cannot tell: v2 verified the URL and nonce
+    assert emu.dialled_counts()[HUMAN] == 1, outcome
+    assert outcome.dials == 1
+    assert outcome.call is not None and not outcome.call.confirmed
+    assert "not confirmed by the call record: not redialled" in (outcome.note or "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from aiohttp.test_utils import make_mocked_request
 
 from plivo_async.tracking import CallTracker, disposition_of
 from plivo_async.webhooks import HangupEvent, MPCEvent, parse_event
@@ -73,7 +74,7 @@ async def test_a_call_followed_to_its_end_and_duplicates_counted_once() -> None:
 
 async def test_callbacks_before_track_are_kept_and_linked_by_call_uuid() -> None:
     tracker = CallTracker()
-    tracker.feed(cb("Ring", request="req-9", call="call-9", plivo_async_mark="m9"))
+    tracker.feed(cb("Ring", request="req-9", call="call-9", plivo_async_mark="m9"), signed=True)
     # A hangup naming only the call uuid still finds its request.
     tracker.feed(parse_event({"Event": "Hangup", "CallUUID": "call-9", "CallStatus": "no-answer"}))
     handle = tracker.track("req-9")
@@ -81,6 +82,41 @@ async def test_callbacks_before_track_are_kept_and_linked_by_call_uuid() -> None
     assert (await handle.ended()).disposition == "no-answer"
     assert tracker.marks == {"m9": "req-9"} and handle.mark == "m9"
     assert tracker.track("req-9") is handle and len(tracker) == 1
+
+
+async def test_an_unsigned_disposition_is_a_hint_that_a_signed_one_replaces() -> None:
+    """Issue 21 item 5: a v2-signed POST's parameters may be another call's."""
+    tracker = CallTracker()
+    handle = tracker.track("req-1")
+    assert tracker.feed(cb("Hangup", CallStatus="busy", plivo_async_mark="m1"))
+    assert handle.result is not None and handle.result.disposition == "busy"
+    assert not handle.result.confirmed
+    assert tracker.marks == {}  # a mark in unsigned parameters proves nothing
+    assert not tracker.feed(cb("Hangup", CallStatus="busy"))  # unsigned again: a repeat
+    assert tracker.feed(cb("Hangup", CallStatus="completed", Duration="5"), signed=True)
+    assert handle.result.disposition == "answered" and handle.result.confirmed
+    assert not tracker.feed(cb("Hangup", CallStatus="busy"))  # after a signed one: a repeat
+    assert handle.result.disposition == "answered"
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "signed"),
+    [
+        ("POST", {"X-Plivo-Signature-V2": "s", "X-Plivo-Signature-V2-Nonce": "1"}, False),
+        ("GET", {"X-Plivo-Signature-V2": "s", "X-Plivo-Signature-V2-Nonce": "1"}, True),
+        ("POST", {"X-Plivo-Signature-V3": "s", "X-Plivo-Signature-V3-Nonce": "1"}, True),
+        ("POST", {"X-Plivo-Signature-Ma-V3": "s", "X-Plivo-Signature-V3-Nonce": "1"}, True),
+    ],
+)
+def test_the_receiver_says_whether_a_callbacks_parameters_were_signed(
+    method: str, headers: dict[str, str], signed: bool
+) -> None:
+    tracker = CallTracker()
+    request = make_mocked_request(method, "/hangup?plivo_async_mark=m2", headers=headers)
+    tracker.observe(request, cb("Hangup", CallStatus="busy"))
+    result = tracker.track("req-1").result
+    assert result is not None and result.confirmed is signed
+    assert tracker.marks == ({"m2": "req-1"} if signed else {})
 
 
 async def test_machine_detection_makes_a_machine() -> None:
