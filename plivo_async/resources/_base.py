@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .._convert import from_wire, structure_response, to_wire
+from ..response import RawResponse
 from ..validation import path_segment
 from ._paging import paginate
 
@@ -92,6 +93,9 @@ class Resource:
             retry_unsafe=retry_unsafe,
             expect=expect,
         )
+        if isinstance(data, RawResponse):  # a with_raw_response view: parse() gives cast_to
+            data.model = cast_to
+            return data  # type: ignore[return-value]
         return structure_response(cast_to, data)
 
     async def _get(
