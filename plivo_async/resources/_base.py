@@ -98,6 +98,30 @@ class Resource:
             return data  # type: ignore[return-value]
         return structure_response(cast_to, data)
 
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: type[R],
+        request: Any,
+        idempotent: bool | None = None,
+        retry_unsafe: bool = False,
+    ) -> R:
+        """Request model ``request`` as the query of a ``GET``, else as the JSON body; an
+        empty one sends neither (the conference and multi-party call actions)."""
+        wire = to_wire(request) or None
+        query, body = (wire, None) if method == "GET" else (None, wire)
+        return await self._request(
+            method,
+            path,
+            cast_to=cast_to,
+            query=query,
+            body=body,
+            idempotent=idempotent,
+            retry_unsafe=retry_unsafe,
+        )
+
     async def _get(
         self, path: str, *, cast_to: type[R], query: Mapping[str, Any] | None = None
     ) -> R:

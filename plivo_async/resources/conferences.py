@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, TypeVar
 
-from .._convert import to_wire
 from ..models._shared import ActionResponse
 from ..models.conferences import (
     Conference,
@@ -102,16 +101,14 @@ class Conferences(Resource):
     ) -> R:
         """``model(**fields)`` sent to ``path``: every method is this, so it is written once.
 
-        The model is built (and validated) before anything is sent; a ``GET`` carries it
-        as the query, the others as the JSON body (none when empty).
+        The model is built (and validated) before anything is sent.
         """
-        wire = to_wire(model(**fields)) or None
-        return await self._request(
+        request = model(**fields)
+        return await self._send(
             method,
             path,
             cast_to=response,
-            query=wire if method == "GET" else None,
-            body=None if method == "GET" else wire,
+            request=request,
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
         )

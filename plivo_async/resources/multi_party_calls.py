@@ -103,16 +103,14 @@ class MultiPartyCalls(Resource):
     ) -> R:
         """``model(**fields)`` sent to ``path``: every action is this, so it is written once.
 
-        The model is built (and validated) before anything is sent; a ``GET`` carries it
-        as the query, the others as the JSON body (none when empty).
+        The model is built (and validated) before anything is sent.
         """
-        wire = to_wire(model(**fields)) or None
-        return await self._request(
+        request = model(**fields)
+        return await self._send(
             method,
             path,
             cast_to=response,
-            query=wire if method == "GET" else None,
-            body=None if method == "GET" else wire,
+            request=request,
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
         )
