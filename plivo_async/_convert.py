@@ -13,19 +13,17 @@ default instead of crashing the caller; the value is still in ``.raw``.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
 from .errors import ValidationError
-from .response import RawResponse
 
 __all__ = [
-    "build",
     "converter",
     "from_wire",
     "request_model",
@@ -62,33 +60,27 @@ def _wire_fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
 
 # -- requests -----------------------------------------------------------------------------
 
-
-_UNSTRUCTURERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
-
-
-def _compile_unstructurer(cls: type) -> Callable[[Any], dict[str, Any]]:
-    """``model -> wire dict`` for one class, compiled once: an attribute load per field
-    instead of a ``getattr`` call and a tuple unpacking (26 fields for a call create)."""
-    lines = ["def unstructure(model):", "    out = {}"]
-    for i, (name, key, _type) in enumerate(_wire_fields(cls)):
-        lines.append(f"    _v{i} = model.{name}")  # attrs field names are identifiers
-        lines.append(f"    if _v{i} is not None: out[{key!r}] = _v{i}")
-    lines.append("    return out")
-    scope: dict[str, Any] = {}
-    exec(compile("\n".join(lines), f"<plivo_async unstructure {cls.__qualname__}>", "exec"), scope)
-    function: Callable[[Any], dict[str, Any]] = scope["unstructure"]
-    return function
+_REQUEST_MODELS: set[type] = set()
 
 
-def _unstructure_request(model: Any) -> dict[str, Any]:
-    cls = type(model)
-    unstructure = _UNSTRUCTURERS.get(cls)
-    if unstructure is None:
-        unstructure = _UNSTRUCTURERS[cls] = _compile_unstructurer(cls)
-    return unstructure(model)
+def _unstructure_request_fn(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """cattrs' generated ``model -> wire dict`` for a request model: each field under its
+    wire name, left out when ``None`` (every optional field defaults to ``None``; a field
+    with another default, ``role="agent"``, is always sent)."""
+    attrs.resolve_types(cls)
+    overrides = {
+        a.name: override(rename=wire_name(a.name), omit_if_default=a.default is None)
+        for a in attrs.fields(cls)
+    }
+    return make_dict_unstructure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
 
 
 def _structure_request(data: Any, cls: type[T]) -> T:
+    """``cls(**data)``, the keys mapped from wire names (or Python names) to arguments.
+
+    Not a cattrs-generated hook: the model's own converters and validators check each
+    value (naming the field and the rule), and both ``from`` and ``from_`` are accepted.
+    """
     if not isinstance(data, Mapping):
         raise ValidationError.invalid(cls.__name__, "must be built from a JSON object", data)
     fields = _wire_fields(cls)
@@ -99,7 +91,7 @@ def _structure_request(data: Any, cls: type[T]) -> T:
         if name is None:
             raise ValidationError.invalid(str(key), f"is not a field of {cls.__name__}", value)
         kwargs[name] = value
-    return build(cls, kwargs)
+    return cls(**kwargs)
 
 
 def request_model(cls: C) -> C:
@@ -109,20 +101,21 @@ def request_model(cls: C) -> C:
     ``converter.structure(wire, cls)`` rebuilds and re-validates the model; the wire dict
     may use either the wire names (``from``) or the Python names (``from_``).
     """
-    converter.register_unstructure_hook(cls, _unstructure_request)
-    converter.register_structure_hook(cls, _structure_request)
     _REQUEST_MODELS.add(cls)
     return cls
 
 
-_REQUEST_MODELS: set[type] = set()
+converter.register_unstructure_hook_factory(
+    lambda cls: cls in _REQUEST_MODELS, _unstructure_request_fn
+)
+converter.register_structure_hook_func(lambda cls: cls in _REQUEST_MODELS, _structure_request)
 
 
 def to_wire(model: Any) -> dict[str, Any]:
     """Unstructure a request model to the JSON object the API expects (``None`` omitted)."""
-    if type(model) in _REQUEST_MODELS:  # fast path: the hook already renames and omits None
-        return _unstructure_request(model)
-    data = converter.unstructure(model)
+    data = converter.get_unstructure_hook(type(model))(model)
+    if type(model) in _REQUEST_MODELS:
+        return data  # type: ignore[no-any-return]  # the hook renames and omits None
     if not isinstance(data, dict):
         raise TypeError(f"{type(model).__name__} does not serialise to a JSON object")
     return {wire_name(k): v for k, v in data.items() if v is not None}
@@ -131,108 +124,6 @@ def to_wire(model: Any) -> dict[str, Any]:
 def from_wire(cls: type[T], data: Mapping[str, Any]) -> T:
     """Build request model ``cls`` from a wire dict; raises ``ValidationError`` if invalid."""
     return converter.structure(data, cls)
-
-
-# -- building request models fast --------------------------------------------------------
-
-_NOT_GIVEN: Any = object()
-_BUILDERS: dict[type, Any] = {}
-
-
-def _compile_builder(cls: type) -> Any:
-    """Compile, once per class, a function doing what ``cls.__init__`` does, minus idle work.
-
-    The attrs ``__init__`` runs every field's converter and validator, given or not: for
-    ``CreateCallRequest`` that is ~50 calls a request when 3 of its 26 fields are given. A
-    field whose default is ``None``, whose converter maps ``None`` to ``None`` and whose
-    validator is :func:`~.validation.optional` (it accepts ``None`` unseen) is simply set to
-    ``None`` here when it is not given. Every other field is converted in field order, then
-    validated in field order, then ``__attrs_post_init__`` runs: the same value raises the
-    same :class:`ValidationError`. Returns ``None`` for a class this cannot mirror (factories,
-    ``init=False`` fields, attrs ``Converter`` objects, a pre-init, a cached hash).
-    """
-    from .validation import SKIPS_NONE
-
-    fields = attrs.fields(cls)
-    if hasattr(cls, "__attrs_pre_init__") or "__attrs_cached_hash" in getattr(cls, "__slots__", ()):
-        return None
-    scope: dict[str, Any] = {"_cls": cls, "_new": object.__new__, "_set": object.__setattr__}
-    scope["_NOT"] = _NOT_GIVEN
-    params, body, checks = [], [], []
-    given = ", ".join(f"{(a.alias or a.name)!r}: {a.alias or a.name}" for a in fields)
-    missing = f"{{k: v for k, v in {{{given}}}.items() if v is not _NOT}}"
-    for i, a in enumerate(fields):
-        converter = a.converter
-        if not a.init or isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-            return None
-        if converter is not None and not inspect.isfunction(converter):
-            return None  # attrs Converter objects and other callables: keep __init__
-        alias = a.alias or a.name
-        if not alias.isidentifier():
-            return None
-        scope[f"_a{i}"], scope[f"_c{i}"], scope[f"_v{i}"] = a, converter, a.validator
-        skips = (
-            a.default is None
-            and (converter is None or converter(None) is None)
-            and (a.validator is None or a.validator in SKIPS_NONE)
-        )
-        value = f"_x{i}"
-        if skips:
-            params.append(f"{alias}=None")
-            body.append(f"    {value} = {alias}")
-            if converter is not None:
-                body.append(f"    if {value} is not None: {value} = _c{i}({value})")
-        else:
-            params.append(f"{alias}=_NOT")
-            body.append(f"    {value} = {alias}")
-            body.append(f"    if {value} is _NOT:")
-            if a.default is attrs.NOTHING:
-                body.append(f"        return _cls(**{missing})")  # attrs' own TypeError
-            else:
-                scope[f"_d{i}"] = a.default
-                body.append(f"        {value} = _d{i}")
-            if converter is not None:
-                body.append(f"    {value} = _c{i}({value})")
-        body.append(f"    _set(_obj, {a.name!r}, {value})")
-        if a.validator is not None:
-            guard = f"if {value} is not None: " if skips else ""
-            checks.append(f"    {guard}_v{i}(_obj, _a{i}, {value})")
-    post_init = getattr(cls, "__attrs_post_init__", None)
-    scope["_post"] = post_init
-    source = "\n".join(
-        [
-            f"def build(*, {', '.join(params)}):",
-            "    _obj = _new(_cls)",
-            *body,
-            *checks,
-            *(["    _post(_obj)"] if post_init is not None else []),
-            "    return _obj",
-        ]
-    )
-    exec(compile(source, f"<plivo_async builder {cls.__qualname__}>", "exec"), scope)
-    return scope["build"]
-
-
-def builder(cls: type[T]) -> Callable[..., T]:
-    """The fast equivalent of ``cls`` for keyword construction (see :func:`_compile_builder`).
-
-    Falls back to ``cls`` itself when the class cannot be mirrored, or while attrs
-    validators are switched off globally (``attrs.validators.set_disabled``).
-    """
-    fast = _BUILDERS.get(cls, _NOT_GIVEN)
-    if fast is _NOT_GIVEN:
-        fast = _BUILDERS[cls] = _compile_builder(cls)
-    if fast is None or attrs.validators.get_disabled():
-        return cls
-    return fast  # type: ignore[no-any-return]
-
-
-def build(cls: type[T], kwargs: Mapping[str, Any]) -> T:
-    """``cls(**kwargs)`` through :func:`builder`: same result, same errors, less work."""
-    try:
-        return builder(cls)(**kwargs)
-    except TypeError:  # an unknown argument, or a converter's own: let attrs say it
-        return cls(**kwargs)
 
 
 # -- responses ----------------------------------------------------------------------------
@@ -248,9 +139,6 @@ def _structure_response_model(data: Any, cls: type[T]) -> T:
     elif data is None:
         data = {}
     elif not isinstance(data, Mapping):
-        if isinstance(data, RawResponse):  # client.with_raw_response: parse() later
-            data.model = cls
-            return data  # type: ignore[return-value]
         data = {"value": data}
     kwargs: dict[str, Any] = {}
     for name, key, typ, takes_str in _response_fields(cls):

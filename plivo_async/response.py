@@ -1,9 +1,8 @@
 """``RawResponse``: what ``client.with_raw_response`` methods return.
 
 The HTTP facts of one request (status, headers, attempts, time) next to the decoded body;
-``.parse()`` gives the typed model the plain method would have returned. Resources need
-no code for it: their ``structure_response(Model, data)`` call sees a ``RawResponse``,
-records ``Model`` on it and hands it back unchanged.
+``.parse()`` gives the typed model the plain method would have returned: the resource base
+(``resources/_base.py``) records the model on the ``RawResponse`` instead of casting it.
 """
 
 from __future__ import annotations
@@ -11,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from multidict import CIMultiDictProxy
+
+from ._convert import structure_response
 
 __all__ = ["RawResponse"]
 
@@ -58,8 +59,6 @@ class RawResponse:
 
     def parse(self) -> Any:
         """The typed model the method returns without ``with_raw_response``."""
-        from ._convert import structure_response  # _convert hands RawResponse back itself
-
         if self.model is None:
             return self.data
         return structure_response(self.model, self.data)

@@ -274,13 +274,7 @@ def optional(validator: Validator) -> Validator:
         if value is not None:
             validator(inst, attribute, value)
 
-    SKIPS_NONE.add(validate)
     return validate
-
-
-#: Validators known to accept ``None`` without looking at it (made by :func:`optional`):
-#: a model builder may leave a field that is not given at ``None`` without calling them.
-SKIPS_NONE: set[Validator] = set()
 
 
 def required() -> Validator:

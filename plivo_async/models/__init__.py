@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from ._shared import ActionResponse, ListMeta
 from .calls import (
-    ActionResponse,
     CallDetails,
     CallListResponse,
     CreateCallRequest,
     CreateCallResponse,
     ListCallsRequest,
-    ListMeta,
     LiveCall,
     LiveCallIds,
     LiveCallsRequest,

@@ -16,7 +16,8 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
-from ._common import (
+from ._shared import (
+    ListMeta,
     ListPage,
     bool_field,
     limit_field,
@@ -27,7 +28,6 @@ from ._common import (
     to_id_text,
     url_field,
 )
-from .calls import ListMeta
 
 __all__ = [
     "Application",

@@ -20,6 +20,7 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
+from ._shared import ActionResponse, ListMeta  # re-exported: imported from here before
 
 __all__ = [
     "LEGS",
@@ -433,19 +434,6 @@ class CreateCallResponse:
 
 
 @attrs.frozen(kw_only=True)
-class ActionResponse:
-    """The answer to an action on a call (transfer, play, speak, DTMF, hangup, cancel, stop).
-
-    Actions answered with 204 No Content give an ``ActionResponse`` with every field
-    ``None`` and an empty ``raw``.
-    """
-
-    api_id: str | None = None
-    message: str | None = None
-    raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-
-@attrs.frozen(kw_only=True)
 class RecordResponse:
     """``"call recording started"``: where the recording will be and its id."""
 
@@ -482,18 +470,6 @@ class CallDetails:
     resource_uri: str | None = None
     stir_verification: str | None = None
     source_ip: str | None = None
-    raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-
-@attrs.frozen(kw_only=True)
-class ListMeta:
-    """Pagination of a list: ``next``/``previous`` are relative URLs or ``None``."""
-
-    limit: int | None = None
-    offset: int | None = None
-    next: str | None = None
-    previous: str | None = None
-    total_count: int | None = None
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
 

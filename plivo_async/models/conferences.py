@@ -17,7 +17,7 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
-from ._common import file_format_field, method_field, optional_text, url_field
+from ._shared import file_format_field, method_field, optional_text, url_field
 
 __all__ = [
     "Conference",

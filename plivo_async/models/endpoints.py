@@ -14,8 +14,7 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
-from ._common import ListPage, id_text, limit_field, offset_field, optional_text
-from .calls import ListMeta
+from ._shared import ListMeta, ListPage, id_text, limit_field, offset_field, optional_text
 
 __all__ = [
     "CreateEndpointRequest",

@@ -15,7 +15,8 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
-from ._common import (
+from ._shared import (
+    ListMeta,
     bool_field,
     file_format_field,
     int_field,
@@ -25,7 +26,6 @@ from ._common import (
     time_filter_field,
     url_field,
 )
-from .calls import ListMeta
 
 __all__ = [
     "CreateMaskingSessionRequest",

@@ -16,7 +16,8 @@ from typing import Any
 import attrs
 
 from .._convert import request_model
-from ._common import (
+from ._shared import (
+    ListMeta,
     ListPage,
     int_field,
     limit_field,
@@ -26,7 +27,6 @@ from ._common import (
     time_filter_field,
     url_field,
 )
-from .calls import ListMeta
 
 __all__ = [
     "CreateTranscriptionRequest",

@@ -17,8 +17,7 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
-from ._common import ListPage
-from .calls import ListMeta
+from ._shared import ListMeta, ListPage
 
 __all__ = [
     "AUDIO_TRACKS",

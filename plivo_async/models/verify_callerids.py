@@ -13,8 +13,7 @@ import attrs
 
 from .. import validation as v
 from .._convert import request_model
-from ._common import limit_field, offset_field, optional_text, subaccount_field
-from .calls import ListMeta
+from ._shared import ListMeta, limit_field, offset_field, optional_text, subaccount_field
 
 __all__ = [
     "InitiateVerifyRequest",

@@ -1,8 +1,45 @@
-"""The API resources: ``client.calls`` and ``client.phlo(phlo_id)``."""
+"""The API resources, one module per area; each class is a :class:`Resource` (``_base.py``).
+
+Get them from the client (``client.calls``, ``client.recordings``, ``client.phlo(id)``,
+...); they are exported here for type annotations.
+"""
 
 from __future__ import annotations
 
+from ._base import Resource
+from .applications import Applications
+from .call_feedback import CallFeedback
 from .calls import Calls
-from .phlo import Member, MultiPartyCall, Phlo
+from .conferences import Conferences
+from .endpoints import Endpoints
+from .live_calls import LiveCalls, QueuedCalls
+from .masking_sessions import MaskingSessions
+from .multi_party_calls import MultiPartyCalls
+from .phlo import ConferenceBridge, Member, MultiPartyCall, Node, Phlo
+from .recordings import Recordings, Transcriptions
+from .streams import CallStreams
+from .token import Token
+from .verify_callerids import VerifyCallerids
 
-__all__ = ["Calls", "Member", "MultiPartyCall", "Phlo"]
+__all__ = [
+    "Applications",
+    "CallFeedback",
+    "CallStreams",
+    "Calls",
+    "ConferenceBridge",
+    "Conferences",
+    "Endpoints",
+    "LiveCalls",
+    "MaskingSessions",
+    "Member",
+    "MultiPartyCall",
+    "MultiPartyCalls",
+    "Node",
+    "Phlo",
+    "QueuedCalls",
+    "Recordings",
+    "Resource",
+    "Token",
+    "Transcriptions",
+    "VerifyCallerids",
+]

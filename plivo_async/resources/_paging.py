@@ -1,74 +1,84 @@
-"""Following the pages of a list: one loop for every ``iter_*`` method of every area."""
+"""Following the pages of a list: the one loop behind every ``iter_*`` method of every area.
+
+A list answer is a page: its items (``objects``, or ``calls`` for the live and queued call
+ids, ``conferences`` for the conference names) and, for most lists, a ``meta`` block whose
+``next`` says where the following page is. :func:`paginate` walks them; :func:`next_page`
+is its rule for the query of the following page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any, Protocol, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from ..models.calls import ListMeta
+from ..models._shared import ListMeta
 from ..validation import to_int
 
-__all__ = ["MAX_PAGE_SIZE", "Page", "iter_pages", "next_page"]
+__all__ = ["MAX_PAGE_SIZE", "next_page", "paginate"]
 
 #: The API's page size cap for every list.
 MAX_PAGE_SIZE = 20
 
-R = TypeVar("R")
-T_co = TypeVar("T_co", covariant=True)
+P = TypeVar("P")
+T = TypeVar("T")
 
 
-class Page(Protocol[T_co]):
-    """A list answer: its pagination ``meta`` and the ``objects`` of the page."""
-
-    @property
-    def meta(self) -> ListMeta: ...
-
-    @property
-    def objects(self) -> Iterable[T_co]: ...
-
-
-async def iter_pages(
-    fetch: Callable[[dict[str, Any]], Awaitable[Page[R]]],
-    params: dict[str, Any],
+async def paginate(
+    fetch: Callable[[dict[str, Any]], Awaitable[P]],
+    params: Mapping[str, Any],
     *,
+    items: Callable[[P], Iterable[T]],
     paged: bool = True,
-) -> AsyncIterator[R]:
-    """Every object of every page ``fetch(params)`` returns, following ``meta.next``.
+    unique: bool = False,
+) -> AsyncIterator[T]:
+    """Every item of every page ``fetch(query)`` returns, following the pages.
 
     With ``paged`` (the default) the first page asks for ``limit`` 20 from ``offset`` 0
     unless ``params`` says otherwise (or carries a ``cursor``). ``paged=False`` sends
     ``params`` as given and only follows what ``meta.next`` names (for lists whose API
-    documents no paging parameters). Stops at an empty page, at the end, or when the next
-    query would repeat the current one.
+    documents no paging parameters). ``unique`` yields each item once and ends the walk at a
+    page that brings nothing new (an API that ignores the offset), for lists of ids.
+
+    Stops at an empty page, at the end (see :func:`next_page`), or when the next query
+    would repeat the current one.
     """
-    params = dict(params)
+    query = dict(params)
     if paged:
-        params.setdefault("limit", MAX_PAGE_SIZE)
-        if "cursor" not in params:
-            params.setdefault("offset", 0)
+        query.setdefault("limit", MAX_PAGE_SIZE)
+        if "cursor" not in query:
+            query.setdefault("offset", 0)
+    seen: set[Hashable] = set()
     while True:
-        page = await fetch(params)
-        objects = list(page.objects)
-        if not objects:
+        page = await fetch(query)
+        received = list(items(page))
+        if not received:
             return
-        for item in objects:
+        fresh = [item for item in received if item not in seen] if unique else received
+        for item in fresh:
             yield item
-        following = next_page(page.meta, params, len(objects))
-        if following is None or following == params:
+        if unique:
+            if not fresh:
+                return
+            seen.update(fresh)  # unique: the items are ids, hashable
+        following = next_page(getattr(page, "meta", None), query, len(received))
+        if following is None or following == query:
             return
-        params = following
+        query = following
 
 
-def next_page(meta: ListMeta, params: dict[str, Any], received: int) -> dict[str, Any] | None:
+def next_page(
+    meta: ListMeta | None, params: dict[str, Any], received: int
+) -> dict[str, Any] | None:
     """The query of the page after ``params``, from ``meta.next``; ``None`` at the end.
 
     ``meta.next`` is a relative URL carrying either ``offset`` or an opaque ``cursor``
-    (a cursor replaces the offset, which must then not be sent). Without any meta, walk
-    on by offset.
+    (a cursor replaces the offset, which must then not be sent). Without any meta (the
+    live and queued call ids have none), walk on by offset until a page shorter than
+    ``limit``.
     """
-    if not meta.raw:
-        if "offset" not in params:
+    if meta is None or not meta.raw:
+        if "offset" not in params or received < params.get("limit", MAX_PAGE_SIZE):
             return None
         return {**params, "offset": params["offset"] + received}
     if not meta.next:

@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._convert import from_wire, to_wire
-from ..models._common import to_id_text
+from ..models._shared import ActionResponse, to_id_text
 from ..models.applications import (
     Application,
     ApplicationListResponse,
@@ -37,8 +37,7 @@ from ..models.applications import (
     ListApplicationsRequest,
     UpdateApplicationRequest,
 )
-from ..models.calls import ActionResponse
-from ._base import ListResource, iter_pages
+from ._base import Resource, filters_query, item_path
 
 if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
     from typing_extensions import Unpack
@@ -68,12 +67,8 @@ class ApplicationSettings(TypedDict, total=False):
     public_uri: bool
 
 
-class Applications(ListResource[ApplicationListResponse]):
+class Applications(Resource):
     """The applications of one account. Get it as ``client.applications``."""
-
-    _path = "Application"
-    _list_request = ListApplicationsRequest
-    _list_response = ApplicationListResponse
 
     async def create(
         self,
@@ -99,11 +94,10 @@ class Applications(ListResource[ApplicationListResponse]):
         """
         fields = {"app_name": app_name, "answer_url": answer_url, **settings}
         request = from_wire(CreateApplicationRequest, fields)
-        return await self._request(
-            CreateApplicationResponse,
-            "POST",
-            self._url("Application"),
-            json=to_wire(request),
+        return await self._post(
+            "Application/",
+            cast_to=CreateApplicationResponse,
+            body=to_wire(request),
             retry_unsafe=retry_unsafe,
         )
 
@@ -115,7 +109,7 @@ class Applications(ListResource[ApplicationListResponse]):
                 character (anything else is percent-encoded into its path segment).
             ResourceNotFoundError: If the account has no application with that id.
         """
-        return await self._request(Application, "GET", self._item_url("app_id", app_id))
+        return await self._get(item_path("Application", "app_id", app_id), cast_to=Application)
 
     async def list(self, **filters: Any) -> ApplicationListResponse:
         """One page of applications (``GET Application/``).
@@ -125,7 +119,8 @@ class Applications(ListResource[ApplicationListResponse]):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
-        return await self._page(self._params(filters))
+        query = filters_query(ListApplicationsRequest, filters)
+        return await self._get("Application/", cast_to=ApplicationListResponse, query=query)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[Application]:
         """Every application matching ``filters`` (those of :meth:`list`), page after page.
@@ -134,7 +129,9 @@ class Applications(ListResource[ApplicationListResponse]):
             ValidationError: As for :meth:`list`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        async for application in iter_pages(self._page, self._params(filters)):
+        query = filters_query(ListApplicationsRequest, filters)
+        pages = self._paginate("Application/", page=ApplicationListResponse, query=query)
+        async for application in pages:
             yield application
 
     def __aiter__(self) -> AsyncIterator[Application]:
@@ -161,10 +158,10 @@ class Applications(ListResource[ApplicationListResponse]):
                 unknown or breaks its rule (as for :meth:`create`).
             ResourceNotFoundError: If the account has no application with that id.
         """
-        url = self._item_url("app_id", app_id)
+        path = item_path("Application", "app_id", app_id)
         request = from_wire(UpdateApplicationRequest, {"answer_url": answer_url, **settings})
-        return await self._request(
-            ActionResponse, "POST", url, json=to_wire(request), idempotent=True
+        return await self._post(
+            path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
         )
 
     async def delete(
@@ -185,8 +182,8 @@ class Applications(ListResource[ApplicationListResponse]):
             ResourceNotFoundError: If the account has no application with that id (or a
                 retried delete finds it gone).
         """
-        url = self._item_url("app_id", app_id)
+        path = item_path("Application", "app_id", app_id)
         request = DeleteApplicationRequest(
             cascade=cascade, new_endpoint_application=to_id_text(new_endpoint_application)
         )
-        return await self._request(ActionResponse, "DELETE", url, json=to_wire(request) or None)
+        return await self._delete(path, cast_to=ActionResponse, body=to_wire(request) or None)

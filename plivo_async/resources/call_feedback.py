@@ -8,23 +8,17 @@ same credentials, limits and retry policy apply.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from .._convert import structure_response, to_wire
+from .._convert import to_wire
 from ..models.call_feedback import CallFeedbackRequest, CallFeedbackResponse
 from ..validation import path_segment
-
-if TYPE_CHECKING:
-    from ..transport import Transport
+from ._base import Resource
 
 __all__ = ["CallFeedback"]
 
 
-class CallFeedback:
+class CallFeedback(Resource):
     """Rate a finished call. Get it as ``client.call_feedback``."""
-
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
 
     async def create(
         self,
@@ -60,10 +54,9 @@ class CallFeedback:
             issues=list(issues) if isinstance(issues, (list, tuple)) else issues,
             notes=notes,
         )
-        data = await self._transport.request(
-            "POST",
+        return await self._post(
             f"{self._transport.callinsights_base}Call/{segment}/Feedback/",
-            json=to_wire(request),
+            cast_to=CallFeedbackResponse,
+            body=to_wire(request),
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(CallFeedbackResponse, data)

@@ -20,10 +20,10 @@ lookups, whose typed fields stay empty) and posts the real result to ``callback_
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._convert import builder, from_wire, structure_response, to_wire
+from .._convert import to_wire
 from ..correlation import with_mark
 from ..models.calls import (
     ActionResponse,
@@ -47,23 +47,23 @@ from ..models.calls import (
 )
 from ..reconciliation import Reconciliation, reconcile
 from ..validation import check, path_segment
-from ._paging import iter_pages
+from ._base import api_path, filters_query
 from .streams import CallStreams
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..transport import Transport
 
 __all__ = ["Calls"]
 
 R = TypeVar("R")
 
-#: The API's page size cap for call lists.
-
 
 class Calls(CallStreams):
     """The Call API of one account. Get it as ``client.calls``.
+
+    A :class:`~plivo_async.resources._base.Resource` like every area; its stream methods
+    (``start_stream``, ...) are written in ``streams.py`` and inherited from there.
 
     Each method's ``Raises`` section lists what is specific to it: the input rules checked
     before anything is sent, and the API answers that matter for it. Every method may also
@@ -87,11 +87,6 @@ class Calls(CallStreams):
       DTMF), an ambiguous failure raises :class:`~plivo_async.errors.OutcomeUnknownError`
       instead, as their sections say.
     """
-
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
-
-    # _url and _request come from ApiResource (resources/_base.py), through CallStreams.
 
     # -- placing calls ---------------------------------------------------------------------
 
@@ -226,12 +221,10 @@ class Calls(CallStreams):
         """
         if to is not None and to_ is not None:
             check("to", False, "give to or to_, not both", to_)
-        # builder(): the model's __init__ minus the converters and validators of fields
-        # not given (23 of 26 here); every rule of a given field is still checked.
-        request = builder(CreateCallRequest)(
+        request = CreateCallRequest(
             from_=from_,
             to=to if to is not None else to_,
-            answer_url=answer_url,  # None: "is required"
+            answer_url=answer_url,  # type: ignore[arg-type]  # None: "is required"
             answer_method=answer_method,
             ring_url=ring_url,
             ring_method=ring_method,
@@ -255,11 +248,7 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        if mark is not None:
-            request = with_mark(request, mark)
-        sending = self._send_create(request, retry_unsafe)
-        del request  # sent as bytes: no model for the garbage collector to walk while waiting
-        return structure_response(CreateCallResponse, await sending)
+        return await self.create_from(request, retry_unsafe=retry_unsafe, mark=mark)
 
     async def create_from(
         self, request: CreateCallRequest, *, retry_unsafe: bool = False, mark: str | None = None
@@ -280,19 +269,10 @@ class Calls(CallStreams):
         """
         if mark is not None:
             request = with_mark(request, mark)
-        data = await self._send_create(request, retry_unsafe)
-        return structure_response(CreateCallResponse, data)
-
-    def _send_create(self, request: CreateCallRequest, retry_unsafe: bool) -> Awaitable[Any]:
-        """The transport's coroutine for a create, not awaited here.
-
-        The hot path of a bulk run: ``create`` awaits this directly, so no coroutine frame
-        of ours sits between it and the transport (each resumption walks every frame).
-        """
-        return self._transport.request(
-            "POST",
-            self._transport.api_base + "Call/",
-            json=to_wire(request),
+        return await self._post(
+            "Call/",
+            cast_to=CreateCallResponse,
+            body=to_wire(request),
             calls=request.calls,
             retry_unsafe=retry_unsafe,
             # A 2xx without request_uuid is no proof of a call: ambiguous. In Plivo's
@@ -332,7 +312,7 @@ class Calls(CallStreams):
                 already, or cancelled already).
         """
         request_uuid = path_segment("request_uuid", request_uuid)
-        return await self._request(ActionResponse, "DELETE", self._url("Request", request_uuid))
+        return await self._delete(api_path("Request", request_uuid), cast_to=ActionResponse)
 
     # -- call records ----------------------------------------------------------------------
 
@@ -348,8 +328,8 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no call record has that uuid.
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        params = _callback(callback_url, callback_method)
-        return await self._request(CallDetails, "GET", self._url("Call", call_uuid), params=params)
+        query = _callback(callback_url, callback_method)
+        return await self._get(api_path("Call", call_uuid), cast_to=CallDetails, query=query)
 
     async def list(self, **filters: Any) -> CallListResponse:
         """One page of completed calls (``GET Call/``).
@@ -365,7 +345,8 @@ class Calls(CallStreams):
             ValidationError: If a filter is unknown or breaks its rule (``limit`` outside
                 1..20, a malformed ``end_time``, ...).
         """
-        return await self._list_page(self._list_params(filters))
+        query = filters_query(ListCallsRequest, filters)
+        return await self._get("Call/", cast_to=CallListResponse, query=query)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[CallDetails]:
         """Every completed call matching ``filters``, following the pages.
@@ -382,7 +363,8 @@ class Calls(CallStreams):
                 docstring); the calls already yielded stand.
         """
         check("callback_url", "callback_url" not in filters, "cannot follow pages", filters)
-        async for call in iter_pages(self._list_page, self._list_params(filters)):
+        query = filters_query(ListCallsRequest, filters)
+        async for call in self._paginate("Call/", page=CallListResponse, query=query):
             yield call
 
     def __aiter__(self) -> AsyncIterator[CallDetails]:
@@ -393,13 +375,6 @@ class Calls(CallStreams):
                 :meth:`iter_all`.
         """
         return self.iter_all()
-
-    @staticmethod
-    def _list_params(filters: Mapping[str, Any]) -> dict[str, Any]:
-        return to_wire(from_wire(ListCallsRequest, filters))
-
-    async def _list_page(self, params: Mapping[str, Any]) -> CallListResponse:
-        return await self._request(CallListResponse, "GET", self._url("Call"), params=params)
 
     # -- live and queued calls -------------------------------------------------------------
 
@@ -415,8 +390,8 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no call in progress has that uuid.
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        params = {**_callback(callback_url, callback_method), "status": "live"}
-        return await self._request(LiveCall, "GET", self._url("Call", call_uuid), params=params)
+        query = {**_callback(callback_url, callback_method), "status": "live"}
+        return await self._get(api_path("Call", call_uuid), cast_to=LiveCall, query=query)
 
     async def list_live(
         self,
@@ -445,8 +420,8 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        params = {**to_wire(request), "status": "live"}
-        return await self._request(LiveCallIds, "GET", self._url("Call"), params=params)
+        query = {**to_wire(request), "status": "live"}
+        return await self._get("Call/", cast_to=LiveCallIds, query=query)
 
     async def get_queued(
         self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
@@ -460,8 +435,8 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no queued call has that uuid.
         """
         call_uuid = path_segment("call_uuid", call_uuid)
-        params = {**_callback(callback_url, callback_method), "status": "queued"}
-        return await self._request(QueuedCall, "GET", self._url("Call", call_uuid), params=params)
+        query = {**_callback(callback_url, callback_method), "status": "queued"}
+        return await self._get(api_path("Call", call_uuid), cast_to=QueuedCall, query=query)
 
     async def list_queued(
         self,
@@ -479,8 +454,8 @@ class Calls(CallStreams):
         request = LiveCallsRequest(
             limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
         )
-        params = {**to_wire(request), "status": "queued"}
-        return await self._request(QueuedCallIds, "GET", self._url("Call"), params=params)
+        query = {**to_wire(request), "status": "queued"}
+        return await self._get("Call/", cast_to=QueuedCallIds, query=query)
 
     # The official SDK's names for the same lookups.
     live_call_get = get_live
@@ -561,11 +536,7 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no call in progress has that uuid (it may have ended
                 already).
         """
-        call_uuid = path_segment("call_uuid", call_uuid)
-        body = _callback(callback_url, callback_method) or None
-        return await self._request(
-            ActionResponse, "DELETE", self._url("Call", call_uuid), json=body
-        )
+        return await self._stop(call_uuid, None, callback_url, callback_method)
 
     delete = hangup
 
@@ -776,25 +747,29 @@ class Calls(CallStreams):
         ``call_uuid`` is already encoded (:func:`path_segment`): callers check it first, so
         a bad id is reported before the action's own arguments, and encoded only once.
         """
-        url = (
-            self._url("Call", call_uuid) if action is None else self._url("Call", call_uuid, action)
-        )
-        return await self._request(
-            response, "POST", url, json=to_wire(request), retry_unsafe=retry_unsafe
+        return await self._post(
+            _call_path(call_uuid, action),
+            cast_to=response,
+            body=to_wire(request),
+            retry_unsafe=retry_unsafe,
         )
 
     async def _stop(
         self,
         call_uuid: str,
-        action: str,
-        callback_url: str | None = None,
-        callback_method: str | None = None,
+        action: str | None,
+        callback_url: str | None,
+        callback_method: str | None,
     ) -> ActionResponse:
+        """DELETE the call (``action`` None) or one of its actions (``Record``, ...)."""
         call_uuid = path_segment("call_uuid", call_uuid)
         body = _callback(callback_url, callback_method) or None  # JSON, as the SDK sends it
-        return await self._request(
-            ActionResponse, "DELETE", self._url("Call", call_uuid, action), json=body
-        )
+        return await self._delete(_call_path(call_uuid, action), cast_to=ActionResponse, body=body)
+
+
+def _call_path(call_uuid: str, action: str | None) -> str:
+    """``Call/{uuid}/`` or ``Call/{uuid}/{action}/``; ``call_uuid`` is encoded already."""
+    return api_path("Call", call_uuid) if action is None else api_path("Call", call_uuid, action)
 
 
 def _callback(callback_url: str | None, callback_method: str | None) -> dict[str, Any]:

@@ -17,10 +17,9 @@ posts the action's outcome to that URL.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from .._convert import to_wire
-from ..models.calls import ActionResponse
+from ..models._shared import ActionResponse
 from ..models.conferences import (
     Conference,
     ConferenceCallbackRequest,
@@ -32,10 +31,8 @@ from ..models.conferences import (
     ConferenceRecordResponse,
 )
 from ..validation import path_segment
-from ._base import send_fields
-
-if TYPE_CHECKING:
-    from ..transport import Transport
+from ._base import Resource, item_path
+from ._paging import paginate
 
 __all__ = ["Conferences", "MemberId"]
 
@@ -56,7 +53,15 @@ def _member_segment(member_id: MemberId) -> str:
     return ",".join(path_segment("member_id", m) for m in ids)
 
 
-class Conferences:
+def _conference_path(conference_name: str, *segments: str) -> str:
+    return item_path("Conference", "conference_name", conference_name, *segments)
+
+
+def _member_path(conference_name: str, member_id: MemberId, *segments: str) -> str:
+    return _conference_path(conference_name, "Member", _member_segment(member_id), *segments)
+
+
+class Conferences(Resource):
     """The conferences of one account. Get it as ``client.conferences``.
 
     Each method's ``Raises`` section lists what is specific to it. Every method may also
@@ -82,24 +87,11 @@ class Conferences:
       :class:`~plivo_async.errors.OutcomeUnknownError` unless ``retry_unsafe=True``.
     """
 
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
-
-    def _base(self) -> str:
-        return self._transport.api_base + "Conference/"
-
-    def _url(self, conference_name: str, *segments: str) -> str:
-        name = path_segment("conference_name", conference_name)
-        return self._base() + name + "/" + "".join(f"{s}/" for s in segments)
-
-    def _member_url(self, conference_name: str, member_id: MemberId, *segments: str) -> str:
-        return self._url(conference_name, "Member", _member_segment(member_id), *segments)
-
     async def _action(
         self,
         response: type[R],
         method: str,
-        target: str,
+        path: str,
         model: Callable[..., Any] = ConferenceCallbackRequest,
         /,
         *,
@@ -107,17 +99,16 @@ class Conferences:
         retry_unsafe: bool = False,
         **fields: Any,
     ) -> R:
-        """``model(**fields)`` sent to ``target``: every method is this, so it is written once.
+        """``model(**fields)`` sent to ``path``: every method is this, so it is written once.
 
-        The model is built (and validated) before anything is sent; a ``GET`` carries it
-        as the query.
+        The model is built (and validated) before anything is sent.
         """
-        return await send_fields(
-            self._transport,
-            response,
+        request = model(**fields)
+        return await self._send(
             method,
-            target,
-            to_wire(model(**fields)),
+            path,
+            cast_to=response,
+            request=request,
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
         )
@@ -134,7 +125,7 @@ class Conferences:
         return await self._action(
             ConferenceListResponse,
             "GET",
-            self._base(),
+            "Conference/",
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -142,10 +133,13 @@ class Conferences:
     async def iter_all(self) -> AsyncIterator[str]:
         """Every conference name in progress: ``async for name in client.conferences``.
 
-        One request: the API lists every conference in one answer.
+        One request: the API lists every conference in one answer (no ``meta`` to follow).
         """
-        page = await self.list()
-        for name in page.conferences:
+
+        async def fetch(_query: dict[str, Any]) -> ConferenceListResponse:
+            return await self.list()
+
+        async for name in paginate(fetch, {}, items=_names, paged=False):
             yield name
 
     def __aiter__(self) -> AsyncIterator[str]:
@@ -167,7 +161,7 @@ class Conferences:
         return await self._action(
             Conference,
             "GET",
-            self._url(conference_name),
+            _conference_path(conference_name),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -187,7 +181,7 @@ class Conferences:
         return await self._action(
             ActionResponse,
             "DELETE",
-            self._url(conference_name),
+            _conference_path(conference_name),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -201,7 +195,7 @@ class Conferences:
         return await self._action(
             ActionResponse,
             "DELETE",
-            self._base(),
+            "Conference/",
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -232,7 +226,7 @@ class Conferences:
         return await self._action(
             ConferenceRecordResponse,
             "POST",
-            self._url(conference_name, "Record"),
+            _conference_path(conference_name, "Record"),
             ConferenceRecordRequest,
             retry_unsafe=retry_unsafe,
             file_format=file_format,
@@ -260,7 +254,7 @@ class Conferences:
         return await self._action(
             ActionResponse,
             "DELETE",
-            self._url(conference_name, "Record"),
+            _conference_path(conference_name, "Record"),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -285,7 +279,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "POST",
-            self._member_url(conference_name, member_id, "Mute"),
+            _member_path(conference_name, member_id, "Mute"),
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
@@ -307,7 +301,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "DELETE",
-            self._member_url(conference_name, member_id, "Mute"),
+            _member_path(conference_name, member_id, "Mute"),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -328,7 +322,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "POST",
-            self._member_url(conference_name, member_id, "Deaf"),
+            _member_path(conference_name, member_id, "Deaf"),
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
@@ -350,7 +344,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "DELETE",
-            self._member_url(conference_name, member_id, "Deaf"),
+            _member_path(conference_name, member_id, "Deaf"),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -374,7 +368,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "POST",
-            self._member_url(conference_name, member_id, "Kick"),
+            _member_path(conference_name, member_id, "Kick"),
             retry_unsafe=retry_unsafe,
             callback_url=callback_url,
             callback_method=callback_method,
@@ -389,7 +383,7 @@ class Conferences:
             ResourceNotFoundError: If the conference or the member is not there.
         """
         return await self._action(
-            ConferenceMemberActionResponse, "DELETE", self._member_url(conference_name, member_id)
+            ConferenceMemberActionResponse, "DELETE", _member_path(conference_name, member_id)
         )
 
     async def member_play(
@@ -413,7 +407,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "POST",
-            self._member_url(conference_name, member_id, "Play"),
+            _member_path(conference_name, member_id, "Play"),
             ConferenceMemberPlayRequest,
             retry_unsafe=retry_unsafe,
             url=url,
@@ -437,7 +431,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "DELETE",
-            self._member_url(conference_name, member_id, "Play"),
+            _member_path(conference_name, member_id, "Play"),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -465,7 +459,7 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "POST",
-            self._member_url(conference_name, member_id, "Speak"),
+            _member_path(conference_name, member_id, "Speak"),
             ConferenceMemberSpeakRequest,
             retry_unsafe=retry_unsafe,
             text=text,
@@ -491,7 +485,11 @@ class Conferences:
         return await self._action(
             ConferenceMemberActionResponse,
             "DELETE",
-            self._member_url(conference_name, member_id, "Speak"),
+            _member_path(conference_name, member_id, "Speak"),
             callback_url=callback_url,
             callback_method=callback_method,
         )
+
+
+def _names(page: ConferenceListResponse) -> list[str]:
+    return page.conferences

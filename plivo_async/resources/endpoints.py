@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from .._convert import to_wire
-from ..models._common import to_id_text
-from ..models.calls import ActionResponse
+from ..models._shared import ActionResponse, to_id_text
 from ..models.endpoints import (
     CreateEndpointRequest,
     CreateEndpointResponse,
@@ -30,17 +29,13 @@ from ..models.endpoints import (
     ListEndpointsRequest,
     UpdateEndpointRequest,
 )
-from ._base import ListResource, iter_pages
+from ._base import Resource, item_path
 
 __all__ = ["Endpoints"]
 
 
-class Endpoints(ListResource[EndpointListResponse]):
+class Endpoints(Resource):
     """The SIP endpoints of one account. Get it as ``client.endpoints``."""
-
-    _path = "Endpoint"
-    _list_request = ListEndpointsRequest
-    _list_response = EndpointListResponse
 
     async def create(
         self,
@@ -67,11 +62,10 @@ class Endpoints(ListResource[EndpointListResponse]):
         request = CreateEndpointRequest(
             username=username, password=password, alias=alias, app_id=to_id_text(app_id)
         )
-        return await self._request(
-            CreateEndpointResponse,
-            "POST",
-            self._url("Endpoint"),
-            json=to_wire(request),
+        return await self._post(
+            "Endpoint/",
+            cast_to=CreateEndpointResponse,
+            body=to_wire(request),
             retry_unsafe=retry_unsafe,
         )
 
@@ -83,7 +77,7 @@ class Endpoints(ListResource[EndpointListResponse]):
                 character (anything else is percent-encoded into its path segment).
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
-        return await self._request(Endpoint, "GET", self._item_url("endpoint_id", endpoint_id))
+        return await self._get(item_path("Endpoint", "endpoint_id", endpoint_id), cast_to=Endpoint)
 
     async def list(
         self, limit: int | None = None, offset: int | None = None
@@ -93,7 +87,8 @@ class Endpoints(ListResource[EndpointListResponse]):
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        return await self._page(to_wire(ListEndpointsRequest(limit=limit, offset=offset)))
+        query = to_wire(ListEndpointsRequest(limit=limit, offset=offset))
+        return await self._get("Endpoint/", cast_to=EndpointListResponse, query=query)
 
     async def iter_all(self, *, limit: int | None = None) -> AsyncIterator[Endpoint]:
         """Every endpoint of the account, ``limit`` (default 20) per page.
@@ -102,8 +97,8 @@ class Endpoints(ListResource[EndpointListResponse]):
             ValidationError: If ``limit`` is outside 1..20, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        params = to_wire(ListEndpointsRequest(limit=limit))
-        async for endpoint in iter_pages(self._page, params):
+        query = to_wire(ListEndpointsRequest(limit=limit))
+        async for endpoint in self._paginate("Endpoint/", page=EndpointListResponse, query=query):
             yield endpoint
 
     def __aiter__(self) -> AsyncIterator[Endpoint]:
@@ -131,10 +126,10 @@ class Endpoints(ListResource[EndpointListResponse]):
                 neither text nor an int.
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
-        url = self._item_url("endpoint_id", endpoint_id)
+        path = item_path("Endpoint", "endpoint_id", endpoint_id)
         request = UpdateEndpointRequest(password=password, alias=alias, app_id=to_id_text(app_id))
-        return await self._request(
-            ActionResponse, "POST", url, json=to_wire(request), idempotent=True
+        return await self._post(
+            path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
         )
 
     async def delete(self, endpoint_id: str | int) -> ActionResponse:
@@ -145,5 +140,5 @@ class Endpoints(ListResource[EndpointListResponse]):
             ResourceNotFoundError: If the account has no endpoint with that id (or a
                 retried delete finds it gone).
         """
-        url = self._item_url("endpoint_id", endpoint_id)
-        return await self._request(ActionResponse, "DELETE", url)
+        path = item_path("Endpoint", "endpoint_id", endpoint_id)
+        return await self._delete(path, cast_to=ActionResponse)

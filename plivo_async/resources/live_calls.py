@@ -5,6 +5,9 @@ Thin views over :class:`~plivo_async.resources.calls.Calls`: ``live_calls.get(uu
 same for queued calls, so code written against the SDK's ``client.live_calls`` runs with
 ``await`` added. ``iter_all`` / ``async for`` walks every id by offset (these answers carry
 no ``meta``).
+
+They are views, not resources: every request goes through the ``Calls`` they are built on
+(a client's ``with_options`` view rebinds them to its own ``calls``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ..models.calls import LiveCall, LiveCallIds, QueuedCall, QueuedCallIds
-from ._paging import MAX_PAGE_SIZE
+from ._paging import MAX_PAGE_SIZE, paginate
 
 if TYPE_CHECKING:
     from .calls import Calls
@@ -21,24 +24,23 @@ if TYPE_CHECKING:
 __all__ = ["LiveCalls", "QueuedCalls"]
 
 
-async def _iter_ids(
-    fetch: Callable[..., Awaitable[LiveCallIds | QueuedCallIds]],
-    filters: dict[str, Any],
+def _iter_ids(
+    list_ids: Callable[..., Awaitable[LiveCallIds | QueuedCallIds]], filters: dict[str, Any]
 ) -> AsyncIterator[str]:
-    """Every uuid, page by page; a page shorter than ``limit`` is the last."""
+    """Every uuid, each once, page by page by offset; a page shorter than ``limit`` is the
+    last, and so is a page of ids already seen (the API ignored the offset)."""
+
+    async def fetch(query: dict[str, Any]) -> LiveCallIds | QueuedCallIds:
+        return await list_ids(**query)
+
     limit = filters.pop("limit", None) or MAX_PAGE_SIZE
     offset = filters.pop("offset", None) or 0
-    seen: set[str] = set()
-    while True:
-        page = await fetch(limit=limit, offset=offset, **filters)
-        fresh = [uuid for uuid in page.calls if uuid not in seen]
-        for uuid in fresh:
-            seen.add(uuid)
-            yield uuid
-        # A short page is the last; a page of ids already seen means the offset is ignored.
-        if len(page.calls) < limit or not fresh:
-            return
-        offset += len(page.calls)
+    query = {"limit": limit, "offset": offset, **filters}
+    return paginate(fetch, query, items=_ids, unique=True)
+
+
+def _ids(page: LiveCallIds | QueuedCallIds) -> list[str]:
+    return page.calls
 
 
 class LiveCalls:

@@ -26,13 +26,12 @@ from ..models.masking_sessions import (
     MaskingSessionResponse,
     UpdateMaskingSessionRequest,
 )
-from ._base import ListResource
-from ._paging import iter_pages
+from ._base import Resource, filters_query, item_path
 
 __all__ = ["MaskingSessions"]
 
 
-class MaskingSessions(ListResource[MaskingSessionListResponse]):
+class MaskingSessions(Resource):
     """The account's number masking sessions. Get it as ``client.masking_sessions``.
 
     Every method may also raise what any request raises (see
@@ -40,10 +39,6 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
     ValidationError (a 400), RateLimitError, PlivoServerError, PlivoConnectionError and,
     for the idempotent ones, PlivoTimeoutError after retries.
     """
-
-    _path = "Masking/Session"
-    _list_request = ListMaskingSessionsRequest
-    _list_response = MaskingSessionListResponse
 
     async def create_masking_session(
         self,
@@ -127,11 +122,10 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
             virtual_number_cooloff_period=virtual_number_cooloff_period,
             force_pin_authentication=force_pin_authentication,
         )
-        return await self._request(
-            CreateMaskingSessionResponse,
-            "POST",
-            self._url(self._path),
-            json=to_wire(request),
+        return await self._post(
+            "Masking/Session/",
+            cast_to=CreateMaskingSessionResponse,
+            body=to_wire(request),
             calls=1 if request.initiate_call_to_first_party else 0,
             retry_unsafe=retry_unsafe,
         )
@@ -144,8 +138,8 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
                 characters.
             ResourceNotFoundError: If no session has that uuid.
         """
-        url = self._item_url("session_uuid", session_uuid)
-        return await self._request(MaskingSessionResponse, "GET", url)
+        path = item_path("Masking/Session", "session_uuid", session_uuid)
+        return await self._get(path, cast_to=MaskingSessionResponse)
 
     async def update_masking_session(
         self,
@@ -178,7 +172,7 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
                 :meth:`get_masking_session`), or an argument breaks its rule.
             ResourceNotFoundError: If no session has that uuid.
         """
-        url = self._item_url("session_uuid", session_uuid)
+        path = item_path("Masking/Session", "session_uuid", session_uuid)
         request = UpdateMaskingSessionRequest(
             first_party=first_party,
             second_party=second_party,
@@ -197,8 +191,8 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
             geomatch=geomatch,
             create_session_with_single_party=create_session_with_single_party,
         )
-        return await self._request(
-            MaskingSessionActionResponse, "POST", url, json=to_wire(request), idempotent=True
+        return await self._post(
+            path, cast_to=MaskingSessionActionResponse, body=to_wire(request), idempotent=True
         )
 
     async def delete_masking_session(self, session_uuid: str) -> MaskingSessionActionResponse:
@@ -208,8 +202,8 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
             ValidationError: If ``session_uuid`` is not a valid path segment.
             ResourceNotFoundError: If no session has that uuid (or it was deleted).
         """
-        url = self._item_url("session_uuid", session_uuid)
-        return await self._request(MaskingSessionActionResponse, "DELETE", url)
+        path = item_path("Masking/Session", "session_uuid", session_uuid)
+        return await self._delete(path, cast_to=MaskingSessionActionResponse)
 
     async def list_masking_session(self, **filters: Any) -> MaskingSessionListResponse:
         """One page of sessions (``GET Masking/Session/``).
@@ -223,7 +217,8 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
-        return await self._page(self._params(filters))
+        query = filters_query(ListMaskingSessionsRequest, filters)
+        return await self._get("Masking/Session/", cast_to=MaskingSessionListResponse, query=query)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[MaskingSession]:
         """Every session matching ``filters`` (as for :meth:`list_masking_session`), page by page.
@@ -232,7 +227,9 @@ class MaskingSessions(ListResource[MaskingSessionListResponse]):
             ValidationError: When iteration starts, if a filter is unknown or breaks its rule.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        async for session in iter_pages(self._page, self._params(filters)):
+        query = filters_query(ListMaskingSessionsRequest, filters)
+        pages = self._paginate("Masking/Session/", page=MaskingSessionListResponse, query=query)
+        async for session in pages:
             yield session
 
     def __aiter__(self) -> AsyncIterator[MaskingSession]:

@@ -18,8 +18,8 @@ Adding a participant dials: it counts one call per destination against
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, TypeVar
 
 from .._convert import from_wire, to_wire
 from ..models.multi_party_calls import (
@@ -43,23 +43,33 @@ from ..models.multi_party_calls import (
     mpc_id,
 )
 from ..validation import check, path_segment
-from ._base import send_fields
-from ._paging import iter_pages
-
-if TYPE_CHECKING:
-    from ..transport import Transport
+from ._base import Resource, api_path, filters_query
 
 __all__ = ["MultiPartyCalls"]
 
 R = TypeVar("R")
 
 
-def _start(**callback: str | None) -> dict[str, Any]:
-    """The body of ``start``: ``status=active`` and the callback (no model of its own)."""
-    return {"status": "active", **to_wire(MultiPartyCallCallbackRequest(**callback))}
+def _mpc_path(friendly_name: str | None, uuid: str | None, *segments: str) -> str:
+    """``MultiPartyCall/name_<friendly_name>/...`` or ``.../uuid_<uuid>/...``."""
+    return api_path(
+        "MultiPartyCall", path_segment("mpc_id", mpc_id(friendly_name, uuid)), *segments
+    )
 
 
-class MultiPartyCalls:
+def _participant_path(
+    friendly_name: str | None,
+    uuid: str | None,
+    participant_id: str | int,
+    *rest: str,
+    area: str = "Participant",
+) -> str:
+    """``{id}/Participant/{pid}/...``; audio is addressed as ``{id}/Member/{pid}/...``."""
+    participant = path_segment("participant_id", participant_id)
+    return _mpc_path(friendly_name, uuid, area, participant, *rest)
+
+
+class MultiPartyCalls(Resource):
     """The multi-party calls of one account. Get it as ``client.multi_party_calls``.
 
     Each method's ``Raises`` section lists what is specific to it. Every method may also
@@ -79,62 +89,11 @@ class MultiPartyCalls:
       ``retry_unsafe=True``.
     """
 
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
-
-    def _url(self, friendly_name: str | None, uuid: str | None, *segments: Any) -> str:
-        mpc = path_segment("mpc_id", mpc_id(friendly_name, uuid))
-        return self._mpc_base() + mpc + "/" + "".join(f"{s}/" for s in segments)
-
-    def _mpc_base(self) -> str:
-        return self._transport.api_base + "MultiPartyCall/"
-
-    def _participant_url(
-        self,
-        friendly_name: str | None,
-        uuid: str | None,
-        participant_id: str | int,
-        *rest: str,
-        area: str = "Participant",
-    ) -> str:
-        """``{id}/Participant/{pid}/...``; audio is addressed as ``{id}/Member/{pid}/...``."""
-        participant = path_segment("participant_id", participant_id)
-        return self._url(friendly_name, uuid, area, participant, *rest)
-
-    async def _send(
-        self,
-        response: type[R],
-        method: str,
-        url: str,
-        request: Any = None,
-        *,
-        idempotent: bool | None = None,
-        calls: int = 0,
-        retry_unsafe: bool = False,
-    ) -> R:
-        # ``request``: a request model, or a wire dict built already (list pages, start).
-        if request is None:
-            fields: Mapping[str, Any] = {}
-        elif isinstance(request, Mapping):
-            fields = request
-        else:
-            fields = to_wire(request)
-        return await send_fields(
-            self._transport,
-            response,
-            method,
-            url,
-            fields,
-            idempotent=idempotent,
-            calls=calls,
-            retry_unsafe=retry_unsafe,
-        )
-
     async def _action(
         self,
         response: type[R],
         method: str,
-        target: str,
+        path: str,
         model: Callable[..., Any] = MultiPartyCallCallbackRequest,
         /,
         *,
@@ -142,13 +101,18 @@ class MultiPartyCalls:
         retry_unsafe: bool = False,
         **fields: Any,
     ) -> R:
-        """``model(**fields)`` sent to ``target``: every action is this, so it is written once.
+        """``model(**fields)`` sent to ``path``: every action is this, so it is written once.
 
         The model is built (and validated) before anything is sent.
         """
         request = model(**fields)
         return await self._send(
-            response, method, target, request, idempotent=idempotent, retry_unsafe=retry_unsafe
+            method,
+            path,
+            cast_to=response,
+            request=request,
+            idempotent=idempotent,
+            retry_unsafe=retry_unsafe,
         )
 
     # -- multi-party calls ------------------------------------------------------------------
@@ -165,7 +129,8 @@ class MultiPartyCalls:
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
-        return await self._list_page(self._list_params(filters))
+        query = filters_query(ListMultiPartyCallsRequest, filters)
+        return await self._get("MultiPartyCall/", cast_to=MultiPartyCallListResponse, query=query)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[MultiPartyCallDetails]:
         """Every multi-party call matching ``filters``, following the pages.
@@ -175,19 +140,14 @@ class MultiPartyCalls:
             PlivoError: While iterating, whatever a page's request raises; the calls
                 already yielded stand.
         """
-        async for mpc in iter_pages(self._list_page, self._list_params(filters)):
+        query = filters_query(ListMultiPartyCallsRequest, filters)
+        pages = self._paginate("MultiPartyCall/", page=MultiPartyCallListResponse, query=query)
+        async for mpc in pages:
             yield mpc
 
     def __aiter__(self) -> AsyncIterator[MultiPartyCallDetails]:
         """``async for mpc in client.multi_party_calls``, as :meth:`iter_all`."""
         return self.iter_all()
-
-    @staticmethod
-    def _list_params(filters: Mapping[str, Any]) -> dict[str, Any]:
-        return to_wire(from_wire(ListMultiPartyCallsRequest, filters))
-
-    async def _list_page(self, params: Mapping[str, Any]) -> MultiPartyCallListResponse:
-        return await self._send(MultiPartyCallListResponse, "GET", self._mpc_base(), params)
 
     async def get(
         self,
@@ -201,7 +161,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallDetails,
             "GET",
-            self._url(friendly_name, uuid),
+            _mpc_path(friendly_name, uuid),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -249,12 +209,12 @@ class MultiPartyCalls:
                 or may not have been dialled. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        url = self._url(friendly_name, uuid, "Participant")
+        path = _mpc_path(friendly_name, uuid, "Participant")
         request = from_wire(
             AddParticipantRequest,
             {"role": role, "from_": from_, "to_": to_, "call_uuid": call_uuid, **options},
         )
-        return await self.add_participant_from(request, url=url, retry_unsafe=retry_unsafe)
+        return await self._add_participant(path, request, retry_unsafe)
 
     async def add_participant_from(
         self,
@@ -271,13 +231,16 @@ class MultiPartyCalls:
             OutcomeUnknownError: If the request failed ambiguously (see
                 :meth:`add_participant`).
         """
-        if url is None:
-            url = self._url(friendly_name, uuid, "Participant")
-        return await self._send(
-            AddParticipantResponse,
-            "POST",
-            url,
-            request,
+        path = _mpc_path(friendly_name, uuid, "Participant") if url is None else url
+        return await self._add_participant(path, request, retry_unsafe)
+
+    async def _add_participant(
+        self, path: str, request: AddParticipantRequest, retry_unsafe: bool
+    ) -> AddParticipantResponse:
+        return await self._post(
+            path,
+            cast_to=AddParticipantResponse,
+            body=to_wire(request),
             calls=request.calls,
             retry_unsafe=retry_unsafe,
         )
@@ -294,14 +257,13 @@ class MultiPartyCalls:
 
         Sends ``status=active``; setting a state, so retried like an idempotent request.
         """
-        return await self._action(
-            MultiPartyCallActionResponse,
-            "POST",
-            self._url(friendly_name, uuid),
-            _start,
-            idempotent=True,
-            callback_url=callback_url,
-            callback_method=callback_method,
+        path = _mpc_path(friendly_name, uuid)
+        callback = MultiPartyCallCallbackRequest(
+            callback_url=callback_url, callback_method=callback_method
+        )
+        body = {"status": "active", **to_wire(callback)}
+        return await self._post(
+            path, cast_to=MultiPartyCallActionResponse, body=body, idempotent=True
         )
 
     async def stop(
@@ -316,7 +278,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "DELETE",
-            self._url(friendly_name, uuid),
+            _mpc_path(friendly_name, uuid),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -348,7 +310,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallRecordingResponse,
             "POST",
-            self._url(friendly_name, uuid, "Record"),
+            _mpc_path(friendly_name, uuid, "Record"),
             StartRecordingRequest,
             retry_unsafe=retry_unsafe,
             file_format=file_format,
@@ -372,7 +334,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "DELETE",
-            self._url(friendly_name, uuid, "Record"),
+            _mpc_path(friendly_name, uuid, "Record"),
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
@@ -390,7 +352,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "POST",
-            self._url(friendly_name, uuid, "Record", "Pause"),
+            _mpc_path(friendly_name, uuid, "Record", "Pause"),
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
@@ -408,7 +370,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "POST",
-            self._url(friendly_name, uuid, "Record", "Resume"),
+            _mpc_path(friendly_name, uuid, "Record", "Resume"),
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
@@ -432,7 +394,7 @@ class MultiPartyCalls:
         return await self._action(
             ParticipantListResponse,
             "GET",
-            self._url(friendly_name, uuid, "Participant"),
+            _mpc_path(friendly_name, uuid, "Participant"),
             ListParticipantsRequest,
             call_uuid=call_uuid,
             callback_url=callback_url,
@@ -452,13 +414,10 @@ class MultiPartyCalls:
             PlivoError: Whatever a page's request raises; the participants already yielded
                 stand.
         """
-        url = self._url(friendly_name, uuid, "Participant")
-
-        async def fetch(params: dict[str, Any]) -> ParticipantListResponse:
-            return await self._send(ParticipantListResponse, "GET", url, params)
-
-        params: dict[str, Any] = to_wire(ListParticipantsRequest(call_uuid=call_uuid))
-        async for participant in iter_pages(fetch, params, paged=False):
+        path = _mpc_path(friendly_name, uuid, "Participant")
+        query = to_wire(ListParticipantsRequest(call_uuid=call_uuid))
+        pages = self._paginate(path, page=ParticipantListResponse, query=query, paged=False)
+        async for participant in pages:
             yield participant
 
     async def get_participant(
@@ -474,7 +433,7 @@ class MultiPartyCalls:
         return await self._action(
             Participant,
             "GET",
-            self._participant_url(friendly_name, uuid, participant_id),
+            _participant_path(friendly_name, uuid, participant_id),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -505,7 +464,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "POST",
-            self._participant_url(friendly_name, uuid, participant_id),
+            _participant_path(friendly_name, uuid, participant_id),
             UpdateParticipantRequest,
             idempotent=True,
             coach_mode=coach_mode,
@@ -528,7 +487,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "DELETE",
-            self._participant_url(friendly_name, uuid, participant_id),
+            _participant_path(friendly_name, uuid, participant_id),
             callback_url=callback_url,
             callback_method=callback_method,
         )
@@ -562,7 +521,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallRecordingResponse,
             "POST",
-            self._participant_url(friendly_name, uuid, participant_id, "Record"),
+            _participant_path(friendly_name, uuid, participant_id, "Record"),
             ParticipantRecordingRequest,
             retry_unsafe=retry_unsafe,
             file_format=file_format,
@@ -589,7 +548,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "DELETE",
-            self._participant_url(friendly_name, uuid, participant_id, "Record"),
+            _participant_path(friendly_name, uuid, participant_id, "Record"),
             ParticipantRecordTrackRequest,
             idempotent=True,
             callback_url=callback_url,
@@ -611,7 +570,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "POST",
-            self._participant_url(friendly_name, uuid, participant_id, "Record", "Pause"),
+            _participant_path(friendly_name, uuid, participant_id, "Record", "Pause"),
             ParticipantRecordTrackRequest,
             idempotent=True,
             callback_url=callback_url,
@@ -633,7 +592,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "POST",
-            self._participant_url(friendly_name, uuid, participant_id, "Record", "Resume"),
+            _participant_path(friendly_name, uuid, participant_id, "Record", "Resume"),
             ParticipantRecordTrackRequest,
             idempotent=True,
             callback_url=callback_url,
@@ -662,7 +621,7 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallPlayAudioResponse,
             "POST",
-            self._participant_url(friendly_name, uuid, participant_id, "Play", area="Member"),
+            _participant_path(friendly_name, uuid, participant_id, "Play", area="Member"),
             StartPlayAudioRequest,
             retry_unsafe=retry_unsafe,
             url=url,
@@ -679,5 +638,5 @@ class MultiPartyCalls:
         return await self._action(
             MultiPartyCallActionResponse,
             "DELETE",
-            self._participant_url(friendly_name, uuid, participant_id, "Play", area="Member"),
+            _participant_path(friendly_name, uuid, participant_id, "Play", area="Member"),
         )

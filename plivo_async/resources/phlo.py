@@ -21,7 +21,7 @@ from __future__ import annotations
 import json as _json
 from typing import TYPE_CHECKING, Any
 
-from .._convert import structure_response, to_wire
+from .._convert import to_wire
 from ..models.phlo import (
     MemberActionRequest,
     MultiPartyCallActionRequest,
@@ -32,6 +32,7 @@ from ..models.phlo import (
     PhloRunResponse,
 )
 from ..validation import check, check_destination, path_segment
+from ._base import Resource
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -42,7 +43,7 @@ __all__ = ["ConferenceBridge", "Member", "MultiPartyCall", "Node", "Phlo"]
 _IDEMPOTENT_MEMBER_ACTIONS = frozenset({"hold", "unhold", "mute", "unmute"})
 
 
-class Phlo:
+class Phlo(Resource):
     """One PHLO. Get it as ``client.phlo(phlo_id)``; no request is made until awaited.
 
     Each method's ``Raises`` section (here and on :class:`MultiPartyCall` and
@@ -74,7 +75,7 @@ class Phlo:
     """
 
     def __init__(self, transport: Transport, phlo_id: str) -> None:
-        self._transport = transport
+        super().__init__(transport)
         self.phlo_id = phlo_id
         self._segment = path_segment("phlo_id", phlo_id)  # encoded once, used in every URL
 
@@ -87,8 +88,7 @@ class Phlo:
         Raises:
             ResourceNotFoundError: If no PHLO has this id.
         """
-        data = await self._transport.request("GET", self._transport.phlo_base + self._segment)
-        return structure_response(PhloDetails, data)
+        return await self._get(self._transport.phlo_base + self._segment, cast_to=PhloDetails)
 
     async def run(self, *, retry_unsafe: bool = False, **payload: Any) -> PhloRunResponse:
         """Run the PHLO with the payload its Start node expects (``phlo.run(**payload)``).
@@ -107,13 +107,12 @@ class Phlo:
             _json.dumps(payload)
         except (TypeError, ValueError):
             check("payload", False, "must be JSON-serialisable", payload)
-        data = await self._transport.request(
-            "POST",
+        return await self._post(
             self._transport.phlo_runner_base + self._segment,
-            json=payload,
+            cast_to=PhloRunResponse,
+            body=payload,
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(PhloRunResponse, data)
 
     def multi_party_call(self, node_id: str) -> MultiPartyCall:
         """A handle on one multi-party call node of this PHLO (no request is made).
@@ -151,7 +150,7 @@ class Phlo:
         return Node(self._transport, self.phlo_id, node_type, node_id)
 
 
-class MultiPartyCall:
+class MultiPartyCall(Resource):
     """A multi-party call node: add a user, warm or cold transfer, act on members.
 
     Get it as ``client.phlo(phlo_id).multi_party_call(node_id)``. Its methods may also
@@ -163,7 +162,7 @@ class MultiPartyCall:
     """
 
     def __init__(self, transport: Transport, phlo_id: str, node_id: str) -> None:
-        self._transport = transport
+        super().__init__(transport)
         self.phlo_id = phlo_id
         self.node_id = node_id
         phlo, node = path_segment("phlo_id", phlo_id), path_segment("node_id", node_id)
@@ -259,14 +258,13 @@ class MultiPartyCall:
                 have been dialled. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        data = await self._transport.request(
-            "POST",
+        return await self._post(
             self.url,
-            json=to_wire(request),
+            cast_to=PhloActionResponse,
+            body=to_wire(request),
             calls=request.calls,
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(PhloActionResponse, data)
 
     def member(self, member_id: str) -> Member:
         """A handle on one member (their phone number or SIP URI); no request is made.
@@ -277,7 +275,7 @@ class MultiPartyCall:
         return Member(self, member_id)
 
 
-class Member:
+class Member(Resource):
     """One member of a multi-party call, addressed by phone number or SIP URI.
 
     Get it as ``mpc.member(member_id)``. Its methods may also raise the request errors
@@ -288,7 +286,7 @@ class Member:
     """
 
     def __init__(self, mpc: MultiPartyCall | Node, member_id: str) -> None:
-        self._transport = mpc._transport
+        super().__init__(mpc._transport)
         self.mpc = mpc
         self.member_id = check_destination("member_id", member_id)
         # A SIP URI's user part may hold '/', '?' or '..': encoded, it stays one segment.
@@ -311,14 +309,13 @@ class Member:
                 ``retry_unsafe=True``.
         """
         request = MemberActionRequest(action=action)
-        data = await self._transport.request(
-            "POST",
+        return await self._post(
             self.url,
-            json=to_wire(request),
+            cast_to=PhloActionResponse,
+            body=to_wire(request),
             idempotent=request.action in _IDEMPOTENT_MEMBER_ACTIONS,
             retry_unsafe=retry_unsafe,
         )
-        return structure_response(PhloActionResponse, data)
 
     async def abort_transfer(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
         """Abort a transfer this member started.
@@ -397,7 +394,7 @@ class Member:
         return await self.update("unmute")
 
 
-class Node:
+class Node(Resource):
     """Any node of a PHLO, addressed by type and id: ``client.phlo(id).node(type, node)``.
 
     ``phlo/{phlo_id}/{node_type}/{node_id}``. Its methods may also raise the request
@@ -411,7 +408,7 @@ class Node:
     node_type: str
 
     def __init__(self, transport: Transport, phlo_id: str, node_type: str, node_id: str) -> None:
-        self._transport = transport
+        super().__init__(transport)
         self.phlo_id = path_segment("phlo_id", phlo_id)
         self.node_type = path_segment("node_type", node_type)
         self.node_id = path_segment("node_id", node_id)
@@ -426,8 +423,7 @@ class Node:
         Raises:
             ResourceNotFoundError: If the PHLO or the node does not exist.
         """
-        data = await self._transport.request("GET", self.url)
-        return structure_response(PhloNodeDetails, data)
+        return await self._get(self.url, cast_to=PhloNodeDetails)
 
     async def update(
         self,
@@ -451,10 +447,13 @@ class Node:
                 ``retry_unsafe=True``.
         """
         request = NodeActionRequest(action=action, trigger_source=trigger_source, to=to, role=role)
-        data = await self._transport.request(
-            "POST", self.url, json=to_wire(request), calls=1, retry_unsafe=retry_unsafe
+        return await self._post(
+            self.url,
+            cast_to=PhloActionResponse,
+            body=to_wire(request),
+            calls=1,
+            retry_unsafe=retry_unsafe,
         )
-        return structure_response(PhloActionResponse, data)
 
     def member(self, member_id: str) -> Member:
         """A handle on one member of this node (phone number or SIP URI); no request is made.

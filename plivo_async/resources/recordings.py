@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from .._convert import from_wire, to_wire
-from ..models.calls import ActionResponse
+from .._convert import to_wire
+from ..models._shared import ActionResponse
 from ..models.recordings import (
     CreateTranscriptionRequest,
     GetTranscriptionRequest,
@@ -31,13 +31,12 @@ from ..models.recordings import (
     RecordingListResponse,
     Transcription,
 )
-from ..validation import path_segment
-from ._base import ApiResource, iter_pages
+from ._base import Resource, filters_query, item_path
 
 __all__ = ["Recordings", "Transcriptions"]
 
 
-class Recordings(ApiResource):
+class Recordings(Resource):
     """The recordings of one account. Get it as ``client.recordings``."""
 
     async def list(self, **filters: Any) -> RecordingListResponse:
@@ -56,7 +55,8 @@ class Recordings(ApiResource):
                 1..20, a malformed ``add_time__gt``, a ``subaccount`` that is not an
                 ``SA...`` id, ...).
         """
-        return await self._page(_list_params(filters))
+        query = filters_query(ListRecordingsRequest, filters)
+        return await self._get("Recording/", cast_to=RecordingListResponse, query=query)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[Recording]:
         """Every recording matching ``filters`` (those of :meth:`list`), page after page.
@@ -65,8 +65,10 @@ class Recordings(ApiResource):
             ValidationError: As for :meth:`list`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        params = _list_params(filters)
-        async for recording in iter_pages(self._page, params):
+        query = filters_query(ListRecordingsRequest, filters)
+        async for recording in self._paginate(
+            "Recording/", page=RecordingListResponse, query=query
+        ):
             yield recording
 
     def __aiter__(self) -> AsyncIterator[Recording]:
@@ -85,8 +87,9 @@ class Recordings(ApiResource):
                 character (anything else is percent-encoded into its path segment).
             ResourceNotFoundError: If the account has no recording with that id.
         """
-        recording_id = path_segment("recording_id", recording_id)
-        return await self._request(Recording, "GET", self._url("Recording", recording_id))
+        return await self._get(
+            item_path("Recording", "recording_id", recording_id), cast_to=Recording
+        )
 
     async def delete(self, recording_id: str | int) -> ActionResponse:
         """Delete a recording for good (``DELETE Recording/{id}/``; 204, empty answer).
@@ -97,20 +100,12 @@ class Recordings(ApiResource):
             ResourceNotFoundError: If the account has no recording with that id (or a
                 retried delete finds it gone).
         """
-        recording_id = path_segment("recording_id", recording_id)
-        return await self._request(ActionResponse, "DELETE", self._url("Recording", recording_id))
-
-    async def _page(self, params: dict[str, Any]) -> RecordingListResponse:
-        return await self._request(
-            RecordingListResponse, "GET", self._url("Recording"), params=params
+        return await self._delete(
+            item_path("Recording", "recording_id", recording_id), cast_to=ActionResponse
         )
 
 
-def _list_params(filters: dict[str, Any]) -> dict[str, Any]:
-    return to_wire(from_wire(ListRecordingsRequest, filters))
-
-
-class Transcriptions(ApiResource):
+class Transcriptions(Resource):
     """Transcriptions of recordings. Get it as ``client.transcriptions``.
 
     The SDK's method names (``get_transcription``, ``create_transcription``,
@@ -131,11 +126,9 @@ class Transcriptions(ApiResource):
             ResourceNotFoundError: If there is no transcription with that id (or it is not
                 ready yet).
         """
-        transcription_id = path_segment("transcription_id", transcription_id)
-        params = to_wire(GetTranscriptionRequest(type=type)) or None
-        return await self._request(
-            Transcription, "GET", self._url("Transcription", transcription_id), params=params
-        )
+        path = item_path("Transcription", "transcription_id", transcription_id)
+        query = to_wire(GetTranscriptionRequest(type=type)) or None
+        return await self._get(path, cast_to=Transcription, query=query)
 
     async def create_transcription(
         self,
@@ -157,14 +150,10 @@ class Transcriptions(ApiResource):
                 may or may not have been ordered. Raised at once, or when retries run out
                 if ``retry_unsafe=True``.
         """
-        recording_id = path_segment("recording_id", recording_id)
+        path = item_path("Transcription", "recording_id", recording_id)
         request = CreateTranscriptionRequest(transcription_callback_url=transcription_callback_url)
-        return await self._request(
-            ActionResponse,
-            "POST",
-            self._url("Transcription", recording_id),
-            json=to_wire(request),
-            retry_unsafe=retry_unsafe,
+        return await self._post(
+            path, cast_to=ActionResponse, body=to_wire(request), retry_unsafe=retry_unsafe
         )
 
     async def delete_transcription(self, transcription_id: str | int) -> ActionResponse:
@@ -175,10 +164,8 @@ class Transcriptions(ApiResource):
             ResourceNotFoundError: If there is no transcription with that id (or a retried
                 delete finds it gone).
         """
-        transcription_id = path_segment("transcription_id", transcription_id)
-        return await self._request(
-            ActionResponse, "DELETE", self._url("Transcription", transcription_id)
-        )
+        path = item_path("Transcription", "transcription_id", transcription_id)
+        return await self._delete(path, cast_to=ActionResponse)
 
     get = get_transcription
     create = create_transcription

@@ -14,18 +14,17 @@ and stopping streams are ``GET`` and ``DELETE``: idempotent, retried.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
 
 from .._convert import to_wire
-from ..models.calls import ActionResponse
+from ..models._shared import ActionResponse
 from ..models.streams import StartStreamRequest, StartStreamResponse, Stream, StreamListResponse
 from ..validation import path_segment
-from ._base import ApiResource, iter_pages
+from ._base import Resource, api_path, item_path
 
 __all__ = ["CallStreams"]
 
 
-class CallStreams(ApiResource):
+class CallStreams(Resource):
     """The stream methods of ``client.calls``.
 
     Raises (every method): :class:`~plivo_async.errors.ValidationError` if ``call_uuid``
@@ -67,7 +66,7 @@ class CallStreams(ApiResource):
                 may not have started. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        call_uuid = path_segment("call_uuid", call_uuid)
+        path = _streams_path(call_uuid)  # a bad id is reported first
         request = StartStreamRequest(
             service_url=service_url,
             bidirectional=bidirectional,
@@ -79,11 +78,10 @@ class CallStreams(ApiResource):
             extra_headers=extra_headers,
             cx_bot=cx_bot,
         )
-        return await self._request(
-            StartStreamResponse,
-            "POST",
-            self._url("Call", call_uuid, "Stream"),
-            json=to_wire(request),
+        return await self._post(
+            path,
+            cast_to=StartStreamResponse,
+            body=to_wire(request),
             retry_unsafe=retry_unsafe,
         )
 
@@ -94,7 +92,7 @@ class CallStreams(ApiResource):
             ValidationError: If ``call_uuid`` is not a usable path segment.
             ResourceNotFoundError: If the API knows no call with that uuid.
         """
-        return await self._streams_page(path_segment("call_uuid", call_uuid), {})
+        return await self._get(_streams_path(call_uuid), cast_to=StreamListResponse)
 
     async def iter_all_streams(self, call_uuid: str) -> AsyncIterator[Stream]:
         """Every stream of a call, following ``meta.next`` if the API pages them.
@@ -103,12 +101,8 @@ class CallStreams(ApiResource):
             ValidationError: If ``call_uuid`` is not a usable path segment.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        segment = path_segment("call_uuid", call_uuid)
-
-        async def fetch(params: dict[str, Any]) -> StreamListResponse:
-            return await self._streams_page(segment, params)
-
-        async for stream in iter_pages(fetch, {}, paged=False):
+        path = _streams_path(call_uuid)
+        async for stream in self._paginate(path, page=StreamListResponse, query={}, paged=False):
             yield stream
 
     async def get_stream(self, call_uuid: str, stream_id: str) -> Stream:
@@ -118,8 +112,7 @@ class CallStreams(ApiResource):
             ValidationError: If ``call_uuid`` or ``stream_id`` is not a usable path segment.
             ResourceNotFoundError: If the call has no stream with that id.
         """
-        url = self._stream_url(call_uuid, stream_id)
-        return await self._request(Stream, "GET", url)
+        return await self._get(_stream_path(call_uuid, stream_id), cast_to=Stream)
 
     async def delete_all_streams(self, call_uuid: str) -> ActionResponse:
         """Stop every stream of a call (``DELETE Call/{uuid}/Stream/``; 204).
@@ -128,8 +121,7 @@ class CallStreams(ApiResource):
             ValidationError: If ``call_uuid`` is not a usable path segment.
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        call_uuid = path_segment("call_uuid", call_uuid)
-        return await self._request(ActionResponse, "DELETE", self._url("Call", call_uuid, "Stream"))
+        return await self._delete(_streams_path(call_uuid), cast_to=ActionResponse)
 
     async def delete_stream(self, call_uuid: str, stream_id: str) -> ActionResponse:
         """Stop one stream of a call (``DELETE Call/{uuid}/Stream/{stream_id}/``; 204).
@@ -138,21 +130,16 @@ class CallStreams(ApiResource):
             ValidationError: If ``call_uuid`` or ``stream_id`` is not a usable path segment.
             ResourceNotFoundError: If the call has no such stream (or it stopped already).
         """
-        return await self._request(ActionResponse, "DELETE", self._stream_url(call_uuid, stream_id))
+        return await self._delete(_stream_path(call_uuid, stream_id), cast_to=ActionResponse)
 
     # The official SDK's names.
     get_details_of_specific_stream = get_stream
     delete_specific_stream = delete_stream
 
-    def _stream_url(self, call_uuid: str, stream_id: str) -> str:
-        call_uuid = path_segment("call_uuid", call_uuid)
-        stream_id = path_segment("stream_id", stream_id)
-        return self._url("Call", call_uuid, "Stream", stream_id)
 
-    async def _streams_page(self, call_segment: str, params: dict[str, Any]) -> StreamListResponse:
-        return await self._request(
-            StreamListResponse,
-            "GET",
-            self._url("Call", call_segment, "Stream"),
-            params=params or None,
-        )
+def _streams_path(call_uuid: str) -> str:
+    return item_path("Call", "call_uuid", call_uuid, "Stream")
+
+
+def _stream_path(call_uuid: str, stream_id: str) -> str:
+    return _streams_path(call_uuid) + api_path(path_segment("stream_id", stream_id))

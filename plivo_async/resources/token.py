@@ -6,22 +6,14 @@ To sign one locally with the auth token instead (no request), use
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .._convert import structure_response
 from ..models.token import CreateTokenRequest, TokenResponse
-
-if TYPE_CHECKING:
-    from ..transport import Transport
+from ._base import Resource
 
 __all__ = ["Token"]
 
 
-class Token:
+class Token(Resource):
     """Get it as ``client.token``."""
-
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
 
     async def create(
         self,
@@ -58,7 +50,6 @@ class Token:
             outgoing_allow=outgoing_allow,
             app=app,
         )
-        data = await self._transport.request(
-            "POST", self._transport.api_base + "JWT/Token/", json=request.body(), idempotent=True
+        return await self._post(
+            "JWT/Token/", cast_to=TokenResponse, body=request.body(), idempotent=True
         )
-        return structure_response(TokenResponse, data)

@@ -27,13 +27,12 @@ from ..models.verify_callerids import (
     VerifyCallerIdRequest,
 )
 from ..validation import path_segment
-from ._base import ListResource
-from ._paging import iter_pages
+from ._base import Resource, api_path, filters_query, item_path
 
 __all__ = ["VerifyCallerids"]
 
 
-class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
+class VerifyCallerids(Resource):
     """Caller ids verified on the account. Get it as ``client.verify_callerids``.
 
     Every method may also raise what any request raises (see
@@ -41,10 +40,6 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
     ValidationError (a 400), RateLimitError, PlivoServerError, PlivoConnectionError and,
     for the idempotent ones, PlivoTimeoutError after retries.
     """
-
-    _path = "VerifiedCallerId"
-    _list_request = ListVerifiedCallerIdsRequest
-    _list_response = VerifiedCallerIdListResponse
 
     async def initiate_verify(
         self,
@@ -76,11 +71,10 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
             country=country,
             subaccount=subaccount,
         )
-        return await self._request(
-            InitiateVerifyResponse,
-            "POST",
-            self._url(self._path),
-            json=to_wire(request),
+        return await self._post(
+            "VerifiedCallerId/",
+            cast_to=InitiateVerifyResponse,
+            body=to_wire(request),
             retry_unsafe=retry_unsafe,
         )
 
@@ -100,10 +94,10 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
                 ``retry_unsafe=True``.
         """
         segment = path_segment("verification_uuid", verification_uuid)
-        url = self._url(self._path, "Verification", segment)
+        path = api_path("VerifiedCallerId", "Verification", segment)
         request = VerifyCallerIdRequest(otp=otp)
-        return await self._request(
-            VerifiedCallerId, "POST", url, json=to_wire(request), retry_unsafe=retry_unsafe
+        return await self._post(
+            path, cast_to=VerifiedCallerId, body=to_wire(request), retry_unsafe=retry_unsafe
         )
 
     async def get_verified_caller_id(self, phone_number: str) -> VerifiedCallerId:
@@ -114,8 +108,8 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
                 characters.
             ResourceNotFoundError: If the number is not a verified caller id.
         """
-        url = self._item_url("phone_number", phone_number)
-        return await self._request(VerifiedCallerId, "GET", url)
+        path = item_path("VerifiedCallerId", "phone_number", phone_number)
+        return await self._get(path, cast_to=VerifiedCallerId)
 
     async def update_verified_caller_id(
         self, phone_number: str, alias: str | None = None, subaccount: str | None = None
@@ -127,10 +121,10 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
                 empty, or ``subaccount`` is not a subaccount auth id.
             ResourceNotFoundError: If the number is not a verified caller id.
         """
-        url = self._item_url("phone_number", phone_number)
+        path = item_path("VerifiedCallerId", "phone_number", phone_number)
         request = UpdateVerifiedCallerIdRequest(alias=alias, subaccount=subaccount)
-        return await self._request(
-            VerifiedCallerId, "POST", url, json=to_wire(request), idempotent=True
+        return await self._post(
+            path, cast_to=VerifiedCallerId, body=to_wire(request), idempotent=True
         )
 
     async def delete_verified_caller_id(self, phone_number: str) -> VerifiedCallerId:
@@ -140,8 +134,8 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
             ValidationError: If ``phone_number`` is not a valid path segment.
             ResourceNotFoundError: If the number is not a verified caller id.
         """
-        url = self._item_url("phone_number", phone_number)
-        return await self._request(VerifiedCallerId, "DELETE", url)
+        path = item_path("VerifiedCallerId", "phone_number", phone_number)
+        return await self._delete(path, cast_to=VerifiedCallerId)
 
     async def list_verified_caller_id(
         self,
@@ -164,7 +158,10 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
             "limit": limit,
             "offset": offset,
         }
-        return await self._page(self._params(filters))
+        query = filters_query(ListVerifiedCallerIdsRequest, filters)
+        return await self._get(
+            "VerifiedCallerId/", cast_to=VerifiedCallerIdListResponse, query=query
+        )
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[VerifiedCallerId]:
         """Every verified caller id matching ``filters`` (those of :meth:`list_verified_caller_id`).
@@ -173,7 +170,9 @@ class VerifyCallerids(ListResource[VerifiedCallerIdListResponse]):
             ValidationError: When iteration starts, if a filter is unknown or breaks its rule.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        async for caller_id in iter_pages(self._page, self._params(filters)):
+        query = filters_query(ListVerifiedCallerIdsRequest, filters)
+        pages = self._paginate("VerifiedCallerId/", page=VerifiedCallerIdListResponse, query=query)
+        async for caller_id in pages:
             yield caller_id
 
     def __aiter__(self) -> AsyncIterator[VerifiedCallerId]:

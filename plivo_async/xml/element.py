@@ -18,6 +18,7 @@ import attrs
 
 from plivo_async.errors import ValidationError
 from plivo_async.validation import is_http_url
+from plivo_async.xml.writer import write
 
 __all__ = [
     "Element",
@@ -215,8 +216,6 @@ class Element:
 
     def to_xml(self, *, pretty: bool = True) -> str:
         """The document text; ``pretty`` indents as the SDK's ``to_string()`` does."""
-        from plivo_async.xml.writer import write
-
         return write(self, pretty=pretty)
 
     def __str__(self) -> str:

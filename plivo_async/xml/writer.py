@@ -13,9 +13,27 @@ its text, as the SDK's final string replacement does.
 
 from __future__ import annotations
 
-from plivo_async.xml.element import Element
+from collections.abc import Sequence
+from typing import Protocol
 
-__all__ = ["escape_attribute", "escape_text", "write"]
+__all__ = ["Node", "escape_attribute", "escape_text", "write"]
+
+
+class Node(Protocol):
+    """What the writer reads of an element (:class:`~plivo_async.xml.element.Element` is
+    one): the writer sits below the elements and does not import them."""
+
+    @property
+    def TAG(self) -> str: ...  # the elements' class constant
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def body(self) -> Sequence[Node | str]: ...
+
+    def attributes(self) -> list[tuple[str, str]]: ...
+
 
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE = str.maketrans(
@@ -41,7 +59,7 @@ def escape_attribute(value: str) -> str:
     return value.translate(_ATTRIBUTE)
 
 
-def write(element: Element, *, pretty: bool = True) -> str:
+def write(element: Node, *, pretty: bool = True) -> str:
     """``element`` and everything inside it as XML text."""
     out: list[str] = []
     _write(element, out, 0, pretty)
@@ -50,7 +68,7 @@ def write(element: Element, *, pretty: bool = True) -> str:
     return "".join(out)
 
 
-def _write(element: Element, out: list[str], level: int, pretty: bool) -> None:
+def _write(element: Node, out: list[str], level: int, pretty: bool) -> None:
     text, body = element.text, [part for part in element.body if part != ""]
     cont = element.TAG == _CONT
     if not text and not body:

@@ -1,8 +1,9 @@
-"""Pieces shared by the models of the account resources (recordings, endpoints, ...).
+"""What the models of every area share: list pages, the action answer, field factories.
 
-The Call API models keep their own copies (``models/calls.py``); these are the ones the
-newer areas build on, so their list pages, ids, URLs, methods and flags behave the same
-everywhere. Every field factory makes an optional field: ``None`` means "not sent".
+``ListMeta`` and ``ActionResponse`` are answers of every area (they are re-exported by
+``models.calls``, where they were first defined). The field factories make the ids, URLs,
+methods and flags of every area behave the same; each makes an optional field: ``None``
+means "not sent".
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import attrs
 from .. import validation as v
 
 __all__ = [
+    "ActionResponse",
+    "ListMeta",
     "ListPage",
     "bool_field",
     "file_format_field",
@@ -31,6 +34,31 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class ListMeta:
+    """Pagination of a list: ``next``/``previous`` are relative URLs or ``None``."""
+
+    limit: int | None = None
+    offset: int | None = None
+    next: str | None = None
+    previous: str | None = None
+    total_count: int | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+
+@attrs.frozen(kw_only=True)
+class ActionResponse:
+    """The answer to an action (transfer, play, speak, DTMF, hangup, cancel, stop, delete).
+
+    Actions answered with 204 No Content give an ``ActionResponse`` with every field
+    ``None`` and an empty ``raw``.
+    """
+
+    api_id: str | None = None
+    message: str | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
 
 class ListPage(Generic[T]):
