@@ -7,7 +7,7 @@ from aiohttp import web
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
 from ..rules import BadRequest, bool_field, text_field
-from ..rules_media import validate_application
+from ..rules.applications import validate_application
 from ..state import ApplicationRecord, ApplicationState, EndpointState
 from ..state.endpoints import numeric_id
 from ._pages import list_page

@@ -9,15 +9,11 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, Route, add_route
-from ..rules import (
-    BadRequest,
-    check_url,
-    int_field,
+from ..rules import BadRequest, check_url, int_field, text_field, validate_list_query
+from ..rules.calls import (
     number_matches,
-    text_field,
     validate_cdr_query,
     validate_create,
-    validate_list_query,
     validate_record,
     validate_transfer,
 )

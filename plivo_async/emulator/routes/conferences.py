@@ -17,9 +17,8 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, Route, add_route
-from ..rules import BadRequest, bool_field, text_field
-from ..rules_conferences import (
-    validate_callback,
+from ..rules import BadRequest, bool_field, text_field, validate_callback
+from ..rules.conferences import (
     validate_conference_record,
     validate_play,
     validate_speak,

@@ -9,7 +9,7 @@ from aiohttp import web
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
 from ..rules import BadRequest
-from ..rules_media import validate_endpoint
+from ..rules.endpoints import validate_endpoint
 from ..state import ApplicationState, EndpointRecord, EndpointState
 from ..state.endpoints import numeric_id
 from ._pages import list_page

@@ -15,7 +15,7 @@ from ..core import EmulatorCore
 from ..http import Ctx, add_route
 from ..paging import page_meta
 from ..rules import validate_list_query
-from ..rules_masking_sessions import validate_session
+from ..rules.masking_sessions import validate_session
 from ..state import MaskingSessionState, format_time
 from .calls import ACCOUNT
 

@@ -15,9 +15,9 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, Route, add_route
-from ..rules import BadRequest, int_field, text_field
-from ..rules_conferences import validate_callback, validate_play
-from ..rules_multi_party_calls import (
+from ..rules import BadRequest, int_field, text_field, validate_callback
+from ..rules.conferences import validate_play
+from ..rules.multi_party_calls import (
     validate_add_participant,
     validate_mpc_recording,
     validate_update_participant,

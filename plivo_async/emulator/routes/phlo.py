@@ -6,7 +6,8 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
-from ..rules import check_destination, validate_member_action, validate_mpc_action
+from ..rules import check_destination
+from ..rules.phlo import validate_member_action, validate_mpc_action
 from ..state import MemberState, PhloState, format_time
 
 __all__ = ["BRIDGE", "MPC", "add_routes"]

@@ -15,7 +15,8 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
-from ..rules_media import optional_url, validate_recording_query
+from ..rules import optional_url
+from ..rules.recordings import validate_recording_query
 from ..state import RecordingState
 from ..state.recordings import TRANSCRIPT
 from ._pages import list_page
@@ -101,7 +102,7 @@ def add_routes(app: web.Application, core: EmulatorCore) -> None:
         recording_id = request.match_info["id"]
         if recording_id not in state.recordings:
             return core.error(404, "recording not found")
-        optional_url(ctx.body, "transcription_callback_url")
+        optional_url(ctx.body, "transcription_callback_url", empty=True)
         state.transcriptions.add(recording_id)
         return core.json(202, {"api_id": core.new_id(), "message": "transcription in progress"})
 

@@ -7,7 +7,7 @@ from aiohttp import web
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
 from ..rules import BadRequest
-from ..rules_media import validate_stream
+from ..rules.streams import validate_stream
 from ..state import StreamRecord, StreamState
 from ..state.streams import DEFAULT_STREAM_TIMEOUT
 from ._pages import list_page

@@ -10,52 +10,21 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
-from typing import Any
 
 from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, add_route
-from ..rules import BadRequest, int_field, required_field, text_field
+from ..rules.token import validate_token
 from .calls import ACCOUNT
 
-__all__ = ["TOKEN", "add_routes", "validate_token"]
+__all__ = ["TOKEN", "add_routes"]
 
 TOKEN = ACCOUNT + "/JWT/Token"
-_DEFAULT_LIFETIME = 86400
 
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def validate_token(body: Mapping[str, Any], auth_id: str, now: int) -> dict[str, Any]:
-    """The token's claims: ``iss`` the account, ``sub`` needed for incoming calls."""
-    iss = required_field(body, "iss")
-    if iss != auth_id:
-        raise BadRequest("iss must be the auth id of the account")
-    per = body.get("per", {})
-    voice = per.get("voice", {}) if isinstance(per, dict) else None
-    if not isinstance(voice, dict):
-        raise BadRequest("per must be an object like {'voice': {'incoming_allow': true}}")
-    grants = {name: voice.get(name) is True for name in ("incoming_allow", "outgoing_allow")}
-    sub = text_field(body, "sub")
-    if grants["incoming_allow"] and not sub:
-        raise BadRequest("sub is required when incoming_allow is true")
-    nbf = int_field(body, "nbf", 0)
-    nbf = now if nbf is None else nbf
-    exp = int_field(body, "exp", 0)
-    exp = nbf + _DEFAULT_LIFETIME if exp is None else exp
-    if exp <= nbf:
-        raise BadRequest("exp must be later than nbf")
-    claims: dict[str, Any] = {"iss": iss, "nbf": nbf, "exp": exp, "per": {"voice": grants}}
-    if sub:
-        claims["sub"] = sub
-    app = text_field(body, "app")
-    if app:
-        claims["app"] = app
-    return claims
 
 
 def add_routes(app: web.Application, core: EmulatorCore) -> None:

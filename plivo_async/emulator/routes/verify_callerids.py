@@ -14,7 +14,7 @@ from ..core import EmulatorCore
 from ..http import Ctx, add_route
 from ..paging import page_meta
 from ..rules import BadRequest, required_field, validate_list_query
-from ..rules_verify_callerids import validate_initiate, validate_update
+from ..rules.verify_callerids import validate_initiate, validate_update
 from ..state import PendingVerification, VerifyCallerIdState, format_time
 from .calls import ACCOUNT
 
