@@ -1,6 +1,6 @@
 """``EmulatorCore``: what every route shares: ids, clock, records, state, errors, placing.
 
-One core per emulator. Route modules (``routes/<area>.py``) get it in ``add_routes`` and
+One core per emulator. Route handlers (``routes/<area>.py``) get it as ``ctx.core`` and
 use only what is here; the middleware (``middleware.py``) uses it for auth, faults and the
 request records; :class:`~plivo_async.emulator.server.Emulator` wraps it with a server.
 """
@@ -93,6 +93,8 @@ class EmulatorCore:
         """Runs the Plivo XML of answered calls (``Emulator(flows=True)``), else None."""
         if flows:
             self.flows = FlowRunner(self, auth_token=auth_token, seed=seed)
+        self.signing_key = self.new_id().encode()
+        """The emulator's own key for what it signs (JWT tokens); Plivo's is secret too."""
 
     # -- configuration -------------------------------------------------------------
 

@@ -102,7 +102,7 @@ async def _respond(
         response: web.StreamResponse = core.error(status, reason)
     else:
         try:
-            response = await _process(core, request, route, Ctx(rec), body)
+            response = await _process(core, request, route, Ctx(core, rec), body)
         except web.HTTPException as exc:
             response = core.error(exc.status, exc.reason)
     if decision.after:

@@ -9,29 +9,27 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..core import EmulatorCore
-from ..http import Ctx, add_route
+from ..http import Ctx, RouteSpec
 from ..rules.call_feedback import validate_feedback
 from ..state import CallFeedbackState, Feedback
 
-__all__ = ["FEEDBACK", "add_routes"]
+__all__ = ["FEEDBACK", "ROUTES"]
 
 FEEDBACK = "/v1/Call/{call_uuid}/Feedback"
 
 
-def add_routes(app: web.Application, core: EmulatorCore) -> None:
-    """Receive feedback on calls the emulator placed."""
-    state = core.state(CallFeedbackState)
+async def create(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    core = ctx.core
+    call_uuid = request.match_info["call_uuid"]
+    if core.calls.get(call_uuid) is None:
+        raise web.HTTPNotFound(reason="Please check the Call UUID")
+    rating, issues, notes = validate_feedback(ctx.body)
+    core.state(CallFeedbackState).received.append(Feedback(call_uuid, rating, issues, notes))
+    return core.json(
+        201,
+        {"api_id": core.new_id(), "message": "Feedback has been posted", "status": "success"},
+    )
 
-    async def create(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        call_uuid = request.match_info["call_uuid"]
-        if core.calls.get(call_uuid) is None:
-            raise web.HTTPNotFound(reason="Please check the Call UUID")
-        rating, issues, notes = validate_feedback(ctx.body)
-        state.received.append(Feedback(call_uuid, rating, issues, notes))
-        return core.json(
-            201,
-            {"api_id": core.new_id(), "message": "Feedback has been posted", "status": "success"},
-        )
 
-    add_route(app, "POST", FEEDBACK, create)
+ROUTES = (RouteSpec("POST", FEEDBACK, create),)
+"""Feedback on calls the emulator placed."""

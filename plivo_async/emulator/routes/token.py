@@ -1,7 +1,8 @@
 """The JWT Token API: ``POST /v1/Account/{auth_id}/JWT/Token``.
 
-The emulator signs tokens HS256 with a key of its own (Plivo signs with a key clients
-never see either): the claims are real, the signature is only the emulator's.
+The emulator signs tokens HS256 with a key of its own, ``core.signing_key`` (Plivo signs
+with a key clients never see either): the claims are real, the signature is only the
+emulator's.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ import json
 
 from aiohttp import web
 
-from ..core import EmulatorCore
-from ..http import Ctx, add_route
+from ..http import Ctx, RouteSpec
 from ..rules.token import validate_token
 from .calls import ACCOUNT
 
-__all__ = ["TOKEN", "add_routes"]
+__all__ = ["ROUTES", "TOKEN"]
 
 TOKEN = ACCOUNT + "/JWT/Token"
 
@@ -27,17 +27,16 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def add_routes(app: web.Application, core: EmulatorCore) -> None:
-    """Mint tokens."""
-    key = core.new_id().encode()
+async def create(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    core = ctx.core
+    claims = validate_token(ctx.body, core.auth_id, int(core.clock()))
+    claims["jti"] = core.new_id()
+    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    signed = f"{header}.{payload}"
+    signature = _b64(hmac.new(core.signing_key, signed.encode(), hashlib.sha256).digest())
+    return core.json(201, {"api_id": core.new_id(), "token": f"{signed}.{signature}"})
 
-    async def create(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        claims = validate_token(ctx.body, core.auth_id, int(core.clock()))
-        claims["jti"] = core.new_id()
-        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-        signed = f"{header}.{payload}"
-        signature = _b64(hmac.new(key, signed.encode(), hashlib.sha256).digest())
-        return core.json(201, {"api_id": core.new_id(), "token": f"{signed}.{signature}"})
 
-    add_route(app, "POST", TOKEN, create)
+ROUTES = (RouteSpec("POST", TOKEN, create),)
+"""Mint tokens."""
