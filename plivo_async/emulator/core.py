@@ -20,7 +20,7 @@ from .callbacks import CallbackSender
 from .faults import FaultConfig, FaultInjector
 from .flow import FlowRunner
 from .ratelimit import SlidingWindow
-from .records import CallRecord, CallSource, Records, RequestRecord
+from .records import DEFAULT_RECORD_LIMIT, CallRecord, CallSource, Records, RequestRecord
 from .scripts import Scripts
 from .state import AreaState, CallState, CallStore, Lifecycle
 
@@ -62,6 +62,7 @@ class EmulatorCore:
         rate_limit: tuple[int, float] | None,
         callbacks: bool,
         flows: bool = False,
+        record_limit: int | None = DEFAULT_RECORD_LIMIT,
     ) -> None:
         self.auth_id = auth_id
         self.credentials = Credentials(auth_id, auth_token)
@@ -70,7 +71,7 @@ class EmulatorCore:
         """The emulator's time (seconds): call lifecycles and record timestamps use it."""
         self.sleep = sleep
         """Waits on the emulator's time (latency, callbacks); a fake one takes no real time."""
-        self.records = Records()
+        self.records = Records(record_limit)
         self.calls = CallStore(lifecycle, cps, cdr_lag)
         self.scripts = Scripts()
         """How each destination behaves (answers, busy, rings out; when; for how long)."""

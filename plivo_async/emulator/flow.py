@@ -210,7 +210,7 @@ class FlowRunner:
     def start(self, call: CallState, rec: RequestRecord) -> None:
         """Follow ``call`` (already shaped by its destination's script) once answered."""
         script = self.scripts[call.to]
-        call.events["flow"] = True  # the flow requests answer_url, not the callbacks
+        call.flow = True  # the flow requests answer_url, not the callbacks
         if call.answer_at > call.end_at:  # busy, rings out (or cut short before answer)
             self._step(call, "hangup", cause=call.no_answer_status, source="Callee")
             return

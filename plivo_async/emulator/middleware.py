@@ -37,7 +37,7 @@ def emulator_middleware(core: EmulatorCore) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         query = dict(request.query) if request.query_string else {}
         rec = RequestRecord(
-            len(core.records.requests),
+            core.records.requests.total,  # kept or dropped since, every request counts
             request.method,
             request.path,
             query,
@@ -79,7 +79,8 @@ async def _respond(
         injector.config.paths == "all" or route in request.app[PLACING]
     ):
         decision = injector.decide()
-        rec.fault = decision.name
+        if decision.name is not None:
+            core.records.add_fault(rec, decision.name)
     if decision.latency:
         await core.sleep(decision.latency)
     kind = decision.kind
@@ -113,7 +114,8 @@ async def _process(
     if not core.credentials.accept(request):
         return core.error(401, "authentication failed: check auth_id and auth_token")
     if core.window is not None and not core.window.admit(rec.time):
-        rec.fault = rec.fault or "rate_limited"
+        if rec.fault is None:
+            core.records.add_fault(rec, "rate_limited")
         return core.error(429, "too many requests: account limit exceeded")
     if isinstance(body, web.HTTPException):
         raise body

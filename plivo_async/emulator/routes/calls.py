@@ -10,6 +10,7 @@ from ..core import EmulatorCore
 from ..http import Ctx, Route, RouteSpec
 from ..rules import BadRequest, check_url, int_field, text_field, validate_list_query
 from ..rules.calls import (
+    call_params,
     number_matches,
     validate_cdr_query,
     validate_create,
@@ -54,9 +55,10 @@ async def create_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         raise BadRequest(f"parent call {parent} not found")
     destinations: list[str] = fields.pop("to")
     from_ = fields["from"]
+    params = call_params(fields)
     place = core.place
     uuids = [
-        place(ctx.rec, from_=from_, to=to, source="api", params=fields).uuid for to in destinations
+        place(ctx.rec, from_=from_, to=to, source="api", params=params).uuid for to in destinations
     ]
     request_uuid: str | list[str] = uuids[0] if len(uuids) == 1 else uuids
     api_id = core.new_id()

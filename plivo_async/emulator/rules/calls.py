@@ -26,6 +26,7 @@ from ._fields import (
 
 __all__ = [
     "CdrTest",
+    "call_params",
     "number_matches",
     "validate_cdr_query",
     "validate_create",
@@ -79,6 +80,16 @@ def _create_fields(from_: str, destinations: list[str], answer_url: str) -> dict
         "parent_call_uuid": None,
         "error_if_parent_not_found": False,
     }
+
+
+_DEFAULTS = _create_fields("", [], "")
+
+
+def call_params(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What a placed call keeps of :func:`validate_create`'s fields: those that differ
+    from Plivo's defaults (readers use ``params.get(name)`` with the default), so a
+    million placed calls do not hold a million copies of the defaults."""
+    return {k: v for k, v in fields.items() if k == "from" or v != _DEFAULTS[k]}
 
 
 def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
