@@ -5,6 +5,8 @@ State is :class:`~plivo_async.emulator.state.PhloState`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
 from ..http import Ctx, RouteSpec
@@ -32,35 +34,21 @@ async def get_phlo(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     )
 
 
+def _node(ctx: Ctx, info: Mapping[str, str], node_type: str, name: str) -> web.Response:
+    core = ctx.core
+    view = {"node_id": info["node_id"], "phlo_id": info["phlo_id"], "name": name}
+    view.update(node_type=node_type, created_on=format_time(core.clock()))
+    return core.json(200, {"api_id": core.new_id(), **view})
+
+
 async def get_mpc_node(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-    core, info = ctx.core, request.match_info
-    return core.json(
-        200,
-        {
-            "api_id": core.new_id(),
-            "node_id": info["node_id"],
-            "phlo_id": info["phlo_id"],
-            "name": "Multi-Party Call",
-            "node_type": "multi_party_call",
-            "created_on": format_time(core.clock()),
-        },
-    )
+    return _node(ctx, request.match_info, "multi_party_call", "Multi-Party Call")
 
 
 async def get_node(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     """Any node by type (``phlo.node(type, id).get()``, e.g. a conference bridge)."""
-    core, info = ctx.core, request.match_info
-    return core.json(
-        200,
-        {
-            "api_id": core.new_id(),
-            "node_id": info["node_id"],
-            "phlo_id": info["phlo_id"],
-            "name": info["node_type"].replace("_", " ").title(),
-            "node_type": info["node_type"],
-            "created_on": format_time(core.clock()),
-        },
-    )
+    node_type = request.match_info["node_type"]
+    return _node(ctx, request.match_info, node_type, node_type.replace("_", " ").title())
 
 
 async def run_phlo(request: web.Request, ctx: Ctx) -> web.StreamResponse:
