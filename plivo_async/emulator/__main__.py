@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .faults import FaultConfig
+from .records import DEFAULT_RECORD_LIMIT
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import Lifecycle
 
@@ -49,6 +50,19 @@ def _rate_limit(text: str) -> tuple[int, float]:
         return int(count), float(period or 1)
     except ValueError:
         raise argparse.ArgumentTypeError("rate limit is COUNT/SECONDS, e.g. 300/5") from None
+
+
+def _record_limit(text: str) -> int | None:
+    """``N`` records (>= 0) or ``none`` (no limit)."""
+    if text.lower() == "none":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError("a record limit is a whole number >= 0, or none")
+    return value
 
 
 def _retry_after(text: str) -> float | None:
@@ -96,6 +110,14 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="P",
         help="P(a callback is sent twice, as Plivo retries webhooks)",
     )
+    add(
+        "--record-limit",
+        type=_record_limit,
+        default=DEFAULT_RECORD_LIMIT,
+        metavar="N",
+        help="full request/callback records kept, the oldest dropped (default "
+        f"{DEFAULT_RECORD_LIMIT}; 'none': all); counts and duplicates stay exact",
+    )
     add("--log-level", default="WARNING", help="logging level (stderr)")
 
 
@@ -124,6 +146,7 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
         cdr_lag=args.cdr_lag,
         rate_limit=args.rate_limit,
         callbacks=args.callbacks,
+        record_limit=args.record_limit,
         host=args.host,
         port=args.port,
     )

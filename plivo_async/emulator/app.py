@@ -24,7 +24,7 @@ def build_app(core: EmulatorCore) -> web.Application:
     """The application: the middleware, then every area's routes (``routes.AREAS``)."""
     app = web.Application(middlewares=[emulator_middleware(core)], client_max_size=1024**2)
     app[PLACING] = set()
-    add_all_routes(app, core)
+    add_all_routes(app)
 
     async def date_of_the_emulator(request: web.Request, response: web.StreamResponse) -> None:
         # The API's clock is the emulator's (a ManualClock in tests): clients read skew

@@ -110,7 +110,7 @@ class CallbackSender:
                     continue
                 if "answer" not in sent and call.answer_at <= now and call.answer_at < call.end_at:
                     sent.add("answer")
-                    if not call.events.get("flow"):  # a call flow requests answer_url itself
+                    if not call.flow:  # a call flow requests answer_url itself
                         await self._answered(call)
                     continue
                 if call.end_at <= now:

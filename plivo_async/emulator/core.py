@@ -1,6 +1,6 @@
 """``EmulatorCore``: what every route shares: ids, clock, records, state, errors, placing.
 
-One core per emulator. Route modules (``routes/<area>.py``) get it in ``add_routes`` and
+One core per emulator. Route handlers (``routes/<area>.py``) get it as ``ctx.core`` and
 use only what is here; the middleware (``middleware.py``) uses it for auth, faults and the
 request records; :class:`~plivo_async.emulator.server.Emulator` wraps it with a server.
 """
@@ -20,7 +20,7 @@ from .callbacks import CallbackSender
 from .faults import FaultConfig, FaultInjector
 from .flow import FlowRunner
 from .ratelimit import SlidingWindow
-from .records import CallRecord, CallSource, Records, RequestRecord
+from .records import DEFAULT_RECORD_LIMIT, CallRecord, CallSource, Records, RequestRecord
 from .scripts import Scripts
 from .state import AreaState, CallState, CallStore, Lifecycle
 
@@ -62,6 +62,7 @@ class EmulatorCore:
         rate_limit: tuple[int, float] | None,
         callbacks: bool,
         flows: bool = False,
+        record_limit: int | None = DEFAULT_RECORD_LIMIT,
     ) -> None:
         self.auth_id = auth_id
         self.credentials = Credentials(auth_id, auth_token)
@@ -70,7 +71,7 @@ class EmulatorCore:
         """The emulator's time (seconds): call lifecycles and record timestamps use it."""
         self.sleep = sleep
         """Waits on the emulator's time (latency, callbacks); a fake one takes no real time."""
-        self.records = Records()
+        self.records = Records(record_limit)
         self.calls = CallStore(lifecycle, cps, cdr_lag)
         self.scripts = Scripts()
         """How each destination behaves (answers, busy, rings out; when; for how long)."""
@@ -93,6 +94,8 @@ class EmulatorCore:
         """Runs the Plivo XML of answered calls (``Emulator(flows=True)``), else None."""
         if flows:
             self.flows = FlowRunner(self, auth_token=auth_token, seed=seed)
+        self.signing_key = self.new_id().encode()
+        """The emulator's own key for what it signs (JWT tokens); Plivo's is secret too."""
 
     # -- configuration -------------------------------------------------------------
 

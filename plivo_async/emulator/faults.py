@@ -3,7 +3,9 @@
 A :class:`FaultConfig` says *what* may go wrong (by probability, or by an exact schedule
 indexed by request); a :class:`FaultInjector` turns it into one decision per request using
 a seeded ``random.Random``, so two runs with the same seed and the same request order see
-the same faults. Fault names (as recorded in ``RequestRecord.fault``):
+the same faults. Every kind of fault is one entry of :data:`FAULT_KINDS` (its name as
+scheduled and recorded in ``RequestRecord.fault``, whether it acts before or after the
+request is processed, the probability field that draws it, and its behaviour):
 
 - ``"429"``: rate limited, with ``Retry-After`` (unless ``retry_after`` is None);
 - ``"500"``, ``"502"``, ``"503"``, ``"504"``: server error *before* processing (nothing done);
@@ -15,6 +17,10 @@ the same faults. Fault names (as recorded in ``RequestRecord.fault``):
 - ``"drop_after"``: processed (call placed and recorded), then the connection is closed
   without a response;
 - ``"latency:MS"`` (schedule only): this request is delayed by MS milliseconds.
+
+A new kind is one :class:`FaultKind` in :data:`FAULT_KINDS` and its behaviour function
+(``act(request, rec, host) -> response``); give it a ``rate`` (a :class:`FaultConfig`
+probability field) to have it drawn at random too, else it is for schedules.
 
 One fault is on the emulator's own requests, not on the ones it answers:
 ``duplicate_callbacks=p`` sends each status callback (ring, answer, hangup, machine
@@ -28,18 +34,111 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
-__all__ = ["FAULT_NAMES", "Decision", "FaultConfig", "FaultInjector"]
+from aiohttp import web
+
+from .records import RequestRecord
+
+__all__ = [
+    "FAULT_KINDS",
+    "FAULT_NAMES",
+    "Decision",
+    "FaultConfig",
+    "FaultHost",
+    "FaultInjector",
+    "FaultKind",
+    "drop_connection",
+]
+
+
+class FaultHost(Protocol):
+    """What a fault's behaviour needs from the emulator: its error answers and config."""
+
+    @property
+    def faults(self) -> FaultConfig: ...
+
+    def error(self, status: int, message: str) -> web.Response: ...
+
+
+Act = Callable[[web.Request, RequestRecord, FaultHost], web.StreamResponse]
+"""A fault's behaviour: the answer (or the dropped connection) instead of the route's."""
+
+
+@dataclass(frozen=True, slots=True)
+class FaultKind:
+    """One kind of fault: its name, when it acts, what draws it and what it does."""
+
+    name: str
+    """As scheduled (``FaultConfig(schedule=[...])``) and recorded (``RequestRecord.fault``)."""
+    act: Act
+    after: bool = False
+    """True: the request is processed first (a call is placed), then the fault acts."""
+    rate: str | None = None
+    """The :class:`FaultConfig` probability field that draws it (None: schedules only).
+    Kinds sharing a field are drawn among, restricted to ``server_errors``."""
+    status: int | None = None
+    """The HTTP status it answers with, if any (``server_errors`` selects by it)."""
+
+
+def drop_connection(request: web.Request, *_: object) -> web.StreamResponse:
+    """Close the connection without an answer (499 is what the server logs)."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    return web.Response(status=499)
+
+
+_ERROR_TEXT = {
+    429: "too many requests",
+    500: "internal server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}
+
+
+def _answer(status: int) -> Act:
+    """Answer ``status`` in Plivo's error shape (429: with the configured Retry-After)."""
+
+    def act(request: web.Request, rec: RequestRecord, host: FaultHost) -> web.StreamResponse:
+        rec.status = status
+        response = host.error(status, _ERROR_TEXT[status])
+        retry_after = host.faults.retry_after
+        if status == 429 and retry_after is not None:
+            if isinstance(retry_after, float) and retry_after.is_integer():
+                retry_after = int(retry_after)
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    return act
+
 
 _STATUSES = (500, 502, 503, 504)
-FAULT_NAMES: frozenset[str] = frozenset(
-    ["429", "drop_before", "drop_after"]
-    + [str(s) for s in _STATUSES]
-    + [f"{s}_after" for s in _STATUSES]
+
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    FaultKind("429", _answer(429), rate="rate_429", status=429),
+    *(FaultKind(str(s), _answer(s), rate="rate_5xx", status=s) for s in _STATUSES),
+    # 503 promises "not processed": drawing it after processing would model a server
+    # that lies, so only a schedule can ask for 503_after.
+    *(
+        FaultKind(f"{s}_after", _answer(s), True, None if s == 503 else "rate_5xx_after", s)
+        for s in _STATUSES
+    ),
+    FaultKind("drop_before", drop_connection, rate="drop_before"),
+    FaultKind("drop_after", drop_connection, after=True, rate="drop_after"),
 )
+"""Every kind of fault, in the order their probabilities are drawn: one entry per kind."""
+
+_BY_NAME = {kind.name: kind for kind in FAULT_KINDS}
+FAULT_NAMES: frozenset[str] = frozenset(_BY_NAME)
+_RATES: dict[str, tuple[FaultKind, ...]] = {}
+for _kind in FAULT_KINDS:
+    if _kind.rate is not None:
+        _RATES[_kind.rate] = (*_RATES.get(_kind.rate, ()), _kind)
+del _kind
 
 FaultPaths = Literal["all", "calls"]
 Schedule = Sequence[str | None] | Mapping[int, str | None]
@@ -95,13 +194,7 @@ class FaultConfig:
     _latency: tuple[float, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        rates = (
-            self.rate_429,
-            self.rate_5xx,
-            self.rate_5xx_after,
-            self.drop_before,
-            self.drop_after,
-        )
+        rates = tuple(getattr(self, name) for name in _RATES)
         if any(not 0.0 <= r <= 1.0 for r in (*rates, self.duplicate_callbacks)):
             raise ValueError("fault probabilities must be within 0..1")
         if sum(rates) > 1.0 + 1e-9:
@@ -137,28 +230,19 @@ class FaultConfig:
     def active(self) -> bool:
         """Whether this config can inject anything at all."""
         return bool(
-            self.rate_429
-            or self.rate_5xx
-            or self.rate_5xx_after
-            or self.drop_before
-            or self.drop_after
-            or self.schedule
-            or self._latency[1]
+            any(getattr(self, name) for name in _RATES) or self.schedule or self._latency[1]
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The fault for one request: ``name`` as recorded, plus how to act on it."""
+    """The fault for one request: its kind (None: none) and the latency before handling."""
 
-    name: str | None = None
+    kind: FaultKind | None = None
     latency: float = 0.0
     """Seconds to wait before handling."""
-    status: int | None = None
-    """Error status to answer with (429/5xx)."""
-    after: bool = False
-    """True when the fault happens after processing (``*_after``, ``drop_after``)."""
-    drop: bool = False
+    name: str | None = None
+    """As recorded: the kind's name, or ``latency:MS`` for a scheduled delay alone."""
 
 
 NO_FAULT = Decision()
@@ -168,13 +252,8 @@ def _decision(name: str | None, latency: float) -> Decision:
     if name is None or name == "ok":
         return Decision(None, latency) if latency else NO_FAULT
     if name.startswith("latency:"):
-        return Decision(name, latency + float(name.partition(":")[2]) / 1000.0)
-    if name == "drop_before":
-        return Decision(name, latency, drop=True)
-    if name == "drop_after":
-        return Decision(name, latency, drop=True, after=True)
-    code, _, after = name.partition("_")
-    return Decision(name, latency, status=int(code), after=bool(after))
+        return Decision(None, latency + float(name.partition(":")[2]) / 1000.0, name)
+    return Decision(_BY_NAME[name], latency, name)
 
 
 class FaultInjector:
@@ -184,17 +263,10 @@ class FaultInjector:
         self.config = config
         self._rng = random.Random(config.seed if config.seed is not None else seed)
         self._count = 0
-        c = config
-        # Cumulative thresholds for one uniform draw per request.
-        self._bands = [
-            (c.rate_429, "429"),
-            (c.rate_5xx, "5xx"),
-            (c.rate_5xx_after, "5xx_after"),
-            (c.drop_before, "drop_before"),
-            (c.drop_after, "drop_after"),
-        ]
+        # One uniform draw per request against the cumulative probabilities.
+        self._bands = [(getattr(config, rate), kinds) for rate, kinds in _RATES.items()]
         self._any_rate = any(p for p, _ in self._bands)
-        self._active = c.active
+        self._active = config.active
 
     def decide(self) -> Decision:
         """The decision for the next faultable request."""
@@ -214,16 +286,15 @@ class FaultInjector:
             return _decision(None, latency)
         draw = self._rng.random()
         edge = 0.0
-        for probability, name in self._bands:
+        for probability, kinds in self._bands:
             edge += probability
             if draw < edge:
-                if name.startswith("5xx"):
-                    if name.endswith("_after"):
-                        # 503 promises "not processed"; drawing it after processing would
-                        # model a server that lies, so only a schedule can ask for it.
-                        after = [c for c in self.config.server_errors if c != 503] or [500]
-                        name = f"{self._rng.choice(after)}_after"
-                    else:
-                        name = str(self._rng.choice(self.config.server_errors))
-                return _decision(name, latency)
+                return _decision(self._pick(kinds).name, latency)
         return _decision(None, latency)
+
+    def _pick(self, kinds: tuple[FaultKind, ...]) -> FaultKind:
+        """The kind drawn among those sharing a probability, by ``server_errors``."""
+        if len(kinds) == 1:
+            return kinds[0]
+        allowed = [k for s in self.config.server_errors for k in kinds if k.status == s]
+        return self._rng.choice(allowed or list(kinds[:1]))

@@ -48,7 +48,7 @@ import math
 import random
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from plivo_async.errors import ValidationError
 from plivo_async.xml import (
@@ -72,15 +72,13 @@ from plivo_async.xml import (
     parse,
 )
 
+from .callbacks import CallbackSender
 from .outbound import Outbound
-from .records import RequestRecord
+from .records import CallSource, RequestRecord
 from .scripts import Digits, Input, Script, Scripts, Speech
 from .state import CallState
 
-if TYPE_CHECKING:
-    from .core import EmulatorCore
-
-__all__ = ["FlowRunner", "FlowStep", "Timing"]
+__all__ = ["CallHost", "FlowRunner", "FlowStep", "Timing"]
 
 log = logging.getLogger("plivo_async.emulator")
 
@@ -137,12 +135,43 @@ def _spoken(element: Element) -> str:
     return "".join(parts)
 
 
+class CallHost(Protocol):
+    """What a call flow needs from the emulator (its ``EmulatorCore``): the clock and ids,
+    the destinations' scripts, placing and ending calls, and the callbacks to wake."""
+
+    scripts: Scripts
+
+    @property
+    def clock(self) -> Callable[[], float]: ...
+
+    @property
+    def sleep(self) -> Sleep: ...
+
+    @property
+    def callbacks(self) -> CallbackSender | None: ...
+
+    def new_id(self) -> str: ...
+
+    def place(
+        self,
+        rec: RequestRecord,
+        *,
+        from_: str,
+        to: str,
+        source: CallSource,
+        params: dict[str, Any],
+        mpc: tuple[str, str, str] | None = None,
+    ) -> CallState: ...
+
+    def hang_up(self, call: CallState, *, source: str = ..., cause: str = ...) -> None: ...
+
+
 class FlowRunner:
     """Follows answered calls through their Plivo XML; ``steps`` records every step."""
 
     def __init__(
         self,
-        core: EmulatorCore,
+        core: CallHost,
         *,
         auth_token: str,
         scripts: Scripts | None = None,
@@ -181,7 +210,7 @@ class FlowRunner:
     def start(self, call: CallState, rec: RequestRecord) -> None:
         """Follow ``call`` (already shaped by its destination's script) once answered."""
         script = self.scripts[call.to]
-        call.events["flow"] = True  # the flow requests answer_url, not the callbacks
+        call.flow = True  # the flow requests answer_url, not the callbacks
         if call.answer_at > call.end_at:  # busy, rings out (or cut short before answer)
             self._step(call, "hangup", cause=call.no_answer_status, source="Callee")
             return

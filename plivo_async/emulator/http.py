@@ -1,34 +1,39 @@
 """What every route module uses: the route signature, its context and registration.
 
-A route is ``async def route(request, ctx) -> web.StreamResponse``: the middleware calls
-it after auth, the rate limit and fault injection, with ``ctx.body`` already parsed (a
-JSON object or a form, as a ``dict``; ``{}`` for GET) and ``ctx.rec`` the request's
-:class:`~plivo_async.emulator.records.RequestRecord`.
+A route is a module-level ``async def route(request, ctx) -> web.StreamResponse``: the
+middleware calls it after auth, the rate limit and fault injection, with ``ctx.core`` the
+emulator's :class:`~plivo_async.emulator.core.EmulatorCore` (ids, clock, state, calls),
+``ctx.body`` already parsed (a JSON object or a form, as a ``dict``; ``{}`` for GET) and
+``ctx.rec`` the request's :class:`~plivo_async.emulator.records.RequestRecord`. An area
+lists its routes as :class:`RouteSpec` values; :func:`add_route_specs` serves them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from .core import EmulatorCore
 from .records import RequestRecord
 from .rules import BadRequest
 
-__all__ = ["PLACING", "Ctx", "Handler", "Route", "add_route", "parse_body"]
+__all__ = ["PLACING", "Ctx", "Handler", "Route", "RouteSpec", "add_route_specs", "parse_body"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class Ctx:
-    """What the middleware hands to a route: the request's record and parsed body."""
+    """What the middleware hands to a route: the emulator, the request's record and body."""
 
-    __slots__ = ("body", "rec")
+    __slots__ = ("body", "core", "rec")
 
-    def __init__(self, rec: RequestRecord) -> None:
+    def __init__(self, core: EmulatorCore, rec: RequestRecord) -> None:
+        self.core = core
         self.rec = rec
         self.body: dict[str, Any] = {}
 
@@ -39,21 +44,30 @@ PLACING = web.AppKey("placing", set[Route])
 """Routes that place calls: ``FaultConfig(paths="calls")`` injects faults only into these."""
 
 
-def add_route(
-    app: web.Application, method: str, path: str, route: Route, *, places_calls: bool = False
-) -> None:
-    """Serve ``route`` at ``path`` with and without its trailing slash.
+@dataclass(frozen=True, slots=True)
+class RouteSpec:
+    """One route of an area: ``method`` and absolute ``path`` served by ``route``.
 
     ``places_calls=True`` for every route that dials (Call create, MPC call/transfer, a
     conference or MPC participant added by the API): they count for ``paths="calls"``
     faults. The route must record each call it places through ``core.place(...)``.
     """
-    # The middleware calls routes as route(request, ctx); aiohttp only stores them.
-    handler = cast(Handler, route)
-    app.router.add_route(method, path, handler)
-    app.router.add_route(method, path + "/", handler)
-    if places_calls:
-        app[PLACING].add(route)
+
+    method: str
+    path: str
+    route: Route
+    places_calls: bool = False
+
+
+def add_route_specs(app: web.Application, specs: Iterable[RouteSpec]) -> None:
+    """Serve each route at its path with and without its trailing slash."""
+    for spec in specs:
+        # The middleware calls routes as route(request, ctx); aiohttp only stores them.
+        handler = cast(Handler, spec.route)
+        app.router.add_route(spec.method, spec.path, handler)
+        app.router.add_route(spec.method, spec.path + "/", handler)
+        if spec.places_calls:
+            app[PLACING].add(spec.route)
 
 
 def parse_body(raw: bytes, content_type: str) -> dict[str, Any]:

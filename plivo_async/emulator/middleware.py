@@ -8,7 +8,8 @@ injector decides (latency, then a fault before processing); credentials are chec
 bad JSON, invalid UTF-8); the route runs and a
 :class:`~plivo_async.emulator.rules.BadRequest` it raises becomes Plivo's 400
 (``web.HTTPException`` becomes the same shape with its status); a fault after processing
-replaces the answer last. Routes therefore never check auth or catch their own errors.
+replaces the answer last. What a fault does is its kind's own behaviour
+(``faults.FAULT_KINDS``). Routes therefore never check auth or catch their own errors.
 """
 
 from __future__ import annotations
@@ -21,20 +22,12 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from .core import EmulatorCore
-from .faults import NO_FAULT, Decision
+from .faults import NO_FAULT, drop_connection
 from .http import PLACING, Ctx, Handler, Route, parse_body
 from .records import RequestRecord
 from .rules import BadRequest
 
 __all__ = ["emulator_middleware"]
-
-_ERROR_TEXT = {
-    429: "too many requests",
-    500: "internal server error",
-    502: "bad gateway",
-    503: "service unavailable",
-    504: "gateway timeout",
-}
 
 
 def emulator_middleware(core: EmulatorCore) -> Middleware:
@@ -44,7 +37,7 @@ def emulator_middleware(core: EmulatorCore) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         query = dict(request.query) if request.query_string else {}
         rec = RequestRecord(
-            len(core.records.requests),
+            core.records.requests.total,  # kept or dropped since, every request counts
             request.method,
             request.path,
             query,
@@ -86,29 +79,26 @@ async def _respond(
         injector.config.paths == "all" or route in request.app[PLACING]
     ):
         decision = injector.decide()
-        rec.fault = decision.name
+        if decision.name is not None:
+            core.records.add_fault(rec, decision.name)
     if decision.latency:
         await core.sleep(decision.latency)
+    kind = decision.kind
     if body is None:  # never fully received: nothing to process, nobody to answer
-        return _drop(request)
-    if not decision.after:
-        if decision.drop:
-            return _drop(request)
-        if decision.status is not None:
-            return _fault_response(core, rec, decision)
+        return drop_connection(request)
+    if kind is not None and not kind.after:
+        return kind.act(request, rec, core)
     if route is None:
         unrouted = match.http_exception
         status, reason = (unrouted.status, unrouted.reason) if unrouted else (404, "Not Found")
         response: web.StreamResponse = core.error(status, reason)
     else:
         try:
-            response = await _process(core, request, route, Ctx(rec), body)
+            response = await _process(core, request, route, Ctx(core, rec), body)
         except web.HTTPException as exc:
             response = core.error(exc.status, exc.reason)
-    if decision.after:
-        if decision.drop:
-            return _drop(request)
-        return _fault_response(core, rec, decision)
+    if kind is not None:  # after processing
+        return kind.act(request, rec, core)
     rec.status = response.status
     return response
 
@@ -124,7 +114,8 @@ async def _process(
     if not core.credentials.accept(request):
         return core.error(401, "authentication failed: check auth_id and auth_token")
     if core.window is not None and not core.window.admit(rec.time):
-        rec.fault = rec.fault or "rate_limited"
+        if rec.fault is None:
+            core.records.add_fault(rec, "rate_limited")
         return core.error(429, "too many requests: account limit exceeded")
     if isinstance(body, web.HTTPException):
         raise body
@@ -134,22 +125,3 @@ async def _process(
         return await route(request, ctx)
     except BadRequest as exc:
         return core.error(400, exc.message)
-
-
-def _drop(request: web.Request) -> web.Response:
-    transport = request.transport
-    if transport is not None:
-        transport.abort()
-    return web.Response(status=499)
-
-
-def _fault_response(core: EmulatorCore, rec: RequestRecord, decision: Decision) -> web.Response:
-    status = decision.status or 500
-    rec.status = status
-    response = core.error(status, _ERROR_TEXT[status])
-    retry_after = core.faults.retry_after
-    if status == 429 and retry_after is not None:
-        if isinstance(retry_after, float) and retry_after.is_integer():
-            retry_after = int(retry_after)
-        response.headers["Retry-After"] = str(retry_after)
-    return response

@@ -45,6 +45,7 @@ _FLAGS = {
     "ringing_s": "--ringing-s",
     "talk_s": "--talk-s",
     "duplicate_callbacks": "--duplicate-callbacks",
+    "record_limit": "--record-limit",
     "log_level": "--log-level",
 }
 
@@ -56,7 +57,7 @@ def _format(key: str, value: Any) -> str:
         return f"{value[0]}/{value[1]}"
     if key == "schedule" and not isinstance(value, str):
         return ",".join("ok" if v is None else str(v) for v in value)
-    if key == "retry_after" and value is None:
+    if key in ("retry_after", "record_limit") and value is None:
         return "none"
     return str(value)
 
@@ -71,7 +72,7 @@ def emulator_command(**config: Any) -> list[str]:
     for key, value in config.items():
         if key not in _FLAGS:
             raise TypeError(f"unknown emulator option {key!r}")
-        if value is None and key != "retry_after":
+        if value is None and key not in ("retry_after", "record_limit"):  # None: "none"
             continue
         argv += [_FLAGS[key], _format(key, value)]
     return argv

@@ -2,16 +2,38 @@
 
 Tests use these records to prove properties of a client run, above all that nobody was
 dialled twice. Appends are O(1) (the per-destination counter is kept up to date as
-calls are placed) so recording never slows down a 5,000-call benchmark.
+calls are placed) so recording never slows down a benchmark.
+
+Memory stays bounded for long runs: the full records of requests (with their bodies) and
+of callbacks (with their parameters), about 1 KB each, are kept for the newest
+``limit`` only (:class:`Recent`: the oldest are dropped and counted); what tests assert
+on stays exact whatever the limit: one compact :class:`CallRecord` per call placed (the
+per-destination history), the counts per destination, the duplicates, the counts of
+requests and of each fault.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, overload
 
-__all__ = ["CallRecord", "CallSource", "CallbackRecord", "Records", "RequestRecord"]
+__all__ = [
+    "DEFAULT_RECORD_LIMIT",
+    "CallRecord",
+    "CallSource",
+    "CallbackRecord",
+    "Recent",
+    "Records",
+    "RequestRecord",
+]
+
+T = TypeVar("T")
+
+DEFAULT_RECORD_LIMIT = 20_000
+"""Full request and callback records kept (each): about 1 KB and 2 KB apiece, so at most
+~60 MB whatever the run's length (they were 1.3 KB of every call's ~2 KB)."""
 
 CallSource = Literal["api", "dial", "masking", "mpc"]
 """Who placed a call: the Call API (``api``), a multi-party call (PHLO or MPC API) action
@@ -77,15 +99,89 @@ class CallbackRecord:
     duplicate: bool = False
 
 
+class Recent(Sequence[T]):
+    """The newest ``limit`` records (a list's reading: ``len``, ``[i]``, slices, ``==``);
+    older ones are dropped and counted in :attr:`dropped`. ``limit=None``: no limit."""
+
+    __slots__ = ("_items", "dropped")
+
+    def __init__(self, limit: int | None = DEFAULT_RECORD_LIMIT) -> None:
+        if limit is not None and limit < 0:
+            raise ValueError("a record limit is a number of records >= 0, or None")
+        self._items: deque[T] = deque(maxlen=limit)
+        self.dropped = 0
+        """Records dropped as newer ones came in (the oldest first)."""
+
+    @property
+    def limit(self) -> int | None:
+        return self._items.maxlen
+
+    @property
+    def total(self) -> int:
+        """Every record added since the last reset: those kept and those dropped."""
+        return self.dropped + len(self._items)
+
+    def append(self, record: T) -> None:
+        if len(self._items) == self._items.maxlen:
+            self.dropped += 1
+        self._items.append(record)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.dropped = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return list(self._items)[index]
+        return self._items[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Recent, list, tuple)):
+            return list(self._items) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"Recent({list(self._items)!r}, dropped={self.dropped})"
+
+
 @dataclass
 class Records:
-    """Append-only logs of one emulator instance, reset with :meth:`reset`."""
+    """The logs of one emulator instance, reset with :meth:`reset`.
 
-    requests: list[RequestRecord] = field(default_factory=list)
+    ``requests`` and ``callbacks`` keep the newest ``limit`` full records each (see
+    :class:`Recent`); ``calls``, the counts and the duplicates are never cut.
+    """
+
+    limit: int | None = DEFAULT_RECORD_LIMIT
+    requests: Recent[RequestRecord] = field(init=False)
     calls: list[CallRecord] = field(default_factory=list)
-    callbacks: list[CallbackRecord] = field(default_factory=list)
+    callbacks: Recent[CallbackRecord] = field(init=False)
     _dialled: Counter[str] = field(default_factory=Counter, repr=False)
     _placed: Counter[str] = field(default_factory=Counter, repr=False)
+    _faults: Counter[str] = field(default_factory=Counter, repr=False)
+
+    def __post_init__(self) -> None:
+        self.requests = Recent(self.limit)
+        self.callbacks = Recent(self.limit)
+
+    def add_fault(self, record: RequestRecord, name: str) -> None:
+        """Note the fault injected into ``record``'s request (counted exactly)."""
+        record.fault = name
+        self._faults[name] += 1
 
     def add_call(self, record: CallRecord) -> None:
         """Log a placed call and count its destination."""
@@ -109,8 +205,8 @@ class Records:
         return {to: n for to, n in self._placed.items() if n > 1}
 
     def faults(self) -> Counter[str]:
-        """How often each fault was injected."""
-        return Counter(r.fault for r in self.requests if r.fault is not None)
+        """How often each fault was injected (a copy; dropped records included)."""
+        return Counter(self._faults)
 
     def max_calls_in_window(self, window: float = 1.0, *, source: CallSource | None = None) -> int:
         """Most calls placed within any ``window`` seconds (emulator clock): checks a CPS limit."""
@@ -126,7 +222,8 @@ class Records:
     def summary(self) -> dict[str, Any]:
         """A JSON-friendly digest (used by the admin endpoint of a subprocess emulator)."""
         return {
-            "requests": len(self.requests),
+            "requests": self.requests.total,
+            "dropped_requests": self.requests.dropped,
             "calls": len(self.calls),
             "destinations": len(self._dialled),
             "duplicates": self.duplicates(),
@@ -141,3 +238,4 @@ class Records:
         self.callbacks.clear()
         self._dialled.clear()
         self._placed.clear()
+        self._faults.clear()

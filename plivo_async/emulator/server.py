@@ -16,7 +16,7 @@ from .app import build_app
 from .core import EmulatorCore
 from .faults import FaultConfig
 from .flow import FlowRunner
-from .records import Records
+from .records import DEFAULT_RECORD_LIMIT, Records
 from .scripts import Scripts
 from .state import AreaState, CallState, Lifecycle
 
@@ -51,6 +51,9 @@ class Emulator:
     ``GET Call/{uuid}/`` find a call only once it is over and ``cdr_lag`` seconds have
     passed, as Plivo indexes records after hangup; the default None shows every call's
     record at once, live calls included.
+    ``record_limit`` caps the full records kept of requests and of callbacks (each; the
+    oldest are dropped and counted, ``records.requests.dropped``; None keeps them all):
+    calls placed, counts per destination, duplicates and fault counts stay exact.
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class Emulator:
         rate_limit: tuple[int, float] | None = None,
         callbacks: bool = False,
         flows: bool = False,
+        record_limit: int | None = DEFAULT_RECORD_LIMIT,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -84,6 +88,7 @@ class Emulator:
             rate_limit=rate_limit,
             callbacks=callbacks,
             flows=flows,
+            record_limit=record_limit,
         )
         self._app = build_app(self._core)
         self.auth_id = auth_id

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plivo_async.emulator.core import _uuid4_text
-from plivo_async.emulator.rules import BadRequest, text_field, validate_create
+from plivo_async.emulator.rules import BadRequest, text_field
+from plivo_async.emulator.rules.calls import validate_create
 
 
 @given(st.integers(min_value=0, max_value=2**128 - 1))

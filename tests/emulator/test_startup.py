@@ -162,3 +162,22 @@ def test_inconsistent_arguments_exit_with_2(capsys: pytest.CaptureFixture[str]) 
     args = parser.parse_args(["--fault-429", "0.7", "--drop-before", "0.7"])
     assert run_emulator_from_args(args) == 2
     assert "add up" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("given", "limit"), [(None, 20_000), ("7", 7), ("none", None)])
+def test_record_limit_flag(given: str | None, limit: int | None) -> None:
+    parser = argparse.ArgumentParser()
+    add_emulator_arguments(parser)
+    argv = [] if given is None else ["--record-limit", given]
+    emulator = emulator_from_args(parser.parse_args(argv))
+    assert emulator.records.requests.limit == limit == emulator.records.callbacks.limit
+    argv = emulator_command(record_limit=limit)
+    assert argv[argv.index("--record-limit") + 1] == str(limit).lower()
+
+
+def test_record_limit_flag_refuses_a_negative_count(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    add_emulator_arguments(parser)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--record-limit", "-1"])
+    assert "a record limit is a whole number >= 0, or none" in capsys.readouterr().err

@@ -6,12 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core import EmulatorCore
 from ..faults import FaultConfig
-from ..http import Ctx, add_route
+from ..http import Ctx, RouteSpec
 from ..rules import BadRequest, int_field
 
-__all__ = ["add_routes", "fault_config_from_json"]
+__all__ = ["ROUTES", "fault_config_from_json"]
 
 
 def fault_config_from_json(body: dict[str, Any]) -> FaultConfig:
@@ -36,36 +35,40 @@ def fault_config_from_json(body: dict[str, Any]) -> FaultConfig:
         raise BadRequest(f"invalid fault config: {exc}") from None
 
 
-def add_routes(app: web.Application, core: EmulatorCore) -> None:
-    """Admin routes (same Basic auth as the API; never faulted: they are not under /v1/)."""
+async def admin_stats(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    return ctx.core.json(200, ctx.core.records.summary())
 
-    async def admin_stats(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        return core.json(200, core.records.summary())
 
-    async def admin_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        """Arrival times (its clock) of every call placed and every API request, since reset.
+async def admin_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    """Arrival times (its clock) of every call placed and every API request, since reset.
 
-        What a test in another process needs to check a limit where Plivo counts it.
-        """
-        records = core.records
-        calls = [{"to": c.to, "time": c.time, "source": c.source} for c in records.calls]
-        requests = [
-            {"time": r.time, "method": r.method, "path": r.path, "query": r.query}
-            for r in records.requests
-            if not r.path.startswith("/__emulator__")
-        ]
-        payload = {"calls": calls, "requests": requests, "max_in_1s": records.max_calls_in_window()}
-        return core.json(200, payload)
+    What a test in another process needs to check a limit where Plivo counts it.
+    """
+    records = ctx.core.records
+    calls = [{"to": c.to, "time": c.time, "source": c.source} for c in records.calls]
+    requests = [
+        {"time": r.time, "method": r.method, "path": r.path, "query": r.query}
+        for r in records.requests
+        if not r.path.startswith("/__emulator__")
+    ]
+    payload = {"calls": calls, "requests": requests, "max_in_1s": records.max_calls_in_window()}
+    return ctx.core.json(200, payload)
 
-    async def admin_reset(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        core.reset()
-        return web.Response(status=204)
 
-    async def admin_faults(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        core.faults = fault_config_from_json(ctx.body)
-        return web.Response(status=204)
+async def admin_reset(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    ctx.core.reset()
+    return web.Response(status=204)
 
-    add_route(app, "GET", "/__emulator__/stats", admin_stats)
-    add_route(app, "GET", "/__emulator__/calls", admin_calls)
-    add_route(app, "POST", "/__emulator__/reset", admin_reset)
-    add_route(app, "PUT", "/__emulator__/faults", admin_faults)
+
+async def admin_faults(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    ctx.core.faults = fault_config_from_json(ctx.body)
+    return web.Response(status=204)
+
+
+ROUTES = (
+    RouteSpec("GET", "/__emulator__/stats", admin_stats),
+    RouteSpec("GET", "/__emulator__/calls", admin_calls),
+    RouteSpec("POST", "/__emulator__/reset", admin_reset),
+    RouteSpec("PUT", "/__emulator__/faults", admin_faults),
+)
+"""Admin routes (same Basic auth as the API; never faulted: they are not under /v1/)."""

@@ -7,73 +7,29 @@ Plivo documents); what was received is in ``emu.state(CallFeedbackState).receive
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from aiohttp import web
 
-from ..core import EmulatorCore
-from ..http import Ctx, add_route
+from ..http import Ctx, RouteSpec
+from ..rules.call_feedback import validate_feedback
 from ..state import CallFeedbackState, Feedback
 
-__all__ = ["FEEDBACK", "ISSUES", "add_routes", "validate_feedback"]
+__all__ = ["FEEDBACK", "ROUTES"]
 
 FEEDBACK = "/v1/Call/{call_uuid}/Feedback"
-ISSUES = frozenset(
-    {
-        "AUDIO_LAG",
-        "BROKEN_AUDIO",
-        "CALL_DROPPED",
-        "CALLERID_ISSUE",
-        "DIGITS_NOT_CAPTURED",
-        "ECHO",
-        "HIGH_CONNECT_TIME",
-        "LOW_AUDIO_LEVEL",
-        "ONE_WAY_AUDIO",
-        "OTHERS",
-        "ROBOTIC_AUDIO",
-    }
-)
 
 
-class Unprocessable(web.HTTPUnprocessableEntity):
-    """422 with Plivo's ``{"api_id", "error"}`` body (the middleware keeps the status)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(reason=message)
-
-
-def validate_feedback(body: Mapping[str, Any]) -> tuple[float, list[str], str | None]:
-    """``rating`` a number from 1 to 5; below 5, ``issues`` a list of known issues."""
-    raw = body.get("rating")
-    try:
-        rating = float(raw) if isinstance(raw, (int, float, str)) and raw is not True else None
-    except ValueError:
-        rating = None
-    if rating is None or isinstance(raw, bool) or not 1 <= rating <= 5:
-        raise Unprocessable("Rating has to be a float between 1 -5")
-    issues = body.get("issues", [])
-    if not isinstance(issues, list) or not all(isinstance(i, str) and i in ISSUES for i in issues):
-        raise Unprocessable("Issues have to be an array of: " + ", ".join(sorted(ISSUES)))
-    if rating < 5 and not issues:
-        raise Unprocessable("Issues are required when rating is below 5")
-    notes = body.get("notes")
-    return rating, issues, notes if isinstance(notes, str) else None
+async def create(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    core = ctx.core
+    call_uuid = request.match_info["call_uuid"]
+    if core.calls.get(call_uuid) is None:
+        raise web.HTTPNotFound(reason="Please check the Call UUID")
+    rating, issues, notes = validate_feedback(ctx.body)
+    core.state(CallFeedbackState).received.append(Feedback(call_uuid, rating, issues, notes))
+    return core.json(
+        201,
+        {"api_id": core.new_id(), "message": "Feedback has been posted", "status": "success"},
+    )
 
 
-def add_routes(app: web.Application, core: EmulatorCore) -> None:
-    """Receive feedback on calls the emulator placed."""
-    state = core.state(CallFeedbackState)
-
-    async def create(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-        call_uuid = request.match_info["call_uuid"]
-        if core.calls.get(call_uuid) is None:
-            raise web.HTTPNotFound(reason="Please check the Call UUID")
-        rating, issues, notes = validate_feedback(ctx.body)
-        state.received.append(Feedback(call_uuid, rating, issues, notes))
-        return core.json(
-            201,
-            {"api_id": core.new_id(), "message": "Feedback has been posted", "status": "success"},
-        )
-
-    add_route(app, "POST", FEEDBACK, create)
+ROUTES = (RouteSpec("POST", FEEDBACK, create),)
+"""Feedback on calls the emulator placed."""

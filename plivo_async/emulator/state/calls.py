@@ -93,8 +93,17 @@ class CallState:
     no_answer_status: str = "no-answer"
     machine: bool = False
     """A machine answers (the destination's script): machine detection finds it."""
-    events: dict[str, Any] = field(default_factory=dict)
-    """Per-call extras (recording, playing, ...), for in-call actions."""
+    flow: bool = False
+    """A call flow follows the call (it requests ``answer_url``, not the callbacks)."""
+    _events: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def events(self) -> dict[str, Any]:
+        """Per-call extras (recording, playing, ...), for in-call actions; made on first
+        use (most calls have none, and a million empty dicts are 64 MB)."""
+        if self._events is None:
+            self._events = {}
+        return self._events
 
     def status(self, now: float) -> str:
         """``queued``, ``ringing``, ``in-progress`` or a final status."""

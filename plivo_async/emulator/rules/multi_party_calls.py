@@ -8,16 +8,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .rules import (
+from ._fields import (
+    RECORDING_FORMATS,
     BadRequest,
     bool_field,
     check_destination,
     check_url,
     int_field,
+    optional_url,
     required_field,
     text_field,
+    validate_callback,
 )
-from .rules_conferences import FORMATS, optional_url, validate_callback
 
 __all__ = ["validate_add_participant", "validate_mpc_recording", "validate_update_participant"]
 
@@ -116,7 +118,7 @@ def validate_add_participant(body: Mapping[str, Any]) -> dict[str, Any]:
     if dial_music is not None and dial_music.lower() not in ("real", "none"):
         check_url("dial_music", dial_music)
     record_file_format = text_field(body, "record_file_format")
-    if record_file_format is not None and record_file_format.lower() not in FORMATS:
+    if record_file_format is not None and record_file_format.lower() not in RECORDING_FORMATS:
         raise BadRequest("record_file_format must be mp3 or wav")
     events = text_field(body, "status_callback_events")
     if events is not None and not set(events.lower().split(",")) <= _EVENTS:
@@ -139,7 +141,7 @@ def validate_mpc_recording(body: Mapping[str, Any]) -> str:
     optional_url(body, "transcription_url")
     bool_field(body, "transcript")
     file_format = (text_field(body, "file_format") or "mp3").lower()
-    if file_format not in FORMATS:
+    if file_format not in RECORDING_FORMATS:
         raise BadRequest("file_format must be mp3 or wav")
     return file_format
 

@@ -1,9 +1,7 @@
-"""Input rules of the emulated API: what Plivo answers 400 to.
+"""What the emulated Call API answers 400 to: create, transfer, record, in-call media, lists.
 
-Deliberately independent of the client's own validation (``plivo_async.validation``): the
-emulator is the oracle the client is tested against, so sharing code would make the tests
-agree with themselves. Values may arrive as JSON numbers/booleans (the official SDK sends
-``ring_timeout=120`` and ``error_if_parent_not_found=False``) or as form strings.
+Built from the field parsers of :mod:`plivo_async.emulator.rules` (see there why they are
+independent of the client's validation).
 """
 
 from __future__ import annotations
@@ -11,33 +9,35 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
+
+from ._fields import (
+    COMPARISONS,
+    BadRequest,
+    bool_field,
+    check_destination,
+    check_url,
+    int_field,
+    method_field,
+    parse_time,
+    required_field,
+    text_field,
+)
 
 __all__ = [
-    "BadRequest",
-    "bool_field",
-    "check_destination",
-    "check_url",
-    "int_field",
-    "method_field",
-    "required_field",
-    "text_field",
+    "CdrTest",
+    "call_params",
+    "number_matches",
     "validate_cdr_query",
     "validate_create",
-    "validate_list_query",
-    "validate_member_action",
-    "validate_mpc_action",
+    "validate_digits",
+    "validate_in_call_media",
     "validate_record",
     "validate_transfer",
 ]
 
-_NUMBER = re.compile(r"\+?\d{7,15}")
-_SIP = re.compile(r"sip:[^@\s<]+@[^@\s<]+")
 _SEND_DIGITS = re.compile(r"(?:[0-9*#wW]|@\d+)+")
 _SIP_HEADER = re.compile(r"[A-Za-z0-9]+=[A-Za-z0-9]+")
-_METHODS = frozenset({"GET", "POST"})
 _URL_FIELDS = ("answer_url", "ring_url", "hangup_url", "fallback_url", "machine_detection_url")
 _METHOD_FIELDS = (
     "answer_method",
@@ -50,110 +50,8 @@ _METHOD_FIELDS = (
 # What validate_create returns beside the required fields, with the defaults it keeps.
 _CALL_URL_FIELDS = ("ring_url", "hangup_url", "fallback_url", "machine_detection_url")
 _CALL_METHOD_FIELDS = _METHOD_FIELDS[:5]
-MPC_ACTIONS = frozenset({"call", "warm_transfer", "cold_transfer"})
-MEMBER_ACTIONS = frozenset(
-    {
-        "abort_transfer",
-        "resume_call",
-        "voicemail_drop",
-        "hangup",
-        "hold",
-        "unhold",
-        "mute",
-        "unmute",
-    }
-)
-ROLES = frozenset({"agent", "customer"})
-
-
-class BadRequest(Exception):
-    """Answered as HTTP 400 ``{"api_id", "error": message}``."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def text_field(body: Mapping[str, Any], name: str) -> str | None:
-    """A field as text (JSON numbers and booleans as a form would send them), or None."""
-    value = body.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise BadRequest(f"{name} must be a string")
-
-
-def required_field(body: Mapping[str, Any], name: str) -> str:
-    """A non-empty text field; Plivo's "Missing mandatory parameter" otherwise."""
-    value = text_field(body, name)
-    if value is None or value == "":
-        raise BadRequest(f"Missing mandatory parameter: {name}")
-    return value
-
-
-def check_destination(name: str, value: str) -> str:
-    """A phone number (7-15 digits, optional leading +) or a ``sip:`` URI."""
-    if _NUMBER.fullmatch(value) or _SIP.fullmatch(value):
-        return value
-    raise BadRequest(f"invalid {name}: {value!r} is neither a phone number nor a SIP URI")
-
-
-def check_url(name: str, value: str) -> None:
-    """An http(s) URL with a host (and a valid port, if any); unparsable is a 400."""
-    try:
-        parts = urlsplit(value)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018  # raises on a port that is not 0-65535
-    except ValueError:  # "http://[::1": Invalid IPv6 URL; "http://h:x/": bad port
-        ok = False
-    if not ok:
-        raise BadRequest(f"invalid {name}: {value!r} is not an http(s) URL")
-
-
-_MAX_DIGITS = 18
-"""No integer field of the API needs more; longer strings are refused before ``int()``
-(which refuses more than 4,300 digits with a bare ValueError, and whose huge results
-overflow float arithmetic on the clock)."""
-_DECIMAL = re.compile(rf"\s*[+-]?[0-9]{{1,{_MAX_DIGITS}}}\s*")
-
-
-def int_field(body: Mapping[str, Any], name: str, low: int, high: int | None = None) -> int | None:
-    """An integer field (a JSON number or a decimal string) within ``low..high``."""
-    raw = body.get(name)
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
-        raise BadRequest(f"{name} must be an integer")
-    if isinstance(raw, str) and not _DECIMAL.fullmatch(raw):
-        raise BadRequest(f"{name} must be an integer of at most {_MAX_DIGITS} digits")
-    value = int(raw)
-    if abs(value) >= 10**_MAX_DIGITS:
-        raise BadRequest(f"{name} must be an integer of at most {_MAX_DIGITS} digits")
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f">= {low}"
-        raise BadRequest(f"{name} must be {bounds}")
-    return value
-
-
-def bool_field(body: Mapping[str, Any], name: str) -> bool | None:
-    """``true``/``false`` (any case, or a JSON boolean), or None when absent."""
-    raw = text_field(body, name)
-    if raw is None:
-        return None
-    lowered = raw.lower()
-    if lowered not in ("true", "false"):
-        raise BadRequest(f"{name} must be true or false")
-    return lowered == "true"
-
-
-def method_field(body: Mapping[str, Any], name: str) -> None:
-    """An HTTP method field: GET or POST (any case) when given."""
-    value = text_field(body, name)
-    if value is not None and value.upper() not in _METHODS:
-        raise BadRequest(f"invalid {name}: {value!r}; allowed values are GET and POST")
+_LEGS = ("aleg", "bleg", "both")
+_DIGITS = frozenset("0123456789*#wW@")
 
 
 _CREATE_REQUIRED = frozenset({"from", "to", "answer_url"})
@@ -182,6 +80,16 @@ def _create_fields(from_: str, destinations: list[str], answer_url: str) -> dict
         "parent_call_uuid": None,
         "error_if_parent_not_found": False,
     }
+
+
+_DEFAULTS = _create_fields("", [], "")
+
+
+def call_params(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What a placed call keeps of :func:`validate_create`'s fields: those that differ
+    from Plivo's defaults (readers use ``params.get(name)`` with the default), so a
+    million placed calls do not hold a million copies of the defaults."""
+    return {k: v for k, v in fields.items() if k == "from" or v != _DEFAULTS[k]}
 
 
 def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -263,28 +171,6 @@ def validate_transfer(body: Mapping[str, Any]) -> str:
     return legs
 
 
-def validate_mpc_action(body: Mapping[str, Any]) -> tuple[str, str, str, str]:
-    """Check a PHLO multi-party-call action; return (action, to, role, trigger_source)."""
-    action = required_field(body, "action")
-    if action not in MPC_ACTIONS:
-        raise BadRequest(f"invalid action {action!r}; allowed: {', '.join(sorted(MPC_ACTIONS))}")
-    to = check_destination("to", required_field(body, "to"))
-    trigger_source = check_destination("trigger_source", required_field(body, "trigger_source"))
-    role = (text_field(body, "role") or "agent").lower()
-    if role not in ROLES:
-        raise BadRequest(f"invalid role {role!r}; allowed: agent, customer")
-    return action, to, role, trigger_source
-
-
-def validate_member_action(body: Mapping[str, Any], member_id: str) -> str:
-    """Check a PHLO multi-party-call member action; return the action."""
-    check_destination("member_id", member_id)
-    action = required_field(body, "action")
-    if action not in MEMBER_ACTIONS:
-        raise BadRequest(f"invalid action {action!r}; allowed: {', '.join(sorted(MEMBER_ACTIONS))}")
-    return action
-
-
 def validate_record(body: Mapping[str, Any]) -> str:
     """Check a Call record body; return the file format (mp3 unless wav)."""
     file_format = text_field(body, "file_format") or "mp3"
@@ -294,34 +180,30 @@ def validate_record(body: Mapping[str, Any]) -> str:
     return file_format
 
 
-def validate_list_query(query: Mapping[str, str]) -> tuple[int, int]:
-    """Check list paging; return (limit, offset). Plivo caps ``limit`` at 20."""
-    limit = int_field(query, "limit", 1, 20)
-    offset = int_field(query, "offset", 0)
-    return (20 if limit is None else limit), (0 if offset is None else offset)
+def _check_legs(body: Mapping[str, Any], name: str) -> None:
+    legs = body.get(name)
+    if legs is not None and legs not in _LEGS:
+        raise BadRequest(f"{name} must be one of aleg, bleg, both")
+
+
+def validate_in_call_media(body: Mapping[str, Any], required: str) -> None:
+    """Play (``urls``) and Speak (``text``) on a live call: the required field, ``legs``."""
+    if not body.get(required):
+        raise BadRequest(f"Missing mandatory parameter: {required}")
+    _check_legs(body, "legs")
+
+
+def validate_digits(body: Mapping[str, Any]) -> str:
+    """``POST Call/{uuid}/DTMF/``: ``digits`` required (0-9, *, #, w, W, @), ``leg``."""
+    digits = body.get("digits")
+    if not digits or not isinstance(digits, str) or not set(digits) <= _DIGITS:
+        raise BadRequest("digits is required: 0-9, *, #, w, W")
+    _check_legs(body, "leg")
+    return digits
 
 
 CdrTest = Callable[[Mapping[str, Any], "float | None"], bool]
 """One filter of the call-record list: ``test(cdr, end_at)`` (epoch seconds; None: not over)."""
-
-_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "": operator.eq,
-    "__gt": operator.gt,
-    "__gte": operator.ge,
-    "__lt": operator.lt,
-    "__lte": operator.le,
-}
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
-
-
-def _time_filter(name: str, value: str) -> float:
-    for fmt in _TIME_FORMATS:
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        return parsed.replace(tzinfo=timezone.utc).timestamp()
-    raise BadRequest(f"invalid {name}: {value!r}; expected YYYY-MM-DD HH:MM[:SS[.ffffff]] (UTC)")
 
 
 def number_matches(number: str, prefix: str) -> bool:
@@ -375,14 +257,14 @@ def validate_cdr_query(query: Mapping[str, str]) -> list[CdrTest]:
             tests.append(_field_test(name, _compare_to(operator.eq, query[name])))
     if query.get("subaccount"):
         tests.append(lambda cdr, end: False)
-    for suffix, compare in _COMPARISONS.items():
+    for suffix, compare in COMPARISONS.items():
         for name in ("bill_duration", "hangup_cause_code"):
             bound = int_field(query, name + suffix, 0)
             if bound is not None:
                 tests.append(_field_test(name, _compare_to(compare, bound)))
         text = query.get("end_time" + suffix)
         if text:
-            moment = _time_filter("end_time" + suffix, text)
+            moment = parse_time("end_time" + suffix, text)
             if suffix == "":  # to the second, as the records show it
                 tests.append(_end_test(_same_second(moment)))
             else:

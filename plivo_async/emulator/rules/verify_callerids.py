@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .rules import BadRequest, check_destination, required_field, text_field
+from ._fields import BadRequest, check_destination, required_field, text_field
 
 __all__ = ["validate_initiate", "validate_update"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .rules import (
+from ._fields import (
     BadRequest,
     bool_field,
     check_destination,
