@@ -127,7 +127,7 @@ class InlineExecutor(concurrent.futures.ThreadPoolExecutor):
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+        except BaseException as exc:
             future.set_exception(exc)
         return future
 
@@ -172,13 +172,11 @@ def run_virtual(main: Callable[[], Coroutine[Any, Any, Any]], max_time: float) -
     """Run ``main()`` on a fresh :class:`VirtualLoop`, with ``time.time`` on its clock too
     (whatever in the library reads the wall clock sees the same virtual time)."""
     loop = VirtualLoop(max_time)
-    asyncio.set_event_loop(loop)
     try:
         with mock.patch("time.time", lambda: EPOCH + loop.time()):
             return loop.run_until_complete(main())
     finally:
         _cancel_all(loop)
-        asyncio.set_event_loop(None)
         loop.close()
 
 
@@ -274,8 +272,10 @@ class FakeCall:
         if t < self.dequeued:
             return "queued"
         if t < self.ended:
-            return "in-progress" if self.answered_at is not None and t >= self.answered_at else (
-                "ringing"
+            return (
+                "in-progress"
+                if self.answered_at is not None and t >= self.answered_at
+                else ("ringing")
             )
         return "over"
 
@@ -950,7 +950,7 @@ class Receiver:
             match = await self.app.router.resolve(request)
             response = await match.handler(request)
             self.statuses[response.status] += 1
-        except Exception as exc:  # noqa: BLE001 - a receiver that raises is a finding
+        except Exception as exc:
             self.statuses[500] += 1
             self._api.errors.append(f"receiver raised {type(exc).__name__}: {exc}")
 

@@ -72,8 +72,8 @@ from .fake_api import (
     AUTH_ID,
     AUTH_TOKEN,
     BASE_URL,
-    CALLER,
     CALLBACK_FAULTS,
+    CALLER,
     FATES,
     HOOKS,
     LOOKUP_FAULTS,
@@ -113,6 +113,7 @@ SWITCHES = (
     "create_pre",  # creates refused, 429 (with or without Retry-After), 503, redirected
     "create_post",  # creates processed, then 500/502/504, a timeout, the connection dropped
     "create_lost",  # creates timed out or reset on the way: ambiguous, never processed
+    "create_timeout",  # creates processed, then the client timed out (nothing else)
     "lookup_pre",
     "lookup_post",
     "lookup_lost",
@@ -130,20 +131,27 @@ SWITCHES = (
     "background",  # other traffic: a long queue that moves while it is paged
     "skew",
     "crash",
+    "tight_slots",  # fewer concurrency slots than rows (else one slot per row)
 )
 _AMBIGUOUS = {"create_post", "create_lost"}
 BEHAVIOURS: dict[str, frozenset[str]] = {
     "honest": frozenset(),
-    "crash": frozenset({"crash"}),  # item 7 (and 3c with "everything")
+    "crash": frozenset({"crash", "tight_slots"}),  # item 7 (and 3c with "everything")
+    # Not in the issue: rows parked in reconciliation hold every live-call permit and wait
+    # for a concurrency slot, held by a row waiting for a permit: the run hangs for ever.
+    "slots": frozenset({*_AMBIGUOUS, "tight_slots"}),
     "safe_faults": frozenset({"create_pre", "lookup_pre"}),
     "ambiguous_creates": frozenset({*_AMBIGUOUS, "slow_processing"}),
     "settle": frozenset({"create_pre", *_AMBIGUOUS, "slow_processing", "long_retry_after"}),
-    "lookup_garbage": frozenset({*_AMBIGUOUS, "missing_list", "wrong_type"}),  # item 1
+    # Items 1, 2, 4: only creates that were processed fail ambiguously (a resend is then
+    # always a duplicate), so nothing but the lookups' own evidence is at stake.
+    "lookup_garbage": frozenset({"create_post", "missing_list", "wrong_type"}),  # item 1
     "lookup_faults": frozenset({*_AMBIGUOUS, "lookup_pre", "lookup_post", "lookup_lost"}),
-    "foreign_records": frozenset({*_AMBIGUOUS, "foreign_records"}),  # item 1
-    "partial_pages": frozenset({*_AMBIGUOUS, "partial_page", "background"}),
-    "moving_queue": frozenset({*_AMBIGUOUS, "slow_processing", "background"}),  # item 2
-    "skew": frozenset({*_AMBIGUOUS, "skew"}),  # item 4
+    "foreign_records": frozenset({"create_post", "foreign_records"}),  # item 1
+    "partial_pages": frozenset({"create_post", "partial_page", "background"}),
+    "moving_queue": frozenset({"create_post", "background"}),  # item 2
+    # Callbacks come late: the tracker has no mark yet when reconciliation looks.
+    "skew": frozenset({"create_timeout", "skew", "delayed"}),  # item 4
     "callbacks": frozenset({"duplicated", "delayed", "dropped_callback"}),
     "forged": frozenset({"forged"}),  # item 5
     "outage": frozenset({"outage"}),  # item 6
@@ -175,9 +183,10 @@ class Plan:
     attempts: int = 2
     after: float = 10.0
     ring: bool = False
-    rules: Rules = Rules()
-    hostility: Hostility = Hostility()
+    rules: Rules = attrs.Factory(Rules)
+    hostility: Hostility = attrs.Factory(Hostility)
     crashes: tuple[Crash, ...] = ()
+    start: float = 0.0  # when the first run starts (its fraction of a second matters)
 
     @property
     def rows(self) -> int:
@@ -187,9 +196,9 @@ class Plan:
 Pick = Callable[[int, int], int]
 
 
-def _chances(pick: Pick, on: frozenset[str], families: dict[str, tuple[str, ...]], top: int) -> (
-    tuple[tuple[str, int], ...]
-):
+def _chances(
+    pick: Pick, on: frozenset[str], families: dict[str, tuple[str, ...]], top: int
+) -> tuple[tuple[str, int], ...]:
     return tuple(
         (kind, pick(0, top)) for switch, kinds in families.items() if switch in on for kind in kinds
     )
@@ -202,10 +211,21 @@ def make_plan(pick: Pick, behaviour: str) -> Plan:
     rows = pick(1, 6)
     fates = tuple(tuple(FATES[pick(0, 3)] for _ in range(3)) for _ in range(rows))
     create_faults = _chances(
-        pick, on, {"create_pre": PRE_FAULTS, "create_post": POST_FAULTS, "create_lost": LOST_FAULTS}, 40
+        pick,
+        on,
+        {
+            "create_pre": PRE_FAULTS,
+            "create_post": POST_FAULTS,
+            "create_lost": LOST_FAULTS,
+            "create_timeout": ("timeout",),
+        },
+        40,
     )
     lookup_faults = _chances(
-        pick, on, {"lookup_pre": PRE_FAULTS, "lookup_post": POST_FAULTS, "lookup_lost": LOST_FAULTS}, 20
+        pick,
+        on,
+        {"lookup_pre": PRE_FAULTS, "lookup_post": POST_FAULTS, "lookup_lost": LOST_FAULTS},
+        20,
     )
     lookup_faults += _chances(pick, on, {k: (k,) for k in LOOKUP_FAULTS}, 100)
     callback_faults = _chances(pick, on, {k: (k,) for k in CALLBACK_FAULTS}, 100)
@@ -228,9 +248,9 @@ def make_plan(pick: Pick, behaviour: str) -> Plan:
         slow_processing="slow_processing" in on,
         retry_after=pick(1, 30) if "long_retry_after" in on else 2,
         outage=outage,
-        background=pick(0, 100) if background else 0,
+        background=pick(0, 300) if background else 0,
         background_seconds=float(pick(0, 120)) if background else 0.0,
-        callback_delay=float(pick(0, 30)) if "delayed" in on else 0.0,
+        callback_delay=float(pick(0, 60)) if "delayed" in on else 0.0,
         client_timeout=SETTLE,
     )
     crashes: list[Crash] = []
@@ -243,7 +263,7 @@ def make_plan(pick: Pick, behaviour: str) -> Plan:
         behaviour=behaviour,
         seed=pick(0, 2**16),
         fates=fates,
-        concurrency=pick(1, 4),
+        concurrency=pick(1, 4) if "tight_slots" in on else rows + pick(0, 2),
         max_live=pick(1, 4),
         attempts=pick(1, 3),
         after=float(pick(0, 60)),
@@ -251,6 +271,7 @@ def make_plan(pick: Pick, behaviour: str) -> Plan:
         rules=rules,
         hostility=hostility,
         crashes=tuple(crashes),
+        start=pick(0, 999) / 1000,
     )
 
 
@@ -380,6 +401,7 @@ async def simulate(plan: Plan, workdir: Path) -> Result:
     loop = asyncio.get_running_loop()
     final: tuple[list[Any], Any, Path] | None = None
     reruns = 0
+    await asyncio.sleep(plan.start)
     with mock.patch("os.fsync", disk.fsync):
         while True:
             crash = crashes.pop(0) if crashes else None
@@ -388,8 +410,8 @@ async def simulate(plan: Plan, workdir: Path) -> Result:
             next_path = workdir / f"journal-{result.runs}.jsonl"
             here = journal_path
             power_loss = crash is not None and crash.power_loss
-            process.on_kill = lambda how, here=here, nxt=next_path, pl=power_loss: (
-                disk.survive(here, nxt, pl, rng)
+            process.on_kill = lambda how, here=here, nxt=next_path, pl=power_loss: disk.survive(
+                here, nxt, pl, rng
             )
             disk.process = process
             tracker = CallTracker()
@@ -452,7 +474,7 @@ async def simulate(plan: Plan, workdir: Path) -> Result:
             disk.close(journal_path)
             try:
                 summary = task.result()
-            except Exception as exc:  # noqa: BLE001 - the run raising is a finding
+            except Exception as exc:
                 result.fail("terminal", f"run {result.runs} raised {type(exc).__name__}: {exc}")
                 break
             if crashes:
@@ -531,7 +553,12 @@ def _resumable(path: Path, rows: int) -> bool:
 
 
 def _check_final(
-    plan: Plan, api: FakePlivo, result: Result, path: Path, outcomes: list[Any], summary: Any,
+    plan: Plan,
+    api: FakePlivo,
+    result: Result,
+    path: Path,
+    outcomes: list[Any],
+    summary: Any,
     report: Path,
 ) -> None:
     """(b) to (e), and what the API's truth says of the rows' final state."""
@@ -583,9 +610,7 @@ def _check_final(
             if row.disposition is None:
                 result.fail("disposition_missing", f"row {i} is ok without a disposition")
             elif row.disposition != truth:
-                result.fail(
-                    "disposition", f"row {i} ended {row.disposition}, its call was {truth}"
-                )
+                result.fail("disposition", f"row {i} ended {row.disposition}, its call was {truth}")
             elif truth in REDIAL_ON and len(placed) < plan.attempts:
                 result.fail("lost", f"row {i}: its call was {truth}, the redial never made")
         # the truth behind the status
@@ -638,7 +663,530 @@ def run_plan(plan: Plan) -> Result:
 
 # -- the tests ---------------------------------------------------------------------------
 
-EXAMPLES = int(os.environ.get("PLIVO_MODEL_EXAMPLES", "8"))
+#: One plan per failure found on the code of issue 21 (each fails there): ``pytest -k item5``.
+KNOWN: dict[str, Plan] = {
+    "item1-lookup-garbage": Plan(
+        behaviour="lookup_garbage",
+        seed=13150,
+        fates=(
+            ("failed", "busy", "busy"),
+            ("failed", "busy", "busy"),
+            ("failed", "failed", "answered"),
+            ("failed", "failed", "busy"),
+        ),
+        concurrency=4,
+        max_live=2,
+        attempts=1,
+        after=28.0,
+        ring=True,
+        rules=Rules(
+            cps=7.0,
+            settle_api=8.2,
+            lag_api=16.4,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("error_500", 0),
+                ("error_502", 17),
+                ("error_504", 37),
+                ("timeout", 19),
+                ("dropped", 1),
+            ),
+            lookup_faults=(("missing_list", 26), ("wrong_type", 23)),
+            callback_faults=(),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.009,
+    ),
+    "item2-moving-queue": Plan(
+        behaviour="moving_queue",
+        seed=39123,
+        fates=(
+            ("failed", "failed", "no-answer"),
+            ("failed", "answered", "failed"),
+            ("no-answer", "busy", "answered"),
+            ("no-answer", "no-answer", "busy"),
+            ("no-answer", "no-answer", "failed"),
+            ("answered", "failed", "busy"),
+        ),
+        concurrency=8,
+        max_live=2,
+        attempts=2,
+        after=39.0,
+        ring=False,
+        rules=Rules(
+            cps=10.0,
+            settle_api=3.7,
+            lag_api=19.6,
+            skew=0.0,
+            latency=(0.01, 0.03),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("error_500", 32),
+                ("error_502", 21),
+                ("error_504", 18),
+                ("timeout", 6),
+                ("dropped", 39),
+            ),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=275,
+            background_seconds=115.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.587,
+    ),
+    "item4-skew": Plan(
+        behaviour="skew",
+        seed=40428,
+        fates=(
+            ("no-answer", "answered", "failed"),
+            ("answered", "failed", "answered"),
+            ("no-answer", "answered", "answered"),
+            ("failed", "failed", "busy"),
+            ("busy", "busy", "failed"),
+            ("busy", "no-answer", "busy"),
+        ),
+        concurrency=8,
+        max_live=1,
+        attempts=2,
+        after=41.0,
+        ring=False,
+        rules=Rules(
+            cps=9.0,
+            settle_api=4.2,
+            lag_api=7.0,
+            skew=-1.6,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(("timeout", 24),),
+            lookup_faults=(),
+            callback_faults=(("delayed", 54),),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=30.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.794,
+    ),
+    "item3-settle-from-first-send": Plan(
+        behaviour="settle",
+        seed=42837,
+        fates=(
+            ("answered", "no-answer", "busy"),
+            ("answered", "failed", "answered"),
+            ("answered", "answered", "failed"),
+        ),
+        concurrency=4,
+        max_live=4,
+        attempts=2,
+        after=32.0,
+        ring=True,
+        rules=Rules(
+            cps=8.0,
+            settle_api=1.4,
+            lag_api=19.5,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("refused", 9),
+                ("rate_limited", 12),
+                ("rate_limited_retry_after", 11),
+                ("unavailable", 7),
+                ("redirect", 13),
+                ("error_500", 11),
+                ("error_502", 10),
+                ("error_504", 18),
+                ("timeout", 6),
+                ("dropped", 37),
+                ("lost_timeout", 3),
+                ("lost_reset", 8),
+            ),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=True,
+            retry_after=4,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.44,
+    ),
+    "item3-resend-after-not-placed": Plan(
+        behaviour="ambiguous_creates",
+        seed=50113,
+        fates=(("busy", "no-answer", "no-answer"),),
+        concurrency=2,
+        max_live=1,
+        attempts=3,
+        after=4.0,
+        ring=False,
+        rules=Rules(
+            cps=1.0,
+            settle_api=8.4,
+            lag_api=16.9,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("error_500", 5),
+                ("error_502", 30),
+                ("error_504", 4),
+                ("timeout", 26),
+                ("dropped", 1),
+                ("lost_timeout", 31),
+                ("lost_reset", 36),
+            ),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=True,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.092,
+    ),
+    "item5-forged-callback": Plan(
+        behaviour="forged",
+        seed=50299,
+        fates=(
+            ("no-answer", "no-answer", "answered"),
+            ("no-answer", "no-answer", "answered"),
+            ("failed", "answered", "busy"),
+            ("busy", "answered", "answered"),
+            ("answered", "failed", "failed"),
+            ("busy", "busy", "failed"),
+        ),
+        concurrency=6,
+        max_live=4,
+        attempts=2,
+        after=13.0,
+        ring=False,
+        rules=Rules(
+            cps=4.0,
+            settle_api=2.1,
+            lag_api=10.7,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(),
+            lookup_faults=(),
+            callback_faults=(("forged", 65),),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.276,
+    ),
+    "item6-outage": Plan(
+        behaviour="outage",
+        seed=20643,
+        fates=(
+            ("failed", "failed", "busy"),
+            ("busy", "failed", "busy"),
+            ("answered", "failed", "no-answer"),
+            ("busy", "answered", "answered"),
+        ),
+        concurrency=6,
+        max_live=1,
+        attempts=3,
+        after=4.0,
+        ring=False,
+        rules=Rules(
+            cps=10.0,
+            settle_api=5.5,
+            lag_api=11.5,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=False,
+            retry_after=2,
+            outage=(20.0, 399.0),
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.036,
+    ),
+    "item7-crash-loses-disposition": Plan(
+        behaviour="crash",
+        seed=4673,
+        fates=(
+            ("failed", "failed", "busy"),
+            ("busy", "failed", "busy"),
+            ("answered", "failed", "no-answer"),
+            ("busy", "answered", "answered"),
+        ),
+        concurrency=2,
+        max_live=2,
+        attempts=3,
+        after=1.0,
+        ring=True,
+        rules=Rules(
+            cps=10.0,
+            settle_api=5.5,
+            lag_api=11.5,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(Crash(kind="time", n=8, power_loss=False, downtime=7.0),),
+        start=0.334,
+    ),
+    "new-slots-deadlock": Plan(
+        behaviour="slots",
+        seed=4673,
+        fates=(
+            ("failed", "failed", "busy"),
+            ("busy", "failed", "busy"),
+            ("answered", "failed", "no-answer"),
+            ("busy", "answered", "answered"),
+        ),
+        concurrency=2,
+        max_live=2,
+        attempts=3,
+        after=1.0,
+        ring=True,
+        rules=Rules(
+            cps=9.0, settle_api=1.3, lag_api=1.5, skew=0.0, latency=(0.005, 0.05), ring_timeout=30.0
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("error_500", 38),
+                ("error_502", 25),
+                ("error_504", 28),
+                ("timeout", 39),
+                ("dropped", 10),
+                ("lost_timeout", 39),
+                ("lost_reset", 0),
+            ),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.334,
+    ),
+    "new-dropped-callbacks": Plan(
+        behaviour="callbacks",
+        seed=8279,
+        fates=(
+            ("failed", "failed", "busy"),
+            ("busy", "failed", "busy"),
+            ("answered", "failed", "no-answer"),
+            ("busy", "answered", "answered"),
+        ),
+        concurrency=4,
+        max_live=1,
+        attempts=1,
+        after=56.0,
+        ring=False,
+        rules=Rules(
+            cps=10.0,
+            settle_api=2.5,
+            lag_api=15.9,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(),
+            lookup_faults=(),
+            callback_faults=(("duplicated", 76), ("delayed", 50), ("dropped_callback", 57)),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.614,
+    ),
+    "item1-foreign-records": Plan(
+        behaviour="foreign_records",
+        seed=41442,
+        fates=(
+            ("no-answer", "failed", "failed"),
+            ("failed", "failed", "answered"),
+            ("failed", "busy", "no-answer"),
+            ("busy", "answered", "failed"),
+        ),
+        concurrency=4,
+        max_live=4,
+        attempts=3,
+        after=2.0,
+        ring=True,
+        rules=Rules(
+            cps=1.0, settle_api=5.7, lag_api=4.5, skew=0.0, latency=(0.005, 0.05), ring_timeout=30.0
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("error_500", 5),
+                ("error_502", 2),
+                ("error_504", 39),
+                ("timeout", 31),
+                ("dropped", 18),
+            ),
+            lookup_faults=(("foreign_records", 65),),
+            callback_faults=(),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.666,
+    ),
+    "everything": Plan(
+        behaviour="everything",
+        seed=63402,
+        fates=(
+            ("answered", "busy", "busy"),
+            ("answered", "failed", "failed"),
+            ("failed", "failed", "answered"),
+            ("busy", "no-answer", "no-answer"),
+            ("answered", "no-answer", "no-answer"),
+            ("answered", "failed", "answered"),
+        ),
+        concurrency=2,
+        max_live=4,
+        attempts=1,
+        after=40.0,
+        ring=False,
+        rules=Rules(
+            cps=6.0, settle_api=2.3, lag_api=5.4, skew=0.9, latency=(0.01, 0.03), ring_timeout=30.0
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("refused", 8),
+                ("rate_limited", 15),
+                ("rate_limited_retry_after", 6),
+                ("unavailable", 0),
+                ("redirect", 3),
+                ("error_500", 29),
+                ("error_502", 31),
+                ("error_504", 11),
+                ("timeout", 35),
+                ("dropped", 12),
+                ("lost_timeout", 28),
+                ("lost_reset", 32),
+                ("timeout", 12),
+            ),
+            lookup_faults=(
+                ("refused", 4),
+                ("rate_limited", 13),
+                ("rate_limited_retry_after", 20),
+                ("unavailable", 12),
+                ("redirect", 3),
+                ("error_500", 12),
+                ("error_502", 13),
+                ("error_504", 6),
+                ("timeout", 0),
+                ("dropped", 8),
+                ("lost_timeout", 18),
+                ("lost_reset", 9),
+                ("missing_list", 2),
+                ("wrong_type", 26),
+                ("partial_page", 23),
+                ("foreign_records", 50),
+            ),
+            callback_faults=(
+                ("duplicated", 77),
+                ("delayed", 82),
+                ("dropped_callback", 73),
+                ("forged", 12),
+            ),
+            slow_processing=True,
+            retry_after=25,
+            outage=(8.0, 13.0),
+            background=168,
+            background_seconds=106.0,
+            callback_delay=18.0,
+            client_timeout=10.0,
+        ),
+        crashes=(
+            Crash(kind="request", n=3, power_loss=False, downtime=26.0),
+            Crash(kind="time", n=125, power_loss=False, downtime=76.0),
+            Crash(kind="fsync_before", n=12, power_loss=True, downtime=16.0),
+        ),
+        start=0.318,
+    ),
+}
+
+
+EXAMPLES = int(os.environ.get("PLIVO_MODEL_EXAMPLES", "12"))
 _SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -666,10 +1214,17 @@ def test_bulk_engine_keeps_its_promise(behaviour: str) -> None:
     check()
 
 
+@pytest.mark.parametrize("name", sorted(KNOWN))
+def test_known_plan(name: str) -> None:
+    """The plans that reproduced each failure of issue 21 keep passing once fixed."""
+    result = run_plan(KNOWN[name])
+    assert not result.violations, result.describe()
+
+
 @pytest.mark.skipif("PLIVO_MODEL_PLAN" not in os.environ, reason="set PLIVO_MODEL_PLAN")
 def test_replay() -> None:
     """Replay one plan (a failure's repr) and print what it did."""
-    plan = eval(os.environ["PLIVO_MODEL_PLAN"], globals())  # noqa: S307 - a developer's own input
+    plan = eval(os.environ["PLIVO_MODEL_PLAN"], globals())
     result = run_plan(plan)
     print(_figures([result], 0.0))
     assert not result.violations, result.describe()
@@ -699,7 +1254,8 @@ def _figures(results: list[Result], seconds: float) -> str:
         f"faults injected {sum(faults.values())}: {dict(sorted(faults.items()))}",
         f"callbacks {dict(sorted(callbacks.items()))}",
         f"final row statuses {dict(sorted(statuses.items()))}",
-        f"duplicates {sum(r.duplicates for r in results)}, rows lost {sum(r.lost for r in results)}",
+        f"duplicates {sum(r.duplicates for r in results)}, "
+        f"rows lost {sum(r.lost for r in results)}",
         f"violations by invariant {dict(sorted(violated.items()))}",
         f"examples failing {sum(1 for r in results if r.violations)}",
     ]
