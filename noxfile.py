@@ -72,6 +72,21 @@ def build(session: nox.Session) -> None:
 
 
 @nox.session
+def soak(session: nox.Session) -> None:
+    """The bulk engine's model test for a time budget: random plans, then the figures.
+
+    ``nox -s soak`` runs ``PLIVO_SOAK_SECONDS`` (default 600) over every behaviour;
+    ``nox -s soak -- 3600 crash forged`` runs an hour of those two (ids in
+    tests/model/test_bulk_model.py). ``PLIVO_SOAK_SEED`` picks another sequence of plans.
+    Exits non-zero if any plan broke an invariant, printing the first failing plans.
+    """
+    session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "test"))
+    seconds = os.environ.get("PLIVO_SOAK_SECONDS", "600")
+    args = session.posargs or [seconds]
+    session.run("python", "-m", "tests.model.test_bulk_model", *args)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks (not tests): ratios side by side, a table, JSON under benchmarks/results/."""
     session.install("-e", ".[progress]", *nox.project.dependency_groups(PYPROJECT, "bench"))
