@@ -207,6 +207,7 @@ class CallHandle:
         self._seen: dict[str, bool] = {}  # kind -> whether its parameters were signed
         self._settled = asyncio.Event()  # answered, or ended without an answer
         self._ended = asyncio.Event()
+        self._confirmed = asyncio.Event()  # ended, by a callback with signed parameters
 
     def __repr__(self) -> str:
         state = self.result.disposition if self.result else "pending"
@@ -216,6 +217,13 @@ class CallHandle:
         """Wait until the call is answered (True) or ends without an answer (False)."""
         await self._settled.wait()
         return self.was_answered
+
+    async def confirmed(self) -> CallResult:
+        """Wait for a hangup callback whose parameters were signed (see
+        :attr:`CallResult.confirmed`)."""
+        await self._confirmed.wait()
+        assert self.result is not None
+        return self.result
 
     async def ended(self) -> CallResult:
         """Wait for the hangup callback; the call's final :class:`CallResult`."""
@@ -238,6 +246,8 @@ class CallHandle:
             self.was_answered = self.was_answered or disposition in ("answered", "machine")
             result = _result(self.request_uuid, self.call_uuid, event, disposition)
             self.result = result if signed else attrs.evolve(result, confirmed=False)
+            if signed:
+                self._confirmed.set()
             self._settled.set()
             self._ended.set()
 

@@ -33,7 +33,7 @@ from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
 from ..resources.calls import Calls
 from ..retry import AttemptCounter, counting_apart
-from ..tracking import CallResult, CallTracker, result_of_record
+from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
 from .policy import LiveCalls, Redial
 
 __all__ = ["Dialer", "Followed", "Resolved"]
@@ -272,19 +272,17 @@ class Dialer:
             await self._first_of(asyncio.gather(*(h.ended() for h in waiting)), wait)
         lookups = 0
         results: list[CallResult | None] = []
+        deadline = self.clock() + wait  # an unsigned hangup waits for its proof until then
         for handle in handles:
+            result, asked = await self._result_of(
+                handle,
+                request,
+                over.get(handle.request_uuid),
+                told.get(handle.request_uuid),
+                deadline,
+            )
             self.recent.add(handle.call_uuid)
-            result = handle.result
-            record = over.get(handle.request_uuid)
-            call_uuid = handle.call_uuid or told.get(handle.request_uuid)
-            if result is None and record is None and call_uuid:
-                record = await self._record_of(call_uuid)
-                lookups += 1
-            if result is None and record is not None:
-                result = result_of_record(record, handle.request_uuid)
-            if result is not None and not result.confirmed and self._would_redial(result):
-                result, asked = await self._confirm(result, request)
-                lookups += asked
+            lookups += asked
             results.append(result)
         note = None
         if any(r is None for r in results):
@@ -296,33 +294,40 @@ class Dialer:
             )
         return Followed(tuple(results), note, self.clock(), lookups)
 
-    def _would_redial(self, result: CallResult) -> bool:
-        return self.redial is not None and result.disposition != "answered"
-
-    async def _confirm(
-        self, result: CallResult, request: CreateCallRequest
-    ) -> tuple[CallResult, int]:
-        """The disposition of an unsigned callback, confirmed by the call's own record:
-        the record of that call uuid, to this destination, of this request (when the
-        record names it). The record may take up to ``lag`` to appear: asked twice."""
+    async def _result_of(
+        self,
+        handle: CallHandle,
+        request: CreateCallRequest,
+        record: CallDetails | None,
+        told: str | None,
+        deadline: float,
+    ) -> tuple[CallResult | None, int]:
+        """One call's result, and the lookups it took: a signed hangup callback's; else
+        the call's own record (reconciliation's, or ``GET Call/{uuid}`` for the uuid a
+        callback or reconciliation told, or the request uuid, which Plivo gives a
+        single-destination call as its call uuid), checked to be this call's; else an
+        unsigned hangup's, unconfirmed, once ``deadline`` passed without a signed
+        callback or a record (asked again every ``lag`` seconds)."""
         asked = 0
-        for pause in (0.0, self.lag):
-            if result.call_uuid is None:
-                break
-            if pause:
-                await self.sleep(pause)
-            record = await self._record_of(result.call_uuid)
-            asked += 1
-            if record is None:
-                continue
-            named = record.raw.get("request_uuid")
-            ours = named in (None, result.request_uuid) and any(
-                _same_number(record.to_number, to) for to in request.destinations
-            )
-            if ours:
-                return result_of_record(record, result.request_uuid), asked
-            break  # another call's record: the callback's parameters were not this call's
-        return result, asked
+        while True:
+            result = handle.result
+            if result is not None and result.confirmed:
+                return result, asked
+            for uuid in dict.fromkeys(
+                u for u in (told, handle.call_uuid, handle.request_uuid) if u
+            ):
+                if record is not None:
+                    break
+                found = await self._record_of(uuid)
+                asked += 1
+                if found is not None and _is_record_of(found, handle.request_uuid, request):
+                    record = found
+            if record is not None:
+                return result_of_record(record, handle.request_uuid), asked
+            remaining = deadline - self.clock()
+            if result is None or remaining <= 0:
+                return result, asked  # no hangup within the wait, or no proof in time
+            await self._first_of(handle.confirmed(), min(max(self.lag, 1.0), remaining))
 
     async def _first_of(self, done: Awaitable[Any], wait: float) -> None:
         """Wait for ``done`` or ``wait`` seconds on the injected sleep, whichever is first."""
@@ -349,6 +354,15 @@ class Dialer:
 
 def _same_number(a: str | None, b: str) -> bool:
     return a is not None and a.lstrip("+") == b.lstrip("+")
+
+
+def _is_record_of(record: CallDetails, request_uuid: str, request: CreateCallRequest) -> bool:
+    """Whether a call record is of this request's call: to one of its destinations, and
+    naming this request if it names one."""
+    named = record.raw.get("request_uuid")
+    return named in (None, request_uuid) and any(
+        _same_number(record.to_number, to) for to in request.destinations
+    )
 
 
 def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCounter) -> Resolved:

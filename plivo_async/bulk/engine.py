@@ -43,6 +43,7 @@ from .journal import (
     row_key,
 )
 from .outcome import Outcome, Summary, never_reached, request_model
+from .policy import LiveCalls
 from .progress import forget_row, make_progress
 from .records import disposition_record, outcome_record, outcome_so_far
 from .report import Report
@@ -105,6 +106,8 @@ class _Row:
     #: and the call uuids (a resumed run hears no callback of a call found over).
     records: tuple[Any, ...] = ()
     call_uuids: tuple[str, ...] = ()
+    #: A redial that never reached the API: the row stops here, still due.
+    redial_lost: bool = False
 
     @property
     def sent(self) -> bool:
@@ -390,8 +393,8 @@ class BulkRun(Generic[R]):
         records = self._pending.get(row.index, {})
         start, ended = records.get("s"), records.get("d")
         dialer = self._dialer
-        if code == Code.REDIAL and ended is not None and start is not None:
-            row.dial = int(start.get("dial", 1))
+        if code == Code.REDIAL and ended is not None:
+            row.dial = int(ended.get("dial", 1))  # the dial that ended; the next is due
             row.redial_at = float(ended["redial"])
             row.previous = outcome_so_far(row.index, row.request, ended, row.dial)
             return "send"
@@ -450,6 +453,8 @@ class BulkRun(Generic[R]):
                 if row.redial_at is not None and not await self._wait_to_redial(row):
                     break  # the run stopped first: a resume dials it
                 outcome = await self._attempt(row)
+                if row.redial_lost:
+                    break  # the redial never reached the API: still due (see _attempt)
                 if not (outcome.ok and self._dialer is not None and self._dialer.tracking):
                     break
                 outcome = await self._follow(row, outcome)
@@ -520,7 +525,7 @@ class BulkRun(Generic[R]):
             else:
                 assert row.mark is not None  # every dial of a calls run has its own mark
                 if live is not None:
-                    await live.acquire(calls)
+                    await self._acquire_live(row, live, calls)
                     holding = calls
                 response, resolved = await dialer.create(
                     row.request,
@@ -564,8 +569,11 @@ class BulkRun(Generic[R]):
             if live is not None and holding:
                 live.release(holding)
             if row.dial > 1 and row.previous is not None and never_reached(exc):
-                # A redial the API never got: the journal still says it is due (no record
-                # here), and the row's outcome is still its last dial's.
+                # A redial the API never got: journaled not_sent with its dial, which a
+                # resume reads as still due; the row's outcome is still its last dial's.
+                failed = Outcome(index, row.request, error=exc, attempts=counter.attempts)
+                self._record_outcome(attrs.evolve(failed, dials=row.dial), row, counter, started)
+                row.redial_lost = True
                 return attrs.evolve(
                     row.previous, note=f"redial not made ({exc}): a resume makes it"
                 )
@@ -623,9 +631,27 @@ class BulkRun(Generic[R]):
 
     async def _sleep_parked(self, row: _Row, seconds: float) -> None:
         """Reconciliation's wait: the row's slot goes to other rows meanwhile."""
-        assert self._dialer is not None and self._slots is not None
+        assert self._dialer is not None
         self._park(row)
         await self._dialer.sleep(seconds)
+        await self._unpark(row)
+
+    async def _acquire_live(self, row: _Row, live: LiveCalls, calls: int) -> None:
+        """Take ``calls`` units of the live-call cap, waiting without a slot: the rows
+        holding the cap (parked while reconciliation waits) need a slot to finish."""
+        if live.fits(calls):
+            await live.acquire(calls)
+            return
+        self._park(row)
+        await live.acquire(calls)
+        try:
+            await self._unpark(row)
+        except BaseException:
+            live.release(calls)
+            raise
+
+    async def _unpark(self, row: _Row) -> None:
+        assert self._slots is not None
         await self._slots.acquire()
         self._parked.discard(row.index)
 

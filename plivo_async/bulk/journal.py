@@ -395,6 +395,8 @@ def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> No
             raise _corrupt(path, number, f"has a bad status {status!r}")
         if code == Code.FAILED and record.get("nothing_placed") is True:
             code = Code.FAILED_NOT_PLACED
+        elif code == Code.NOT_SENT and _is_redial(record.get("dial")):
+            code = Code.REDIAL  # a redial the API never got: still due
         state._set(index, code, _digest_bytes(path, number, record.get("h")))
         if state.last_outcome is not None:
             state.last_outcome[index] = number
@@ -406,6 +408,10 @@ def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> No
         state._set(index, Code.REDIAL if _is_time(redial) else Code.OK, None)
     else:
         raise _corrupt(path, number, "is neither a start, an outcome nor a disposition record")
+
+
+def _is_redial(dial: object) -> bool:
+    return isinstance(dial, int) and not isinstance(dial, bool) and dial > 1
 
 
 def _is_time(value: object) -> bool:

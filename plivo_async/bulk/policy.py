@@ -87,6 +87,10 @@ class LiveCalls:
         self.peak = 0
         self._waiters: list[asyncio.Future[None]] = []
 
+    def fits(self, calls: int = 1) -> bool:
+        """Whether ``calls`` more fit under the cap now (:meth:`acquire` would not wait)."""
+        return self.live + min(calls, self.limit) <= self.limit
+
     async def acquire(self, calls: int = 1) -> None:
         """Wait until ``calls`` more fit under the cap (a row wider than the cap waits
         for an empty cap, then goes alone)."""
