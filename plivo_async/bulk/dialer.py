@@ -254,25 +254,44 @@ class Dialer:
         response: CreateCallResponse,
         records: tuple[CallDetails, ...] = (),
         call_uuids: tuple[str, ...] = (),
+        *,
+        resumed: bool = False,
     ) -> Followed:
         """How each call of one create ended: from its hangup callback (waiting up to
-        :meth:`wait_for`), or from its call record when reconciliation found the call
-        already over (its callbacks went to an earlier run's receiver), or, when the wait
-        expires, from the record of a call whose uuid a callback or reconciliation
-        (``call_uuids``, in the order of the response's request uuids) told
-        (``GET Call/{uuid}``).
+        :meth:`wait_for`), or from its call record (see :meth:`_result_of`): the one
+        reconciliation found (``records``; ``call_uuids`` are the uuids it told, in the
+        order of the response's request uuids), or ``GET Call/{uuid}``.
+
+        ``resumed``: the call may have been placed by an earlier run or a create this run
+        saw fail, so its callbacks may have gone to a receiver that is gone: its record is
+        asked for every ``lag`` seconds (at least 1 s) while the wait goes on.
         """
         assert self.tracker is not None
         handles = [self.tracker.track(uuid) for uuid in response.request_uuids]
         over = {str(r.raw.get("request_uuid") or r.call_uuid): r for r in records}
         told = dict(zip(response.request_uuids, call_uuids, strict=False))  # () when not reconciled
-        waiting = [h for h in handles if h.result is None and h.request_uuid not in over]
         wait = self.wait_for(request)
-        if waiting:
-            await self._first_of(asyncio.gather(*(h.ended() for h in waiting)), wait)
+        deadline = self.clock() + wait
         lookups = 0
+        while True:
+            waiting = [h for h in handles if h.result is None and h.request_uuid not in over]
+            if resumed:
+                for handle in waiting:
+                    record, asked = await self._own_record(
+                        handle, request, told.get(handle.request_uuid)
+                    )
+                    lookups += asked
+                    if record is not None:
+                        over[handle.request_uuid] = record
+                waiting = [h for h in waiting if h.request_uuid not in over]
+            remaining = deadline - self.clock()
+            if not waiting or remaining <= 0:
+                break
+            pause = min(max(self.lag, 1.0), remaining) if resumed else remaining
+            await self._first_of(asyncio.gather(*(h.ended() for h in waiting)), pause)
+            if not resumed:
+                break
         results: list[CallResult | None] = []
-        deadline = self.clock() + wait  # an unsigned hangup waits for its proof until then
         for handle in handles:
             result, asked = await self._result_of(
                 handle,
@@ -303,9 +322,7 @@ class Dialer:
         deadline: float,
     ) -> tuple[CallResult | None, int]:
         """One call's result, and the lookups it took: a signed hangup callback's; else
-        the call's own record (reconciliation's, or ``GET Call/{uuid}`` for the uuid a
-        callback or reconciliation told, or the request uuid, which Plivo gives a
-        single-destination call as its call uuid), checked to be this call's; else an
+        the call's own record (reconciliation's, or :meth:`_own_record`); else an
         unsigned hangup's, unconfirmed, once ``deadline`` passed without a signed
         callback or a record (asked again every ``lag`` seconds)."""
         asked = 0
@@ -313,21 +330,29 @@ class Dialer:
             result = handle.result
             if result is not None and result.confirmed:
                 return result, asked
-            for uuid in dict.fromkeys(
-                u for u in (told, handle.call_uuid, handle.request_uuid) if u
-            ):
-                if record is not None:
-                    break
-                found = await self._record_of(uuid)
-                asked += 1
-                if found is not None and _is_record_of(found, handle.request_uuid, request):
-                    record = found
+            if record is None:
+                record, more = await self._own_record(handle, request, told)
+                asked += more
             if record is not None:
                 return result_of_record(record, handle.request_uuid), asked
             remaining = deadline - self.clock()
             if result is None or remaining <= 0:
                 return result, asked  # no hangup within the wait, or no proof in time
             await self._first_of(handle.confirmed(), min(max(self.lag, 1.0), remaining))
+
+    async def _own_record(
+        self, handle: CallHandle, request: CreateCallRequest, told: str | None
+    ) -> tuple[CallDetails | None, int]:
+        """The call's record, once it is over, and the lookups it took: ``GET Call/{uuid}``
+        for the uuid reconciliation told, the one a callback told, then the request uuid
+        (Plivo's call uuid of a single-destination call), each checked to be this call's."""
+        asked = 0
+        for uuid in dict.fromkeys(u for u in (told, handle.call_uuid, handle.request_uuid) if u):
+            record = await self._record_of(uuid)
+            asked += 1
+            if record is not None and _is_record_of(record, handle.request_uuid, request):
+                return record, asked
+        return None, asked
 
     async def _first_of(self, done: Awaitable[Any], wait: float) -> None:
         """Wait for ``done`` or ``wait`` seconds on the injected sleep, whichever is first."""

@@ -27,6 +27,7 @@ from ..errors import (
     OutcomeUnknownError,
     ValidationError,
 )
+from ..models.calls import CreateCallResponse
 from ..retry import AttemptCounter, count_attempts
 from .dialer import Dialer, Resolved
 from .inputs import Rows, enumerate_rows
@@ -108,6 +109,9 @@ class _Row:
     call_uuids: tuple[str, ...] = ()
     #: A redial that never reached the API: the row stops here, still due.
     redial_lost: bool = False
+    #: A resume: the outcome of a dial placed in an earlier run whose call was never
+    #: followed to its end (followed now, with no new request).
+    unfollowed: Outcome | None = None
 
     @property
     def sent(self) -> bool:
@@ -198,8 +202,14 @@ class BulkRun(Generic[R]):
         self._skip = self._skipped_codes()
         self._done = self._skip - Code.PENDING  # skipped without a digest (see CHECK_FIRST)
 
+    @property
+    def _tracking(self) -> bool:
+        return self._dialer is not None and self._dialer.tracking
+
     def _skipped_codes(self) -> frozenset[int]:
-        skip = {Code.OK, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN}
+        skip = {Code.OK, Code.ENDED, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN}
+        if self._tracking:
+            skip.discard(Code.OK)  # placed, its call never followed to its end: followed now
         if self._retry_unknown or (self._dialer is not None and self._dialer.reconcile):
             skip.discard(Code.UNKNOWN)  # resent, or reconciled first
         if self._retry_failed:
@@ -273,7 +283,8 @@ class BulkRun(Generic[R]):
                 await self._close()
                 raise
         if state is not None and journal is not None and self._dialer is not None:
-            self._pending = pending_records(journal.path, state)
+            codes = Code.PENDING | {Code.OK} if self._tracking else Code.PENDING
+            self._pending = pending_records(journal.path, state, codes)
         return state
 
     async def _drive(self) -> AsyncIterator[Outcome]:
@@ -378,7 +389,11 @@ class BulkRun(Generic[R]):
             self._finish(Outcome(index, row, error=invalid), key)
             return True
         item = _Row(index, request, key)
-        if code == Code.REDIAL or (code in Code.PENDING and not self._retry_unknown):
+        if (
+            code == Code.REDIAL
+            or (code in Code.PENDING and not self._retry_unknown)
+            or (code == Code.OK and self._tracking)
+        ):
             verdict = self._resume_pending(item, code)
             if verdict != "send":
                 return verdict == "finished"
@@ -397,6 +412,26 @@ class BulkRun(Generic[R]):
             row.dial = int(ended.get("dial", 1))  # the dial that ended; the next is due
             row.redial_at = float(ended["redial"])
             row.previous = outcome_so_far(row.index, row.request, ended, row.dial)
+            return "send"
+        placed = records.get("o")
+        if code == Code.OK and placed is not None:
+            # Placed, but the run stopped before its call ended (or before its hangup was
+            # journaled): follow it now, from its callbacks or its record.
+            uuid = placed.get("request_uuid")
+            if not isinstance(uuid, str) or not uuid or uuid.startswith("["):
+                self._skipped()  # several destinations: their uuids were not journaled
+                return "skipped"
+            row.dial = int(placed.get("dial", 1))
+            response = CreateCallResponse(message="placed in an earlier run", request_uuid=uuid)
+            row.unfollowed = Outcome(
+                row.index,
+                row.request,
+                response,
+                dials=row.dial,
+                placed=0,
+                reconciled=placed.get("reconciled"),
+                note=placed.get("note"),
+            )
             return "send"
         stamp = None if start is None else start.get("t")
         if dialer is not None and dialer.reconcile and isinstance(stamp, (int, float)):
@@ -448,16 +483,22 @@ class BulkRun(Generic[R]):
         """One row to its one outcome: dial; with tracking, follow the call to its end and
         dial again while the redial policy says so."""
         outcome = row.previous
+        placed, row.unfollowed = row.unfollowed, None
         try:
             while True:
-                if row.redial_at is not None and not await self._wait_to_redial(row):
-                    break  # the run stopped first: a resume dials it
-                outcome = await self._attempt(row)
-                if row.redial_lost:
-                    break  # the redial never reached the API: still due (see _attempt)
-                if not (outcome.ok and self._dialer is not None and self._dialer.tracking):
-                    break
-                outcome = await self._follow(row, outcome)
+                if placed is not None:  # a call an earlier run placed: follow it first
+                    outcome, placed = placed, None
+                    await self._hold_live(row, outcome)
+                else:
+                    if row.redial_at is not None and not await self._wait_to_redial(row):
+                        break  # the run stopped first: a resume dials it
+                    outcome = await self._attempt(row)
+                    if row.redial_lost:
+                        break  # the redial never reached the API: still due (see _attempt)
+                    if not (outcome.ok and self._tracking):
+                        break
+                earlier = outcome.placed == 0 or outcome.reconciled == "found"
+                outcome = await self._follow(row, outcome, resumed=earlier)
                 if row.redial_at is None:
                     break
         except asyncio.CancelledError:
@@ -661,15 +702,25 @@ class BulkRun(Generic[R]):
             self._parked.add(row.index)
             self._slots.release()
 
-    async def _follow(self, row: _Row, outcome: Outcome) -> Outcome:
-        """Wait for the row's call(s) to end; record the disposition and any redial."""
+    async def _hold_live(self, row: _Row, outcome: Outcome) -> None:
+        """A call placed in an earlier run counts against the live-call cap until it ends."""
+        live = None if self._dialer is None else self._dialer.live
+        if live is not None:
+            await self._acquire_live(row, live, int(getattr(outcome.request, "calls", 1)))
+
+    async def _follow(self, row: _Row, outcome: Outcome, *, resumed: bool = False) -> Outcome:
+        """Wait for the row's call(s) to end; record the disposition and any redial.
+        ``resumed``: the call may have been placed by an earlier run, whose receiver got
+        its callbacks: its record is asked for too, as the wait goes on."""
         dialer = self._dialer
         assert dialer is not None
         request = request_model(row.request)
         self._park(row)
         row.previous = outcome
         try:
-            followed = await dialer.follow(request, outcome.response, row.records, row.call_uuids)
+            followed = await dialer.follow(
+                request, outcome.response, row.records, row.call_uuids, resumed=resumed
+            )
         finally:
             if dialer.live is not None:
                 dialer.live.release(int(getattr(request, "calls", 1)))

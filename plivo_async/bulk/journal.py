@@ -79,6 +79,7 @@ class Code:
     CANCELLED = 7
     NOT_SENT = 8  # stopped by a run-level failure (auth, the journal itself)
     REDIAL = 9  # its call ended as the redial policy says to dial again (a "d" record)
+    ENDED = 10  # placed, and its call ended (a "d" record with no redial due)
 
     BY_STATUS = {
         "ok": OK,
@@ -89,7 +90,7 @@ class Code:
         "not_sent": NOT_SENT,
     }
     #: Rows whose request went out: their input row may not change between runs.
-    SENT = frozenset({STARTED, OK, FAILED, FAILED_NOT_PLACED, UNKNOWN, REDIAL})
+    SENT = frozenset({STARTED, OK, FAILED, FAILED_NOT_PLACED, UNKNOWN, REDIAL, ENDED})
     #: Rows whose journal records a resume needs again (see :func:`pending_records`).
     PENDING = frozenset({STARTED, UNKNOWN, REDIAL})
 
@@ -402,10 +403,10 @@ def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> No
             state.last_outcome[index] = number
     elif "d" in record:
         index = _row_number(path, number, record, "d", seen)
-        if state.code(index) not in (Code.OK, Code.REDIAL):
+        if state.code(index) not in (Code.OK, Code.REDIAL, Code.ENDED):
             raise _corrupt(path, number, "is a disposition record of a row not placed")
         redial = record.get("redial")
-        state._set(index, Code.REDIAL if _is_time(redial) else Code.OK, None)
+        state._set(index, Code.REDIAL if _is_time(redial) else Code.ENDED, None)
     else:
         raise _corrupt(path, number, "is neither a start, an outcome nor a disposition record")
 
@@ -418,22 +419,21 @@ def _is_time(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
 
-_PENDING_CODE = re.compile(b"[" + re.escape(bytes(sorted(Code.PENDING))) + b"]")
-
-
-def pending_records(path: Path, state: JournalState) -> dict[int, dict[str, Any]]:
-    """For each row in :attr:`Code.PENDING`, its last start record (``"s"``) and, for a
-    row due for a redial, its last disposition record (``"d"``): one more pass over the
-    file, made only when such rows exist (a resume reconciles or redials them)."""
-    codes = state.codes
-    wanted = {m.start() for m in _PENDING_CODE.finditer(codes)}
+def pending_records(
+    path: Path, state: JournalState, codes: frozenset[int] = Code.PENDING
+) -> dict[int, dict[str, Any]]:
+    """For each row whose code is in ``codes`` (:attr:`Code.PENDING` by default), its last
+    start (``"s"``), outcome (``"o"``) and disposition (``"d"``) records: one more pass over
+    the file, made only when such rows exist (a resume reconciles, redials or follows them)."""
+    pattern = re.compile(b"[" + re.escape(bytes(sorted(codes))) + b"]")
+    wanted = {m.start() for m in pattern.finditer(state.codes)}
     found: dict[int, dict[str, Any]] = {}
     if not wanted:
         return found
     for number, line in _whole_lines(path):
-        if number == 1 or not line.startswith((b'{"s":', b'{"d":')):
+        if number == 1 or not line.startswith((b'{"s":', b'{"d":', b'{"o":')):
             continue
-        kind = "s" if line[2:3] == b"s" else "d"
+        kind = line[2:3].decode()
         index = int(line[5 : line.index(b",", 5)])
         if index in wanted:
             found.setdefault(index, {})[kind] = json.loads(line)

@@ -150,15 +150,24 @@ def test_a_disposition_record_ends_a_row_or_makes_it_due_for_a_redial(tmp_path: 
         {"s": 2, "h": DIGEST, "m": "m2", "t": 3.0},
         {"o": 2, "status": "unknown", "h": DIGEST, "attempts": 1, "ms": 1.0},
         {"s": 3, "h": DIGEST, "m": "m3", "t": 4.0},
+        {"s": 4, "h": DIGEST, "m": "m4", "t": 5.0},
+        {"o": 4, "status": "ok", "h": DIGEST, "request_uuid": "r4", "attempts": 1, "ms": 1.0},
+        {"s": 5, "h": DIGEST, "m": "m5", "t": 6.0, "dial": 2},
+        {"o": 5, "status": "not_sent", "h": DIGEST, "dial": 2, "attempts": 0, "ms": 1.0},
     )
     state = load(path)
     assert state is not None
-    assert [state.code(i) for i in range(4)] == [Code.REDIAL, Code.OK, Code.UNKNOWN, Code.STARTED]
+    codes = [state.code(i) for i in range(6)]
+    # row 1's call ended; row 4's was placed but never followed (a crash while it was live);
+    # row 5's redial never reached the API: still due
+    assert codes == [Code.REDIAL, Code.ENDED, Code.UNKNOWN, Code.STARTED, Code.OK, Code.REDIAL]
     pending = pending_records(path, state)
-    assert set(pending) == {0, 2, 3}
+    assert set(pending) == {0, 2, 3, 5}
     assert pending[0]["d"]["redial"] == 301.0 and pending[0]["s"]["m"] == "m0"
     assert pending[2]["s"]["t"] == 3.0 and "d" not in pending[2]
     assert pending[3]["s"]["m"] == "m3"
+    tracked = pending_records(path, state, Code.PENDING | {Code.OK})
+    assert set(tracked) == {0, 2, 3, 4, 5} and tracked[4]["o"]["request_uuid"] == "r4"
 
 
 def test_a_disposition_record_of_a_row_never_placed_is_corrupt(tmp_path: Path) -> None:
