@@ -23,11 +23,12 @@ A row is identified by the digest of the row as given (before defaults are merge
 a rerun with changed options still recognises the rows already sent, and the input may
 grow between runs (a journal's rows are a prefix of the new input).
 
-A file is taken for a journal only if it begins with the header's first key as written
-above (every version did), read with a bounded read; anything else, and anything that is
-not a regular file (a FIFO, a device, a directory), is refused with
-:class:`NotAJournalError` and left untouched. A symbolic link is followed: the journal is
-the regular file it names.
+A file is taken for a journal only if its first line (read with a bounded read) is such
+a header, or, with no newline at all, is the start of one as this library writes it
+(``{"journal":"plivo-async",...``, every version did: a crash while writing it); an empty
+file is a new journal. Anything else, and anything that is not a regular file (a FIFO, a
+device, a directory), is refused with :class:`NotAJournalError` and left untouched. A
+symbolic link is followed: the journal is the regular file it names.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ MAX_HEADER = 1 << 16
 #: The longest ``input_id`` label: its header, every character escaped, fits ``MAX_HEADER``.
 MAX_INPUT_ID = 4096
 #: What every journal this library wrote begins with (versions 1 and 2): the header's
-#: first key, as ``json.dumps(..., separators=(",", ":"))`` writes it.
+#: first key, as ``json.dumps(..., separators=(",", ":"))`` writes it. A file without a
+#: newline is a torn header only if it is a prefix of this or starts with it.
 _MAGIC = b'{"journal":"plivo-async",'
 
 
@@ -329,13 +331,12 @@ def _digest_bytes(path: Path, number: int, value: Any) -> bytes | None:
 
 
 def _first_line(path: Path, handle: BinaryIO) -> bytes | None:
-    """The header line, read with a bounded read; None if the file is empty or holds only
-    the start of a header this library writes (a crash while writing it)."""
+    """The first line (for :func:`_header` to check), read with a bounded read; None if
+    the file is empty or holds only the start of a header this library writes."""
     first = handle.readline(MAX_HEADER + 1)
     if first.endswith(b"\n"):
-        if first.startswith(_MAGIC):
-            return first
-    elif len(first) <= MAX_HEADER and (first.startswith(_MAGIC) or _MAGIC.startswith(first)):
+        return first
+    if len(first) <= MAX_HEADER and (first.startswith(_MAGIC) or _MAGIC.startswith(first)):
         return None  # no newline within the bound: this is the whole file
     raise _not_a_journal(path)
 
