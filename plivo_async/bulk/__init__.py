@@ -14,6 +14,7 @@ from .journal import (
     JournalInUseError,
     JournalMismatchError,
     JournalWriteError,
+    NotAJournalError,
 )
 from .outcome import MpcActionRow, Outcome, Summary
 from .policy import Redial
@@ -26,6 +27,7 @@ __all__ = [
     "JournalMismatchError",
     "JournalWriteError",
     "MpcActionRow",
+    "NotAJournalError",
     "Outcome",
     "Redial",
     "Summary",

@@ -22,6 +22,13 @@ carrying ``"dial": 2, 3, ...``.
 A row is identified by the digest of the row as given (before defaults are merged), so
 a rerun with changed options still recognises the rows already sent, and the input may
 grow between runs (a journal's rows are a prefix of the new input).
+
+A file is taken for a journal only if its first line (read with a bounded read) is such
+a header, or, with no newline at all, is the start of one as this library writes it
+(``{"journal":"plivo-async",...``, every version did: a crash while writing it); an empty
+file is a new journal. Anything else, and anything that is not a regular file (a FIFO, a
+device, a directory), is refused with :class:`NotAJournalError` and left untouched. A
+symbolic link is followed: the journal is the regular file it names.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import json
 import logging
 import os
 import re
+import stat
 from array import array
 from binascii import unhexlify
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -53,6 +61,7 @@ __all__ = [
     "JournalMismatchError",
     "JournalState",
     "JournalWriteError",
+    "NotAJournalError",
     "RowKey",
     "row_key",
 ]
@@ -64,6 +73,14 @@ VERSION = 2
 #: order, give or take the rows in flight); a larger jump is a corrupt line, and refusing
 #: it keeps a bad line from making the loader allocate gigabytes.
 MAX_ROW_GAP = 1 << 20
+#: The longest header line: a longer first line is not a journal (and no more is read).
+MAX_HEADER = 1 << 16
+#: The longest ``input_id`` label: its header, every character escaped, fits ``MAX_HEADER``.
+MAX_INPUT_ID = 4096
+#: What every journal this library wrote begins with (versions 1 and 2): the header's
+#: first key, as ``json.dumps(..., separators=(",", ":"))`` writes it. A file without a
+#: newline is a torn header only if it is a prefix of this or starts with it.
+_MAGIC = b'{"journal":"plivo-async",'
 
 
 class Code:
@@ -103,6 +120,11 @@ class JournalCorruptError(JournalMismatchError):
     """A line of the journal is not a record this library writes (the message names it)."""
 
 
+class NotAJournalError(JournalMismatchError):
+    """The file is not a journal this library wrote, or not a regular file: it is left as
+    it is (never truncated or written)."""
+
+
 class JournalInUseError(PlivoError, RuntimeError):
     """Another run (in this process or another) has the journal open: two runs on one
     journal could both send the same row."""
@@ -119,6 +141,36 @@ class JournalWriteError(PlivoError):
     def __init__(self, message: str, path: str = "") -> None:
         super().__init__(message)
         self.path = path
+
+
+def _not_a_journal(path: Path, why: str = "") -> NotAJournalError:
+    return NotAJournalError(f"{path} is not a plivo-async journal{why}: give a new journal path")
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise _not_a_journal(path, " (not a regular file)")
+
+
+def _open_regular(path: Path, flags: int) -> int:
+    """A descriptor of ``path`` if it is a regular file (followed through links). It is
+    checked before opening, and the open does not block (a FIFO without a reader would
+    block ``open`` for ever), then checked again on the descriptor."""
+    with contextlib.suppress(FileNotFoundError):
+        _check_regular(path, os.stat(path).st_mode)
+    fd = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
+    try:
+        _check_regular(path, os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _open_append(path: Path) -> BinaryIO:
+    fd = _open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    return open(fd, "ab", buffering=0)
 
 
 def _lock(handle: BinaryIO, path: Path) -> None:
@@ -279,13 +331,24 @@ def _digest_bytes(path: Path, number: int, value: Any) -> bytes | None:
     raise _corrupt(path, number, f"has a bad row digest {value!r}")
 
 
+def _first_line(path: Path, handle: BinaryIO) -> bytes | None:
+    """The first line (for :func:`_header` to check), read with a bounded read; None if
+    the file is empty or holds only the start of a header this library writes."""
+    first = handle.readline(MAX_HEADER + 1)
+    if first.endswith(b"\n"):
+        return first
+    if len(first) <= MAX_HEADER and (first.startswith(_MAGIC) or _MAGIC.startswith(first)):
+        return None  # no newline within the bound: this is the whole file
+    raise _not_a_journal(path)
+
+
 def _header(path: Path, line: bytes) -> JournalState:
     try:
         record = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         record = None
     if not isinstance(record, dict) or record.get("journal") != "plivo-async":
-        raise JournalMismatchError(f"{path} is not a plivo-async journal")
+        raise _not_a_journal(path)
     version = record.get("version")
     if version != VERSION:
         raise JournalMismatchError(
@@ -299,16 +362,17 @@ def _header(path: Path, line: bytes) -> JournalState:
 
 
 def load(path: Path, *, track_outcomes: bool = False) -> JournalState | None:
-    """Read a journal in one streaming pass; None if it has no whole line.
+    """Read a journal in one streaming pass; None if it is empty or holds a torn header.
 
-    A torn last line (the process died mid-write) is left out (``state.size`` says where
-    the whole lines end); any other line that is not a record this library writes raises
+    Raises :class:`NotAJournalError` if it is not a journal (see the module). A torn last
+    line (the process died mid-write) is left out (``state.size`` says where the whole
+    lines end); any other line that is not a record this library writes raises
     :class:`JournalCorruptError` naming the line. The file is read in blocks of whole
     lines: a resume of a million finished rows is mostly one regex search per block.
     """
-    with path.open("rb") as handle:
-        first = handle.readline()
-        if not first.endswith(b"\n"):
+    with open(_open_regular(path, os.O_RDONLY), "rb") as handle:
+        first = _first_line(path, handle)
+        if first is None:
             return None
         state = _header(path, first)
         if track_outcomes:
@@ -377,7 +441,7 @@ def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> No
     """Apply one line of any shape, checked (``json.loads``)."""
     try:
         record = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _corrupt(path, number, "is not JSON") from None
     if not isinstance(record, dict):
         raise _corrupt(path, number, "is not a JSON object")
@@ -524,7 +588,7 @@ class Journal:
         self.path = Path(path)
         self.error: JournalWriteError | None = None
         self._fsync = fsync
-        self._opener = opener or (lambda p: p.open("ab", buffering=0))
+        self._opener = opener or _open_append
         self._file: BinaryIO | None = None
         self._size = 0
         self._buffer: list[bytes] = []
@@ -547,10 +611,15 @@ class Journal:
     ) -> JournalState | None:
         """Lock the journal, repair a torn tail, check it is for this kind of run.
 
-        A journal that has no whole line (empty, or a torn header) is started afresh.
-        Raises :class:`JournalInUseError` if another run holds it, and
+        A journal that is empty or holds a torn header is started afresh.
+        Raises :class:`JournalInUseError` if another run holds it,
+        :class:`NotAJournalError` (leaving the file untouched) if it is not a journal, and
         :class:`JournalMismatchError` if it is not a journal of this kind of run.
         """
+        if input_id is not None and len(input_id) > MAX_INPUT_ID:
+            raise ValueError(
+                f"input_id must be at most {MAX_INPUT_ID} characters (got {len(input_id)})"
+            )
         self._closed = False
         self.error = None
         handle = self._opener(self.path)

@@ -1,8 +1,9 @@
 """``dial``'s tracking options: parsing them, and the callback receiver it starts for a run.
 
 Tracking needs Plivo's callbacks to reach this process: ``--callbacks-listen`` starts the
-library's signature-checking receiver (:meth:`CallTracker.app`) with ``aiohttp.web`` for
-the length of the run, and rows get URLs below ``--public-url`` (what Plivo calls).
+library's signature-checking receiver (:meth:`CallTracker.app`) for the length of the run,
+served as :func:`plivo_async.webhooks.server.serve` serves it (header timeout, connection
+cap), and rows get URLs below ``--public-url`` (what Plivo calls).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import ipaddress
 import math
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any, get_args
 
 import attrs
@@ -19,6 +20,7 @@ from yarl import URL
 
 from ..bulk.policy import Redial
 from ..tracking import CallTracker, Disposition
+from ..webhooks.server import HEADER_TIMEOUT, serve
 from ._common import UsageError, describe_os_error
 
 if TYPE_CHECKING:
@@ -197,6 +199,8 @@ async def listen(
     auth_token: str,
     public: str | None = None,
     on_event: OnEvent | None = None,
+    header_timeout: float = HEADER_TIMEOUT,
+    max_connections: int | None = None,
 ) -> AsyncIterator[Listener]:
     """Serve a tracker's receiver on ``host:port`` until the block ends.
 
@@ -204,22 +208,19 @@ async def listen(
     it: Plivo signs the URL it called. ``on_event`` answers the callbacks after the
     tracker saw them (Plivo XML for an answer URL; default: an empty 200). Raises
     :class:`UsageError` when the address cannot be bound (nothing has been sent yet).
+    ``header_timeout`` and ``max_connections``: as for :func:`serve`.
     """
-    from aiohttp import web
-
     tracker = CallTracker()
     app = tracker.app(auth_token, base_url=public, on_event=on_event)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
+    async with AsyncExitStack() as stack:
         try:
-            await site.start()
+            bound = await stack.enter_async_context(
+                serve(
+                    app, host, port, header_timeout=header_timeout, max_connections=max_connections
+                )
+            )
         except OSError as exc:
             raise UsageError(f"cannot listen on {host}:{port}: {describe_os_error(exc)}") from None
-        bound = runner.addresses[0]
-        shown = f"[{bound[0]}]" if ":" in str(bound[0]) else str(bound[0])
+        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
         url = f"http://{shown}:{bound[1]}"
         yield Listener(tracker, url, public or url)
-    finally:
-        await runner.cleanup()

@@ -12,6 +12,8 @@ rejected before they are acted on::
     app.add_subapp("/plivo/", webhook_app(auth_token, on_event))
 
 ``sign_v2``/``sign_v3``/``signature_headers`` are the signing side, for emulators and tests.
+``serve`` runs a receiver app where anyone can connect (header timeout, connection cap);
+``MemoryNonces``/``RedisNonces`` keep the nonces that make a replay a 403.
 """
 
 from __future__ import annotations
@@ -26,14 +28,18 @@ from plivo_async.webhooks.events import (
     RingEvent,
     parse_event,
 )
+from plivo_async.webhooks.nonces import MemoryNonces, NonceStore, RedisNonces
 from plivo_async.webhooks.receiver import (
     InvalidSignatureError,
     OnEvent,
+    VerifiedCallback,
     request_url,
+    verify_callback,
     verify_request,
     webhook_app,
     webhook_handler,
 )
+from plivo_async.webhooks.server import serve
 from plivo_async.webhooks.signature import (
     SIGNATURE_V2_HEADER,
     SIGNATURE_V2_MA_HEADER,
@@ -64,15 +70,21 @@ __all__ = [
     "InvalidSignatureError",
     "MPCEvent",
     "MachineDetectionEvent",
+    "MemoryNonces",
+    "NonceStore",
     "OnEvent",
+    "RedisNonces",
     "RingEvent",
+    "VerifiedCallback",
     "parse_event",
     "request_url",
+    "serve",
     "sign_v2",
     "sign_v3",
     "signature_headers",
     "validate_signature_v2",
     "validate_signature_v3",
+    "verify_callback",
     "verify_request",
     "webhook_app",
     "webhook_handler",

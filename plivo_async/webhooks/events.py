@@ -4,6 +4,10 @@ Callbacks arrive as CamelCase form fields whose values are all strings. Each eve
 maps the documented ones to snake_case attributes with proper types (lenient: a value
 that does not parse becomes ``None`` rather than failing a callback Plivo would retry),
 and keeps every param, known or not, in ``.raw``.
+
+``params_signed`` is True only on an event the receiver built from a callback whose
+signature covers its params (v3); False for a v2-only callback, whose params anyone could
+have written, and for an event built here from params.
 """
 
 from __future__ import annotations
@@ -84,11 +88,20 @@ def _wire(name: str, kind: str = "str") -> Any:
     return attrs.field(default=None, metadata={"wire": name, "kind": kind})
 
 
+def _signed() -> Any:
+    """``params_signed``: set by the receiver, not read from params; not part of equality."""
+    return attrs.field(default=False, eq=False, repr=False)
+
+
+#: Fields that are not params.
+_NOT_WIRE = ("raw", "params_signed")
+
+
 def _register(cls: type[_T]) -> type[_T]:
     """Teach the shared converter this event's wire names and lenient value parsing."""
     overrides: dict[str, Any] = {}
     for field in attrs.fields(cls):
-        if field.name == "raw":
+        if field.name in _NOT_WIRE:
             overrides[field.name] = override(omit=True)
         else:
             kind = field.metadata["kind"]
@@ -108,6 +121,7 @@ def _register(cls: type[_T]) -> type[_T]:
 
 class _Event:
     raw: dict[str, Any]
+    params_signed: bool
 
     @classmethod
     def from_params(cls: type[_E], params: Mapping[str, Any]) -> _E:
@@ -135,6 +149,7 @@ class CallEvent(_Event):
     caller_name: str | None = _wire("CallerName")
     forwarded_from: str | None = _wire("ForwardedFrom")
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    params_signed: bool = _signed()
 
     @property
     def sip_headers(self) -> dict[str, str]:
@@ -206,6 +221,7 @@ class MPCEvent(_Event):
     mpc_billed_duration: int | None = _wire("MPCBilledDuration", "int")
     mpc_billed_amount: str | None = _wire("MPCBilledAmount")
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    params_signed: bool = _signed()
 
 
 #: What :func:`parse_event` returns; narrow with ``isinstance``.

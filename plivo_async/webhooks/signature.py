@@ -229,6 +229,6 @@ def validate_signature_v3(
         return False
     try:
         message = _v3_message(method, url, params or {}, nonce)
-    except (TypeError, ValueError):  # unsortable params, a malformed URL: not Plivo's
+    except (TypeError, ValueError, RecursionError):  # unsortable or too deep, a bad URL
         return False
     return _any_matches((_hmac_b64(token, message) for token in tokens), signature)

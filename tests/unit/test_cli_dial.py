@@ -147,6 +147,22 @@ async def test_set_up_mistakes_are_one_line_and_exit_2_before_anything_is_sent(
     assert plivo_emulator.records.requests == []
 
 
+async def test_a_journal_path_naming_another_file_is_one_line_exit_2_and_the_file_unchanged(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    rows = csv_file(tmp_path, "to\n+14155550101\n")
+    notes = tmp_path / "notes.csv"
+    content = b"to,from\r+14155550101,+14155550100\r"  # a CSV with CR-only line ends
+    notes.write_bytes(content)
+    done = await dial(plivo_emulator, rows, *BOTH, "--journal", str(notes))
+    assert (done.code, done.err_lines) == (
+        2,
+        [f"plivo-async dial: {notes} is not a plivo-async journal: give a new journal path"],
+    )
+    assert notes.read_bytes() == content
+    assert plivo_emulator.records.requests == []
+
+
 async def test_excel_bom_and_padded_header_names_are_accepted(
     plivo_emulator: Emulator, tmp_path: Path
 ) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -24,6 +23,7 @@ from plivo_async.webhooks import (
     validate_signature_v3,
     webhook_app,
 )
+from tests.unit._loopback import serve_in_a_thread
 
 TOKEN = "s3cr3t-t0ken"
 URL = "http://127.0.0.1/cb"
@@ -59,27 +59,12 @@ def test_a_valid_signature_still_matches_beside_garbage(garbage: str) -> None:
 @pytest.fixture(scope="module")
 def threaded_receiver() -> Iterator[int]:
     """A receiver on its own loop in a thread, so sync hypothesis tests can call it."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
 
     async def on_event(event: CallbackEvent) -> None:
         raise AssertionError("a forged callback reached user code")
 
-    async def start() -> web.AppRunner:
-        runner = web.AppRunner(webhook_app(TOKEN, on_event), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        return runner
-
-    runner = asyncio.run_coroutine_threadsafe(start(), loop).result(10)
-    try:
-        yield int(runner.addresses[0][1])
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
+    with serve_in_a_thread(lambda: webhook_app(TOKEN, on_event)) as port:
+        yield port
 
 
 def _status_line(port: int, request: bytes) -> bytes:

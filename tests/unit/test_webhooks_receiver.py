@@ -276,7 +276,8 @@ async def test_forwarded_headers_honoured_when_trusted() -> None:
     async with receiver(recorder, mount="/plivo", trust_forwarded=True) as client:
         signed = {**signature_headers("POST", PUBLIC, HANGUP, TOKEN), **FORWARDED}
         assert (await client.post("/plivo/hangup", data=HANGUP, headers=signed)).status == 200
-        chain = {**signed, "X-Forwarded-Proto": "https, http"}  # leftmost is the client's
+        resigned = signature_headers("POST", PUBLIC, HANGUP, TOKEN)  # (the same nonce: a replay)
+        chain = {**resigned, **FORWARDED, "X-Forwarded-Proto": "https, http"}  # the leftmost
         assert (await client.post("/plivo/hangup", data=HANGUP, headers=chain)).status == 200
         # No forwarded headers: falls back to the request itself.
         direct = signature_headers("POST", url_of(client, "/plivo/hangup"), HANGUP, TOKEN)

@@ -1,0 +1,69 @@
+"""Replays refused across processes: two receivers sharing one :class:`RedisNonces` on a
+real redis-server (127.0.0.1) accept a callback once between them."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from plivo_async.webhooks import CallbackEvent, RedisNonces, signature_headers, webhook_app
+from plivo_async.webhooks.server import serve
+from tests.shared.servers import RedisServer, redis_server
+from tests.unit.test_webhooks_receiver import HANGUP, TOKEN, Recorder
+
+__all__ = ["redis_server"]  # the fixture, used by name
+
+
+async def test_two_receivers_sharing_redis_accept_a_callback_once(
+    redis_server: RedisServer,
+) -> None:
+    first, second = Recorder(), Recorder()
+    nonces = RedisNonces.from_url(redis_server.url, ttl=600)
+    try:
+        apps = [
+            webhook_app(TOKEN, r, nonces=nonces, base_url="http://hooks") for r in (first, second)
+        ]
+        async with (
+            serve(apps[0], "127.0.0.1", 0) as (_, port_a),
+            serve(apps[1], "127.0.0.1", 0) as (_, port_b),
+            aiohttp.ClientSession() as session,
+        ):
+            headers = signature_headers("POST", "http://hooks/hangup", HANGUP, TOKEN)
+            statuses = []
+            for port in (port_a, port_b, port_a):
+                url = f"http://127.0.0.1:{port}/hangup"
+                async with session.post(url, data=HANGUP, headers=headers) as resp:
+                    statuses.append(resp.status)
+        assert statuses == [200, 403, 403]
+        assert len(first.events) == 1 and second.events == []
+        [key] = await nonces._redis.keys("plivo-async:nonce:*")
+        assert 590 <= await nonces._redis.ttl(key) <= 600  # forgotten after the TTL
+        assert await nonces.claim("other") and not await nonces.claim("other")
+        await nonces.release("other")
+        assert await nonces.claim("other")
+    finally:
+        await nonces.aclose()
+
+
+async def test_a_callback_whose_handling_failed_is_released_in_redis(
+    redis_server: RedisServer,
+) -> None:
+    calls: list[CallbackEvent] = []
+
+    async def on_event(event: CallbackEvent) -> None:
+        calls.append(event)
+        if len(calls) == 1:
+            raise RuntimeError("the database is down")
+
+    nonces = RedisNonces.from_url(redis_server.url)
+    try:
+        app = webhook_app(TOKEN, on_event, nonces=nonces)
+        async with serve(app, "127.0.0.1", 0) as (host, port), aiohttp.ClientSession() as session:
+            url = f"http://{host}:{port}/hangup"
+            headers = signature_headers("POST", url, HANGUP, TOKEN)
+            statuses = []
+            for _ in range(3):
+                async with session.post(url, data=HANGUP, headers=headers) as resp:
+                    statuses.append(resp.status)
+        assert statuses == [500, 200, 403]
+    finally:
+        await nonces.aclose()
