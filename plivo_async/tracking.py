@@ -57,7 +57,6 @@ from .webhooks.events import (
     MachineDetectionEvent,
     RingEvent,
 )
-from .webhooks.signature import SIGNATURE_V3_HEADER, SIGNATURE_V3_MA_HEADER
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -154,8 +153,8 @@ class CallResult:
     machine: bool = False
     confirmed: bool = True
     """Whether the disposition rests on the call record or on a callback whose signature
-    covers its parameters (v3, or a GET callback's URL). A v2-signed POST callback signs
-    only the URL and nonce: its parameters could be another call's, so a disposition
+    covers its parameters (v3). A v2 signature covers only the URL without its query and
+    the nonce: its parameters could be another call's, so a disposition
     from it is a hint, never a reason to dial again (see :class:`~plivo_async.bulk.Redial`)."""
 
 
@@ -295,15 +294,20 @@ class CallTracker:
     def handles(self) -> list[CallHandle]:
         return list(self._calls.values())
 
-    def feed(self, event: CallbackEvent, *, mark: str | None = None, signed: bool = False) -> bool:
+    def feed(
+        self, event: CallbackEvent, *, mark: str | None = None, signed: bool | None = None
+    ) -> bool:
         """Take one verified callback; False when it is a repeat or names no call.
 
-        ``signed``: the callback's signature covers its parameters (v3, or a GET
-        callback's URL), not only its URL (v2 on a POST). Unsigned parameters may be
+        ``signed`` (default: the event's ``params_signed``, which the receiver sets): the
+        callback's signature covers its parameters (v3), not only its URL
+        and nonce (v2, on a POST or a GET alike). Unsigned parameters may be
         another call's: their disposition is not ``confirmed``, their mark (when it comes
         in the body) proves nothing, and a signed callback of the same kind replaces them.
         ``mark`` (from the callback's URL, which every signature covers) is taken as given.
         """
+        if signed is None:
+            signed = bool(getattr(event, "params_signed", False))
         if not isinstance(event, CallEvent) or (kind := _kind(event)) is None:
             self.ignored += 1
             return False
@@ -331,15 +335,9 @@ class CallTracker:
         return True
 
     def observe(self, request: web.Request, event: CallbackEvent) -> None:
-        """The receiver's ``observe`` hook: :meth:`feed`, with the mark from the URL, for a
-        callback the receiver verified (so a v3 header means v3 checked it)."""
-        headers = request.headers
-        signed = (
-            request.method in ("GET", "HEAD")
-            or SIGNATURE_V3_HEADER in headers
-            or SIGNATURE_V3_MA_HEADER in headers
-        )
-        self.feed(event, mark=mark_of(str(request.rel_url)), signed=signed)
+        """The receiver's ``observe`` hook: :meth:`feed`, with the mark from the URL and
+        whether the receiver found the callback's parameters signed (v3)."""
+        self.feed(event, mark=mark_of(str(request.rel_url)))
 
     async def on_event(self, event: CallbackEvent) -> None:
         """An ``on_event`` for ``webhook_app`` when nothing else handles the callbacks
