@@ -31,9 +31,9 @@ head, the rest shift forward, and a plain walk skips the call at a page boundary
 are read with an overlap (each starts ``_OVERLAP`` entries before the previous one ended)
 and a walk counts only when every page starts with a call the previous page showed:
 calls keep their order in the queue, so nothing was skipped. A short page ends the walk
-only when a second read of it shows no call the walk has not seen (a page cut short,
-with more behind it, is not the end). Otherwise the walk starts again (at most
-``_WALKS`` times), then gives up: no evidence.
+only when a second read of it is the same (or its tail, as calls leave the head) and
+nothing follows it (a page cut short, with more behind it, is not the end). Otherwise
+the walk starts again (at most ``_WALKS`` times), then gives up: no evidence.
 
 **Clock skew.** Records carry the API's times in whole seconds. ``skew`` bounds how far
 the client's clock may be from the API's; the ``Date`` headers of the lookups' answers
@@ -261,26 +261,33 @@ class _Lookup:
     async def _ids(self, where: str, page: Callable[[int], Awaitable[Answer]]) -> list[str]:
         """Every id of a list that may move while it is paged: each page re-reads the last
         ``_OVERLAP`` ids of the one before and must start among them (calls keep their
-        order, so none slipped between the pages), and a short page is the end only when a
-        second read of it shows nothing new (a page cut short is not the end); else walk
+        order, so none slipped between the pages), and a short page is the end only when
+        a second read of it is the same (or its tail, as calls leave the head) and nothing
+        follows it (a page cut short, with more behind it, is not the end); else walk
         again, at most ``_WALKS`` times."""
+
+        async def read(offset: int) -> list[str]:
+            self.requests += 1
+            return _ids(self._read(await page(offset)), where)
+
         for _ in range(_WALKS):
             seen: list[str] = []
-            offset, confirming = 0, False
+            offset = 0
             while True:
-                self.requests += 1
-                uuids = _ids(self._read(await page(offset)), where)
-                if offset and not confirming and (not uuids or uuids[0] not in seen[-_OVERLAP:]):
+                uuids = await read(offset)
+                if offset and (not uuids or uuids[0] not in seen[-_OVERLAP:]):
                     break  # the list moved past the overlap: a call may have slipped
                 known = set(seen)
-                new = [u for u in uuids if u not in known]
-                seen.extend(new)
+                seen.extend(u for u in uuids if u not in known)
                 if len(uuids) >= _PAGE:
-                    offset, confirming = offset + _PAGE - _OVERLAP, False
-                elif confirming and not new:
+                    offset += _PAGE - _OVERLAP
+                    continue
+                again = await read(offset)
+                if again != uuids and not (again and uuids[-len(again) :] == again):
+                    break  # cut short, or moved under the re-read: walk again
+                if not uuids or not await read(offset + len(uuids)):
                     return seen
-                else:
-                    confirming = True
+                break  # more behind a short page
         raise NoEvidence(f"the {where} list kept moving under its pages")
 
     async def _look_at(

@@ -43,6 +43,8 @@ __all__ = ["Dialer", "Followed", "Resolved"]
 RECENT_CALLS = 20_000
 #: How many times a row proven not placed is sent again within one run.
 MAX_RESENDS = 3
+#: Times a call's record is asked for again after the wait for its hangup expired.
+RECORD_TRIES = 3
 #: Seconds added to a call's own limits (ring timeout + time limit) before tracking gives up.
 TRACK_MARGIN = 60.0
 _PLIVO_RING_TIMEOUT = 120
@@ -325,7 +327,7 @@ class Dialer:
         the call's own record (reconciliation's, or :meth:`_own_record`); else an
         unsigned hangup's, unconfirmed, once ``deadline`` passed without a signed
         callback or a record (asked again every ``lag`` seconds)."""
-        asked = 0
+        asked = tries = 0
         while True:
             result = handle.result
             if result is not None and result.confirmed:
@@ -336,8 +338,17 @@ class Dialer:
             if record is not None:
                 return result_of_record(record, handle.request_uuid), asked
             remaining = deadline - self.clock()
-            if result is None or remaining <= 0:
-                return result, asked  # no hangup within the wait, or no proof in time
+            if result is None:
+                # No hangup within the wait: the call is over by now (the wait covers its
+                # own limits), so its record shows within the lag; a failed lookup proves
+                # nothing: ask again, a few times.
+                if tries >= RECORD_TRIES:
+                    return None, asked
+                tries += 1
+                await self.sleep(max(self.lag, 1.0))
+                continue
+            if remaining <= 0:
+                return result, asked  # no proof in time: unconfirmed
             await self._first_of(handle.confirmed(), min(max(self.lag, 1.0), remaining))
 
     async def _own_record(

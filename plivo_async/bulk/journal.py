@@ -96,7 +96,7 @@ class Code:
     CANCELLED = 7
     NOT_SENT = 8  # stopped by a run-level failure (auth, the journal itself)
     REDIAL = 9  # its call ended as the redial policy says to dial again (a "d" record)
-    ENDED = 10  # placed, and its call ended (a "d" record with no redial due)
+    ENDED = 10  # placed, and its call ended (a "d" record with a disposition, no redial due)
 
     BY_STATUS = {
         "ok": OK,
@@ -470,7 +470,11 @@ def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> No
         if state.code(index) not in (Code.OK, Code.REDIAL, Code.ENDED):
             raise _corrupt(path, number, "is a disposition record of a row not placed")
         redial = record.get("redial")
-        state._set(index, Code.REDIAL if _is_time(redial) else Code.ENDED, None)
+        if _is_time(redial):
+            state._set(index, Code.REDIAL, None)
+        elif isinstance(record.get("disposition"), str):
+            state._set(index, Code.ENDED, None)
+        # else: how the call ended is not known yet: still OK, a tracked resume asks again
     else:
         raise _corrupt(path, number, "is neither a start, an outcome nor a disposition record")
 
