@@ -44,7 +44,7 @@ RECENT_CALLS = 20_000
 #: How many times a row proven not placed is sent again within one run.
 MAX_RESENDS = 3
 #: Times a call's record is asked for again after the wait for its hangup expired.
-RECORD_TRIES = 3
+RECORD_TRIES = 5
 #: Seconds added to a call's own limits (ring timeout + time limit) before tracking gives up.
 TRACK_MARGIN = 60.0
 _PLIVO_RING_TIMEOUT = 120

@@ -421,16 +421,21 @@ async def _dial(
             **options,
         )
         runs.append(run)
+        unfollowed = 0  # tracked rows placed whose disposition is not known (a rerun asks)
         async for outcome in run:
             if outcome.status in REPORTED:
                 write_line(describe_outcome(outcome, rows))
+            elif "track" in options and outcome.ok and outcome.disposition is None:
+                unfollowed += 1
     summary = run.summary
     if args.json:
         print(json.dumps({"calls": summary.as_dict(), "journal": str(journal)}))
     else:
         print_summary(f"dialled {args.rows} (journal: {journal})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))
-    incomplete = summary.rows != summary.ok or not_sent > 0 or summary.stopped is not None
+    incomplete = (
+        summary.rows != summary.ok or not_sent > 0 or unfollowed > 0 or summary.stopped is not None
+    )
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
 
 

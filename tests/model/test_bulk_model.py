@@ -531,6 +531,10 @@ def _rows_in(path: Path, rows: int) -> list[_RowRecord]:
     for record in _journal(path):
         if "o" in record and record["o"] < rows:
             row = state[record["o"]]
+            if record.get("status") == "not_sent" and int(record.get("dial") or 1) > 1:
+                # a redial the API never got: the row keeps its last dial's outcome, due
+                row.redial_due, row.in_flight = True, False
+                continue
             row.status = record.get("status")
             row.nothing_placed = bool(record.get("nothing_placed"))
             row.disposition, row.redial_due, row.in_flight = None, False, False
@@ -546,8 +550,13 @@ def _rows_in(path: Path, rows: int) -> list[_RowRecord]:
 
 
 def _resumable(path: Path, rows: int) -> bool:
+    """Whether a rerun has work left: rows not sent, in flight, due for a redial, or
+    placed with no disposition yet (a tracked resume follows them)."""
     return any(
-        r.status in (None, "not_sent", "cancelled") or r.in_flight or r.redial_due
+        r.status in (None, "not_sent", "cancelled")
+        or r.in_flight
+        or r.redial_due
+        or (r.status == "ok" and r.disposition is None)
         for r in _rows_in(path, rows)
     )
 
