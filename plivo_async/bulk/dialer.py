@@ -30,7 +30,7 @@ import attrs
 from ..correlation import with_mark
 from ..errors import OutcomeUnknownError, PlivoError
 from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
-from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
+from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW, Reconciliation
 from ..resources.calls import Calls
 from ..retry import AttemptCounter, counting_apart
 from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
@@ -137,6 +137,7 @@ class Dialer:
         lag: float = DEFAULT_LAG,
         settle: float = DEFAULT_SETTLE,
         wait: float | None = None,
+        skew: float = DEFAULT_SKEW,
         tracker: CallTracker | None = None,
         track_wait: float | None = None,
         redial: Redial | None = None,
@@ -148,16 +149,18 @@ class Dialer:
             raise ValueError("redial= and max_live_calls= need track= (a CallTracker)")
         if (
             lag < 0
+            or not skew >= 0
             or (wait is not None and wait < 0)
             or (track_wait is not None and track_wait <= 0)
         ):
-            raise ValueError("reconcile lag and wait must be >= 0, track_wait > 0")
+            raise ValueError("reconcile lag, skew and wait must be >= 0, track_wait > 0")
         self.calls = calls
         self.retry_unsafe = retry_unsafe
         self.reconcile = reconcile
         self.lag = lag
         self.settle = settle
         self.wait = settle + lag + 5.0 if wait is None else wait
+        self.skew = skew
         self.tracker = tracker
         self.track_wait = track_wait
         self.redial = redial
@@ -234,6 +237,7 @@ class Dialer:
                 lag=self.lag,
                 settle=self.settle,
                 wait=self.wait,
+                skew=self.skew,
                 clock=self.clock,
                 sleep=sleep or self.sleep,
             )
