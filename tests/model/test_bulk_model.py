@@ -43,10 +43,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import csv
 import inspect
 import json
+import logging
 import os
 import random
 import sys
