@@ -164,11 +164,18 @@ def _validate_content(inst: Element, _attribute: attrs.Attribute[Any], value: An
         raise _fail(inst, "text", rule[0], value)
 
 
-def content_field(default: str | None = None) -> Any:
-    """The element's text (a URL for Play, a number for Number, words for Speak)."""
-    if default is None:
-        return attrs.field(validator=_validate_content)
-    return attrs.field(default=default, validator=_validate_content)
+def content_field(default: str | None = None, *, strip: bool = False) -> Any:
+    """The element's text (a URL for Play, a number for Number, words for Speak);
+    ``strip``: a name, whose surrounding whitespace is layout and is dropped."""
+    return attrs.field(
+        default=attrs.NOTHING if default is None else default,
+        converter=_strip if strip else None,
+        validator=_validate_content,
+    )
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
 def as_children(items: Iterable[Any]) -> list[Any]:

@@ -293,10 +293,11 @@ class Dial(Container):
 
 @attrs.define
 class Conference(Element):
-    """Join the caller to the conference room named by the text."""
+    """Join the caller to the conference room named by the text (spaces around it are
+    layout, as the parser reads them: ``Conference(" room ")`` is room ``room``)."""
 
     TAG = "Conference"
-    content: str = content_field()
+    content: str = content_field(strip=True)
     muted: bool | None = _flag("muted")
     enter_sound: str | None = _sound("enterSound")
     exit_sound: str | None = _sound("exitSound")
@@ -349,7 +350,7 @@ class MultiPartyCall(Element):
     """
 
     TAG = "MultiPartyCall"
-    content: str = content_field()
+    content: str = content_field(strip=True)
     role: str = attribute(
         "role",
         choices=("ai-agent", "agent", "supervisor", "customer"),
