@@ -32,21 +32,26 @@ from ..retry import AttemptCounter, count_attempts
 from .dialer import Dialer, Resolved
 from .inputs import Rows, enumerate_rows
 from .journal import (
-    Code,
     Journal,
     JournalMismatchError,
     JournalState,
+    JournalStore,
     JournalWriteError,
-    RowKey,
-    outcome_records,
-    pending_records,
-    recorded_fields,
-    row_key,
+    Pending,
 )
 from .outcome import Outcome, Summary, never_reached, request_model
 from .policy import LiveCalls
 from .progress import forget_row, make_progress
-from .records import disposition_record, outcome_record, outcome_so_far
+from .records import (
+    PENDING,
+    SENT,
+    Code,
+    DispositionRecord,
+    OutcomeRecord,
+    RowKey,
+    StartRecord,
+    row_key,
+)
 from .report import Report
 
 __all__ = ["BulkRun"]
@@ -99,7 +104,7 @@ class _Row:
     sent_at: float | None = None
     #: A resume: the start record of the dial a crash left in flight (to reconcile), or
     #: the outcome so far of a row due for a redial at ``redial_at``.
-    resumed: dict[str, Any] | None = None
+    resumed: StartRecord | None = None
     redial_at: float | None = None
     previous: Outcome | None = None
     placed: int = 0
@@ -151,7 +156,7 @@ class BulkRun(Generic[R]):
         send: Callable[[Any], Awaitable[Any]],
         kind: str,
         concurrency: int = 64,
-        journal: str | os.PathLike[str] | Journal | None = None,
+        journal: str | os.PathLike[str] | JournalStore | None = None,
         input_id: str | None = None,
         retry_unknown: bool = False,
         retry_failed: bool = False,
@@ -176,9 +181,9 @@ class BulkRun(Generic[R]):
         self._send = send
         self._kind = kind
         self._concurrency = concurrency
-        self._journal = journal if isinstance(journal, Journal) or journal is None else None
-        if journal is not None and self._journal is None:
-            self._journal = Journal(journal)  # type: ignore[arg-type]
+        if isinstance(journal, (str, os.PathLike)):
+            journal = Journal(journal)
+        self._journal: JournalStore | None = journal
         self._input_id = input_id
         self._retry_unknown = retry_unknown
         self._retry_failed = retry_failed
@@ -197,16 +202,16 @@ class BulkRun(Generic[R]):
         self._clock = time.time if dialer is None else dialer.clock
         self._slots: asyncio.Semaphore | None = None
         self._parked: set[int] = set()  # rows whose slot was given back while they wait
-        self._pending: dict[int, dict[str, Any]] = {}
+        self._pending: dict[int, Pending] = {}
         self._unreachable = 0  # rows in a row that never reached the API
         self._skip = self._skipped_codes()
-        self._done = self._skip - Code.PENDING  # skipped without a digest (see CHECK_FIRST)
+        self._done = self._skip - PENDING  # skipped without a digest (see CHECK_FIRST)
 
     @property
     def _tracking(self) -> bool:
         return self._dialer is not None and self._dialer.tracking
 
-    def _skipped_codes(self) -> frozenset[int]:
+    def _skipped_codes(self) -> frozenset[Code]:
         skip = {Code.OK, Code.ENDED, Code.FAILED, Code.FAILED_NOT_PLACED, Code.UNKNOWN}
         if self._tracking:
             skip.discard(Code.OK)  # placed, its call never followed to its end: followed now
@@ -276,15 +281,15 @@ class BulkRun(Generic[R]):
             try:
                 self._report = Report(self._report_path)
                 if state is not None and journal is not None:
-                    for record in outcome_records(journal.path, state):
+                    for record in journal.outcomes(state):
                         if state.code(record["o"]) in self._skip:
                             self._report.add_record(record)
             except BaseException:
                 await self._close()
                 raise
         if state is not None and journal is not None and self._dialer is not None:
-            codes = Code.PENDING | {Code.OK} if self._tracking else Code.PENDING
-            self._pending = pending_records(journal.path, state, codes)
+            codes = PENDING | {Code.OK} if self._tracking else PENDING
+            self._pending = journal.pending(state, codes)
         return state
 
     async def _drive(self) -> AsyncIterator[Outcome]:
@@ -373,7 +378,7 @@ class BulkRun(Generic[R]):
         """Decide what to do with one row; False if it needs no slot (skipped)."""
         code = Code.NONE if state is None else state.code(index)
         key = None if self._journal is None else row_key(row)
-        if state is not None and key is not None and code in Code.SENT:
+        if state is not None and key is not None and code in SENT:
             self._check_same_row(state, index, key, code)
         if code in self._skip:
             self._skipped()
@@ -391,7 +396,7 @@ class BulkRun(Generic[R]):
         item = _Row(index, request, key)
         if (
             code == Code.REDIAL
-            or (code in Code.PENDING and not self._retry_unknown)
+            or (code in PENDING and not self._retry_unknown)
             or (code == Code.OK and self._tracking)
         ):
             verdict = self._resume_pending(item, code)
@@ -405,23 +410,23 @@ class BulkRun(Generic[R]):
     def _resume_pending(self, row: _Row, code: int) -> str:
         """A row a previous run left in flight, unknown or due for a redial: ``send`` (set
         up to reconcile or redial), ``finished`` (recorded unknown now) or ``skipped``."""
-        records = self._pending.get(row.index, {})
-        start, ended = records.get("s"), records.get("d")
+        records = self._pending.get(row.index, Pending())
+        start, ended = records.start, records.disposition
         dialer = self._dialer
-        if code == Code.REDIAL and ended is not None:
-            row.dial = int(ended.get("dial", 1))  # the dial that ended; the next is due
-            row.redial_at = float(ended["redial"])
-            row.previous = outcome_so_far(row.index, row.request, ended, row.dial)
+        if code == Code.REDIAL and ended is not None and ended.redial is not None:
+            row.dial = ended.dial  # the dial that ended; the next is due
+            row.redial_at = ended.redial
+            row.previous = ended.outcome_so_far(row.request)
             return "send"
-        placed = records.get("o")
+        placed = records.outcome
         if code == Code.OK and placed is not None:
             # Placed, but the run stopped before its call ended (or before its hangup was
             # journaled): follow it now, from its callbacks or its record.
-            uuid = placed.get("request_uuid")
-            if not isinstance(uuid, str) or not uuid or uuid.startswith("["):
+            uuid = placed.request_uuid
+            if not uuid or uuid.startswith("["):
                 self._skipped()  # several destinations: their uuids were not journaled
                 return "skipped"
-            row.dial = int(placed.get("dial", 1))
+            row.dial = placed.dial
             response = CreateCallResponse(message="placed in an earlier run", request_uuid=uuid)
             row.unfollowed = Outcome(
                 row.index,
@@ -429,14 +434,18 @@ class BulkRun(Generic[R]):
                 response,
                 dials=row.dial,
                 placed=0,
-                reconciled=placed.get("reconciled"),
-                note=placed.get("note"),
+                reconciled=placed.reconciled,
+                note=placed.note,
             )
             return "send"
-        stamp = None if start is None else start.get("t")
-        if dialer is not None and dialer.reconcile and isinstance(stamp, (int, float)):
+        if (
+            dialer is not None
+            and dialer.reconcile
+            and start is not None
+            and start.sent_at is not None
+        ):
             row.resumed = start
-            row.dial = int(start.get("dial", 1)) if start is not None else 1
+            row.dial = start.dial
             return "send"
         if code != Code.STARTED:  # nothing new to learn: it stays as recorded
             self._skipped()
@@ -464,7 +473,7 @@ class BulkRun(Generic[R]):
         if code == Code.FAILED_NOT_PLACED and self._retry_failed:
             return  # nothing was placed: the corrected row is sent
         assert self._journal is not None
-        before, now = recorded_fields(self._journal.path, index), key.fields
+        before, now = self._journal.recorded_fields(index), key.fields
         if before is not None and now is not None:
             names = sorted(
                 name for name in before.keys() | now.keys() if before.get(name) != now.get(name)
@@ -473,7 +482,7 @@ class BulkRun(Generic[R]):
         else:
             what = "it differs"
         raise JournalMismatchError(
-            f"row {index} was sent in an earlier run of {self._journal.path}, and {what} "
+            f"row {index} was sent in an earlier run of {self._journal.describe()}, and {what} "
             "from the row sent then. A row that was sent keeps its outcome and is never "
             "sent again: restore that row to what it was, or use a new journal to send "
             "the input as it is now."
@@ -522,19 +531,15 @@ class BulkRun(Generic[R]):
                 row.sent_at = round(self._clock(), 3)
 
             return stamp
-        start: dict[str, Any] = {"s": row.index, "h": row.key.digest}
-        fields = row.key.fields
-        if fields is not None:
-            start["f"] = fields
+        key = row.key
+        fields = key.fields
 
         async def write_start() -> None:
             row.sent_at = round(self._clock(), 3)
-            if row.mark is not None:
-                start.update(m=row.mark, t=row.sent_at)
-            if row.dial > 1:
-                start["dial"] = row.dial
+            sent_at = None if row.mark is None else row.sent_at
+            start = StartRecord(row.index, key.digest, fields, row.mark, sent_at, row.dial)
             try:
-                await journal.write_durable(dict(start))
+                await journal.write_durable(start)
             except JournalWriteError:
                 row.start_failed = True
                 raise
@@ -625,12 +630,12 @@ class BulkRun(Generic[R]):
             outcome = attrs.evolve(outcome, dials=row.dial, placed=row.placed)
         return self._record_outcome(outcome, row, counter, started)
 
-    async def _reconcile_resumed(self, row: _Row, start: dict[str, Any]) -> Outcome | Resolved:
+    async def _reconcile_resumed(self, row: _Row, start: StartRecord) -> Outcome | Resolved:
         """Reconcile a dial a crash left in flight: its outcome if the API decides it
         (found: ok; unknown), or the proof that the call was not placed (send it now)."""
         dialer = self._dialer
         assert dialer is not None
-        mark = start.get("m")
+        assert start.sent_at is not None
         error = OutcomeUnknownError(
             f"row {row.index} was in flight when a previous run stopped; the call may have "
             "been placed",
@@ -640,8 +645,8 @@ class BulkRun(Generic[R]):
         )
         resolved = await dialer.resolve(
             row.request,
-            mark=mark if isinstance(mark, str) else None,
-            sent_at=float(start["t"]),
+            mark=start.mark,
+            sent_at=start.sent_at,
             error=error,
             sleep=lambda seconds: self._sleep_parked(row, seconds),
         )
@@ -730,7 +735,9 @@ class BulkRun(Generic[R]):
         if dialer.redial is not None and len(request.destinations) == 1 and followed.confirmed:
             due = dialer.redial.due(disposition, row.dial, followed.ended_at)
         if self._journal is not None:
-            self._journal.write(disposition_record(row.index, row.dial, followed, due))
+            self._journal.write(
+                DispositionRecord(row.index, row.dial, disposition, first, followed.note, due)
+            )
         row.redial_at, row.placed = due, outcome.placed
         outcome = attrs.evolve(
             outcome, disposition=disposition, call=first, note=followed.note or outcome.note
@@ -776,13 +783,13 @@ class BulkRun(Generic[R]):
             waited = float(getattr(counter, "waited", 0.0))  # AttemptCounter.waited, if any
             outcome = attrs.evolve(outcome, elapsed=time.perf_counter() - started, waited=waited)
         if self._journal is not None:
-            self._journal.write(outcome_record(outcome, row.key))
+            self._journal.write(OutcomeRecord.of(outcome, row.key))
         return outcome
 
     def _finish(self, outcome: Outcome, key: RowKey | None) -> None:
         """Record and deliver the outcome of a row decided without sending anything."""
         if self._journal is not None:
-            self._journal.write(outcome_record(outcome, key))
+            self._journal.write(OutcomeRecord.of(outcome, key))
         self._deliver(outcome)
 
     def _deliver(self, outcome: Outcome) -> None:
