@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from plivo_async.bulk.dialer import Followed
 from plivo_async.bulk.journal import JournalCorruptError, load, pending_records
-from plivo_async.bulk.records import PENDING, Code
 from plivo_async.bulk.policy import LiveCalls, Redial
+from plivo_async.bulk.records import PENDING, Code
 from plivo_async.tracking import CallResult
 
 HEADER = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
