@@ -18,6 +18,7 @@ from .journal import (
 )
 from .outcome import MpcActionRow, Outcome, Summary
 from .policy import Redial
+from .report import ReportWriteError
 
 __all__ = [
     "Bulk",
@@ -30,6 +31,7 @@ __all__ = [
     "NotAJournalError",
     "Outcome",
     "Redial",
+    "ReportWriteError",
     "Summary",
     "file_digest",
     "read_csv",

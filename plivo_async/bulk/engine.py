@@ -25,6 +25,7 @@ from ..errors import (
     AuthenticationError,
     LimitsUnavailableError,
     OutcomeUnknownError,
+    PlivoError,
     ValidationError,
 )
 from ..models.calls import CreateCallResponse
@@ -52,7 +53,7 @@ from .records import (
     StartRecord,
     row_key,
 )
-from .report import Report
+from .report import Report, ReportWriteError
 
 __all__ = ["BulkRun"]
 
@@ -194,6 +195,7 @@ class BulkRun(Generic[R]):
         self._grace_period = grace_period
         self._report_path = report
         self._report: Report | None = None
+        self._report_error: ReportWriteError | None = None
         self._iterator: AsyncIterator[Outcome] | None = None
         self._stop = asyncio.Event()
         self._results: asyncio.Queue[Outcome | None] = asyncio.Queue()
@@ -267,6 +269,27 @@ class BulkRun(Generic[R]):
         self.stop("the journal could not be written")
         self._results.put_nowait(None)
 
+    def _report_failed(self, exc: OSError) -> None:
+        """Stop at once, as a journal write error does: the journal keeps every outcome."""
+        path = str(self._report_path)
+        error = ReportWriteError(
+            f"cannot write the report {path} ({exc}): the journal keeps every outcome, "
+            "and a resume writes the whole report again",
+            path,
+        )
+        error.__cause__ = exc
+        log.error("%s", error)
+        if self._report_error is None:
+            self._report_error = error
+            self.stop("the report could not be written")
+            self._results.put_nowait(None)
+
+    @property
+    def _failed(self) -> PlivoError | None:
+        """The write error that stopped the run (journal first), if one did."""
+        journal = None if self._journal is None else self._journal.error
+        return journal or self._report_error
+
     async def _open(self) -> JournalState | None:
         """Open the journal, then the report (rows done in earlier runs first)."""
         journal, state = self._journal, None
@@ -308,15 +331,15 @@ class BulkRun(Generic[R]):
                 else:
                     slots.release()
                 yield outcome
-            if self._journal is None or self._journal.error is None:
+            if self._failed is None:
                 await feeder  # re-raises what stopped the feeder (e.g. a journal mismatch)
                 finished = True
         finally:
             if not finished:
                 await self._shut_down(feeder)
             await self._close()
-        if self._journal is not None and self._journal.error is not None:
-            raise self._journal.error
+        if self._failed is not None:
+            raise self._failed
 
     async def _close(self) -> None:
         try:
@@ -325,7 +348,10 @@ class BulkRun(Generic[R]):
                     await self._journal.close()
         finally:
             if self._report is not None:
-                self._report.close()
+                try:
+                    self._report.close()
+                except OSError as exc:  # its last lines could not be flushed
+                    self._report_failed(exc)
             if self._bar is not None:
                 self._bar.close()
 
@@ -795,8 +821,11 @@ class BulkRun(Generic[R]):
     def _deliver(self, outcome: Outcome) -> None:
         """A row's one outcome: summary, report, progress, stop rules; hand it out."""
         self.summary.add(outcome)
-        if self._report is not None:
-            self._report.add(outcome)
+        if self._report is not None and self._report_error is None:
+            try:
+                self._report.add(outcome)
+            except OSError as exc:
+                self._report_failed(exc)
         if self._bar is not None:
             self._bar.update(1)
             if self.summary.rows % 50 == 0:
