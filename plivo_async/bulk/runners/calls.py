@@ -205,6 +205,7 @@ class CallsRunner:
         dialer, request = self.dialer, ctx.request
         marked = with_mark(request, mark)
         resends = 0
+        resolved: Resolved | None = None  # the last reconciliation (a resend's: not placed)
         while True:
             try:
                 response = await dialer.calls.create_from(marked, retry_unsafe=dialer.retry_unsafe)
@@ -228,7 +229,7 @@ class CallsRunner:
                 dialer.placed(resolved.response)
                 return resolved.response, resolved
             dialer.placed(response)
-            return response, None
+            return response, resolved
 
     async def _reconcile_resumed(
         self, ctx: RowContext, call: _Call, start: StartRecord
