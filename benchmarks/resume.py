@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from plivo_async.bulk.journal import VERSION, row_key
+from plivo_async.bulk.records import VERSION, row_key
 
 from ._common import ROOT, Result, Row, log
 from .resume_child import rows

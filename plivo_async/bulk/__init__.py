@@ -1,9 +1,12 @@
 """Bulk work: many calls or MPC actions at once, one outcome per row, never twice.
 
-``api`` (``client.bulk``), ``engine`` (:class:`BulkRun`), ``outcome`` (what became of each
-row and of the run), ``inputs`` (CSV, digests), ``journal`` (crash safety), ``report`` (a
-CSV of every row), ``progress``; ``dialer`` (marks, reconciliation and tracking of a calls
-run's creates) and ``policy`` (redials, the live-call cap).
+``api`` (``client.bulk``), ``engine`` (:class:`BulkRun`: feed, slots, journal, summary,
+progress, shutdown), ``runners`` (what is done with one row: ``calls`` marks, reconciles,
+follows and redials, ``function`` and ``mpc`` await one request), ``outcome`` (what
+became of each row and of the run), ``inputs`` (CSV, digests), ``records`` (every journal
+record, written and read), ``journal`` (the store: crash safety), ``report`` (a CSV of
+every row), ``progress``; ``dialer`` (the API lookups of a calls row: reconciliation,
+tracking) and ``policy`` (redials, the live-call cap).
 """
 
 from .api import Bulk
@@ -18,6 +21,7 @@ from .journal import (
 )
 from .outcome import MpcActionRow, Outcome, Summary
 from .policy import Redial
+from .report import ReportWriteError
 
 __all__ = [
     "Bulk",
@@ -30,6 +34,7 @@ __all__ = [
     "NotAJournalError",
     "Outcome",
     "Redial",
+    "ReportWriteError",
     "Summary",
     "file_digest",
     "read_csv",

@@ -21,6 +21,8 @@ from .inputs import Rows, build_request
 from .journal import Journal
 from .outcome import MpcActionRow, Summary
 from .policy import Redial
+from .runners.calls import CallsRunner
+from .runners.mpc import mpc_runner
 
 __all__ = ["Bulk"]
 
@@ -126,8 +128,7 @@ class Bulk:
         return BulkRun(
             rows,
             prepare=prepare if track is None else _needing_hangup_url(prepare),
-            send=lambda request: calls.create_from(request, retry_unsafe=retry_unsafe),
-            dialer=dialer,
+            runner=CallsRunner(dialer),
             kind="calls",
             concurrency=concurrency or self._max_concurrency,
             journal=journal,
@@ -170,11 +171,8 @@ class Bulk:
             request = build_request(MultiPartyCallActionRequest, data)
             return MpcActionRow(ids["phlo_id"], ids["node_id"], request)
 
-        def send(row: MpcActionRow) -> Awaitable[Any]:
-            mpc = self._phlo(row.phlo_id).multi_party_call(row.node_id)
-            return mpc.update_from(row.request, retry_unsafe=retry_unsafe)
-
-        return BulkRun(rows, prepare=prepare, send=send, kind="mpc", **self._options(options))
+        runner = mpc_runner(self._phlo, retry_unsafe=retry_unsafe)
+        return BulkRun(rows, prepare=prepare, runner=runner, kind="mpc", **self._options(options))
 
     def run(
         self,

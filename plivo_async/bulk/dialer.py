@@ -1,4 +1,4 @@
-"""How a bulk run places one row's call: a correlation mark, reconciliation, tracking.
+"""What the calls runner asks the API about one row's call: reconciliation, tracking.
 
 Every create of a calls run carries a fresh correlation mark (see
 :mod:`plivo_async.correlation`), recorded in the row's start record with the time it was
@@ -27,13 +27,12 @@ from typing import Any
 
 import attrs
 
-from ..correlation import with_mark
 from ..errors import OutcomeUnknownError, PlivoError
 from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW, Reconciliation
 from ..resources.calls import Calls
-from ..retry import AttemptCounter, counting_apart
 from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
+from .attempts import apart
 from .policy import LiveCalls, Redial
 
 __all__ = ["Dialer", "Followed", "Resolved"]
@@ -173,50 +172,6 @@ class Dialer:
     def tracking(self) -> bool:
         return self.tracker is not None
 
-    async def create(
-        self,
-        request: CreateCallRequest,
-        *,
-        mark: str,
-        sent_at: Callable[[], float | None],
-        on_resolved: Callable[[Resolved], object] | None = None,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-    ) -> tuple[CreateCallResponse, Resolved | None]:
-        """Create the call; after an ambiguous failure, reconcile (and resend if not placed).
-
-        ``sent_at()`` gives the time the row's start record stamped (None if the create
-        never went out); ``on_resolved`` hears each reconciliation; ``sleep`` (default
-        the dialer's) is what reconciliation waits with. Returns the response and, if
-        reconciliation decided, how.
-        Raises what the create raised when reconciliation is off or cannot decide (an
-        :class:`OutcomeUnknownError` whose message carries the reconciliation's note).
-        """
-        marked = with_mark(request, mark)
-        resends = 0
-        resolved: Resolved | None = None
-        while True:
-            try:
-                response = await self.calls.create_from(marked, retry_unsafe=self.retry_unsafe)
-            except OutcomeUnknownError as exc:
-                stamp = sent_at()
-                if not self.reconcile or stamp is None:
-                    raise
-                resolved = await self.resolve(
-                    request, mark=mark, sent_at=stamp, error=exc, sleep=sleep
-                )
-                if on_resolved is not None:
-                    on_resolved(resolved)
-                if resolved.status != "not_placed" or resends >= MAX_RESENDS:
-                    if resolved.response is None:
-                        assert resolved.error is not None
-                        raise resolved.error from exc
-                    self.placed(resolved.response)
-                    return resolved.response, resolved
-                resends += 1
-                continue
-            self.placed(response)
-            return response, resolved
-
     async def resolve(
         self,
         request: CreateCallRequest,
@@ -227,7 +182,7 @@ class Dialer:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> Resolved:
         """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
-        with counting_apart() as counter:
+        with apart() as asked:
             found = await self.calls.reconcile(
                 request,
                 sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
@@ -241,7 +196,7 @@ class Dialer:
                 clock=self.clock,
                 sleep=sleep or self.sleep,
             )
-        return _resolved(found, error, counter)
+        return _resolved(found, error, asked())
 
     def placed(self, response: CreateCallResponse) -> None:
         for uuid in response.request_uuids:
@@ -384,7 +339,7 @@ class Dialer:
     async def _record_of(self, call_uuid: str) -> CallDetails | None:
         """The call's detail record, if the API has it and it shows the call over (a lookup
         apart from the row's); a record with no end time says nothing of how it ended."""
-        with counting_apart():
+        with apart():
             try:
                 record = await self.calls.get(call_uuid)
             except PlivoError:
@@ -405,8 +360,8 @@ def _is_record_of(record: CallDetails, request_uuid: str, request: CreateCallReq
     )
 
 
-def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCounter) -> Resolved:
-    lookups = max(found.lookups, counter.attempts)
+def _resolved(found: Reconciliation, error: BaseException, asked: int) -> Resolved:
+    lookups = max(found.lookups, asked)
     if found.status == "found":
         uuids = list(found.request_uuids)
         response = CreateCallResponse(

@@ -6,18 +6,10 @@ commit: the starts of many rows share one fsync). After the request, an outcome 
 follows. On restart, a row with a start but no outcome was in flight at the crash: its
 call may have been placed, so it is reported as unknown, not sent again.
 
-Records (one JSON object per line; no secrets: rows hold numbers and URLs, never the token)::
-
-    {"journal": "plivo-async", "version": 2, "kind": "calls", "input": "<label or null>"}
-    {"s": 17, "h": "<row digest>", "f": {"to": "<field digest>", ...}}   # about to be sent
-    {"o": 17, "status": "ok", "h": "...", "attempts": 1, "to": "+1...", ...}  # its outcome
-    {"d": 17, "dial": 1, "disposition": "busy", "redial": 1764640000.0, ...}  # how it ended
-
-A start record of a calls run also holds the create's correlation mark (``"m"``) and the
-time it was sent (``"t"``, epoch seconds): what reconciliation needs after a crash. With
-tracking, a disposition record follows the outcome once the call ended; ``"redial"``
-(epoch seconds) says the row is due to be dialled again then, with a new start record
-carrying ``"dial": 2, 3, ...``.
+Its records (one JSON line each: a header, then start, outcome and disposition records)
+are written and read by :mod:`plivo_async.bulk.records`; this module stores them. The
+engine sees a :class:`JournalStore`; :class:`Journal` is the file store: lock, repair of
+a torn tail, group fsync, bounded header recognition and the loader.
 
 A row is identified by the digest of the row as given (before defaults are merged), so
 a rerun with changed options still recognises the rows already sent, and the input may
@@ -35,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -43,15 +34,29 @@ import re
 import stat
 from array import array
 from binascii import unhexlify
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import attrs
 
-from .._convert import to_wire
 from ..errors import PlivoError
-from .outcome import MpcActionRow
+from . import records
+from .records import (
+    MAGIC,
+    PENDING,
+    VERSION,
+    Code,
+    DispositionRecord,
+    Header,
+    OutcomeRecord,
+    Record,
+    RecordError,
+    RowKey,
+    StartRecord,
+    encode,
+    row_key,
+)
 
 __all__ = [
     "Code",
@@ -60,15 +65,16 @@ __all__ = [
     "JournalInUseError",
     "JournalMismatchError",
     "JournalState",
+    "JournalStore",
     "JournalWriteError",
     "NotAJournalError",
+    "Pending",
     "RowKey",
     "row_key",
 ]
 
 log = logging.getLogger("plivo_async")
 
-VERSION = 2
 #: How far beyond the rows seen so far a row number may jump (rows are recorded in input
 #: order, give or take the rows in flight); a larger jump is a corrupt line, and refusing
 #: it keeps a bad line from making the loader allocate gigabytes.
@@ -77,39 +83,6 @@ MAX_ROW_GAP = 1 << 20
 MAX_HEADER = 1 << 16
 #: The longest ``input_id`` label: its header, every character escaped, fits ``MAX_HEADER``.
 MAX_INPUT_ID = 4096
-#: What every journal this library wrote begins with (versions 1 and 2): the header's
-#: first key, as ``json.dumps(..., separators=(",", ":"))`` writes it. A file without a
-#: newline is a torn header only if it is a prefix of this or starts with it.
-_MAGIC = b'{"journal":"plivo-async",'
-
-
-class Code:
-    """What the journal knows about a row, one byte per row in :class:`JournalState`."""
-
-    NONE = 0  # no record
-    STARTED = 1  # a start record, no outcome: in flight when a run died
-    OK = 2
-    FAILED = 3  # the API said no; the call may exist (or the failure does not say)
-    FAILED_NOT_PLACED = 4  # the failure proves nothing was placed (a 4xx): retry_failed
-    INVALID = 5
-    UNKNOWN = 6
-    CANCELLED = 7
-    NOT_SENT = 8  # stopped by a run-level failure (auth, the journal itself)
-    REDIAL = 9  # its call ended as the redial policy says to dial again (a "d" record)
-    ENDED = 10  # placed, and its call ended (a "d" record with a disposition, no redial due)
-
-    BY_STATUS = {
-        "ok": OK,
-        "failed": FAILED,
-        "invalid": INVALID,
-        "unknown": UNKNOWN,
-        "cancelled": CANCELLED,
-        "not_sent": NOT_SENT,
-    }
-    #: Rows whose request went out: their input row may not change between runs.
-    SENT = frozenset({STARTED, OK, FAILED, FAILED_NOT_PLACED, UNKNOWN, REDIAL, ENDED})
-    #: Rows whose journal records a resume needs again (see :func:`pending_records`).
-    PENDING = frozenset({STARTED, UNKNOWN, REDIAL})
 
 
 class JournalMismatchError(PlivoError, ValueError):
@@ -185,43 +158,6 @@ def _lock(handle: BinaryIO, path: Path) -> None:
         raise JournalInUseError(f"{path} is in use by another run") from None
 
 
-_canonical = json.JSONEncoder(sort_keys=True, default=repr, separators=(",", ":")).encode
-
-
-def _hash(data: Any) -> str:
-    return hashlib.blake2b(_canonical(data).encode(), digest_size=8).hexdigest()
-
-
-@attrs.frozen
-class RowKey:
-    """A row's identity: its digest, and (computed when asked, for the rows that are sent
-    or differ) one digest per field, to say what changed."""
-
-    digest: str
-    data: Any = attrs.field(repr=False)
-
-    @property
-    def fields(self) -> dict[str, str] | None:
-        if not isinstance(self.data, Mapping):
-            return None
-        return {str(key): _hash(value)[:8] for key, value in self.data.items()}
-
-
-def row_key(row: Any) -> RowKey:
-    """The identity of a row *as given* (a dict, a request model, any JSON value)."""
-    if type(row) is dict:  # the common case (CSV rows), first
-        return RowKey(_hash(row), row)
-    data: Any = row
-    try:
-        if isinstance(row, MpcActionRow):
-            data = {"phlo_id": row.phlo_id, "node_id": row.node_id, **to_wire(row.request)}
-        elif attrs.has(type(row)):
-            data = to_wire(row)
-    except Exception:  # an unconvertible model is identified by its repr
-        data = row
-    return RowKey(_hash(data), data)
-
-
 class JournalState:
     """What an existing journal says, in a few bytes per row.
 
@@ -242,8 +178,8 @@ class JournalState:
         """Rows up to the last one with a record."""
         return len(self.codes.rstrip(b"\x00"))
 
-    def code(self, index: int) -> int:
-        return self.codes[index] if index < len(self.codes) else Code.NONE
+    def code(self, index: int) -> Code:
+        return Code(self.codes[index]) if index < len(self.codes) else Code.NONE
 
     def digest(self, index: int) -> str:
         if index >= len(self.codes):
@@ -266,30 +202,6 @@ class JournalState:
             self.digests[index * 8 : index * 8 + 8] = digest
 
 
-# The two lines a resume reads most, in exactly the form :class:`Journal` writes them,
-# matched whole (every line they accept is valid JSON, numbers without leading zeros).
-# It is searched over a block of lines at once, each match starting at the newline before
-# its line and ending before the one after it (nothing in between matches a newline), so a
-# block of only such lines costs one ``findall`` and no ``json.loads``; a newline as the
-# first literal keeps the search fast. Groups: "o" (an outcome) or "", the row, its digest.
-# Any other line (another status, other keys or key order) takes the checked path.
-_TEXT = rb'"[ !#-\[\]-\x7f]*"'  # ASCII (json.loads refuses bytes that are not UTF-8)
-_NUMBER = rb"(?:0|[1-9][0-9]*)"
-_OK_TAIL = (
-    rb',"attempts":' + _NUMBER + rb',"ms":' + _NUMBER + rb"(?:\.[0-9]+)?"
-    rb'(?:,"to":' + _TEXT + rb")?"
-    rb'(?:,"request_uuid":' + _TEXT + rb")?"
-    rb'(?:,"api_id":' + _TEXT + rb")?"
-)
-_START_TAIL = (
-    rb'(?:,"f":\{(?:' + _TEXT + rb':"[0-9a-f]{8}"(?:,' + _TEXT + rb':"[0-9a-f]{8}")*)?\})?'
-    rb'(?:,"m":"[A-Za-z0-9_-]{1,64}")?(?:,"t":' + _NUMBER + rb"(?:\.[0-9]+)?)?"
-    rb'(?:,"dial":[1-9][0-9]*)?'
-)
-_FAST = re.compile(
-    rb'\n\{"(?:s|(o))":(' + _NUMBER + rb'),(?(1)"status":"ok",)"h":"([0-9a-f]{16})"'
-    rb"(?(1)" + _OK_TAIL + rb"|" + _START_TAIL + rb")\}(?=\n)"
-)
 #: Bytes read per block: large enough that the per-block work is negligible, small
 #: enough not to count in the peak memory.
 _BLOCK = 1 << 20
@@ -308,27 +220,10 @@ def _corrupt(path: Path, number: int, reason: str) -> JournalCorruptError:
     return JournalCorruptError(f"{path}: line {number} {reason}; this journal cannot be trusted")
 
 
-def _row_number(path: Path, number: int, record: dict[str, Any], key: str, seen: int) -> int:
-    value = record[key]
-    if type(value) is not int or value < 0:
-        raise _corrupt(path, number, f"has a bad row number {key!r}: {value!r}")
-    if value > seen + MAX_ROW_GAP:
-        raise _corrupt(path, number, f"has an out-of-range row number {value}")
-    return value
-
-
-def _digest_bytes(path: Path, number: int, value: Any) -> bytes | None:
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 16:
-        try:
-            digest = bytes.fromhex(value)
-        except ValueError:
-            pass
-        else:  # fromhex skips spaces: "01 23 45 67 89ab" is 16 characters but 6 bytes
-            if len(digest) == 8:
-                return digest
-    raise _corrupt(path, number, f"has a bad row digest {value!r}")
+def _row_number(path: Path, number: int, index: int, seen: int) -> int:
+    if index > seen + MAX_ROW_GAP:
+        raise _corrupt(path, number, f"has an out-of-range row number {index}")
+    return index
 
 
 def _first_line(path: Path, handle: BinaryIO) -> bytes | None:
@@ -337,7 +232,7 @@ def _first_line(path: Path, handle: BinaryIO) -> bytes | None:
     first = handle.readline(MAX_HEADER + 1)
     if first.endswith(b"\n"):
         return first
-    if len(first) <= MAX_HEADER and (first.startswith(_MAGIC) or _MAGIC.startswith(first)):
+    if len(first) <= MAX_HEADER and (first.startswith(MAGIC) or MAGIC.startswith(first)):
         return None  # no newline within the bound: this is the whole file
     raise _not_a_journal(path)
 
@@ -347,18 +242,18 @@ def _header(path: Path, line: bytes) -> JournalState:
         record = json.loads(line)
     except (ValueError, RecursionError):
         record = None
-    if not isinstance(record, dict) or record.get("journal") != "plivo-async":
+    try:
+        header = Header.from_json(record)
+    except RecordError as exc:
+        raise _corrupt(path, 1, str(exc)) from None
+    if header is None:
         raise _not_a_journal(path)
-    version = record.get("version")
-    if version != VERSION:
+    if header.version != VERSION:
         raise JournalMismatchError(
-            f"{path} is a version {version!r} journal; this plivo-async reads version "
+            f"{path} is a version {header.version!r} journal; this plivo-async reads version "
             f"{VERSION}: finish that run with the version that wrote it, or use a new journal"
         )
-    kind, input_id = record.get("kind"), record.get("input")
-    if not isinstance(kind, str) or not (input_id is None or isinstance(input_id, str)):
-        raise _corrupt(path, 1, "is a header with a bad 'kind' or 'input'")
-    return JournalState(kind=kind, input_id=input_id)
+    return JournalState(kind=header.kind, input_id=header.input_id)
 
 
 def load(path: Path, *, track_outcomes: bool = False) -> JournalState | None:
@@ -396,13 +291,14 @@ def load(path: Path, *, track_outcomes: bool = False) -> JournalState | None:
 def _read_block(path: Path, state: JournalState, data: bytes, end: int, number: int) -> int:
     """Apply the whole lines in ``data[:end + 1]`` (a newline, then lines; the first is
     line ``number + 1``); return the number of the last line read."""
-    found = _FAST.findall(data, 0, end + 1)
+    fast = records.FAST
+    found = fast.findall(data, 0, end + 1)
     lines = data.count(b"\n", 0, end + 1) - 1
     if len(found) == lines:  # every line is one of the common two (one match per line)
         _apply_fast(path, state, found, number)
         return number + lines
     pos = 0  # the newline before the next line to read
-    for match in _FAST.finditer(data, 0, end + 1):
+    for match in fast.finditer(data, 0, end + 1):
         for line in data[pos + 1 : match.start() + 1].split(b"\n")[:-1]:
             number += 1
             _apply_line(path, state, number, line)
@@ -418,7 +314,8 @@ def _read_block(path: Path, state: JournalState, data: bytes, end: int, number: 
 def _apply_fast(
     path: Path, state: JournalState, found: list[tuple[bytes, bytes, bytes]], number: int
 ) -> None:
-    """Apply lines matched by ``_FAST`` (so known valid), the first being line ``number + 1``."""
+    """Apply lines matched by ``records.FAST`` (so known valid), the first being line
+    ``number + 1``."""
     codes, digests, last = state.codes, state.digests, state.last_outcome
     size = len(codes)
     started, ok = Code.STARTED, Code.OK
@@ -438,73 +335,60 @@ def _apply_fast(
 
 
 def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> None:
-    """Apply one line of any shape, checked (``json.loads``)."""
+    """Apply one line of any shape, checked (:func:`records.decode`)."""
     try:
-        record = json.loads(line)
-    except (ValueError, RecursionError):
-        raise _corrupt(path, number, "is not JSON") from None
-    if not isinstance(record, dict):
-        raise _corrupt(path, number, "is not a JSON object")
-    seen = len(state.codes)
-    if "s" in record:
-        index = _row_number(path, number, record, "s", seen)
-        digest = _digest_bytes(path, number, record.get("h"))
-        if digest is None:
-            raise _corrupt(path, number, "is a start record without a digest")
-        state._set(index, Code.STARTED, digest)
-    elif "o" in record:
-        index = _row_number(path, number, record, "o", seen)
-        status = record.get("status")
-        code = Code.BY_STATUS.get(status) if isinstance(status, str) else None
-        if code is None:
-            raise _corrupt(path, number, f"has a bad status {status!r}")
-        if code == Code.FAILED and record.get("nothing_placed") is True:
-            code = Code.FAILED_NOT_PLACED
-        elif code == Code.NOT_SENT and _is_redial(record.get("dial")):
-            code = Code.REDIAL  # a redial the API never got: still due
-        state._set(index, code, _digest_bytes(path, number, record.get("h")))
+        record = records.decode(line)
+    except RecordError as exc:
+        raise _corrupt(path, number, str(exc)) from None
+    index = _row_number(path, number, record.index, len(state.codes))
+    if isinstance(record, StartRecord):
+        state._set(index, Code.STARTED, bytes.fromhex(record.digest))
+    elif isinstance(record, OutcomeRecord):
+        digest = None if record.digest is None else bytes.fromhex(record.digest)
+        state._set(index, record.code, digest)
         if state.last_outcome is not None:
             state.last_outcome[index] = number
-    elif "d" in record:
-        index = _row_number(path, number, record, "d", seen)
+    else:
         if state.code(index) not in (Code.OK, Code.REDIAL, Code.ENDED):
             raise _corrupt(path, number, "is a disposition record of a row not placed")
-        redial = record.get("redial")
-        if _is_time(redial):
-            state._set(index, Code.REDIAL, None)
-        elif isinstance(record.get("disposition"), str):
-            state._set(index, Code.ENDED, None)
-        # else: how the call ended is not known yet: still OK, a tracked resume asks again
-    else:
-        raise _corrupt(path, number, "is neither a start, an outcome nor a disposition record")
+        code = record.code
+        if code is not None:  # else how the call ended is not known yet: still OK
+            state._set(index, code, None)
 
 
-def _is_redial(dial: object) -> bool:
-    return isinstance(dial, int) and not isinstance(dial, bool) and dial > 1
+@attrs.frozen
+class Pending:
+    """A row's last start, outcome and disposition records, for a resume to decide on."""
 
-
-def _is_time(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    start: StartRecord | None = None
+    outcome: OutcomeRecord | None = None
+    disposition: DispositionRecord | None = None
 
 
 def pending_records(
-    path: Path, state: JournalState, codes: frozenset[int] = Code.PENDING
-) -> dict[int, dict[str, Any]]:
-    """For each row whose code is in ``codes`` (:attr:`Code.PENDING` by default), its last
-    start (``"s"``), outcome (``"o"``) and disposition (``"d"``) records: one more pass over
-    the file, made only when such rows exist (a resume reconciles, redials or follows them)."""
+    path: Path, state: JournalState, codes: frozenset[int] = PENDING
+) -> dict[int, Pending]:
+    """For each row whose code is in ``codes`` (:data:`records.PENDING` by default), its
+    last start, outcome and disposition records: one more pass over the file, made only
+    when such rows exist (a resume reconciles, redials or follows them)."""
     pattern = re.compile(b"[" + re.escape(bytes(sorted(codes))) + b"]")
     wanted = {m.start() for m in pattern.finditer(state.codes)}
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, Pending] = {}
     if not wanted:
         return found
     for number, line in _whole_lines(path):
         if number == 1 or not line.startswith((b'{"s":', b'{"d":', b'{"o":')):
             continue
-        kind = line[2:3].decode()
-        index = int(line[5 : line.index(b",", 5)])
+        index = _record_index(line)
         if index in wanted:
-            found.setdefault(index, {})[kind] = json.loads(line)
+            record = records.decode(line)
+            was = found.get(index, Pending())
+            if isinstance(record, StartRecord):
+                found[index] = attrs.evolve(was, start=record)
+            elif isinstance(record, OutcomeRecord):
+                found[index] = attrs.evolve(was, outcome=record)
+            else:
+                found[index] = attrs.evolve(was, disposition=record)
     return found
 
 
@@ -570,6 +454,45 @@ def recorded_fields(path: Path, index: int) -> dict[str, str] | None:
             value = json.loads(line).get("f")
             fields = value if isinstance(value, dict) else None
     return fields
+
+
+class JournalStore(Protocol):
+    """Where a run's records go, and what it reads back on a resume: what the engine
+    needs of a journal. :class:`Journal` keeps them in a file."""
+
+    #: Set once a write failed: the run stops, and this is raised out of it.
+    error: JournalWriteError | None
+
+    def open(
+        self,
+        *,
+        kind: str,
+        input_id: str | None,
+        on_error: Callable[[JournalWriteError], object] | None = None,
+        track_outcomes: bool = False,
+    ) -> JournalState | None:
+        """Take the journal for this run; what it holds (None: a new journal)."""
+
+    def write(self, record: Record) -> None:
+        """Queue a record nobody waits for."""
+
+    def write_durable(self, record: Record) -> Awaitable[None]:
+        """Queue a record; done once it is durable."""
+
+    async def close(self) -> None:
+        """Write what is queued, release the journal, then raise a write error."""
+
+    def pending(self, state: JournalState, codes: frozenset[int]) -> dict[int, Pending]:
+        """The records a resume needs of the rows whose code is in ``codes``."""
+
+    def outcomes(self, state: JournalState) -> Iterator[dict[str, Any]]:
+        """Every row's last outcome record, as :func:`outcome_records` gives them."""
+
+    def recorded_fields(self, index: int) -> dict[str, str] | None:
+        """The field digests a row was sent with (for a mismatch message)."""
+
+    def describe(self) -> str:
+        """How messages name the journal (a path)."""
 
 
 class Journal:
@@ -640,11 +563,21 @@ class Journal:
         self._file = handle
         self._on_error = on_error
         if state is None:
-            header: dict[str, Any] = {"journal": "plivo-async", "version": VERSION}
-            header.update(kind=kind, input=input_id)
-            self.write(header)
+            self.write(Header(kind, input_id))
         self._flusher = asyncio.create_task(self._flush_forever())
         return state
+
+    def pending(self, state: JournalState, codes: frozenset[int]) -> dict[int, Pending]:
+        return pending_records(self.path, state, codes)
+
+    def outcomes(self, state: JournalState) -> Iterator[dict[str, Any]]:
+        return outcome_records(self.path, state)
+
+    def recorded_fields(self, index: int) -> dict[str, str] | None:
+        return recorded_fields(self.path, index)
+
+    def describe(self) -> str:
+        return str(self.path)
 
     def _repair(self, handle: BinaryIO) -> None:
         """Cut a torn last line off, durably, so the next record starts on a line of its own."""
@@ -669,13 +602,13 @@ class Journal:
                 input_id,
             )
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write(self, record: Record) -> None:
         """Queue a record (dropped once the journal has failed or closed)."""
         if self.error is None and not self._closed:
-            self._buffer.append(json.dumps(record, separators=(",", ":")).encode() + b"\n")
+            self._buffer.append(encode(record))
             self._wakeup.set()
 
-    def write_durable(self, record: dict[str, Any]) -> asyncio.Future[None]:
+    def write_durable(self, record: Record) -> asyncio.Future[None]:
         """Queue a record; the returned future is done when it is on disk."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if self.error is not None:

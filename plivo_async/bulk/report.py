@@ -24,9 +24,24 @@ import re
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from ..errors import PlivoError
 from .outcome import Outcome, request_model
 
-__all__ = ["COLUMNS", "Report", "recover_cell"]
+__all__ = ["COLUMNS", "Report", "ReportWriteError", "recover_cell"]
+
+
+class ReportWriteError(PlivoError):
+    """The report could not be written (disk full, I/O error): the run stopped.
+
+    The journal holds every outcome: once the cause is fixed, a rerun with the same
+    journal resumes and writes the whole report again. ``path`` is the report,
+    ``__cause__`` the ``OSError``.
+    """
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+
 
 COLUMNS = (
     "index",

@@ -25,6 +25,7 @@ from ..bulk import BulkRun, JournalInUseError, JournalMismatchError, Outcome, fi
 from ..bulk.inputs import CsvError, CsvRows
 from ..bulk.journal import JournalWriteError
 from ..bulk.progress import write_line
+from ..bulk.report import ReportWriteError
 from ..client import (
     PLIVO_API_URL,
     PLIVO_PHLO_URL,
@@ -358,7 +359,8 @@ def _bulk_options(args: Any) -> dict[str, Any]:
 
 
 def _is_journal_write_error(exc: BaseException) -> bool:
-    return isinstance(exc, JournalWriteError)
+    """A journal or report that could not be written: the run stopped, a rerun resumes."""
+    return isinstance(exc, (JournalWriteError, ReportWriteError))
 
 
 def _warn_if_cps_is_out_of_reach(args: Any) -> None:

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plivo_async.bulk.dialer import Followed
-from plivo_async.bulk.journal import Code, JournalCorruptError, load, pending_records
+from plivo_async.bulk.journal import JournalCorruptError, load, pending_records
 from plivo_async.bulk.policy import LiveCalls, Redial
+from plivo_async.bulk.records import PENDING, Code
 from plivo_async.tracking import CallResult
 
 HEADER = {"journal": "plivo-async", "version": 2, "kind": "calls", "input": None}
@@ -163,11 +164,15 @@ def test_a_disposition_record_ends_a_row_or_makes_it_due_for_a_redial(tmp_path: 
     assert codes == [Code.REDIAL, Code.ENDED, Code.UNKNOWN, Code.STARTED, Code.OK, Code.REDIAL]
     pending = pending_records(path, state)
     assert set(pending) == {0, 2, 3, 5}
-    assert pending[0]["d"]["redial"] == 301.0 and pending[0]["s"]["m"] == "m0"
-    assert pending[2]["s"]["t"] == 3.0 and "d" not in pending[2]
-    assert pending[3]["s"]["m"] == "m3"
-    tracked = pending_records(path, state, Code.PENDING | {Code.OK})
-    assert set(tracked) == {0, 2, 3, 4, 5} and tracked[4]["o"]["request_uuid"] == "r4"
+    first = pending[0]
+    assert first.disposition is not None and first.start is not None
+    assert first.disposition.redial == 301.0 and first.start.mark == "m0"
+    assert pending[2].start is not None and pending[2].start.sent_at == 3.0
+    assert pending[2].disposition is None
+    assert pending[3].start is not None and pending[3].start.mark == "m3"
+    tracked = pending_records(path, state, PENDING | {Code.OK})
+    placed = tracked[4].outcome
+    assert set(tracked) == {0, 2, 3, 4, 5} and placed is not None and placed.request_uuid == "r4"
 
 
 def test_a_disposition_record_of_a_row_never_placed_is_corrupt(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from plivo_async.bulk.journal import (
     load,
     row_key,
 )
+from plivo_async.bulk.records import OutcomeRecord
 from plivo_async.errors import OutcomeUnknownError, PlivoRestError, ValidationError
 from plivo_async.retry import current_counter
 
@@ -334,7 +335,7 @@ async def test_close_releases_the_file_even_when_the_last_flush_fails(tmp_path: 
 
     journal = Journal(path, opener=opener)  # type: ignore[arg-type]
     journal.open(kind="calls", input_id=None)
-    journal.write({"o": 0, "status": "ok"})
+    journal.write(OutcomeRecord(0, "ok"))
     with pytest.raises(JournalWriteError, match="No space left"):
         await journal.close()
     assert handles[0].file.closed
@@ -406,16 +407,17 @@ async def test_the_block_reader_loads_what_a_line_by_line_json_reading_loads(
     with path.open("ab") as handle:
         handle.write(b"\n".join(ODD_LINES) + b'\n{"s":53,"h":"00000')  # and a torn tail
     from plivo_async.bulk import journal as module
+    from plivo_async.bulk import records
 
     with monkeypatch.context() as patch:  # the reference: every line through json.loads
-        patch.setattr(module, "_FAST", re.compile(rb"(?!)"))
+        patch.setattr(records, "FAST", re.compile(rb"(?!)"))
         expected = _state(path)
     codes = expected[1]
     assert {Code.OK, Code.INVALID, Code.UNKNOWN, Code.FAILED_NOT_PLACED} <= set(codes)
     assert codes[52] == Code.STARTED  # its redial's start, after the disposition
     assert len(codes) == 53 and expected[0] == path.read_bytes().rindex(b"\n") + 1
     lines = path.read_bytes().count(b"\n")
-    fast = len(module._FAST.findall(b"\n" + path.read_bytes()))
+    fast = len(records.FAST.findall(b"\n" + path.read_bytes()))
     assert lines / 2 < fast < lines - 4  # most lines take the fast path, not all
     for block in (1, 2, 3, 17, 64, 100, 333, 4096, 1 << 20):
         monkeypatch.setattr(module, "_BLOCK", block)

@@ -1,0 +1,346 @@
+"""The calls runner: one row's call, from its mark to its disposition and redials.
+
+Every dial carries a fresh correlation mark (see :mod:`plivo_async.correlation`), recorded
+in its start record with the moment each attempt leaves (:mod:`.attempts`). A create that
+fails ambiguously is reconciled (:meth:`Dialer.resolve`): found is ``ok``, proven not
+placed is sent again (same mark), anything else stays ``unknown``. With tracking, the row
+gives its slot back while its call is live, is followed to its end (its hangup callback
+or its call record), and is dialled again while the redial policy says so; the
+live-call cap holds new calls while the row's calls are queued or live. On a resume, a
+row a crash left in flight is reconciled from its start record, a row due is redialled,
+and a call placed but never followed is followed (see :meth:`CallsRunner.resume`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+
+from ...correlation import new_mark, with_mark
+from ...errors import OutcomeUnknownError
+from ...models.calls import CreateCallResponse
+from ..attempts import Sending
+from ..dialer import MAX_RESENDS, Dialer, Resolved
+from ..journal import Pending
+from ..outcome import Outcome, never_reached, request_model
+from ..policy import LiveCalls
+from ..records import PENDING, Code, DispositionRecord, StartRecord
+from . import Follow, Reconcile, Redial, ReportUnknown, Resume, RowContext, Skip
+from .function import Sent, send_once, skipped_codes
+
+__all__ = ["CallsRunner"]
+
+
+@attrs.define(eq=False)
+class _Call:
+    """What the runner knows of one row between its dials."""
+
+    dial: int = 1
+    placed: int = 0  # calls placed by the row's dials so far
+    redial_at: float | None = None
+    #: What reconciliation found of this dial: the call records of calls already over,
+    #: and the call uuids (a resumed run hears no callback of a call found over).
+    records: tuple[Any, ...] = ()
+    call_uuids: tuple[str, ...] = ()
+    #: A redial that never reached the API: the row stops here, still due.
+    redial_lost: bool = False
+
+
+def _calls(request: Any) -> int:
+    return int(getattr(request_model(request), "calls", 1))
+
+
+class CallsRunner:
+    """Places, reconciles, follows and redials one row's call (see the module doc)."""
+
+    def __init__(self, dialer: Dialer) -> None:
+        self.dialer = dialer
+
+    @property
+    def tracking(self) -> bool:
+        return self.dialer.tracking
+
+    def skipped(self, *, retry_unknown: bool, retry_failed: bool) -> frozenset[Code]:
+        skip = skipped_codes(retry_unknown=retry_unknown, retry_failed=retry_failed)
+        if self.tracking:
+            skip.discard(Code.OK)  # placed, its call never followed to its end: followed now
+        if self.dialer.reconcile:
+            skip.discard(Code.UNKNOWN)  # reconciled first
+        if self.dialer.redial is not None:
+            skip.discard(Code.REDIAL)
+        return frozenset(skip)
+
+    def pending(self) -> frozenset[Code]:
+        return PENDING | {Code.OK} if self.tracking else PENDING
+
+    def resume(self, index: int, code: Code, pending: Pending) -> Resume:
+        ended, placed, start = pending.disposition, pending.outcome, pending.start
+        if code == Code.REDIAL and ended is not None and ended.redial is not None:
+            return Redial(ended)
+        if code == Code.OK and placed is not None:
+            # Placed, but the run stopped before its call ended (or before its hangup was
+            # journaled): follow it now, from its callbacks or its record.
+            uuid = placed.request_uuid
+            if not uuid or uuid.startswith("["):
+                return Skip()  # several destinations: their uuids were not journaled
+            return Follow(placed)
+        if self.dialer.reconcile and start is not None and start.sent_at is not None:
+            return Reconcile(start)
+        if code != Code.STARTED:
+            return Skip()  # nothing new to learn: it stays as recorded
+        why = " (no send time recorded to reconcile)" if self.dialer.reconcile else ""
+        return ReportUnknown(why)
+
+    async def run(self, ctx: RowContext) -> Outcome:
+        """Dial; with tracking, follow the call to its end and dial again while the
+        redial policy says so."""
+        call, resume = _Call(), ctx.resume
+        placed: Outcome | None = None
+        resumed: StartRecord | None = None
+        if isinstance(resume, Redial):
+            call.dial, call.redial_at = resume.ended.dial, resume.ended.redial
+            ctx.so_far = resume.ended.outcome_so_far(ctx.request)
+        elif isinstance(resume, Follow):
+            call.dial = resume.placed.dial
+            uuid = resume.placed.request_uuid
+            response = CreateCallResponse(message="placed in an earlier run", request_uuid=uuid)
+            placed = Outcome(
+                ctx.index,
+                ctx.request,
+                response,
+                dials=call.dial,
+                placed=0,
+                reconciled=resume.placed.reconciled,
+                note=resume.placed.note,
+            )
+        elif isinstance(resume, Reconcile):
+            call.dial, resumed = resume.start.dial, resume.start
+        outcome = ctx.so_far
+        try:
+            while True:
+                if placed is not None:  # a call an earlier run placed: follow it first
+                    outcome, placed = placed, None
+                    await self._acquire_live(ctx, _calls(outcome.request))
+                else:
+                    if call.redial_at is not None and not await self._wait_to_redial(ctx, call):
+                        break  # the run stopped first: a resume dials it
+                    outcome = await self._dial(ctx, call, resumed)
+                    resumed = None
+                    if call.redial_lost:
+                        break  # the redial never reached the API: still due (see _dial)
+                    if not (outcome.ok and self.tracking):
+                        break
+                earlier = outcome.placed == 0 or outcome.reconciled == "found"
+                outcome = await self._follow(ctx, call, outcome, resumed=earlier)
+                if call.redial_at is None:
+                    break
+        except asyncio.CancelledError:
+            if ctx.so_far is not None:
+                ctx.so_far = attrs.evolve(ctx.so_far, note=self._stopped(call))
+            raise
+        assert outcome is not None
+        return outcome
+
+    @staticmethod
+    def _stopped(call: _Call) -> str:
+        """Why a row the run stopped while it waited (its call or a redial) is not done."""
+        if call.redial_at is not None:
+            when = datetime.fromtimestamp(call.redial_at, timezone.utc)
+            due = when.isoformat(timespec="seconds")
+            return f"redial due at {due} not made: the run stopped; a resume makes it"
+        return "the run stopped before the call ended: no disposition"
+
+    async def _dial(self, ctx: RowContext, call: _Call, resumed: StartRecord | None) -> Outcome:
+        """One dial of the row: its outcome, journaled."""
+        dialer, request = self.dialer, ctx.request
+        call.records, call.call_uuids = (), ()
+        proven: Resolved | None = None  # a resumed dial proven not placed: sent now
+        if resumed is not None:
+            decided = await self._reconcile_resumed(ctx, call, resumed)
+            if isinstance(decided, Outcome):
+                return ctx.record(decided)
+            proven = decided
+        mark, calls, live = new_mark(), _calls(request), dialer.live
+
+        async def send(sent: Sending) -> Sent:
+            if live is not None:
+                await self._acquire_live(ctx, calls)
+            try:
+                response, resolved = await self._create(ctx, call, mark, sent)
+            except asyncio.CancelledError:
+                if live is not None and sent.attempts == 0:
+                    live.release(calls)
+                raise
+            except Exception:
+                if live is not None:
+                    live.release(calls)
+                raise
+            resolved = resolved or proven
+            if resolved is None:
+                return response, {}
+            return response, {"reconciled": resolved.status, "note": resolved.note}
+
+        previous = ctx.so_far
+        outcome = await send_once(
+            ctx, send, dial=call.dial, placed=call.placed, mark=mark, clock=dialer.clock
+        )
+        if call.dial > 1 and previous is not None and never_reached(outcome.error):
+            # A redial the API never got: journaled not_sent with its dial, which a
+            # resume reads as still due; the row's outcome is still its last dial's.
+            call.redial_lost = True
+            return attrs.evolve(
+                previous, note=f"redial not made ({outcome.error}): a resume makes it"
+            )
+        return outcome
+
+    async def _create(
+        self, ctx: RowContext, call: _Call, mark: str, sent: Sending
+    ) -> tuple[CreateCallResponse, Resolved | None]:
+        """Create the call; after an ambiguous failure, reconcile (and resend, with the same
+        mark, if not placed). Raises what the create raised when reconciliation is off or
+        cannot decide (an :class:`OutcomeUnknownError` carrying reconciliation's note)."""
+        dialer, request = self.dialer, ctx.request
+        marked = with_mark(request, mark)
+        resends = 0
+        resolved: Resolved | None = None  # the last reconciliation (a resend's: not placed)
+        while True:
+            try:
+                response = await dialer.calls.create_from(marked, retry_unsafe=dialer.retry_unsafe)
+            except OutcomeUnknownError as exc:
+                if not dialer.reconcile or sent.sent_at is None:
+                    raise
+                resolved = await dialer.resolve(
+                    request,
+                    mark=mark,
+                    sent_at=sent.sent_at,
+                    error=exc,
+                    sleep=lambda seconds: self._sleep_parked(ctx, seconds),
+                )
+                self._count(ctx, call, resolved)
+                if resolved.status == "not_placed" and resends < MAX_RESENDS:
+                    resends += 1
+                    continue
+                if resolved.response is None:
+                    assert resolved.error is not None
+                    raise resolved.error from exc
+                dialer.placed(resolved.response)
+                return resolved.response, resolved
+            dialer.placed(response)
+            return response, resolved
+
+    async def _reconcile_resumed(
+        self, ctx: RowContext, call: _Call, start: StartRecord
+    ) -> Outcome | Resolved:
+        """Reconcile a dial a crash left in flight: its outcome if the API decides it
+        (found: ok; unknown), or the proof that the call was not placed (send it now)."""
+        assert start.sent_at is not None
+        error = OutcomeUnknownError(
+            f"row {ctx.index} was in flight when a previous run stopped; the call may have "
+            "been placed",
+            method="POST",
+            path="",
+            attempts=0,
+        )
+        resolved = await self.dialer.resolve(
+            ctx.request,
+            mark=start.mark,
+            sent_at=start.sent_at,
+            error=error,
+            sleep=lambda seconds: self._sleep_parked(ctx, seconds),
+        )
+        self._count(ctx, call, resolved)
+        if resolved.status == "not_placed":
+            return resolved
+        outcome = Outcome(
+            ctx.index,
+            ctx.request,
+            resolved.response,
+            resolved.error,
+            reconciled=resolved.status,
+            note=resolved.note,
+            dials=call.dial,
+            placed=call.placed,
+        )
+        if resolved.response is not None:
+            self.dialer.placed(resolved.response)
+            outcome = attrs.evolve(outcome, placed=call.placed + _calls(ctx.request))
+        return outcome
+
+    @staticmethod
+    def _count(ctx: RowContext, call: _Call, resolved: Resolved) -> None:
+        ctx.summary.reconciled[resolved.status] += 1
+        ctx.summary.lookups += resolved.lookups
+        call.records, call.call_uuids = resolved.records, resolved.call_uuids
+
+    async def _sleep_parked(self, ctx: RowContext, seconds: float) -> None:
+        """Reconciliation's wait: the row's slot goes to other rows meanwhile."""
+        ctx.park()
+        await self.dialer.sleep(seconds)
+        await ctx.unpark()
+
+    async def _acquire_live(self, ctx: RowContext, calls: int) -> None:
+        """Take ``calls`` units of the live-call cap, waiting without a slot: the rows
+        holding the cap (parked while their calls are live) need a slot to finish."""
+        live: LiveCalls | None = self.dialer.live
+        if live is None:
+            return
+        if live.fits(calls):
+            await live.acquire(calls)
+            return
+        ctx.park()
+        await live.acquire(calls)
+        try:
+            await ctx.unpark()
+        except BaseException:
+            live.release(calls)
+            raise
+
+    async def _follow(
+        self, ctx: RowContext, call: _Call, outcome: Outcome, *, resumed: bool = False
+    ) -> Outcome:
+        """Wait for the row's call(s) to end; record the disposition and any redial.
+        ``resumed``: the call may have been placed by an earlier run, whose receiver got
+        its callbacks: its record is asked for too, as the wait goes on."""
+        dialer = self.dialer
+        request = request_model(ctx.request)
+        ctx.park()
+        ctx.so_far = outcome
+        try:
+            followed = await dialer.follow(
+                request, outcome.response, call.records, call.call_uuids, resumed=resumed
+            )
+        finally:
+            if dialer.live is not None:
+                dialer.live.release(_calls(request))
+        ctx.summary.lookups += followed.lookups
+        disposition, first = followed.disposition, followed.first
+        due = None
+        if dialer.redial is not None and len(request.destinations) == 1 and followed.confirmed:
+            due = dialer.redial.due(disposition, call.dial, followed.ended_at)
+        ctx.record_disposition(
+            DispositionRecord(ctx.index, call.dial, disposition, first, followed.note, due)
+        )
+        call.redial_at, call.placed = due, outcome.placed
+        outcome = attrs.evolve(
+            outcome, disposition=disposition, call=first, note=followed.note or outcome.note
+        )
+        ctx.so_far = outcome
+        return outcome
+
+    async def _wait_to_redial(self, ctx: RowContext, call: _Call) -> bool:
+        """Sleep until the row's redial is due, then take a slot; False if the run stopped."""
+        assert call.redial_at is not None
+        ctx.park()
+        ctx.in_flight = None  # nothing in flight: stopping cancels this wait at once
+        delay = call.redial_at - self.dialer.clock()
+        if delay > 0:
+            await self.dialer.sleep(delay)
+        if ctx.stopping:
+            return False
+        await ctx.unpark()
+        call.redial_at = None
+        call.dial += 1
+        return True
