@@ -31,9 +31,10 @@ head, the rest shift forward, and a plain walk skips the call at a page boundary
 are read with an overlap (each starts ``_OVERLAP`` entries before the previous one ended)
 and a walk counts only when every page starts with a call the previous page showed:
 calls keep their order in the queue, so nothing was skipped. A short page ends the walk
-only when a second read of it is the same (or its tail, as calls leave the head) and
+only when two more reads of it are the same (or its tail, as calls leave the head) and
 nothing follows it (a page cut short, with more behind it, is not the end). Otherwise
-the walk starts again (at most ``_WALKS`` times), then gives up: no evidence.
+the walk starts again (at most ``_WALKS`` times), then gives up: no evidence. (An API
+that cut the same page short the same way three times running would still be believed.)
 
 **Clock skew.** Records carry the API's times in whole seconds. ``skew`` bounds how far
 the client's clock may be from the API's; the ``Date`` headers of the lookups' answers
@@ -92,6 +93,8 @@ _PAGE = 20
 _OVERLAP = 10
 #: Walks of a moving list before it counts as no evidence.
 _WALKS = 3
+#: Reads again of a short page before it counts as the end of its list.
+_REREADS = 2
 
 
 class Answer(Protocol):
@@ -262,9 +265,8 @@ class _Lookup:
         """Every id of a list that may move while it is paged: each page re-reads the last
         ``_OVERLAP`` ids of the one before and must start among them (calls keep their
         order, so none slipped between the pages), and a short page is the end only when
-        a second read of it is the same (or its tail, as calls leave the head) and nothing
-        follows it (a page cut short, with more behind it, is not the end); else walk
-        again, at most ``_WALKS`` times."""
+        it stays so (:meth:`_stays`) and nothing follows it (a page cut short, with more
+        behind it, is not the end); else walk again, at most ``_WALKS`` times."""
 
         async def read(offset: int) -> list[str]:
             self.requests += 1
@@ -282,13 +284,25 @@ class _Lookup:
                 if len(uuids) >= _PAGE:
                     offset += _PAGE - _OVERLAP
                     continue
-                again = await read(offset)
-                if again != uuids and not (again and uuids[-len(again) :] == again):
-                    break  # cut short, or moved under the re-read: walk again
+                if not await self._stays(read, offset, uuids):
+                    break  # cut short, or moved under the re-reads: walk again
                 if not uuids or not await read(offset + len(uuids)):
                     return seen
                 break  # more behind a short page
         raise NoEvidence(f"the {where} list kept moving under its pages")
+
+    @staticmethod
+    async def _stays(
+        read: Callable[[int], Awaitable[list[str]]], offset: int, short: list[str]
+    ) -> bool:
+        """Whether a short page read again ``_REREADS`` times is the same page (or its
+        tail, as calls leave the head): a page cut short at random does not stay so."""
+        for _ in range(_REREADS):
+            again = await read(offset)
+            if again != short and not (again and short[-len(again) :] == again):
+                return False
+            short = again
+        return True
 
     async def _look_at(
         self, where: str, uuid: str, get: Callable[[str], Awaitable[Answer]]
