@@ -103,8 +103,9 @@ LAG = 20.0
 SKEW = 2.0
 REDIAL_ON = frozenset({"busy", "no-answer"})
 CRASH_KINDS = ("request", "processed", "fsync_before", "fsync_after", "time")
-#: Extra runs an operator makes after a run that ended with rows not sent.
-RERUNS = 2
+#: Extra runs an operator makes after a run that ended with work left (rows not sent, in
+#: flight, due for a redial, or placed without a disposition): the API may refuse a while.
+RERUNS = 5
 #: Virtual seconds a whole example may take before it counts as never ending.
 MAX_VIRTUAL = 3 * 86400.0
 
