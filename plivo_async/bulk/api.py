@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .._types import RequestObserver
 from ..errors import ValidationError
 from ..models.calls import CreateCallRequest
 from ..models.phlo import MultiPartyCallActionRequest
@@ -122,7 +123,9 @@ class Bulk:
         return BulkRun(
             rows,
             prepare=prepare if track is None else _needing_hangup_url(prepare),
-            send=lambda request: calls.create_from(request, retry_unsafe=retry_unsafe),
+            send=lambda request, observer: calls.create_from(
+                request, retry_unsafe=retry_unsafe, observer=observer
+            ),
             dialer=dialer,
             kind="calls",
             concurrency=concurrency or self._max_concurrency,
@@ -166,9 +169,9 @@ class Bulk:
             request = build_request(MultiPartyCallActionRequest, data)
             return MpcActionRow(ids["phlo_id"], ids["node_id"], request)
 
-        def send(row: MpcActionRow) -> Awaitable[Any]:
+        def send(row: MpcActionRow, observer: RequestObserver) -> Awaitable[Any]:
             mpc = self._phlo(row.phlo_id).multi_party_call(row.node_id)
-            return mpc.update_from(row.request, retry_unsafe=retry_unsafe)
+            return mpc.update_from(row.request, retry_unsafe=retry_unsafe, observer=observer)
 
         return BulkRun(rows, prepare=prepare, send=send, kind="mpc", **self._options(options))
 
@@ -184,9 +187,16 @@ class Bulk:
 
         ``fn`` may raise :class:`ValidationError` to refuse an item. With a journal, items
         must be JSON-serialisable (their digest checks that a resume uses the same input).
+        The engine cannot see the requests ``fn`` makes: an item counts as sent (one
+        attempt, journaled before ``fn`` starts) once ``fn`` is called.
         """
+
+        async def send(item: Any, observer: RequestObserver) -> Any:
+            await observer.before_attempt(1)
+            return await fn(item)
+
         return BulkRun(
-            items, prepare=lambda item: item, send=fn, kind=kind, **self._options(options)
+            items, prepare=lambda item: item, send=send, kind=kind, **self._options(options)
         )
 
 

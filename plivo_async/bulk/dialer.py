@@ -32,7 +32,7 @@ from ..errors import OutcomeUnknownError, PlivoError
 from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
 from ..resources.calls import Calls
-from ..retry import AttemptCounter, counting_apart
+from .._types import RequestObserver
 from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
 from .policy import LiveCalls, Redial
 
@@ -175,6 +175,7 @@ class Dialer:
         request: CreateCallRequest,
         *,
         mark: str,
+        observer: RequestObserver | None = None,
         sent_at: Callable[[], float | None],
         on_resolved: Callable[[Resolved], object] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
@@ -193,7 +194,9 @@ class Dialer:
         resolved: Resolved | None = None
         while True:
             try:
-                response = await self.calls.create_from(marked, retry_unsafe=self.retry_unsafe)
+                response = await self.calls.create_from(
+                    marked, retry_unsafe=self.retry_unsafe, observer=observer
+                )
             except OutcomeUnknownError as exc:
                 stamp = sent_at()
                 if not self.reconcile or stamp is None:
@@ -224,20 +227,19 @@ class Dialer:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> Resolved:
         """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
-        with counting_apart() as counter:
-            found = await self.calls.reconcile(
-                request,
-                sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
-                mark=mark,
-                marks=None if self.tracker is None else self.tracker.marks,
-                exclude=self.recent,
-                lag=self.lag,
-                settle=self.settle,
-                wait=self.wait,
-                clock=self.clock,
-                sleep=sleep or self.sleep,
-            )
-        return _resolved(found, error, counter)
+        found = await self.calls.reconcile(
+            request,
+            sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
+            mark=mark,
+            marks=None if self.tracker is None else self.tracker.marks,
+            exclude=self.recent,
+            lag=self.lag,
+            settle=self.settle,
+            wait=self.wait,
+            clock=self.clock,
+            sleep=sleep or self.sleep,
+        )
+        return _resolved(found, error)
 
     def placed(self, response: CreateCallResponse) -> None:
         for uuid in response.request_uuids:
@@ -380,11 +382,10 @@ class Dialer:
     async def _record_of(self, call_uuid: str) -> CallDetails | None:
         """The call's detail record, if the API has it and it shows the call over (a lookup
         apart from the row's); a record with no end time says nothing of how it ended."""
-        with counting_apart():
-            try:
-                record = await self.calls.get(call_uuid)
-            except PlivoError:
-                return None  # not indexed yet, or the lookup failed: no disposition
+        try:
+            record = await self.calls.get(call_uuid)
+        except PlivoError:
+            return None  # not indexed yet, or the lookup failed: no disposition
         return record if record.end_time else None
 
 
@@ -401,8 +402,8 @@ def _is_record_of(record: CallDetails, request_uuid: str, request: CreateCallReq
     )
 
 
-def _resolved(found: Reconciliation, error: BaseException, counter: AttemptCounter) -> Resolved:
-    lookups = max(found.lookups, counter.attempts)
+def _resolved(found: Reconciliation, error: BaseException) -> Resolved:
+    lookups = found.lookups
     if found.status == "found":
         uuids = list(found.request_uuids)
         response = CreateCallResponse(

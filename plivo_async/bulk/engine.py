@@ -28,7 +28,7 @@ from ..errors import (
     ValidationError,
 )
 from ..models.calls import CreateCallResponse
-from ..retry import AttemptCounter, count_attempts
+from .._types import AttemptCounter, RequestObserver
 from .dialer import Dialer, Resolved
 from .inputs import Rows, enumerate_rows
 from .journal import (
@@ -148,7 +148,7 @@ class BulkRun(Generic[R]):
         rows: Rows,
         *,
         prepare: Callable[[Any], Any],
-        send: Callable[[Any], Awaitable[Any]],
+        send: Callable[[Any, RequestObserver], Awaitable[Any]],
         kind: str,
         concurrency: int = 64,
         journal: str | os.PathLike[str] | Journal | None = None,
@@ -555,13 +555,13 @@ class BulkRun(Generic[R]):
             if isinstance(decided, Outcome):
                 return self._record_outcome(decided, row)
             proven = decided
-        counter = row.counter = count_attempts(self._start_record(row))
+        counter = row.counter = AttemptCounter(before_send=self._start_record(row))
         started = time.perf_counter()
         live = None if dialer is None else dialer.live
         holding = 0  # live-call units this dial holds (given back unless its call is placed)
         try:
             if dialer is None:
-                response = await self._send(row.request)
+                response = await self._send(row.request, counter)
                 resolved: Resolved | None = None
             else:
                 assert row.mark is not None  # every dial of a calls run has its own mark
@@ -571,6 +571,7 @@ class BulkRun(Generic[R]):
                 response, resolved = await dialer.create(
                     row.request,
                     mark=row.mark,
+                    observer=counter,
                     sent_at=lambda: row.sent_at,
                     on_resolved=lambda resolved: self._count_resolved(resolved, row),
                     sleep=lambda seconds: self._sleep_parked(row, seconds),
