@@ -311,28 +311,17 @@ class BaseClient:
             await observer.before_attempt(attempt)
         sent_at = time.perf_counter()
         try:
-            response = await self.http.send(request, grant)
+            try:
+                response = await self.http.send(request, grant)
+            except PlivoError as exc:  # no answer (its cause says why), or one too large
+                _log_attempt(request, attempt, sent_at, type(exc.__cause__ or exc).__name__)
+                raise
+            _log_attempt(request, attempt, sent_at, response.status)
             data = _decode(request, response, self.options.retry)
         except PlivoError as exc:
-            log.debug(
-                "%s %s -> %s (attempt %d, %.1f ms)",
-                request.method,
-                request.path,
-                type(exc).__name__,
-                attempt,
-                (time.perf_counter() - sent_at) * 1000,
-            )
             if observer is not None:
                 observer.attempt_done(attempt, exc)
             raise
-        log.debug(
-            "%s %s -> %d (attempt %d, %.1f ms)",
-            request.method,
-            request.path,
-            response.status,
-            attempt,
-            (time.perf_counter() - sent_at) * 1000,
-        )
         if observer is not None:
             observer.attempt_done(attempt, None)
         return response, data
@@ -375,6 +364,18 @@ class _Recorder:
     def attempt_done(self, attempt: int, error: PlivoError | None) -> None:
         if self.inner is not None:
             self.inner.attempt_done(attempt, error)
+
+
+def _log_attempt(request: ApiRequest, attempt: int, sent_at: float, answer: object) -> None:
+    """At DEBUG, one line per attempt: what came back (a status or a failure), how fast."""
+    log.debug(
+        "%s %s -> %s (attempt %d, %.1f ms)",
+        request.method,
+        request.path,
+        answer,
+        attempt,
+        (time.perf_counter() - sent_at) * 1000,
+    )
 
 
 def _unknown(request: ApiRequest, attempt: int, error: PlivoError) -> OutcomeUnknownError:

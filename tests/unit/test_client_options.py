@@ -19,7 +19,8 @@ from plivo_async.limits import PACING_MARGIN, Limits, Rate
 from plivo_async.models import CreateCallResponse
 from plivo_async.models.phlo import PhloActionResponse
 from plivo_async.resources.calls import Calls
-from plivo_async.retry import RetryPolicy, count_attempts
+from plivo_async._types import AttemptCounter
+from plivo_async.retry import RetryPolicy
 from tests.conftest import AUTH_ID, AUTH_TOKEN, FakeClock
 from tests.unit._loopback import loopback_client, serve
 from tests.unit.test_transport import API, make_transport
@@ -352,8 +353,8 @@ async def test_waited_sums_semaphore_and_rate_limit_waits_on_the_fake_clock(
         return CallbackResult(payload={"api_id": "a"})
 
     async def one(name: str) -> None:
-        counters[name] = count_attempts()
-        await transport.request("GET", API + "Call/c-1/")
+        counters[name] = AttemptCounter()
+        await transport.request("GET", API + "Call/c-1/", observer=counters[name])
 
     with aioresponses() as m:
         m.get(API + "Call/c-1/", callback=slow, repeat=True)
@@ -382,11 +383,13 @@ async def test_waited_counts_the_cps_limit_too(clock: FakeClock) -> None:
         sleep=clock.sleep,
     )
     transport = make_transport(limits=limits, retry=RetryPolicy(clock=clock, sleep=clock.sleep))
-    counter = count_attempts()
+    counter = AttemptCounter()
     with aioresponses() as m:
         m.post(API + "Call/", status=201, payload=CREATED, repeat=True)
         for _ in range(3):
-            await transport.request("POST", API + "Call/", json={"to": TO}, calls=1)
+            await transport.request(
+                "POST", API + "Call/", json={"to": TO}, calls=1, observer=counter
+            )
     await transport.close()
     # Paced at 2 per second: the second and the third call each wait one slot of 0.504 s.
     assert counter.waited == pytest.approx(2 * (1 + PACING_MARGIN) / 2)

@@ -32,7 +32,7 @@ from plivo_async.bulk.journal import (
     row_key,
 )
 from plivo_async.errors import OutcomeUnknownError, PlivoRestError, ValidationError
-from plivo_async.retry import current_counter
+from plivo_async._types import RequestObserver
 
 ROWS = 6
 INVALID, UNKNOWN, FAILED = 1, 3, 4
@@ -56,12 +56,8 @@ class FakeApi:
         self.gate = gate
         self.gated_from = gated_from  # rows from this index on wait for the gate
 
-    async def send(self, row: dict[str, str]) -> Any:
-        counter = current_counter()
-        assert counter is not None
-        if counter.before_send is not None:
-            await counter.before_send()
-        counter.attempts += 1
+    async def send(self, row: dict[str, str], observer: RequestObserver) -> Any:
+        await observer.before_attempt(1)
         self.sends[row["to"]] += 1
         if self.gate is not None and int(row["to"][-4:]) >= self.gated_from:
             await self.gate.wait()
