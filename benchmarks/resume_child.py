@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from plivo_async.bulk import BulkRun
 from plivo_async._types import RequestObserver
+from plivo_async.bulk import BulkRun
 
 
 def vm_hwm_mb() -> float | None:

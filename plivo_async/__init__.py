@@ -7,7 +7,6 @@ name (policies, limits, errors, models, bulk outcomes) is re-exported here.
 from __future__ import annotations
 
 from ._version import __version__
-
 from .bulk import (
     BulkRun,
     JournalInUseError,

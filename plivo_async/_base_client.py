@@ -21,8 +21,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
 import aiohttp
+import attrs
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 

@@ -143,8 +143,7 @@ class HTTPTransport:
                     resp.close()  # do not read (or keep) the rest
                     if resp.status in SUCCESS:
                         raise ResponseTooLargeError(
-                            f"the answer's body is over max_response_bytes={cap}; "
-                            "not read further",
+                            f"the answer's body is over max_response_bytes={cap}; not read further",
                             status=resp.status,
                             method=request.method,
                             path=request.path,

@@ -79,7 +79,9 @@ def _is_number(value: object) -> bool:
 
 
 def _check_credentials(auth_id: object, auth_token: object) -> None:
-    missing = [name for name, value in (("auth_id", auth_id), ("auth_token", auth_token)) if not value]
+    missing = [
+        name for name, value in (("auth_id", auth_id), ("auth_token", auth_token)) if not value
+    ]
     if missing:
         raise ConfigurationError(
             f"missing {' and '.join(missing)}: pass auth_id= and auth_token=, or set the "
@@ -164,9 +166,7 @@ def _check_shared_limits(options: ClientOptions) -> None:
             f"limits_url must be a redis://, rediss:// or unix:// URL ({redact_url(str(url))})"
         )
     if fallback not in ("fail", "local"):
-        raise ConfigurationError(
-            f"limits_fallback must be 'fail' or 'local' (got {fallback!r})"
-        )
+        raise ConfigurationError(f"limits_fallback must be 'fail' or 'local' (got {fallback!r})")
     processes = options.limits_processes
     if fallback == "local" and not (isinstance(processes, int) and processes >= 1):
         raise ConfigurationError(

@@ -37,10 +37,10 @@ from .resources.verify_callerids import VerifyCallerids
 from .retry import RetryPolicy
 
 __all__ = [
+    "MIN_CALLS_PER_SECOND",
     "PLIVO_API_URL",
     "PLIVO_CALLINSIGHTS_URL",
     "PLIVO_PHLO_URL",
-    "MIN_CALLS_PER_SECOND",
     "AsyncPlivo",
     "ConfigurationError",
 ]

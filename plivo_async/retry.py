@@ -40,7 +40,6 @@ from .errors import (
 __all__ = ["RetryBudget", "RetryPolicy", "Verdict", "classify"]
 
 
-
 class Verdict(enum.Enum):
     SAFE = "safe"
     AMBIGUOUS = "ambiguous"

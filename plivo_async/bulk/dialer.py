@@ -27,12 +27,12 @@ from typing import Any
 
 import attrs
 
+from .._types import RequestObserver
 from ..correlation import with_mark
 from ..errors import OutcomeUnknownError, PlivoError
 from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
 from ..resources.calls import Calls
-from .._types import RequestObserver
 from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
 from .policy import LiveCalls, Redial
 

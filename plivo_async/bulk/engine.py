@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .._types import AttemptCounter, RequestObserver
 from ..correlation import new_mark
 from ..errors import (
     AuthenticationError,
@@ -28,7 +29,6 @@ from ..errors import (
     ValidationError,
 )
 from ..models.calls import CreateCallResponse
-from .._types import AttemptCounter, RequestObserver
 from .dialer import Dialer, Resolved
 from .inputs import Rows, enumerate_rows
 from .journal import (

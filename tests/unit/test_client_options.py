@@ -15,11 +15,11 @@ from aiohttp import web
 from aioresponses import CallbackResult, aioresponses
 
 from plivo_async import AsyncPlivo, RawResponse, errors
+from plivo_async._types import AttemptCounter
 from plivo_async.limits import PACING_MARGIN, Limits, Rate
 from plivo_async.models import CreateCallResponse
 from plivo_async.models.phlo import PhloActionResponse
 from plivo_async.resources.calls import Calls
-from plivo_async._types import AttemptCounter
 from plivo_async.retry import RetryPolicy
 from tests.conftest import AUTH_ID, AUTH_TOKEN, FakeClock
 from tests.unit._loopback import loopback_client, serve
@@ -394,3 +394,30 @@ async def test_waited_counts_the_cps_limit_too(clock: FakeClock) -> None:
     # Paced at 2 per second: the second and the third call each wait one slot of 0.504 s.
     assert counter.waited == pytest.approx(2 * (1 + PACING_MARGIN) / 2)
     assert counter.attempts == 3
+
+
+# -- issue 26 item 8: a view owns nothing -------------------------------------------------
+
+
+async def test_a_view_entered_on_a_closed_parent_reopens_nothing() -> None:
+    """Before: ``async with`` a view reopened its closed parent's session and left it open."""
+    client = AsyncPlivo(AUTH_ID, AUTH_TOKEN)
+    async with client:
+        assert client.transport.is_open
+    assert not client.transport.is_open
+    async with client.with_options(timeout=5) as view:
+        assert not client.transport.is_open
+        with pytest.raises(errors.PlivoError, match="closed"):
+            await view.calls.get("c-1")
+    assert not client.transport.is_open
+    assert client.transport.session is None
+
+
+async def test_a_view_shares_the_parents_http_layer_and_builds_its_own_resources() -> None:
+    async with AsyncPlivo(AUTH_ID, AUTH_TOKEN) as client:
+        view = client.with_options(timeout=5)
+        assert view.transport.http is client.transport.http
+        assert view.transport.owner is False and client.transport.owner is True
+        assert view.calls is view.calls  # built once, on first use
+        assert view.calls._transport is view.transport
+        assert client.calls._transport is client.transport

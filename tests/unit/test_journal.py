@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plivo_async._types import RequestObserver
 from plivo_async.bulk import BulkRun, JournalMismatchError
 from plivo_async.bulk.journal import (
     Code,
@@ -32,7 +33,6 @@ from plivo_async.bulk.journal import (
     row_key,
 )
 from plivo_async.errors import OutcomeUnknownError, PlivoRestError, ValidationError
-from plivo_async._types import RequestObserver
 
 ROWS = 6
 INVALID, UNKNOWN, FAILED = 1, 3, 4

@@ -11,9 +11,9 @@ from aioresponses import CallbackResult, aioresponses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plivo_async.limits import PACING_MARGIN, Limits, Rate, SlidingWindowLimiter, cps_window
 from plivo_async._options import ClientOptions
 from plivo_async.errors import ConfigurationError
+from plivo_async.limits import PACING_MARGIN, Limits, Rate, SlidingWindowLimiter, cps_window
 from plivo_async.retry import RetryPolicy
 from tests.conftest import FakeClock
 from tests.unit.test_transport import API, make_transport

@@ -14,10 +14,9 @@ from hypothesis import given, settings
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from plivo_async import errors
-from plivo_async.limits import Limits
 from plivo_async._base_client import BaseClient
 from plivo_async._types import ApiRequest, ApiResponse, AttemptCounter
-from plivo_async.limits import Grant
+from plivo_async.limits import Grant, Limits
 from plivo_async.retry import RetryBudget, RetryPolicy
 from tests.conftest import FakeClock
 from tests.unit.test_transport import API, make_transport
@@ -278,6 +277,46 @@ async def test_limits_are_taken_again_for_each_attempt(clock: FakeClock) -> None
     await transport.close()
     assert requests.taken == 2
     assert calls.taken == 6
+
+
+class Observer:
+    """Writes down what it hears, in order."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.events: list[str] = []
+        self.refuse = refuse
+
+    def limits_granted(self, waited: float) -> None:
+        self.events.append("limits")
+
+    async def before_attempt(self, attempt: int) -> None:
+        if self.refuse:
+            raise OSError("journal: disk full")
+        self.events.append(f"leave {attempt}")
+
+    def attempt_done(self, attempt: int, error: errors.PlivoError | None) -> None:
+        self.events.append(f"done {attempt} {type(error).__name__ if error else 'ok'}")
+
+
+async def test_the_observer_hears_each_attempt_in_order(clock: FakeClock) -> None:
+    transport = make_transport(retry=policy(clock))
+    observer = Observer()
+    with aioresponses() as m:
+        m.post(URL, status=429)
+        m.post(URL, status=201, payload={"request_uuid": "u"})
+        await transport.request("POST", URL, json={}, observer=observer)
+    await transport.close()
+    assert observer.events == ["limits", "leave 1", "done 1 RateLimitError", "leave 2", "done 2 ok"]
+
+
+async def test_an_attempt_the_observer_refuses_never_leaves(clock: FakeClock) -> None:
+    transport = make_transport(retry=policy(clock))
+    with aioresponses() as m:
+        m.post(URL, status=201, payload={"request_uuid": "u"})
+        with pytest.raises(OSError, match="disk full"):
+            await transport.request("POST", URL, json={}, observer=Observer(refuse=True))
+        assert not m.requests
+    await transport.close()
 
 
 async def test_unreadable_success_on_a_call_create_is_an_unknown_outcome(clock: FakeClock) -> None:

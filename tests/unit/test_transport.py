@@ -10,12 +10,12 @@ import pytest
 from aioresponses import aioresponses
 
 from plivo_async import errors
-from plivo_async.limits import Limits
-from plivo_async.retry import RetryPolicy
 from plivo_async._base_client import BaseClient, _decode_success, error_from_response
 from plivo_async._http import USER_AGENT
 from plivo_async._options import ClientOptions
 from plivo_async._types import ApiRequest
+from plivo_async.limits import Limits
+from plivo_async.retry import RetryPolicy
 from tests.conftest import AUTH_ID, AUTH_TOKEN
 
 API = f"https://api.plivo.com/v1/Account/{AUTH_ID}/"
