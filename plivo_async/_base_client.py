@@ -42,13 +42,12 @@ from .errors import (
     PlivoTransportError,
     RateLimitError,
     ResourceNotFoundError,
-    ResponseTooLargeError,
     ValidationError,
     redact,
 )
 from .limits import Grant, Limits
 from .response import RawResponse
-from .retry import RetryBudget, RetryPolicy, Verdict, classify
+from .retry import RetryBudget, RetryPolicy, Verdict, classify, may_retry
 
 __all__ = ["BaseClient", "error_from_response"]
 
@@ -277,13 +276,11 @@ class BaseClient:
                 error.attempts = attempt
             verdict = classify(error)
             ambiguous = ambiguous or verdict is Verdict.AMBIGUOUS
-            may_retry = verdict is Verdict.SAFE or (
-                verdict is Verdict.AMBIGUOUS
-                and (request.idempotent or request.retry_unsafe)
-                and not isinstance(error, ResponseTooLargeError)
+            retry = may_retry(
+                verdict, error, idempotent=request.idempotent, retry_unsafe=request.retry_unsafe
             )
             wait: float | None = None
-            if may_retry and attempt < policy.max_attempts:
+            if retry and attempt < policy.max_attempts:
                 wait = policy.delay(error, attempt - 1)
                 in_time = policy.clock() + wait - started <= policy.deadline  # nan-proof
                 if not (in_time and budget.withdraw()):

@@ -37,7 +37,7 @@ from .errors import (
     ResponseTooLargeError,
 )
 
-__all__ = ["RetryBudget", "RetryPolicy", "Verdict", "classify"]
+__all__ = ["RetryBudget", "RetryPolicy", "Verdict", "classify", "may_retry"]
 
 
 class Verdict(enum.Enum):
@@ -59,6 +59,20 @@ def classify(exc: PlivoError) -> Verdict:
     if isinstance(exc, PlivoRestError) and exc.status is not None and 200 <= exc.status < 300:
         return Verdict.AMBIGUOUS  # the API said yes, but its answer was unreadable
     return Verdict.FINAL
+
+
+def may_retry(verdict: Verdict, exc: PlivoError, *, idempotent: bool, retry_unsafe: bool) -> bool:
+    """Whether this request may be sent again after ``exc`` (the module docstring's rule).
+
+    An over-long success is never asked for again: the same flood would come back.
+    """
+    if verdict is Verdict.SAFE:
+        return True
+    return (
+        verdict is Verdict.AMBIGUOUS
+        and (idempotent or retry_unsafe)
+        and not isinstance(exc, ResponseTooLargeError)
+    )
 
 
 @attrs.frozen
