@@ -224,7 +224,10 @@ class BaseClient:
         )
         clock = self.options.retry.clock
         started = clock()
-        response, data = await self.send(request)
+        async with self.limits.concurrency:  # held across the retries
+            if request.observer is not None:
+                request.observer.limits_granted(clock() - started)
+            response, data = await self._retry_loop(request)
         if recorder is None:
             return data
         return RawResponse(
@@ -238,17 +241,6 @@ class BaseClient:
             data=data,
             model=cast_to,
         )
-
-    async def send(self, request: ApiRequest) -> tuple[ApiResponse, Any]:
-        """The last answer to ``request`` and its decoded JSON, after the retries the
-        policy allows: a slot of ``max_concurrency`` is held across them."""
-        clock = self.options.retry.clock
-        observer = request.observer
-        started = clock()
-        async with self.limits.concurrency:
-            if observer is not None:
-                observer.limits_granted(clock() - started)
-            return await self._retry_loop(request)
 
     async def _retry_loop(self, request: ApiRequest) -> tuple[ApiResponse, Any]:
         """Attempt until a success, or until :mod:`.retry`'s policy says stop."""
