@@ -12,7 +12,7 @@ from .._types import RequestObserver
 from ..errors import ValidationError
 from ..models.calls import CreateCallRequest
 from ..models.phlo import MultiPartyCallActionRequest
-from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE
+from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW
 from ..resources.calls import Calls
 from ..resources.phlo import Phlo
 from ..tracking import CallTracker
@@ -61,6 +61,7 @@ class Bulk:
         reconcile_lag: float = DEFAULT_LAG,
         reconcile_settle: float = DEFAULT_SETTLE,
         reconcile_wait: float | None = None,
+        reconcile_skew: float = DEFAULT_SKEW,
         track: CallTracker | None = None,
         track_wait: float | None = None,
         redial: Redial | None = None,
@@ -87,7 +88,9 @@ class Bulk:
         ``reconcile_settle`` the longest it may still be processing a create after it was
         sent (default 30 s, the client's request timeout), ``reconcile_wait`` how long a
         row may wait for both (default: their sum plus 5 s; the row gives its concurrency
-        slot back meanwhile). A resumed run reconciles the rows a crash left in flight.
+        slot back meanwhile), ``reconcile_skew`` how far this host's clock may be off the
+        API's (default 2 s; the API's ``Date`` headers widen it when they show more). A
+        resumed run reconciles the rows a crash left in flight.
 
         ``track`` (a :class:`~plivo_async.tracking.CallTracker` fed by your webhook
         receiver; rows need a ``hangup_url`` that reaches it) gives each row a
@@ -113,6 +116,7 @@ class Bulk:
             lag=reconcile_lag,
             settle=reconcile_settle,
             wait=reconcile_wait,
+            skew=reconcile_skew,
             tracker=track,
             track_wait=track_wait,
             redial=redial,

@@ -31,7 +31,7 @@ from .._types import RequestObserver
 from ..correlation import with_mark
 from ..errors import OutcomeUnknownError, PlivoError
 from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
-from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, Reconciliation
+from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW, Reconciliation
 from ..resources.calls import Calls
 from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
 from .policy import LiveCalls, Redial
@@ -44,7 +44,7 @@ RECENT_CALLS = 20_000
 #: How many times a row proven not placed is sent again within one run.
 MAX_RESENDS = 3
 #: Times a call's record is asked for again after the wait for its hangup expired.
-RECORD_TRIES = 3
+RECORD_TRIES = 5
 #: Seconds added to a call's own limits (ring timeout + time limit) before tracking gives up.
 TRACK_MARGIN = 60.0
 _PLIVO_RING_TIMEOUT = 120
@@ -137,6 +137,7 @@ class Dialer:
         lag: float = DEFAULT_LAG,
         settle: float = DEFAULT_SETTLE,
         wait: float | None = None,
+        skew: float = DEFAULT_SKEW,
         tracker: CallTracker | None = None,
         track_wait: float | None = None,
         redial: Redial | None = None,
@@ -148,16 +149,18 @@ class Dialer:
             raise ValueError("redial= and max_live_calls= need track= (a CallTracker)")
         if (
             lag < 0
+            or not skew >= 0
             or (wait is not None and wait < 0)
             or (track_wait is not None and track_wait <= 0)
         ):
-            raise ValueError("reconcile lag and wait must be >= 0, track_wait > 0")
+            raise ValueError("reconcile lag, skew and wait must be >= 0, track_wait > 0")
         self.calls = calls
         self.retry_unsafe = retry_unsafe
         self.reconcile = reconcile
         self.lag = lag
         self.settle = settle
         self.wait = settle + lag + 5.0 if wait is None else wait
+        self.skew = skew
         self.tracker = tracker
         self.track_wait = track_wait
         self.redial = redial
@@ -236,6 +239,7 @@ class Dialer:
             lag=self.lag,
             settle=self.settle,
             wait=self.wait,
+            skew=self.skew,
             clock=self.clock,
             sleep=sleep or self.sleep,
         )

@@ -8,18 +8,25 @@ is flushed when written, so a crash leaves a usable partial report; a resumed ru
 the rows done in earlier runs first (from the journal's outcome records and the
 disposition record that follows each), so its report is complete. Error texts come from
 the library's exceptions, which never hold the token.
+
+No cell is a formula to a spreadsheet (OWASP, CSV injection): a cell that starts with
+``=``, ``+``, ``-``, ``@``, a tab, CR, LF or NUL is written with a ``'`` in front, unless it
+is a plain number (``-5``, ``+14155550100``), which calls nothing and so stays readable as
+one; a cell that starts with ``'`` gets one more, so the original is always
+:func:`recover_cell` of what ``csv`` reads back: the cell without its first ``'``.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, TextIO
 
 from .outcome import Outcome, request_model
 
-__all__ = ["COLUMNS", "Report"]
+__all__ = ["COLUMNS", "Report", "recover_cell"]
 
 COLUMNS = (
     "index",
@@ -35,6 +42,8 @@ COLUMNS = (
     "note",
 )
 _ERROR_CHARS = 300
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "'")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def error_text(error: BaseException | None) -> str:
@@ -56,6 +65,18 @@ def _cell(value: object) -> object:
     return "" if value is None else value
 
 
+def _inert(value: object) -> object:
+    """The cell as written: text a spreadsheet would run as a formula gets a ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def recover_cell(cell: str) -> str:
+    """The value a report cell was written from (``cell`` as ``csv`` reads it)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
 def _note(note: object) -> str:
     """A note on one line, capped like error texts."""
     return "" if not note else " ".join(str(note).split())[:_ERROR_CHARS]
@@ -71,7 +92,7 @@ class Report:
         self._line(COLUMNS)
 
     def _line(self, values: tuple[object, ...]) -> None:
-        self._csv.writerow(values)
+        self._csv.writerow([_inert(value) for value in values])
         self._file.flush()
 
     def add(self, outcome: Outcome) -> None:

@@ -34,7 +34,7 @@ from ..client import (
 )
 from ..errors import PlivoError, ValidationError
 from ..models.calls import CreateCallRequest
-from ..reconciliation import DEFAULT_LAG
+from ..reconciliation import DEFAULT_LAG, DEFAULT_SKEW
 from ._common import (
     EXIT_NOT_ALL_OK,
     EXIT_OK,
@@ -177,6 +177,14 @@ def _add_reconcile_options(dial: Any) -> None:
         default=None,
         metavar="SECONDS",
         help="how long a row may wait for the settle time and the lag to pass (default: both + 5)",
+    )
+    add(
+        "--reconcile-skew",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"how far this host's clock may be off the API's ({DEFAULT_SKEW:g}; the API's "
+        "Date headers widen it when they show more)",
     )
 
 
@@ -338,6 +346,8 @@ def _bulk_options(args: Any) -> dict[str, Any]:
         options["reconcile_settle"] = args.timeout if settle is None else settle
     if args.reconcile_wait is not None:
         options["reconcile_wait"] = args.reconcile_wait
+    if args.reconcile_skew is not None:
+        options["reconcile_skew"] = args.reconcile_skew
     if args.callbacks_listen is not None:
         options.update(
             track_wait=args.track_wait,
@@ -421,16 +431,21 @@ async def _dial(
             **options,
         )
         runs.append(run)
+        unfollowed = 0  # tracked rows placed whose disposition is not known (a rerun asks)
         async for outcome in run:
             if outcome.status in REPORTED:
                 write_line(describe_outcome(outcome, rows))
+            elif "track" in options and outcome.ok and outcome.disposition is None:
+                unfollowed += 1
     summary = run.summary
     if args.json:
         print(json.dumps({"calls": summary.as_dict(), "journal": str(journal)}))
     else:
         print_summary(f"dialled {args.rows} (journal: {journal})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))
-    incomplete = summary.rows != summary.ok or not_sent > 0 or summary.stopped is not None
+    incomplete = (
+        summary.rows != summary.ok or not_sent > 0 or unfollowed > 0 or summary.stopped is not None
+    )
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
 
 

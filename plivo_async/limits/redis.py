@@ -25,8 +25,7 @@ import asyncio
 import logging
 import time
 from typing import Any, Literal
-
-from yarl import URL
+from urllib.parse import unquote_plus, urlsplit
 
 from ..errors import LimitsUnavailableError
 from .local import Clock, Sleep, SlidingWindowLimiter
@@ -90,14 +89,38 @@ return tonumber(now)
 
 
 def redact_url(url: str) -> str:
-    """A Redis URL fit for a message: the password (and user) removed."""
+    """A Redis URL fit for a message: every credential redis-py would take from it hidden.
+
+    That is the user info and the ``password``, ``username`` and ``ssl_password`` query
+    options (names percent-decoded, as redis-py reads them); the rest, such as the client
+    key paths of a ``rediss://`` URL, stays as given. The fragment, which redis-py ignores,
+    is dropped: it is where a password's unencoded ``#`` sends the rest of it; an ``@``
+    past the host means such a password too, so then only the scheme is shown.
+    """
     try:
-        parsed = URL(url)
+        parts = urlsplit(url)
     except (TypeError, ValueError):
         return "<unparsable redis URL>"
-    if parsed.password is not None or parsed.user is not None:
-        parsed = parsed.with_user(None)
-    return str(parsed)
+    if "@" in parts.path + parts.query + parts.fragment:
+        return f"{parts.scheme}://{_HIDDEN} (an '@' past the host: percent-encode the password)"
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{_HIDDEN}@{netloc.rpartition('@')[2]}"
+    query = "&".join(_redact_option(option) for option in parts.query.split("&"))
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
+
+
+#: What a credential in a URL is shown as (SQLAlchemy's choice); it keeps the URL parsable.
+_HIDDEN = "***"
+#: Query options redis-py passes on as credentials (``ssl_password`` unlocks the key).
+_SECRET_OPTIONS = frozenset({"password", "username", "ssl_password"})
+
+
+def _redact_option(option: str) -> str:
+    name, equals, _ = option.partition("=")
+    if equals and unquote_plus(name) in _SECRET_OPTIONS:
+        return f"{name}={_HIDDEN}"
+    return option
 
 
 class RedisLimiter:

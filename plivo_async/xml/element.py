@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, SupportsIndex, TypeVar
 
 import attrs
 
@@ -21,6 +21,7 @@ from plivo_async.validation import is_http_url
 from plivo_async.xml.writer import write
 
 __all__ = [
+    "Children",
     "Element",
     "Kind",
     "Parent",
@@ -28,6 +29,7 @@ __all__ = [
     "as_children",
     "attribute",
     "check_children",
+    "children_field",
     "content_field",
     "field_name",
     "is_xml_text",
@@ -164,18 +166,84 @@ def _validate_content(inst: Element, _attribute: attrs.Attribute[Any], value: An
         raise _fail(inst, "text", rule[0], value)
 
 
-def content_field(default: str | None = None) -> Any:
-    """The element's text (a URL for Play, a number for Number, words for Speak)."""
-    if default is None:
-        return attrs.field(validator=_validate_content)
-    return attrs.field(default=default, validator=_validate_content)
+def content_field(default: str | None = None, *, strip: bool = False) -> Any:
+    """The element's text (a URL for Play, a number for Number, words for Speak);
+    ``strip``: a name, whose surrounding whitespace is layout and is dropped."""
+    return attrs.field(
+        default=attrs.NOTHING if default is None else default,
+        converter=_strip if strip else None,
+        validator=_validate_content,
+    )
 
 
-def as_children(items: Iterable[Any]) -> list[Any]:
-    """Children as a list (attrs converter)."""
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def as_children(items: Iterable[Any], owner: Any) -> Children:
+    """Children as a :class:`Children` list of ``owner`` (attrs converter)."""
     if isinstance(items, (str, Element)):
-        return [items]  # one child given bare: Response(Speak("hi")) works too
-    return list(items)
+        items = [items]  # one child given bare: Response(Speak("hi")) works too
+    return Children(items, owner)
+
+
+def children_field() -> Any:
+    """The ``children`` of a :class:`Parent`: a :class:`Children` list, checked when built,
+    assigned or added to."""
+    return attrs.field(
+        factory=list,
+        converter=attrs.Converter(as_children, takes_self=True),
+        validator=check_children,
+    )
+
+
+class Children(list[Any]):
+    """An element's children: a list that checks whatever is added to it.
+
+    Every way in (``append``, ``extend``, ``insert``, ``+=``, item and slice assignment)
+    goes through the element's :meth:`Parent.check_child`, so no document can hold what
+    :func:`str` would write as XML that no parser accepts.
+    """
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, items: Iterable[Any] = (), owner: Parent | None = None) -> None:
+        super().__init__()
+        self._owner = owner
+        self.extend(items)
+
+    def _checked(self, items: Iterable[Any]) -> list[Any]:
+        items = list(items)
+        if self._owner is not None:
+            for item in items:
+                self._owner.check_child(item)
+        return items
+
+    def append(self, item: Any) -> None:
+        super().extend(self._checked([item]))
+
+    def extend(self, items: Iterable[Any]) -> None:
+        super().extend(self._checked(items))
+
+    def insert(self, index: SupportsIndex, item: Any) -> None:
+        super().insert(index, *self._checked([item]))
+
+    def __iadd__(self, items: Iterable[Any]) -> Children:  # type: ignore[misc]
+        self.extend(items)
+        return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice):
+            super().__setitem__(index, self._checked(value))
+        else:
+            super().__setitem__(index, *self._checked([value]))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle: the items, and the owner as state (a copy stays guarded).
+        return (Children, (), self._owner, iter(list(self)))
+
+    def __setstate__(self, owner: Parent | None) -> None:
+        self._owner = owner
 
 
 def check_children(inst: Parent, _attribute: attrs.Attribute[Any], value: list[Any]) -> None:

@@ -27,9 +27,8 @@ from plivo_async.validation import is_http_url, is_phone_number, is_sip_uri, to_
 from plivo_async.xml.element import (
     Element,
     Parent,
-    as_children,
     attribute,
-    check_children,
+    children_field,
     content_field,
 )
 from plivo_async.xml.ssml import SSML_TAGS, Speech
@@ -145,9 +144,7 @@ def _is_stream_url(value: str) -> bool:
 class Container(Parent):
     """What holds other verbs (no text): Response, GetDigits, Dial, ..."""
 
-    children: list[Element] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
+    children: list[Element] = children_field()  # noqa: RUF009 - an attrs field
 
 
 @attrs.define
@@ -293,10 +290,11 @@ class Dial(Container):
 
 @attrs.define
 class Conference(Element):
-    """Join the caller to the conference room named by the text."""
+    """Join the caller to the conference room named by the text (spaces around it are
+    layout, as the parser reads them: ``Conference(" room ")`` is room ``room``)."""
 
     TAG = "Conference"
-    content: str = content_field()
+    content: str = content_field(strip=True)
     muted: bool | None = _flag("muted")
     enter_sound: str | None = _sound("enterSound")
     exit_sound: str | None = _sound("exitSound")
@@ -349,7 +347,7 @@ class MultiPartyCall(Element):
     """
 
     TAG = "MultiPartyCall"
-    content: str = content_field()
+    content: str = content_field(strip=True)
     role: str = attribute(
         "role",
         choices=("ai-agent", "agent", "supervisor", "customer"),

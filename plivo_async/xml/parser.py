@@ -22,6 +22,7 @@ import attrs
 from plivo_async.errors import ValidationError
 from plivo_async.xml import elements, ssml
 from plivo_async.xml.element import Element, Parent, Spec, specs
+from plivo_async.xml.writer import INDENT as _INDENT
 
 __all__ = ["ELEMENTS", "MAX_DEPTH", "MAX_DOCUMENT_CHARS", "parse"]
 
@@ -42,7 +43,8 @@ ELEMENTS: dict[str, type[Element]] = {
 _STRIPPED = frozenset(
     {"Play", "Redirect", "Number", "User", "Stream", "DTMF", "Conference", "MultiPartyCall"}
 )
-_INT_RE = re.compile(r"[+-]?[0-9]+")
+#: Longer integers are refused before ``int()`` (which refuses over 4,300 digits itself).
+_INT_RE = re.compile(r"[+-]?[0-9]{1,40}")
 
 
 @attrs.define
@@ -102,8 +104,12 @@ def _read(text: str | bytes) -> _Node:
     parser.CharacterDataHandler = characters
     try:
         parser.Parse(text, True)
+    except ValidationError:
+        raise
     except expat.ExpatError as exc:
         raise _invalid("document", f"is not well-formed XML ({exc})") from None
+    except (ValueError, LookupError) as exc:  # a lone surrogate, an encoding expat lacks
+        raise _invalid("document", f"cannot be read ({type(exc).__name__}: {exc})") from None
     return roots[0]
 
 
@@ -112,23 +118,26 @@ def parse(text: str | bytes) -> elements.Response:
     root = _read(text)
     if root.tag != "Response":
         raise _invalid(root.tag, "the document element must be <Response>")
-    return cast(elements.Response, _build(root, "document"))
+    return cast(elements.Response, _build(root, "document", 0))
 
 
-def _build(node: _Node, parent: str) -> Element:
+def _build(node: _Node, parent: str, level: int) -> Element:
     cls = ELEMENTS.get(node.tag)
     if cls is None:
         raise _invalid(node.tag, f"unknown element (inside {parent})")
     kwargs = _attributes(cls, node)
     if issubclass(cls, Parent):
-        if cls.MIXED:
+        if cls.MIXED and not _indented(node, level):
             kwargs["content"] = node.text
             kwargs["children"] = [
-                part if isinstance(part, str) else _build(part, cls.TAG) for part in node.parts
+                part if isinstance(part, str) else _build(part, cls.TAG, level + 1)
+                for part in node.parts
             ]
         else:
             _no_text(cls, node.text, *(p for p in node.parts if isinstance(p, str)))
-            kwargs["children"] = [_build(p, cls.TAG) for p in node.parts if isinstance(p, _Node)]
+            kwargs["children"] = [
+                _build(p, cls.TAG, level + 1) for p in node.parts if isinstance(p, _Node)
+            ]
     else:
         nested = [p for p in node.parts if isinstance(p, _Node)]
         if nested:
@@ -139,6 +148,26 @@ def _build(node: _Node, parent: str) -> Element:
         else:
             _no_text(cls, text)
     return cls(**kwargs)
+
+
+def _indented(node: _Node, level: int) -> bool:
+    """Whether the only text of an element that holds words is ``str()``'s indentation.
+
+    ``str()`` indents the children of an element that has no text, a ``<Speak>`` of
+    SSML only included, as the SDK does; that layout is not words, and reading it back as
+    text would not give the same tree. (A tree whose text is exactly that indentation
+    writes the same bytes, so it reads back without it.)
+    """
+    inner, outer = "\n" + _INDENT * (level + 1), "\n" + _INDENT * level
+    parts = node.parts
+    return (
+        node.text == inner
+        and len(parts) >= 2
+        and parts[-1] == outer
+        and all(isinstance(p, _Node) for p in parts[:-1:2])
+        and all(p == inner for p in parts[1:-1:2])
+        and len(parts) % 2 == 0
+    )
 
 
 def _no_text(cls: type[Element], *texts: str) -> None:
@@ -163,7 +192,8 @@ def _attributes(cls: type[Element], node: _Node) -> dict[str, Any]:
 def _value(cls: type[Element], spec: Spec, raw: str) -> Any:
     if spec.kind == "int":
         if not _INT_RE.fullmatch(raw):
-            raise _invalid(f"{cls.TAG}.{spec.xml}", f"must be an integer (got {raw!r})")
+            shown = raw if len(raw) <= 50 else f"{raw[:50]}... ({len(raw)} characters)"
+            raise _invalid(f"{cls.TAG}.{spec.xml}", f"must be an integer (got {shown!r})")
         return int(raw)
     if spec.kind == "bool":
         if raw.lower() not in ("true", "false"):

@@ -21,9 +21,8 @@ from plivo_async.errors import ValidationError
 from plivo_async.xml.element import (
     Element,
     Parent,
-    as_children,
     attribute,
-    check_children,
+    children_field,
     content_field,
 )
 
@@ -66,9 +65,7 @@ class Speech(Parent):
 
     MIXED = True
     content: str = content_field("")
-    children: list[Element | str] = attrs.field(
-        factory=list, converter=as_children, validator=check_children
-    )
+    children: list[Element | str] = children_field()  # noqa: RUF009 - an attrs field
 
 
 @attrs.define

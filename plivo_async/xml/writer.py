@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-__all__ = ["Node", "escape_attribute", "escape_text", "write"]
+__all__ = ["INDENT", "Node", "escape_attribute", "escape_text", "write"]
 
 
 class Node(Protocol):
@@ -47,7 +47,7 @@ _ATTRIBUTE = str.maketrans(
         "\t": "&#9;",
     }
 )
-_INDENT = "  "
+INDENT = "  "
 _CONT = "cont"
 
 
@@ -88,8 +88,8 @@ def _write(element: Node, out: list[str], level: int, pretty: bool) -> None:
             out.append(escape_text(part))
             continue
         if indent:
-            out.append("\n" + _INDENT * (level + 1))
+            out.append("\n" + INDENT * (level + 1))
         _write(part, out, level + 1, indent)
     if indent:
-        out.append("\n" + _INDENT * level)
+        out.append("\n" + INDENT * level)
     out.append(" " if cont else f"</{element.TAG}>")

@@ -123,6 +123,16 @@ async def test_unusable_documents_hang_up_with_source_error(
     assert call is not None and call.is_over(emu.clock()) and call.hangup_source == "Error"
 
 
+async def test_any_invalid_document_goes_to_fallback_url(setup: tuple[Emulator, Docs]) -> None:
+    """An integer int() refuses (over 4,300 digits) is an invalid document like any other."""
+    emu, docs = setup
+    docs.pages["answer"] = doc("<Wait length='" + "1" * 5000 + "'/>")
+    docs.pages["fallback"] = doc("<Speak>Fallback</Speak>")
+    await place(emu, answer_url=docs.url("answer"), fallback_url=docs.url("fallback"))
+    assert emu.flows.path(TO) == ["answer", "invalid", "fallback", "Speak", "hangup"]
+    assert last(emu, "hangup")["cause"] == "End Of XML Instructions"
+
+
 async def test_unreachable_and_non_loopback_answer_urls(setup: tuple[Emulator, Docs]) -> None:
     emu, _docs = setup
     await place(emu, answer_url="http://127.0.0.1:1/answer", fallback_url="https://example.com/x")

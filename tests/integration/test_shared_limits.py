@@ -117,8 +117,11 @@ async def test_grants_of_two_clients_never_exceed_the_window(redis_server: Redis
     assert max_in_window(stamps, 0.1) <= 3
 
 
-async def test_unreachable_redis_is_an_error_at_open_without_the_password() -> None:
-    url = f"redis://user:s3cret@127.0.0.1:{free_port()}/0"
+@pytest.mark.parametrize(
+    "form", ["redis://user:s3cret@{where}/0", "redis://{where}/0?username=user&password=s3cret"]
+)
+async def test_unreachable_redis_is_an_error_at_open_without_the_password(form: str) -> None:
+    url = form.format(where=f"127.0.0.1:{free_port()}")
     client = AsyncPlivo("MAX", "token", calls_per_second=5, limits_url=url)
     with pytest.raises(LimitsUnavailableError) as info:
         async with client:

@@ -286,3 +286,28 @@ async def test_an_outage_never_marks_rows_done_and_the_rerun_dials_them(
     no_traceback(again.err)
     assert again.code == 0, again.out + again.err
     assert plivo_emulator.dialled_counts() == Counter(f"+1415666{i:04d}" for i in range(200))
+
+
+async def test_a_redis_password_in_the_query_string_is_not_on_stderr(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rows = csv_file(tmp_path, "to\n+14155550101\n")
+    limits = f"redis://127.0.0.1:{port}/0?username=someone&password=s3cretpw"
+    done = await dial(
+        plivo_emulator,
+        rows,
+        "--from",
+        FROM,
+        "--answer-url",
+        ANSWER,
+        "--cps",
+        "5",
+        PLIVO_LIMITS_URL=limits,
+    )
+    no_traceback(done.err)
+    assert done.code != 0
+    assert "shared limits on redis://127.0.0.1" in done.err
+    assert "s3cretpw" not in done.err + done.out and "someone" not in done.err + done.out

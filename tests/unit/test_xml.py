@@ -25,6 +25,7 @@ from plivo_async.xml import (
     Stream,
     User,
     Wait,
+    parse,
 )
 
 
@@ -145,3 +146,48 @@ def test_bare_child_and_mixed_text() -> None:
 def test_methods_and_choices_are_normalised() -> None:
     mpc = MultiPartyCall("room", role="Agent", wait_music_method="get", record_file_format="WAV")
     assert (mpc.role, mpc.wait_music_method, mpc.record_file_format) == ("agent", "GET", "wav")
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda c: c.append(Wait()),
+        lambda c: c.append("\x00"),
+        lambda c: c.extend(["ok", "\x00"]),
+        lambda c: c.insert(0, Wait()),
+        lambda c: c.__setitem__(0, Wait()),
+        lambda c: c.__setitem__(slice(0, 1), ["ok", Wait()]),
+        lambda c: c.__iadd__([Wait()]),
+    ],
+)
+def test_children_cannot_be_changed_around_the_checks(mutate: Any) -> None:
+    speak = Speak("x", [Break()])
+    with pytest.raises(ValidationError):
+        mutate(speak.children)
+    assert speak.children == [Break()]
+    assert parse(str(Response([speak]))) == Response([speak])
+
+
+def test_children_added_through_the_list_are_checked_and_kept() -> None:
+    response = Response()
+    response.children.append(Hangup())
+    response.children += [Wait()]
+    response.children.insert(0, Speak("hi"))
+    assert response.children == [Speak("hi"), Hangup(), Wait()]
+    with pytest.raises(ValidationError, match="str is not allowed inside Response"):
+        response.children.append("text")  # type: ignore[arg-type]
+
+
+def test_copies_keep_their_children_guarded() -> None:
+    import copy
+    import pickle
+
+    response = Response([Speak("hi")])
+    for twin in (
+        copy.copy(response),
+        copy.deepcopy(response),
+        pickle.loads(pickle.dumps(response)),
+    ):
+        assert twin == response
+        with pytest.raises(ValidationError):
+            twin.children.append("text")  # type: ignore[arg-type]
