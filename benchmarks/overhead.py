@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 
 from plivo_async import AsyncPlivo
-from plivo_async.transport import USER_AGENT
+from plivo_async._http import USER_AGENT
 
 from ._common import (
     ANSWER_URL,

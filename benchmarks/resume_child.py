@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from plivo_async._types import RequestObserver
 from plivo_async.bulk import BulkRun
-from plivo_async.retry import current_counter
 
 
 def vm_hwm_mb() -> float | None:
@@ -41,10 +41,8 @@ async def resume(journal: Path, n: int) -> dict[str, Any]:
     cpu: list[float] = []
     started, cpu_started = time.perf_counter(), time.process_time()
 
-    async def send(row: dict[str, str]) -> dict[str, str]:
-        counter = current_counter()
-        if counter is not None and counter.before_send is not None:
-            await counter.before_send()
+    async def send(row: dict[str, str], observer: RequestObserver) -> dict[str, str]:
+        await observer.before_attempt(1)
         sent.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
         return {"request_uuid": "new"}

@@ -6,8 +6,7 @@ name (policies, limits, errors, models, bulk outcomes) is re-exported here.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .bulk import (
     BulkRun,
     JournalInUseError,

@@ -1,10 +1,14 @@
-"""``AsyncPlivo``: the entry point. Owns the transport and hands out resources."""
+"""``AsyncPlivo``: the entry point. Owns the base client and hands out resources.
+
+A view (``with_options``, ``with_raw_response``) is a new ``AsyncPlivo`` over a derived
+base client: the same HTTP layer, limits and retry budget, some options replaced. Its
+resources are built on first use, like the parent's, so nothing is copied or rebound.
+"""
 
 from __future__ import annotations
 
-import copy
+import functools
 import logging
-import math
 import os
 import warnings
 from types import TracebackType
@@ -13,6 +17,8 @@ from typing import Any, Literal
 import aiohttp
 import attrs
 
+from ._base_client import BaseClient
+from ._options import DEFAULT_MAX_RESPONSE_BYTES, MIN_CALLS_PER_SECOND, ClientOptions
 from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
@@ -29,9 +35,9 @@ from .resources.recordings import Recordings, Transcriptions
 from .resources.token import Token
 from .resources.verify_callerids import VerifyCallerids
 from .retry import RetryPolicy
-from .transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 
 __all__ = [
+    "MIN_CALLS_PER_SECOND",
     "PLIVO_API_URL",
     "PLIVO_CALLINSIGHTS_URL",
     "PLIVO_PHLO_URL",
@@ -45,8 +51,6 @@ PLIVO_PHLO_URL = "https://phlorunner.plivo.com"
 PLIVO_CALLINSIGHTS_URL = "https://stats.plivo.com"
 #: Plivo's documented account limit, 300 requests per 5 seconds, with the arrival guard.
 PLIVO_RATE_LIMIT = Rate(300, 5.0 + ARRIVAL_GUARD)
-#: The slowest CPS that makes sense: one call a day (1e-320 would mean "one per inf s").
-MIN_CALLS_PER_SECOND = 1 / 86400
 
 _LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
 _log_handler: logging.Handler | None = None
@@ -72,70 +76,6 @@ def _logging_from_env() -> None:
         )
     if _log_handler not in logger.handlers:
         logger.addHandler(_log_handler)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_rate(option: str, rate: object) -> None:
-    """A ``Rate``, or a limiter with ``acquire``; a tuple like ``(300, 5)`` is not one."""
-    if isinstance(rate, Rate):
-        ok = (
-            _is_number(rate.limit)
-            and _is_number(rate.period)
-            and rate.limit == int(rate.limit)
-            and math.isfinite(rate.period)
-        )
-        if not ok:
-            raise ConfigurationError(
-                f"{option}: Rate needs an integer limit and a finite period (got {rate!r})"
-            )
-    elif not callable(getattr(rate, "acquire", None)):
-        raise ConfigurationError(
-            f"{option}: must be a Rate(limit, period), a RateLimiter or None "
-            f"(got {type(rate).__name__} {str(rate)[:40]})"
-        )
-
-
-def _check_options(
-    *,
-    max_concurrency: object,
-    rate_limit: object,
-    calls_per_second: object,
-    timeout: object,
-    max_response_bytes: object,
-) -> None:
-    """Refuse bad configuration at construction, naming the option (before any request)."""
-    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
-        raise ConfigurationError(
-            f"max_concurrency: must be an integer >= 1 (got {max_concurrency!r})"
-        )
-    if max_concurrency < 1:
-        raise ConfigurationError(f"max_concurrency must be >= 1 (got {max_concurrency})")
-    if rate_limit is not None:
-        _check_rate("rate_limit", rate_limit)
-    if _is_number(calls_per_second):
-        cps = float(calls_per_second)  # type: ignore[arg-type]
-        if not (math.isfinite(cps) and cps >= MIN_CALLS_PER_SECOND):
-            raise ConfigurationError(
-                "calls_per_second: must be a finite number of calls per second, at least "
-                f"one a day ({MIN_CALLS_PER_SECOND:.3g}) (got {calls_per_second!r})"
-            )
-    elif calls_per_second is not None:
-        _check_rate("calls_per_second", calls_per_second)
-    finite_timeout = _is_number(timeout) and math.isfinite(timeout) and timeout > 0  # type: ignore[arg-type, operator]
-    if not (isinstance(timeout, aiohttp.ClientTimeout) or finite_timeout):
-        raise ConfigurationError(
-            "timeout: must be a finite number of seconds > 0 or an aiohttp.ClientTimeout "
-            f"(got {timeout!r})"
-        )
-    if not isinstance(max_response_bytes, int) or isinstance(max_response_bytes, bool):
-        raise ConfigurationError(
-            f"max_response_bytes: must be an integer (got {max_response_bytes!r})"
-        )
-    if max_response_bytes < 1:
-        raise ConfigurationError(f"max_response_bytes: must be >= 1 (got {max_response_bytes})")
 
 
 class AsyncPlivo:
@@ -198,84 +138,110 @@ class AsyncPlivo:
         callinsights_base_url: str = PLIVO_CALLINSIGHTS_URL,
     ) -> None:
         _logging_from_env()
-        auth_id = auth_id or os.environ.get("PLIVO_AUTH_ID")
-        auth_token = auth_token or os.environ.get("PLIVO_AUTH_TOKEN")
-        if not auth_id or not auth_token:
-            missing = [
-                name
-                for name, value in (("auth_id", auth_id), ("auth_token", auth_token))
-                if not value
-            ]
-            raise ConfigurationError(
-                f"missing {' and '.join(missing)}: pass auth_id= and auth_token=, or set the "
-                "PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN environment variables"
-            )
-        _check_options(
+        options = ClientOptions(
+            auth_id=auth_id or os.environ.get("PLIVO_AUTH_ID") or "",
+            auth_token=auth_token or os.environ.get("PLIVO_AUTH_TOKEN") or "",
+            base_url=base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
+            phlo_base_url=phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL,
+            callinsights_base_url=callinsights_base_url,
+            timeout=timeout,
             max_concurrency=max_concurrency,
             rate_limit=rate_limit,
             calls_per_second=calls_per_second,
-            timeout=timeout,
-            max_response_bytes=max_response_bytes,
-        )
-        if session is not None and (connector is not None or proxy is not None or trust_env):
-            raise ConfigurationError(
-                "session: give connector=, proxy= and trust_env= to your own session, "
-                "not next to it"
-            )
-        if proxy is not None and not (
-            isinstance(proxy, str) and proxy.startswith(("http://", "https://"))
-        ):
-            raise ConfigurationError("proxy: must be an http:// or https:// URL")
-        try:
-            limits = Limits(
-                max_concurrency=max_concurrency,
-                rate_limit=rate_limit,
-                calls_per_second=calls_per_second,
-                limits_url=limits_url or os.environ.get("PLIVO_LIMITS_URL") or None,
-                auth_id=auth_id,
-                limits_fallback=limits_fallback,
-                limits_processes=limits_processes,
-            )
-        except ValueError as exc:
-            raise ConfigurationError(str(exc)) from None
-        self.auth_id = auth_id
-        self._transport = Transport(
-            auth_id=auth_id,
-            auth_token=auth_token,
-            base_url=base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
-            phlo_base_url=phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL,
-            timeout=timeout,
-            limits=limits,
             retry=retry or RetryPolicy(),
             max_response_bytes=max_response_bytes,
             proxy=proxy,
             trust_env=trust_env,
             session=session,
             connector=connector,
-            callinsights_base_url=callinsights_base_url,
+            limits_url=limits_url or os.environ.get("PLIVO_LIMITS_URL") or None,
+            limits_fallback=limits_fallback,
+            limits_processes=limits_processes,
         )
-        self.calls: Calls = Calls(self._transport)
-        self.conferences: Conferences = Conferences(self._transport)
-        self.multi_party_calls: MultiPartyCalls = MultiPartyCalls(self._transport)
-        self.recordings: Recordings = Recordings(self._transport)
-        self.transcriptions: Transcriptions = Transcriptions(self._transport)
-        self.endpoints: Endpoints = Endpoints(self._transport)
-        self.applications: Applications = Applications(self._transport)
-        self.live_calls: LiveCalls = LiveCalls(self.calls)
-        self.queued_calls: QueuedCalls = QueuedCalls(self.calls)
-        self.call_feedback: CallFeedback = CallFeedback(self._transport)
-        self.masking_sessions: MaskingSessions = MaskingSessions(self._transport)
-        self.verify_callerids: VerifyCallerids = VerifyCallerids(self._transport)
-        self.token: Token = Token(self._transport)
-        self._bulk: Bulk | None = None
+        limits = Limits(
+            max_concurrency=options.max_concurrency,
+            rate_limit=options.rate_limit,
+            calls_per_second=options.calls_per_second,
+            limits_url=options.limits_url,
+            auth_id=options.auth_id,
+            limits_fallback=options.limits_fallback,
+            limits_processes=options.limits_processes,
+        )
+        self._transport = BaseClient(options, limits)
+        self.auth_id = options.auth_id
+
+    @classmethod
+    def _over(cls, base: BaseClient) -> AsyncPlivo:
+        """A client speaking through ``base`` (a view's derived base client)."""
+        client = cls.__new__(cls)
+        client._transport = base
+        client.auth_id = base.auth_id
+        return client
+
+    @functools.cached_property
+    def calls(self) -> Calls:
+        return Calls(self._transport)
+
+    @functools.cached_property
+    def conferences(self) -> Conferences:
+        return Conferences(self._transport)
+
+    @functools.cached_property
+    def multi_party_calls(self) -> MultiPartyCalls:
+        return MultiPartyCalls(self._transport)
+
+    @functools.cached_property
+    def recordings(self) -> Recordings:
+        return Recordings(self._transport)
+
+    @functools.cached_property
+    def transcriptions(self) -> Transcriptions:
+        return Transcriptions(self._transport)
+
+    @functools.cached_property
+    def endpoints(self) -> Endpoints:
+        return Endpoints(self._transport)
+
+    @functools.cached_property
+    def applications(self) -> Applications:
+        return Applications(self._transport)
+
+    @functools.cached_property
+    def live_calls(self) -> LiveCalls:
+        return LiveCalls(self.calls)
+
+    @functools.cached_property
+    def queued_calls(self) -> QueuedCalls:
+        return QueuedCalls(self.calls)
+
+    @functools.cached_property
+    def call_feedback(self) -> CallFeedback:
+        return CallFeedback(self._transport)
+
+    @functools.cached_property
+    def masking_sessions(self) -> MaskingSessions:
+        return MaskingSessions(self._transport)
+
+    @functools.cached_property
+    def verify_callerids(self) -> VerifyCallerids:
+        return VerifyCallerids(self._transport)
+
+    @functools.cached_property
+    def token(self) -> Token:
+        return Token(self._transport)
+
+    @functools.cached_property
+    def bulk(self) -> Bulk:
+        """The bulk engine: many calls or MPC actions, concurrently, with a journal."""
+        return Bulk(calls=self.calls, phlo=self.phlo, max_concurrency=self.limits.max_concurrency)
 
     def __repr__(self) -> str:
         state = "open" if self._transport.is_open else "closed"
         return f"<AsyncPlivo auth_id={self.auth_id!r} {self._transport.api_base} {state}>"
 
     @property
-    def transport(self) -> Transport:
-        """The shared transport (for advanced use: custom endpoints)."""
+    def transport(self) -> BaseClient:
+        """The base client (for advanced use: ``transport.request`` to custom endpoints)."""
         return self._transport
 
     @property
@@ -299,14 +265,6 @@ class AsyncPlivo:
             ConfigurationError: If ``timeout`` is not a finite number > 0 (or a
                 ``ClientTimeout``), or ``max_retries`` is not an integer >= 0.
         """
-        if timeout is not None:
-            _check_options(
-                max_concurrency=1,
-                rate_limit=None,
-                calls_per_second=None,
-                timeout=timeout,
-                max_response_bytes=1,
-            )
         policy = retry
         if max_retries is not None:
             if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
@@ -314,7 +272,7 @@ class AsyncPlivo:
                     f"max_retries: must be an integer >= 0 (got {max_retries!r})"
                 )
             policy = attrs.evolve(retry or self._transport.retry, max_attempts=max_retries + 1)
-        return self._view(self._transport.derive(timeout=timeout, retry=policy))
+        return AsyncPlivo._over(self._transport.derive(timeout=timeout, retry=policy))
 
     @property
     def with_raw_response(self) -> Any:
@@ -327,45 +285,16 @@ class AsyncPlivo:
         (``iter_all``, ``async for``) are not raw. Typed ``Any``: each method returns a
         ``RawResponse``, not its usual model.
         """
-        return self._view(self._transport.derive(raw=True))
-
-    def _view(self, transport: Transport) -> AsyncPlivo:
-        """A shallow copy of this client speaking through ``transport``.
-
-        Every resource attribute bound to this client's transport (``self.calls`` and any a
-        later area adds in ``__init__``) is copied and rebound, and so is every one built on
-        this client's ``calls`` (``live_calls``, ``queued_calls``), so views need no list.
-        """
-        view = copy.copy(self)
-        parent_transport = self._transport
-        view._transport = transport
-        view._bulk = None
-        for name, value in vars(self).items():
-            if getattr(value, "_transport", None) is parent_transport:
-                resource = copy.copy(value)
-                resource._transport = transport
-                setattr(view, name, resource)
-        for name, value in vars(self).items():
-            if getattr(value, "_calls", None) is self.calls:
-                resource = copy.copy(value)
-                resource._calls = view.calls
-                setattr(view, name, resource)
-        return view
+        return AsyncPlivo._over(self._transport.derive(raw=True))
 
     def phlo(self, phlo_id: str) -> Phlo:
         """A PHLO handle; makes no request until one of its methods is awaited."""
         return Phlo(self._transport, phlo_id)
 
-    @property
-    def bulk(self) -> Bulk:
-        """The bulk engine: many calls or MPC actions, concurrently, with a journal."""
-        if self._bulk is None:
-            self._bulk = Bulk(
-                calls=self.calls, phlo=self.phlo, max_concurrency=self.limits.max_concurrency
-            )
-        return self._bulk
-
     async def __aenter__(self) -> AsyncPlivo:
+        """Open the session and shared limits; on a view, nothing (its parent owns them)."""
+        if not self._transport.owner:
+            return self
         await self._transport.open()
         try:
             await self.limits.open()
@@ -388,8 +317,8 @@ class AsyncPlivo:
         A ``session=`` or ``connector=`` passed in stays open (whoever opened it closes it);
         on a view (:meth:`with_options`) this does nothing: the parent owns the session.
         """
-        await self._transport.close()
-        if self._transport.owns_limits:
+        if self._transport.owner:
+            await self._transport.close()
             await self.limits.close()
 
     def __del__(self, _warn: Any = warnings.warn) -> None:

@@ -1,14 +1,15 @@
 """``RawResponse``: what ``client.with_raw_response`` methods return.
 
 The HTTP facts of one request (status, headers, attempts, time) next to the decoded body;
-``.parse()`` gives the typed model the plain method would have returned: the resource base
-(``resources/_base.py``) records the model on the ``RawResponse`` instead of casting it.
+``.parse()`` gives the typed model the plain method would have returned. Built once, by
+the base client, from the last answer (``resources/_base.py`` passes the model to cast to).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from multidict import CIMultiDictProxy
 
 from ._convert import structure_response
@@ -16,36 +17,25 @@ from ._convert import structure_response
 __all__ = ["RawResponse"]
 
 
+@attrs.frozen(repr=False)
 class RawResponse:
     """One request's answer as it came: status, token-free headers, attempts, timings.
 
     ``attempts`` counts the attempts made (retries included); ``elapsed`` is the seconds
     from the call to the answer (waits for the client's own limits included, and counted
-    apart in ``waited``). ``data`` is the decoded JSON body.
+    apart in ``waited``). ``data`` is the decoded JSON body; ``model`` what ``parse()``
+    structures it as.
     """
 
-    __slots__ = (
-        "attempts",
-        "data",
-        "elapsed",
-        "headers",
-        "method",
-        "model",
-        "path",
-        "status",
-        "waited",
-    )
-
-    def __init__(self, method: str, path: str) -> None:
-        self.method = method
-        self.path = path
-        self.status = 0
-        self.headers: CIMultiDictProxy[str] | None = None
-        self.attempts = 0
-        self.waited = 0.0
-        self.elapsed = 0.0
-        self.data: Any = None
-        self.model: type[Any] | None = None
+    method: str
+    path: str
+    status: int
+    headers: CIMultiDictProxy[str]
+    attempts: int
+    waited: float
+    elapsed: float
+    data: Any
+    model: type[Any] | None = None
 
     def __repr__(self) -> str:
         return (

@@ -13,27 +13,22 @@ the caller said so. Failures fall in three classes:
 Why not ``stamina``/``tenacity``: the decision depends on the request (idempotent or not,
 opted in or not), the wait on the response (``Retry-After``), and the stop on a budget
 shared by all requests of a client. Expressed in either library, that is more code than
-this loop, and harder to read.
+the one loop that applies this policy (``_base_client.BaseClient``), and harder to read.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
-import logging
 import math
 import random as _random
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
 
 import attrs
 
 from .errors import (
-    OutcomeUnknownError,
     PlivoError,
     PlivoRestError,
     PlivoServerError,
@@ -42,19 +37,7 @@ from .errors import (
     ResponseTooLargeError,
 )
 
-__all__ = [
-    "AttemptCounter",
-    "RetryBudget",
-    "RetryPolicy",
-    "Verdict",
-    "classify",
-    "count_attempts",
-    "counting_apart",
-    "current_counter",
-]
-
-log = logging.getLogger("plivo_async")
-T = TypeVar("T")
+__all__ = ["RetryBudget", "RetryPolicy", "Verdict", "classify", "may_retry"]
 
 
 class Verdict(enum.Enum):
@@ -76,6 +59,20 @@ def classify(exc: PlivoError) -> Verdict:
     if isinstance(exc, PlivoRestError) and exc.status is not None and 200 <= exc.status < 300:
         return Verdict.AMBIGUOUS  # the API said yes, but its answer was unreadable
     return Verdict.FINAL
+
+
+def may_retry(verdict: Verdict, exc: PlivoError, *, idempotent: bool, retry_unsafe: bool) -> bool:
+    """Whether this request may be sent again after ``exc`` (the module docstring's rule).
+
+    An over-long success is never asked for again: the same flood would come back.
+    """
+    if verdict is Verdict.SAFE:
+        return True
+    return (
+        verdict is Verdict.AMBIGUOUS
+        and (idempotent or retry_unsafe)
+        and not isinstance(exc, ResponseTooLargeError)
+    )
 
 
 @attrs.frozen
@@ -172,149 +169,3 @@ class RetryBudget:
             self._tokens -= 1.0
             return True
         return False
-
-
-@attrs.define
-class AttemptCounter:
-    """What the requests made under :func:`count_attempts` did (the bulk engine's view).
-
-    ``attempts`` counts requests handed to the network, after the limiters let them go;
-    ``waited`` is the seconds those attempts spent waiting for the client's own limits
-    (the concurrency semaphore, the request rate limit, the CPS limit), measured on the
-    retry policy's clock; ``before_send``, if set, is awaited just before each attempt
-    leaves (the bulk journal makes a start record with the moment durable there: a row
-    still waiting for a permit when the process dies is known not to have been sent, and
-    reconciliation counts from the last attempt that may have reached the API).
-    """
-
-    attempts: int = 0
-    retries: int = 0
-    waited: float = 0.0
-    before_send: Callable[[], Awaitable[object]] | None = None
-
-
-_counter: ContextVar[AttemptCounter | None] = ContextVar("plivo_async_attempts", default=None)
-
-
-def count_attempts(
-    before_send: Callable[[], Awaitable[object]] | None = None,
-) -> AttemptCounter:
-    """Count the attempts of requests made from now on in this task."""
-    counter = AttemptCounter(before_send=before_send)
-    _counter.set(counter)
-    return counter
-
-
-@contextlib.contextmanager
-def counting_apart() -> Iterator[AttemptCounter]:
-    """Count the requests made inside the block on a fresh counter, then give this task its
-    own counter back (a bulk row's lookups are not the row's attempts)."""
-    token = _counter.set(AttemptCounter())
-    try:
-        counter = _counter.get()
-        assert counter is not None
-        yield counter
-    finally:
-        _counter.reset(token)
-
-
-def current_counter() -> AttemptCounter | None:
-    """The counter :func:`count_attempts` set in this task, if any."""
-    return _counter.get()
-
-
-async def call_with_retry(
-    send: Callable[[int], Awaitable[T]],
-    *,
-    policy: RetryPolicy,
-    budget: RetryBudget,
-    idempotent: bool,
-    retry_unsafe: bool,
-    method: str,
-    path: str,
-    failed: tuple[PlivoError, float] | None = None,
-) -> T:
-    """Run ``send(attempt)`` until it succeeds or the policy says stop (module docstring).
-
-    ``attempt`` counts from 1. A transport error raised in the end carries ``attempts``.
-    ``failed=(error, started)``: the caller already made attempt 1 itself, starting at
-    ``started`` on the policy's clock (having made the budget deposit), and it raised
-    ``error``; the retries go on from there. That keeps this frame off the success path.
-    """
-    pending: PlivoError | None = None
-    if failed is None:
-        budget.deposit()
-        started = policy.clock()
-        attempt = 0
-    else:
-        (pending, started), failed = failed, None  # no local left to hold the error (cycle)
-        attempt = 1
-    counter = _counter.get()
-    ambiguous = False
-    while True:
-        if pending is None:
-            attempt += 1
-            try:
-                result = await send(attempt)
-            except PlivoError as error:
-                pending = error
-            else:
-                if ambiguous and not idempotent:
-                    log.warning(
-                        "%s %s succeeded after an ambiguous failure with retry_unsafe=True: "
-                        "the call may have been placed twice",
-                        method,
-                        path,
-                    )
-                return result
-        exc, pending = pending, None
-        try:
-            verdict = classify(exc)
-            ambiguous = ambiguous or verdict is Verdict.AMBIGUOUS
-            may_retry = verdict is Verdict.SAFE or (
-                verdict is Verdict.AMBIGUOUS
-                and (idempotent or retry_unsafe)
-                and not isinstance(exc, ResponseTooLargeError)
-            )
-            if isinstance(exc, PlivoTransportError):
-                exc.attempts = attempt
-            unknown = ambiguous and not idempotent
-            if not may_retry and not unknown:
-                raise exc
-            wait = 0.0
-            stop = not may_retry or attempt >= policy.max_attempts
-            if not stop:
-                wait = policy.delay(exc, attempt - 1)
-                stop = not policy.clock() + wait - started <= policy.deadline  # nan-proof
-                stop = stop or not budget.withdraw()
-            if stop:
-                if unknown:
-                    log.info(
-                        "%s %s failed ambiguously after %d attempt(s); the call may have been "
-                        "placed, so it is not retried",
-                        method,
-                        path,
-                        attempt,
-                    )
-                    raise OutcomeUnknownError(
-                        f"{method} {path}: outcome unknown after {attempt} attempt(s) "
-                        f"({type(exc).__name__}: {exc}); the call may have been placed",
-                        method=method,
-                        path=path,
-                        attempts=attempt,
-                    ) from exc
-                raise exc
-            if counter is not None:
-                counter.retries += 1
-            log.debug(
-                "retrying %s %s after %s (attempt %d of %d) in %.3fs",
-                method,
-                path,
-                type(exc).__name__,
-                attempt,
-                policy.max_attempts,
-                wait,
-            )
-        finally:
-            exc = None  # type: ignore[assignment]  # the error's traceback holds this frame
-        await policy.sleep(wait)

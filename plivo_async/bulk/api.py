@@ -22,6 +22,7 @@ from .journal import Journal
 from .outcome import MpcActionRow, Summary
 from .policy import Redial
 from .runners.calls import CallsRunner
+from .runners.function import FunctionRunner
 from .runners.mpc import mpc_runner
 
 __all__ = ["Bulk"]
@@ -186,9 +187,12 @@ class Bulk:
 
         ``fn`` may raise :class:`ValidationError` to refuse an item. With a journal, items
         must be JSON-serialisable (their digest checks that a resume uses the same input).
+        The engine cannot see ``fn``'s requests: an item counts as sent (its start record
+        written) once ``fn`` is called, so one a crash cut short is reported unknown.
         """
+        runner = FunctionRunner(fn, observed=False)
         return BulkRun(
-            items, prepare=lambda item: item, send=fn, kind=kind, **self._options(options)
+            items, prepare=lambda item: item, runner=runner, kind=kind, **self._options(options)
         )
 
 

@@ -1,26 +1,25 @@
 """A row's requests as they leave: counted, and each preceded by its durable start record.
 
-The one place the bulk runners meet the transport's attempt counter: before each attempt
-of a dial leaves, stamp its moment and make the row's start record (with that moment)
-durable. Never send before the start record is on disk: a crash after that point leaves
+The observer a runner passes with a row's requests (``observer=sent.counter``): before
+each attempt of a dial leaves, stamp its moment and make the row's start record (with
+that moment) durable. Never send before the start record is on disk: a crash after that point leaves
 a start without an outcome, which a resume reconciles (counting from the last attempt's
-moment) or reports as unknown. Lookups made for a row (reconciliation, call records) are
-counted apart: they are not the row's attempts.
+moment) or reports as unknown. Lookups made for a row (reconciliation, call records)
+pass no observer: they are not the row's attempts.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Protocol
 
 import attrs
 
-from ..retry import AttemptCounter, count_attempts, counting_apart
+from .._types import AttemptCounter
 from .journal import JournalWriteError
 
-__all__ = ["Sending", "apart", "sending"]
+__all__ = ["Sending", "sending"]
 
 
 @attrs.define(eq=False)
@@ -76,13 +75,6 @@ def sending(
             raise
 
     needed = ctx.journaled or mark is not None
-    sent.counter = count_attempts(before_send if needed else None)
+    sent.counter = AttemptCounter(before_send=before_send if needed else None)
     ctx.in_flight = sent
     return sent
-
-
-@contextlib.contextmanager
-def apart() -> Iterator[Callable[[], int]]:
-    """Requests made inside the block are not the row's attempts; yields their count."""
-    with counting_apart() as counter:
-        yield lambda: counter.attempts

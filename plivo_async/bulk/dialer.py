@@ -32,7 +32,6 @@ from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW, Reconciliation
 from ..resources.calls import Calls
 from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
-from .attempts import apart
 from .policy import LiveCalls, Redial
 
 __all__ = ["Dialer", "Followed", "Resolved"]
@@ -182,21 +181,20 @@ class Dialer:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> Resolved:
         """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
-        with apart() as asked:
-            found = await self.calls.reconcile(
-                request,
-                sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
-                mark=mark,
-                marks=None if self.tracker is None else self.tracker.marks,
-                exclude=self.recent,
-                lag=self.lag,
-                settle=self.settle,
-                wait=self.wait,
-                skew=self.skew,
-                clock=self.clock,
-                sleep=sleep or self.sleep,
-            )
-        return _resolved(found, error, asked())
+        found = await self.calls.reconcile(
+            request,
+            sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
+            mark=mark,
+            marks=None if self.tracker is None else self.tracker.marks,
+            exclude=self.recent,
+            lag=self.lag,
+            settle=self.settle,
+            wait=self.wait,
+            skew=self.skew,
+            clock=self.clock,
+            sleep=sleep or self.sleep,
+        )
+        return _resolved(found, error)
 
     def placed(self, response: CreateCallResponse) -> None:
         for uuid in response.request_uuids:
@@ -339,11 +337,10 @@ class Dialer:
     async def _record_of(self, call_uuid: str) -> CallDetails | None:
         """The call's detail record, if the API has it and it shows the call over (a lookup
         apart from the row's); a record with no end time says nothing of how it ended."""
-        with apart():
-            try:
-                record = await self.calls.get(call_uuid)
-            except PlivoError:
-                return None  # not indexed yet, or the lookup failed: no disposition
+        try:
+            record = await self.calls.get(call_uuid)
+        except PlivoError:
+            return None  # not indexed yet, or the lookup failed: no disposition
         return record if record.end_time else None
 
 
@@ -360,8 +357,8 @@ def _is_record_of(record: CallDetails, request_uuid: str, request: CreateCallReq
     )
 
 
-def _resolved(found: Reconciliation, error: BaseException, asked: int) -> Resolved:
-    lookups = max(found.lookups, asked)
+def _resolved(found: Reconciliation, error: BaseException) -> Resolved:
+    lookups = found.lookups
     if found.status == "found":
         uuids = list(found.request_uuids)
         response = CreateCallResponse(

@@ -72,7 +72,11 @@ def paced_cps_limiter(
 
 
 class Limits:
-    """The limits one client shares across all its resources and coroutines."""
+    """The limits one client shares across all its resources and coroutines.
+
+    Takes the options as the client validated them (``_options.ClientOptions``): a
+    ``Rate`` or a number is built into a limiter here, a limiter object used as it is.
+    """
 
     def __init__(
         self,
@@ -87,17 +91,13 @@ class Limits:
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise ValueError(f"max_concurrency must be an int >= 1 (got {max_concurrency!r})")
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be >= 1")
         self.max_concurrency = max_concurrency
         self.concurrency = asyncio.Semaphore(max_concurrency)
         self.limits_url = limits_url
         cps = calls_per_second
         is_cps = isinstance(cps, (int, float)) and not isinstance(cps, bool)
-        self.requests: RateLimiter | None = _check_limiter("rate_limit", rate_limit)
-        self.calls: RateLimiter | None = _check_limiter("calls_per_second", cps)
+        self.requests: RateLimiter | None = _limiter(rate_limit)
+        self.calls: RateLimiter | None = _limiter(cps)
         if limits_url is not None:
             from .redis import connect  # the redis extra is needed only here
 
@@ -137,18 +137,6 @@ class Limits:
         return found
 
 
-def _check_limiter(option: str, value: Any) -> RateLimiter | None:
-    """A limiter object as given; a Rate or a number is built by the caller."""
-    if value is None or isinstance(value, Rate) or callable(getattr(value, "acquire", None)):
-        return None if isinstance(value, Rate) else value
-    if option == "calls_per_second" and isinstance(value, (int, float)):
-        if isinstance(value, bool):
-            raise ValueError(f"calls_per_second must be a number, not {value!r}")
-        cps_window(value)  # raises for inf, nan, <= 0, too small
-        return None
-    expected = (
-        "a Rate, a RateLimiter or None"
-        if option == "rate_limit"
-        else ("a number > 0, a RateLimiter or None")
-    )
-    raise ValueError(f"{option} must be {expected} (got {value!r})")
+def _limiter(value: Any) -> RateLimiter | None:
+    """A limiter object as given; a Rate or a number is built by :class:`Limits`."""
+    return value if callable(getattr(value, "acquire", None)) else None

@@ -15,12 +15,12 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .._convert import from_wire, structure_response, to_wire
-from ..response import RawResponse
 from ..validation import path_segment
 from ._paging import paginate
 
 if TYPE_CHECKING:
-    from ..transport import Transport
+    from .._base_client import BaseClient
+    from .._types import RequestObserver
 
 __all__ = ["Resource", "api_path", "filters_query", "item_path"]
 
@@ -56,9 +56,9 @@ def filters_query(model: type[Any], filters: Mapping[str, Any]) -> dict[str, Any
 
 
 class Resource:
-    """One area of the API on one client's transport (limits, retries, credentials)."""
+    """One area of the API on one client's base client (limits, retries, credentials)."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: BaseClient) -> None:
         self._transport = transport
 
     @property
@@ -79,17 +79,19 @@ class Resource:
         calls: int = 0,
         retry_unsafe: bool = False,
         expect: str | None = None,
+        observer: RequestObserver | None = None,
     ) -> R:
         """Send one request and cast its JSON answer to ``cast_to``.
 
         ``idempotent`` defaults to the method's own (``GET``/``DELETE`` yes, ``POST``
         no); ``calls`` is the number of calls the request places (for
-        ``calls_per_second``); ``expect`` names a key a success must hold. On a
-        ``with_raw_response`` view the answer is a ``RawResponse`` that parses to
-        ``cast_to``.
+        ``calls_per_second``); ``expect`` names a key a success must hold; ``observer``
+        hears each attempt (the bulk engine's journal). On a ``with_raw_response`` view the
+        answer is a ``RawResponse`` that parses to ``cast_to``.
         """
-        url = path if path.startswith(("https://", "http://")) else self._transport.api_base + path
-        data = await self._transport.request(
+        transport = self._transport
+        url = path if path.startswith(("https://", "http://")) else transport.api_base + path
+        data = await transport.request(
             method,
             url,
             json=body,
@@ -98,10 +100,11 @@ class Resource:
             calls=calls,
             retry_unsafe=retry_unsafe,
             expect=expect,
+            observer=observer,
+            cast_to=cast_to,
         )
-        if isinstance(data, RawResponse):  # a with_raw_response view: parse() gives cast_to
-            data.model = cast_to
-            return data  # type: ignore[return-value]
+        if transport.raw:  # a RawResponse, whose parse() gives cast_to
+            return data  # type: ignore[no-any-return]
         return structure_response(cast_to, data)
 
     async def _send(
@@ -143,6 +146,7 @@ class Resource:
         calls: int = 0,
         retry_unsafe: bool = False,
         expect: str | None = None,
+        observer: RequestObserver | None = None,
     ) -> R:
         return await self._request(
             "POST",
@@ -153,6 +157,7 @@ class Resource:
             calls=calls,
             retry_unsafe=retry_unsafe,
             expect=expect,
+            observer=observer,
         )
 
     async def _delete(

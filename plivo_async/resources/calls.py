@@ -53,6 +53,8 @@ from .streams import CallStreams
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from .._types import RequestObserver
+
 
 __all__ = ["Calls"]
 
@@ -121,6 +123,7 @@ class Calls(CallStreams):
         callback_url: str | None = None,
         callback_method: str | None = None,
         mark: str | None = None,
+        observer: RequestObserver | None = None,
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
@@ -203,6 +206,9 @@ class Calls(CallStreams):
                 ``answer_url``, ``ring_url``, ``hangup_url``, ``fallback_url`` and
                 ``machine_detection_url`` (see :meth:`create_from`), so callbacks,
                 :meth:`reconcile` and call tracking can name the call. Not sent as such.
+            observer: Hears each attempt of the request (see
+                :class:`~plivo_async._types.RequestObserver`): the bulk engine journals
+                every attempt before it leaves.
 
         Returns:
             The API's answer: ``message`` (``"call fired"`` or ``"call queued"``),
@@ -248,17 +254,24 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self.create_from(request, retry_unsafe=retry_unsafe, mark=mark)
+        return await self.create_from(
+            request, retry_unsafe=retry_unsafe, mark=mark, observer=observer
+        )
 
     async def create_from(
-        self, request: CreateCallRequest, *, retry_unsafe: bool = False, mark: str | None = None
+        self,
+        request: CreateCallRequest,
+        *,
+        retry_unsafe: bool = False,
+        mark: str | None = None,
+        observer: RequestObserver | None = None,
     ) -> CreateCallResponse:
         """Place the call(s) described by a prebuilt, already validated request model.
 
         Counts ``request.calls`` (one per destination) against ``calls_per_second``.
         ``mark`` (see :mod:`plivo_async.correlation`) is added to the callback URLs as
         ``plivo_async_mark=<mark>``, so callbacks and :meth:`reconcile` can name the call
-        even when this request fails ambiguously.
+        even when this request fails ambiguously. ``observer`` hears each attempt.
 
         Raises:
             GeoPermissionError: If calls to the destination country are not enabled on the
@@ -279,6 +292,7 @@ class Calls(CallStreams):
             # asynchronous mode (callback_url) the answer is an acknowledgement without
             # one, and the request_uuid goes to the callback: any JSON object then.
             expect="request_uuid" if request.callback_url is None else "",
+            observer=observer,
         )
 
     async def reconcile(

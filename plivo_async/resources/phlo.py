@@ -35,7 +35,8 @@ from ..validation import check, check_destination, path_segment
 from ._base import Resource
 
 if TYPE_CHECKING:
-    from ..transport import Transport
+    from .._base_client import BaseClient as Transport
+    from .._types import RequestObserver
 
 __all__ = ["ConferenceBridge", "Member", "MultiPartyCall", "Node", "Phlo"]
 
@@ -228,6 +229,7 @@ class MultiPartyCall(Resource):
         role: str = "agent",
         *,
         retry_unsafe: bool = False,
+        observer: RequestObserver | None = None,
     ) -> PhloActionResponse:
         """Any of the node's actions by name (``call``, ``warm_transfer``, ``cold_transfer``).
 
@@ -243,14 +245,19 @@ class MultiPartyCall(Resource):
         request = MultiPartyCallActionRequest(
             action=action, trigger_source=trigger_source, to=to, role=role
         )
-        return await self.update_from(request, retry_unsafe=retry_unsafe)
+        return await self.update_from(request, retry_unsafe=retry_unsafe, observer=observer)
 
     async def update_from(
-        self, request: MultiPartyCallActionRequest, *, retry_unsafe: bool = False
+        self,
+        request: MultiPartyCallActionRequest,
+        *,
+        retry_unsafe: bool = False,
+        observer: RequestObserver | None = None,
     ) -> PhloActionResponse:
         """Send a prebuilt, already validated action request.
 
-        It places one call, so it counts against ``calls_per_second``.
+        It places one call, so it counts against ``calls_per_second``; ``observer`` hears
+        each attempt (the bulk engine's journal).
 
         Raises:
             ResourceNotFoundError: If the PHLO or the node does not exist.
@@ -264,6 +271,7 @@ class MultiPartyCall(Resource):
             body=to_wire(request),
             calls=request.calls,
             retry_unsafe=retry_unsafe,
+            observer=observer,
         )
 
     def member(self, member_id: str) -> Member:

@@ -111,6 +111,7 @@ class RecordingTransport:
     api_base = API
     phlo_base = PHLO
     phlo_runner_base = PHLO_RUN
+    raw = False
 
     def __init__(self, reply: Any = None) -> None:
         self.reply = reply if reply is not None else {"api_id": API_ID}

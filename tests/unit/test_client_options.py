@@ -15,11 +15,12 @@ from aiohttp import web
 from aioresponses import CallbackResult, aioresponses
 
 from plivo_async import AsyncPlivo, RawResponse, errors
+from plivo_async._types import AttemptCounter
 from plivo_async.limits import PACING_MARGIN, Limits, Rate
 from plivo_async.models import CreateCallResponse
 from plivo_async.models.phlo import PhloActionResponse
 from plivo_async.resources.calls import Calls
-from plivo_async.retry import RetryPolicy, count_attempts
+from plivo_async.retry import RetryPolicy
 from tests.conftest import AUTH_ID, AUTH_TOKEN, FakeClock
 from tests.unit._loopback import loopback_client, serve
 from tests.unit.test_transport import API, make_transport
@@ -352,8 +353,8 @@ async def test_waited_sums_semaphore_and_rate_limit_waits_on_the_fake_clock(
         return CallbackResult(payload={"api_id": "a"})
 
     async def one(name: str) -> None:
-        counters[name] = count_attempts()
-        await transport.request("GET", API + "Call/c-1/")
+        counters[name] = AttemptCounter()
+        await transport.request("GET", API + "Call/c-1/", observer=counters[name])
 
     with aioresponses() as m:
         m.get(API + "Call/c-1/", callback=slow, repeat=True)
@@ -382,12 +383,41 @@ async def test_waited_counts_the_cps_limit_too(clock: FakeClock) -> None:
         sleep=clock.sleep,
     )
     transport = make_transport(limits=limits, retry=RetryPolicy(clock=clock, sleep=clock.sleep))
-    counter = count_attempts()
+    counter = AttemptCounter()
     with aioresponses() as m:
         m.post(API + "Call/", status=201, payload=CREATED, repeat=True)
         for _ in range(3):
-            await transport.request("POST", API + "Call/", json={"to": TO}, calls=1)
+            await transport.request(
+                "POST", API + "Call/", json={"to": TO}, calls=1, observer=counter
+            )
     await transport.close()
     # Paced at 2 per second: the second and the third call each wait one slot of 0.504 s.
     assert counter.waited == pytest.approx(2 * (1 + PACING_MARGIN) / 2)
     assert counter.attempts == 3
+
+
+# -- issue 26 item 8: a view owns nothing -------------------------------------------------
+
+
+async def test_a_view_entered_on_a_closed_parent_reopens_nothing() -> None:
+    """Before: ``async with`` a view reopened its closed parent's session and left it open."""
+    client = AsyncPlivo(AUTH_ID, AUTH_TOKEN)
+    async with client:
+        assert client.transport.is_open
+    assert not client.transport.is_open
+    async with client.with_options(timeout=5) as view:
+        assert not client.transport.is_open
+        with pytest.raises(errors.PlivoError, match="closed"):
+            await view.calls.get("c-1")
+    assert not client.transport.is_open
+    assert client.transport.session is None
+
+
+async def test_a_view_shares_the_parents_http_layer_and_builds_its_own_resources() -> None:
+    async with AsyncPlivo(AUTH_ID, AUTH_TOKEN) as client:
+        view = client.with_options(timeout=5)
+        assert view.transport.http is client.transport.http
+        assert view.transport.owner is False and client.transport.owner is True
+        assert view.calls is view.calls  # built once, on first use
+        assert view.calls._transport is view.transport
+        assert client.calls._transport is client.transport

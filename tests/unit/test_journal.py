@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plivo_async._types import RequestObserver
 from plivo_async.bulk import BulkRun, JournalMismatchError
 from plivo_async.bulk.journal import (
     Code,
@@ -33,7 +34,6 @@ from plivo_async.bulk.journal import (
 )
 from plivo_async.bulk.records import OutcomeRecord
 from plivo_async.errors import OutcomeUnknownError, PlivoRestError, ValidationError
-from plivo_async.retry import current_counter
 
 ROWS = 6
 INVALID, UNKNOWN, FAILED = 1, 3, 4
@@ -57,12 +57,8 @@ class FakeApi:
         self.gate = gate
         self.gated_from = gated_from  # rows from this index on wait for the gate
 
-    async def send(self, row: dict[str, str]) -> Any:
-        counter = current_counter()
-        assert counter is not None
-        if counter.before_send is not None:
-            await counter.before_send()
-        counter.attempts += 1
+    async def send(self, row: dict[str, str], observer: RequestObserver) -> Any:
+        await observer.before_attempt(1)
         self.sends[row["to"]] += 1
         if self.gate is not None and int(row["to"][-4:]) >= self.gated_from:
             await self.gate.wait()

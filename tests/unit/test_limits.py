@@ -11,6 +11,8 @@ from aioresponses import CallbackResult, aioresponses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from plivo_async._options import ClientOptions
+from plivo_async.errors import ConfigurationError
 from plivo_async.limits import PACING_MARGIN, Limits, Rate, SlidingWindowLimiter, cps_window
 from plivo_async.retry import RetryPolicy
 from tests.conftest import FakeClock
@@ -187,15 +189,23 @@ def test_paced_window_holds_even_when_waiters_wake_late(
     ],
 )
 def test_bad_limits_are_refused(kw: dict[str, object]) -> None:
+    """Limits take what the client's options validated: the options refuse bad ones."""
     options: dict[str, object] = {"rate_limit": None, "calls_per_second": None, **kw}
-    with pytest.raises(ValueError):
-        Limits(**options)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError):
+        ClientOptions(
+            auth_id="MA" + "X" * 18,
+            auth_token="t" * 12,
+            base_url="https://api.plivo.com",
+            phlo_base_url="https://phlorunner.plivo.com",
+            callinsights_base_url="https://stats.plivo.com",
+            **options,  # type: ignore[arg-type]
+        )
 
 
 async def test_a_grant_is_restamped_only_when_it_left_late(clock: FakeClock) -> None:
     """On time (within RESTAMP_AFTER) the grant's stamp stands; late, the window counts it
     from when it left, so the next grant beyond the limit waits that much longer."""
-    from plivo_async.transport import RESTAMP_AFTER
+    from plivo_async._http import RESTAMP_AFTER
 
     on_time = SlidingWindowLimiter(Rate(1, 1.0), clock=clock, sleep=clock.sleep)
     late = SlidingWindowLimiter(Rate(1, 1.0), clock=clock, sleep=clock.sleep)

@@ -11,10 +11,13 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 from hypothesis import given, settings
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from plivo_async import errors
-from plivo_async.limits import Limits
-from plivo_async.retry import RetryBudget, RetryPolicy, call_with_retry, count_attempts
+from plivo_async._base_client import BaseClient
+from plivo_async._types import ApiRequest, ApiResponse, AttemptCounter
+from plivo_async.limits import Grant, Limits
+from plivo_async.retry import RetryBudget, RetryPolicy
 from tests.conftest import FakeClock
 from tests.unit.test_transport import API, make_transport
 
@@ -79,15 +82,19 @@ def expected(fault: str, idempotent: bool, unsafe: bool) -> tuple[int, type[Exce
 async def test_decision_table(
     fault: str, idempotent: bool, unsafe: bool, counted: bool, clock: FakeClock
 ) -> None:
-    # uncounted and unlimited, the transport sends the first attempt itself and enters
-    # the retry loop only on a failure: the same table must hold on both paths
+    # with an observer or without, the one retry loop makes the same decisions
     transport = make_transport(retry=policy(clock))
-    counter = count_attempts() if counted else None
+    counter = AttemptCounter() if counted else None
     with aioresponses() as m:
         m.post(URL, repeat=True, **FAULTS[fault])  # type: ignore[arg-type]
         with pytest.raises(Exception) as caught:
             await transport.request(
-                "POST", URL, json={"to": "1"}, idempotent=idempotent, retry_unsafe=unsafe
+                "POST",
+                URL,
+                json={"to": "1"},
+                idempotent=idempotent,
+                retry_unsafe=unsafe,
+                observer=counter,
             )
         sent = len(m.requests[("POST", aiohttp.client.URL(URL))])
     await transport.close()
@@ -272,6 +279,46 @@ async def test_limits_are_taken_again_for_each_attempt(clock: FakeClock) -> None
     assert calls.taken == 6
 
 
+class Observer:
+    """Writes down what it hears, in order."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.events: list[str] = []
+        self.refuse = refuse
+
+    def limits_granted(self, waited: float) -> None:
+        self.events.append("limits")
+
+    async def before_attempt(self, attempt: int) -> None:
+        if self.refuse:
+            raise OSError("journal: disk full")
+        self.events.append(f"leave {attempt}")
+
+    def attempt_done(self, attempt: int, error: errors.PlivoError | None) -> None:
+        self.events.append(f"done {attempt} {type(error).__name__ if error else 'ok'}")
+
+
+async def test_the_observer_hears_each_attempt_in_order(clock: FakeClock) -> None:
+    transport = make_transport(retry=policy(clock))
+    observer = Observer()
+    with aioresponses() as m:
+        m.post(URL, status=429)
+        m.post(URL, status=201, payload={"request_uuid": "u"})
+        await transport.request("POST", URL, json={}, observer=observer)
+    await transport.close()
+    assert observer.events == ["limits", "leave 1", "done 1 RateLimitError", "leave 2", "done 2 ok"]
+
+
+async def test_an_attempt_the_observer_refuses_never_leaves(clock: FakeClock) -> None:
+    transport = make_transport(retry=policy(clock))
+    with aioresponses() as m:
+        m.post(URL, status=201, payload={"request_uuid": "u"})
+        with pytest.raises(OSError, match="disk full"):
+            await transport.request("POST", URL, json={}, observer=Observer(refuse=True))
+        assert not m.requests
+    await transport.close()
+
+
 async def test_unreadable_success_on_a_call_create_is_an_unknown_outcome(clock: FakeClock) -> None:
     transport = make_transport(retry=policy(clock))
     with aioresponses() as m:
@@ -332,24 +379,20 @@ def test_deadline_holds_whatever_retry_after_the_server_sends(value: str) -> Non
     retry = policy(clock, max_attempts=10_000, deadline=30.0, max_retry_after=60.0)
     attempts = 0
 
-    async def send(_attempt: int) -> None:
-        nonlocal attempts
-        attempts += 1
-        raise errors.RateLimitError("slow down", status=429, retry_after=retry.retry_after(value))
+    class SlowDown:
+        """An HTTP layer answering every attempt 429 with the hostile ``Retry-After``."""
 
+        async def send(self, request: ApiRequest, grant: Grant | None = None) -> ApiResponse:
+            nonlocal attempts
+            attempts += 1
+            headers = CIMultiDictProxy(CIMultiDict({"Retry-After": value}))
+            return ApiResponse(429, headers, b'{"error": "slow down"}')
+
+    base = make_transport(retry=retry)
+    client = BaseClient(base.options, base.limits, http=SlowDown())  # type: ignore[arg-type]
     started = clock.now
     with pytest.raises(errors.RateLimitError):
-        asyncio.run(
-            call_with_retry(
-                send,
-                policy=retry,
-                budget=RetryBudget(retry),
-                idempotent=False,
-                retry_unsafe=False,
-                method="POST",
-                path="/p",
-            )
-        )
+        asyncio.run(client.request("POST", URL, json={}, idempotent=False))
     assert all(math.isfinite(s) and s >= 0 for s in clock.sleeps), clock.sleeps
     assert clock.now - started <= 30.0
     assert attempts < 10_000

@@ -1,4 +1,4 @@
-"""Transport: status mapping, success codes, headers, URL safety."""
+"""The base client and HTTP layer: status mapping, success codes, headers, URL safety."""
 
 from __future__ import annotations
 
@@ -10,26 +10,39 @@ import pytest
 from aioresponses import aioresponses
 
 from plivo_async import errors
+from plivo_async._base_client import BaseClient, _decode_success, error_from_response
+from plivo_async._http import USER_AGENT
+from plivo_async._options import ClientOptions
+from plivo_async._types import ApiRequest
 from plivo_async.limits import Limits
 from plivo_async.retry import RetryPolicy
-from plivo_async.transport import USER_AGENT, Transport, error_from_response
 from tests.conftest import AUTH_ID, AUTH_TOKEN
 
 API = f"https://api.plivo.com/v1/Account/{AUTH_ID}/"
 
 
-def make_transport(**kw: object) -> Transport:
+def make_transport(
+    *, limits: Limits | None = None, retry: RetryPolicy | None = None, **kw: object
+) -> BaseClient:
+    """A base client on its own HTTP layer (what ``AsyncPlivo`` builds), options in ``kw``."""
     options: dict[str, object] = {
         "auth_id": AUTH_ID,
         "auth_token": AUTH_TOKEN,
         "base_url": "https://api.plivo.com",
         "phlo_base_url": "https://phlorunner.plivo.com",
+        "callinsights_base_url": "https://stats.plivo.com",
         "timeout": 5.0,
-        "limits": Limits(max_concurrency=8, rate_limit=None, calls_per_second=None),
-        "retry": RetryPolicy.never(),
+        "retry": retry or RetryPolicy.never(),
     }
     options.update(kw)
-    return Transport(**options)  # type: ignore[arg-type]
+    limits = limits or Limits(max_concurrency=8, rate_limit=None, calls_per_second=None)
+    return BaseClient(ClientOptions(**options), limits)  # type: ignore[arg-type]
+
+
+def _loads(raw: bytes) -> object:
+    """The base client's decoding of an idempotent request's success."""
+    request = ApiRequest("GET", API, "/", aiohttp.ClientTimeout(total=1))
+    return _decode_success(raw, 200, request)
 
 
 STATUS_TABLE = [
@@ -176,16 +189,12 @@ async def test_timeout_is_timeout_error_sent() -> None:
     ],
 )
 def test_the_success_decoder_answers_what_json_loads_answers(raw: bytes) -> None:
-    from plivo_async.transport import _loads
-
     assert repr(_loads(raw)) == repr(json.loads(raw))  # repr: NaN is not equal to itself
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"\xff\xfe\x00", b'{"a":', b"\xef\xbb\xbf"])
 def test_the_success_decoder_refuses_what_json_loads_refuses(raw: bytes) -> None:
-    from plivo_async.transport import _loads
-
     with pytest.raises(ValueError):
         json.loads(raw)
-    with pytest.raises(ValueError):
+    with pytest.raises(errors.PlivoRestError, match="not JSON"):
         _loads(raw)

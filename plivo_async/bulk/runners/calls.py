@@ -208,7 +208,9 @@ class CallsRunner:
         resolved: Resolved | None = None  # the last reconciliation (a resend's: not placed)
         while True:
             try:
-                response = await dialer.calls.create_from(marked, retry_unsafe=dialer.retry_unsafe)
+                response = await dialer.calls.create_from(
+                    marked, retry_unsafe=dialer.retry_unsafe, observer=sent.counter
+                )
             except OutcomeUnknownError as exc:
                 if not dialer.reconcile or sent.sent_at is None:
                     raise

@@ -86,10 +86,14 @@ def _recorded(ctx: RowContext, outcome: Outcome, started: float, waited: float) 
 
 
 class FunctionRunner:
-    """Awaits ``send(request)`` for each row; a row in flight at a crash is unknown."""
+    """Awaits ``send(request, observer)`` for each row (the observer goes with the row's
+    requests: each attempt journaled before it leaves); a row in flight at a crash is
+    unknown. A plain function (``observed=False``) cannot pass the observer on: its row
+    counts as sent once it is called."""
 
-    def __init__(self, send: Callable[[Any], Awaitable[Any]]) -> None:
+    def __init__(self, send: Callable[..., Awaitable[Any]], *, observed: bool = True) -> None:
         self._send = send
+        self._observed = observed
 
     def skipped(self, *, retry_unknown: bool, retry_failed: bool) -> frozenset[Code]:
         return frozenset(skipped_codes(retry_unknown=retry_unknown, retry_failed=retry_failed))
@@ -101,7 +105,10 @@ class FunctionRunner:
         return ReportUnknown() if code == Code.STARTED else Skip()
 
     async def run(self, ctx: RowContext) -> Outcome:
-        async def send(_: Sending) -> Sent:
+        async def send(sent: Sending) -> Sent:
+            if self._observed:
+                return await self._send(ctx.request, sent.counter), {}
+            await sent.counter.before_attempt(1)  # the start record, then the function
             return await self._send(ctx.request), {}
 
         return await send_once(ctx, send)
