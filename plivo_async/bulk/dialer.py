@@ -32,7 +32,7 @@ from ..models.calls import CallDetails, CreateCallRequest, CreateCallResponse
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW, Reconciliation
 from ..resources.calls import Calls
 from ..tracking import CallHandle, CallResult, CallTracker, result_of_record
-from .policy import LiveCalls, Redial
+from .policy import LiveCallCap, Redial
 
 __all__ = ["Dialer", "Followed", "Resolved"]
 
@@ -162,7 +162,7 @@ class Dialer:
         self.tracker = tracker
         self.track_wait = track_wait
         self.redial = redial
-        self.live = None if max_live_calls is None else LiveCalls(max_live_calls)
+        self.live = None if max_live_calls is None else LiveCallCap(max_live_calls)
         self.clock = clock
         self.sleep = sleep
         self.recent = _Recent()

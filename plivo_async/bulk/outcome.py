@@ -21,7 +21,7 @@ from ..errors import (
 )
 from ..models.phlo import MultiPartyCallActionRequest
 
-__all__ = ["MpcActionRow", "Outcome", "Summary", "never_reached", "request_model"]
+__all__ = ["MpcActionRow", "Outcome", "Summary", "never_reached", "row_request"]
 
 
 def never_reached(error: BaseException | None) -> bool:
@@ -89,7 +89,7 @@ class Outcome:
 
     @placed.default
     def _placed(self) -> int:
-        return int(getattr(request_model(self.request), "calls", 1)) if self.status == "ok" else 0
+        return int(getattr(row_request(self.request), "calls", 1)) if self.status == "ok" else 0
 
     @property
     def ok(self) -> bool:
@@ -279,6 +279,6 @@ def _shown(ms: float | None) -> str:
     return "n/a" if ms is None else f"{ms} ms"
 
 
-def request_model(request: Any) -> Any:
+def row_request(request: Any) -> Any:
     """The request model of a row (an MPC row wraps one)."""
     return request.request if isinstance(request, MpcActionRow) else request

@@ -15,7 +15,7 @@ import attrs
 
 from ..tracking import Disposition
 
-__all__ = ["LiveCalls", "Redial"]
+__all__ = ["LiveCallCap", "Redial"]
 
 _DISPOSITIONS = frozenset(get_args(Disposition))
 
@@ -71,7 +71,7 @@ class Redial:
         return ended_at + self.after
 
 
-class LiveCalls:
+class LiveCallCap:
     """At most ``limit`` calls queued or live at once (a cap on this run's calls).
 
     A call counts from just before its create is sent until its hangup callback, its

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from ..errors import PlivoError
-from .outcome import Outcome, request_model
+from .outcome import Outcome, row_request
 
 __all__ = ["COLUMNS", "Report", "ReportWriteError", "recover_cell"]
 
@@ -73,7 +73,7 @@ def destination(row: Any) -> str:
     """The ``to`` of a row: a request model's, or a dict row's (as given)."""
     if isinstance(row, Mapping):
         return str(row.get("to", ""))
-    return str(getattr(request_model(row), "to", "") or "")
+    return str(getattr(row_request(row), "to", "") or "")
 
 
 def _cell(value: object) -> object:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from plivo_async.bulk.dialer import Followed
 from plivo_async.bulk.journal import JournalCorruptError, load, pending_records
-from plivo_async.bulk.policy import LiveCalls, Redial
+from plivo_async.bulk.policy import LiveCallCap, Redial
 from plivo_async.bulk.records import PENDING, Code
 from plivo_async.tracking import CallResult
 
@@ -76,7 +76,7 @@ def test_an_answered_call_is_never_redialled_by_the_default_policy(
 
 
 async def test_the_live_call_cap_holds_callers_until_calls_end() -> None:
-    cap = LiveCalls(2)
+    cap = LiveCallCap(2)
     await cap.acquire()
     await cap.acquire()
     waiting = asyncio.ensure_future(cap.acquire())
@@ -88,7 +88,7 @@ async def test_the_live_call_cap_holds_callers_until_calls_end() -> None:
 
 
 async def test_a_row_wider_than_the_cap_waits_for_an_empty_cap_and_goes_alone() -> None:
-    cap = LiveCalls(2)
+    cap = LiveCallCap(2)
     await cap.acquire()
     wide = asyncio.ensure_future(cap.acquire(5))
     await asyncio.sleep(0)
@@ -99,7 +99,7 @@ async def test_a_row_wider_than_the_cap_waits_for_an_empty_cap_and_goes_alone() 
 
 
 async def test_a_cancelled_wait_leaves_the_cap_as_it_was() -> None:
-    cap = LiveCalls(1)
+    cap = LiveCallCap(1)
     await cap.acquire()
     waiting = asyncio.ensure_future(cap.acquire())
     await asyncio.sleep(0)
@@ -113,7 +113,7 @@ async def test_a_cancelled_wait_leaves_the_cap_as_it_was() -> None:
 @pytest.mark.parametrize("limit", [0, -1, 1.5, True])
 def test_a_cap_that_is_not_a_positive_int_is_refused(limit: Any) -> None:
     with pytest.raises(ValueError, match="max_live_calls"):
-        LiveCalls(limit)
+        LiveCallCap(limit)
 
 
 # -- a row's disposition -----------------------------------------------------------------

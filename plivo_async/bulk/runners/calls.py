@@ -25,8 +25,8 @@ from ...models.calls import CreateCallResponse
 from ..attempts import Sending
 from ..dialer import MAX_RESENDS, Dialer, Resolved
 from ..journal import Pending
-from ..outcome import Outcome, never_reached, request_model
-from ..policy import LiveCalls
+from ..outcome import Outcome, never_reached, row_request
+from ..policy import LiveCallCap
 from ..records import PENDING, Code, DispositionRecord, StartRecord
 from . import Follow, Reconcile, Redial, ReportUnknown, Resume, RowContext, Skip
 from .function import Sent, send_once, skipped_codes
@@ -50,7 +50,7 @@ class _Call:
 
 
 def _calls(request: Any) -> int:
-    return int(getattr(request_model(request), "calls", 1))
+    return int(getattr(row_request(request), "calls", 1))
 
 
 class CallsRunner:
@@ -286,7 +286,7 @@ class CallsRunner:
     async def _acquire_live(self, ctx: RowContext, calls: int) -> None:
         """Take ``calls`` units of the live-call cap, waiting without a slot: the rows
         holding the cap (parked while their calls are live) need a slot to finish."""
-        live: LiveCalls | None = self.dialer.live
+        live: LiveCallCap | None = self.dialer.live
         if live is None:
             return
         if live.fits(calls):
@@ -307,7 +307,7 @@ class CallsRunner:
         ``resumed``: the call may have been placed by an earlier run, whose receiver got
         its callbacks: its record is asked for too, as the wait goes on."""
         dialer = self.dialer
-        request = request_model(ctx.request)
+        request = row_request(ctx.request)
         ctx.park()
         ctx.so_far = outcome
         try:

@@ -13,7 +13,7 @@ import attrs
 from ...errors import OutcomeUnknownError
 from ..attempts import Sending, sending
 from ..journal import Pending
-from ..outcome import Outcome, request_model
+from ..outcome import Outcome, row_request
 from ..records import Code
 from . import ReportUnknown, Resume, RowContext, Skip
 
@@ -52,7 +52,7 @@ async def send_once(
     sent = sending(ctx, mark=mark, dial=dial, clock=clock)
     try:
         response, extra = await send(sent)
-        calls = int(getattr(request_model(request), "calls", 1))
+        calls = int(getattr(row_request(request), "calls", 1))
         outcome = Outcome(
             index, request, response, None, sent.attempts, dials=dial, placed=placed + calls
         )
