@@ -302,9 +302,9 @@ class BulkRun(Generic[R]):
             try:
                 self._report = Report(self._report_path)
                 if state is not None and journal is not None:
-                    for record in journal.outcomes(state):
-                        if state.code(record["o"]) in self._skip:
-                            self._report.add_record(record)
+                    for record, ended in journal.outcomes(state):
+                        if state.code(record.index) in self._skip:
+                            self._report.add_record(record, ended)
             except BaseException:
                 await self._close()
                 raise

@@ -36,7 +36,7 @@ from array import array
 from binascii import unhexlify
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 
 import attrs
 
@@ -392,38 +392,40 @@ def pending_records(
     return found
 
 
-def outcome_records(path: Path, state: JournalState) -> Iterator[dict[str, Any]]:
-    """The last outcome record of every row, in journal order (needs ``track_outcomes``).
+def outcome_records(
+    path: Path, state: JournalState
+) -> Iterator[tuple[OutcomeRecord, DispositionRecord | None]]:
+    """The last outcome record of every row, in journal order (needs ``track_outcomes``),
+    each with the disposition record that followed it, if any.
 
     A tracked call's disposition record (``"d"``) follows its outcome once the call ended:
-    when the last one of a row comes after the row's last outcome, it is attached to the
-    outcome record under ``"ended"`` (and the record is yielded at that line), so the
-    report of a resumed run says how each call ended. An outcome whose disposition record
-    comes later is held until then: at most the rows whose calls were live together.
+    when the last one of a row comes after the row's last outcome, it goes with the
+    outcome record (yielded at that line), so the report of a resumed run says how each
+    call ended. An outcome whose disposition record comes later is held until then: at
+    most the rows whose calls were live together.
     """
     last = state.last_outcome
     assert last is not None
     ended = _last_dispositions(path, len(last))
-    held: dict[int, dict[str, Any]] = {}
+    held: dict[int, OutcomeRecord] = {}
     for number, line in _whole_lines(path):
         if number == 1:
             continue
         if line.startswith(b'{"o":'):
-            record = json.loads(line)
-            index = record["o"]
+            record = OutcomeRecord.from_json(json.loads(line))
+            index = record.index
             if last[index] != number:
                 continue
             if ended is not None and ended[index] > number:
                 held[index] = record
             else:
-                yield record
+                yield record, None
         elif held and line.startswith(b'{"d":'):
             index = _record_index(line)
             if index in held and ended is not None and ended[index] == number:
-                record = held.pop(index)
-                record["ended"] = json.loads(line)
-                yield record
-    yield from held.values()  # pragma: no cover - each held row's "d" line comes later
+                yield held.pop(index), DispositionRecord.from_json(json.loads(line))
+    for record in held.values():  # pragma: no cover - each held row's "d" line comes later
+        yield record, None
 
 
 def _record_index(line: bytes) -> int:
@@ -485,7 +487,9 @@ class JournalStore(Protocol):
     def pending(self, state: JournalState, codes: frozenset[int]) -> dict[int, Pending]:
         """The records a resume needs of the rows whose code is in ``codes``."""
 
-    def outcomes(self, state: JournalState) -> Iterator[dict[str, Any]]:
+    def outcomes(
+        self, state: JournalState
+    ) -> Iterator[tuple[OutcomeRecord, DispositionRecord | None]]:
         """Every row's last outcome record, as :func:`outcome_records` gives them."""
 
     def recorded_fields(self, index: int) -> dict[str, str] | None:
@@ -570,7 +574,9 @@ class Journal:
     def pending(self, state: JournalState, codes: frozenset[int]) -> dict[int, Pending]:
         return pending_records(self.path, state, codes)
 
-    def outcomes(self, state: JournalState) -> Iterator[dict[str, Any]]:
+    def outcomes(
+        self, state: JournalState
+    ) -> Iterator[tuple[OutcomeRecord, DispositionRecord | None]]:
         return outcome_records(self.path, state)
 
     def recorded_fields(self, index: int) -> dict[str, str] | None:

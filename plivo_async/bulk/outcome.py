@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -21,7 +22,16 @@ from ..errors import (
 )
 from ..models.phlo import MultiPartyCallActionRequest
 
-__all__ = ["MpcActionRow", "Outcome", "Summary", "never_reached", "row_request"]
+__all__ = [
+    "ERROR_CHARS",
+    "MpcActionRow",
+    "Outcome",
+    "Summary",
+    "destination",
+    "error_text",
+    "never_reached",
+    "row_request",
+]
 
 
 def never_reached(error: BaseException | None) -> bool:
@@ -282,3 +292,22 @@ def _shown(ms: float | None) -> str:
 def row_request(request: Any) -> Any:
     """The request model of a row (an MPC row wraps one)."""
     return request.request if isinstance(request, MpcActionRow) else request
+
+
+#: Characters of an error text or note kept in reports.
+ERROR_CHARS = 300
+
+
+def error_text(error: BaseException | None) -> str:
+    """One line of error text: the exception's name and message, capped."""
+    if error is None:
+        return ""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text[:ERROR_CHARS]
+
+
+def destination(row: Any) -> str:
+    """The ``to`` of a row: a request model's, or a dict row's (as given)."""
+    if isinstance(row, Mapping):
+        return str(row.get("to", ""))
+    return str(getattr(row_request(row), "to", "") or "")

@@ -31,8 +31,7 @@ import attrs
 from .._convert import to_wire
 from ..errors import PlivoRestError, PlivoTransportError
 from ..tracking import CallResult
-from .outcome import MpcActionRow, Outcome
-from .report import destination, error_text
+from .outcome import MpcActionRow, Outcome, destination, error_text
 
 __all__ = [
     "FAST",

@@ -21,11 +21,11 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
 from ..errors import PlivoError
-from .outcome import Outcome, row_request
+from .outcome import ERROR_CHARS, Outcome, destination, error_text
+from .records import DispositionRecord, OutcomeRecord
 
 __all__ = ["COLUMNS", "Report", "ReportWriteError", "recover_cell"]
 
@@ -56,24 +56,8 @@ COLUMNS = (
     "reconciled",
     "note",
 )
-_ERROR_CHARS = 300
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "'")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def error_text(error: BaseException | None) -> str:
-    """One line of error text: the exception's name and message, capped."""
-    if error is None:
-        return ""
-    text = " ".join(f"{type(error).__name__}: {error}".split())
-    return text[:_ERROR_CHARS]
-
-
-def destination(row: Any) -> str:
-    """The ``to`` of a row: a request model's, or a dict row's (as given)."""
-    if isinstance(row, Mapping):
-        return str(row.get("to", ""))
-    return str(getattr(row_request(row), "to", "") or "")
 
 
 def _cell(value: object) -> object:
@@ -94,7 +78,7 @@ def recover_cell(cell: str) -> str:
 
 def _note(note: object) -> str:
     """A note on one line, capped like error texts."""
-    return "" if not note else " ".join(str(note).split())[:_ERROR_CHARS]
+    return "" if not note else " ".join(str(note).split())[:ERROR_CHARS]
 
 
 class Report:
@@ -129,27 +113,26 @@ class Report:
             )
         )
 
-    def add_record(self, record: Mapping[str, Any]) -> None:
-        """A row done in an earlier run, from its journal outcome record (with, under
-        ``"ended"``, the disposition record that followed it, if any)."""
-        error = record.get("message") or ""
-        if record.get("error"):
-            error = f"{record['error']}: {error}"
-        ended = record.get("ended")
-        ended = ended if isinstance(ended, Mapping) else {}
+    def add_record(self, record: OutcomeRecord, ended: DispositionRecord | None = None) -> None:
+        """A row done in an earlier run, from its journal outcome record and the disposition
+        record that followed it, if any."""
+        error = record.message or ""
+        if record.error:
+            error = f"{record.error}: {error}"
+        call = None if ended is None else ended.call
         self._line(
             (
-                record["o"],
-                record.get("to", ""),
-                record["status"],
-                record.get("request_uuid", ""),
+                record.index,
+                record.to or "",
+                record.status,
+                record.request_uuid or "",
                 error,
-                _cell(ended.get("disposition")),
-                _cell(ended.get("duration")),
-                _cell(ended.get("hangup_cause")),
-                ended.get("dial") or record.get("dial") or 1,
-                _cell(record.get("reconciled")),
-                _note(ended.get("note") or record.get("note")),
+                _cell(None if ended is None else ended.disposition),
+                _cell(None if call is None else call.duration),
+                _cell(None if call is None else call.hangup_cause),
+                ended.dial if ended is not None else record.dial,
+                _cell(record.reconciled),
+                _note((ended.note if ended is not None else None) or record.note),
             )
         )
 

@@ -16,8 +16,8 @@ from collections import Counter
 from typing import Any, Literal
 
 from ..bulk import BulkRun, Summary
+from ..bulk.outcome import destination
 from ..bulk.policy import Redial
-from ..bulk.report import destination
 from ..client import AsyncPlivo
 from ..retry import RetryPolicy
 from ..webhooks import AnswerEvent, CallbackEvent

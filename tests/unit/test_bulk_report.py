@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plivo_async.bulk.outcome import Outcome
+from plivo_async.bulk.records import OutcomeRecord
 from plivo_async.bulk.report import Report, recover_cell
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,7 +25,7 @@ def _write(path: Path, to: str, note: str) -> list[str]:
     report = Report(path)
     try:
         report.add(Outcome(index=0, request={"to": to}, status="ok", note=note))
-        report.add_record({"o": 1, "to": to, "status": "ok", "note": note})
+        report.add_record(OutcomeRecord(1, "ok", to=to, note=note))
     finally:
         report.close()
     rows = _rows(path)

@@ -19,6 +19,7 @@ import pytest
 
 from plivo_async import AsyncPlivo
 from plivo_async.bulk.journal import Journal, outcome_records, row_key
+from plivo_async.bulk.records import DispositionRecord
 from plivo_async.bulk.report import COLUMNS
 from plivo_async.cli import _parser
 from plivo_async.cli import dial as cli_dial
@@ -292,11 +293,11 @@ async def test_the_report_of_a_resumed_run_takes_the_disposition_that_followed_t
     state = journal.open(kind="calls", input_id=None, track_outcomes=True)
     try:
         assert state is not None
-        records = {record["o"]: record for record in outcome_records(path, state)}
+        records = {record.index: (record, ended) for record, ended in outcome_records(path, state)}
     finally:
         await journal.close()
-    assert records[0]["ended"] == lines[8]
-    assert records[1]["status"] == "failed" and "ended" not in records[1]
+    assert records[0][1] == DispositionRecord.from_json(lines[8])
+    assert records[1][0].status == "failed" and records[1][1] is None
 
 
 async def test_the_receiver_checks_signatures_against_the_public_url() -> None:
