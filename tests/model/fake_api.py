@@ -264,6 +264,9 @@ class FakeCall:
     answered_at: float | None = None
     ended: float = math.inf
     record_at: float = math.inf
+    #: Whether the API ever showed how it ended: a genuine hangup callback reached a
+    #: receiver, or its record was answered whole. Only then can a client know.
+    shown: bool = False
 
     def state(self, t: float) -> str | None:
         """None (not processed yet), queued, ringing, in-progress, or over."""
@@ -502,7 +505,7 @@ class FakePlivo:
             delay = 0.0
             if self.hostility.callback_delay and self._draw("delayed", table):
                 delay = self.rng.uniform(0.0, self.hostility.callback_delay)
-            loop.call_at(self.now() + delay, self._deliver, str(url), params, kind, True)
+            loop.call_at(self.now() + delay, self._deliver, str(url), params, kind, True, call)
 
     def _callback_params(self, call: FakeCall, kind: str) -> dict[str, str]:
         t = self.now()
@@ -539,11 +542,20 @@ class FakePlivo:
             )
         return params
 
-    def _deliver(self, url: str, params: dict[str, str], kind: str, genuine: bool) -> None:
+    def _deliver(
+        self,
+        url: str,
+        params: dict[str, str],
+        kind: str,
+        genuine: bool,
+        call: FakeCall | None = None,
+    ) -> None:
         receiver = self.receiver
         if receiver is None:
             self.callbacks["lost (no receiver up)"] += 1
             return
+        if genuine and kind == "hangup" and call is not None:
+            call.shown = True
         self.steps += 1
         self.callbacks[kind if genuine else "forged"] += 1
         headers = signature_headers("POST", url, params, AUTH_TOKEN, nonce=self._nonce())
@@ -641,7 +653,11 @@ class FakePlivo:
             if self._draw(kind, table):
                 return await self._respond(process, code, {"error": f"HTTP {code}"}, {})
         if method == "GET" and 200 <= status < 300:
+            whole = answer
             answer = self._garble(answer)
+            call = self.calls.get(str(url.path).rstrip("/").rsplit("/", 1)[-1])
+            if call is not None and answer is whole and "status" not in query:
+                call.shown = True  # its record, answered whole
         return await self._respond(process, status, answer, {})
 
     def _pre_fault(self, table: tuple[tuple[str, int], ...]) -> None:

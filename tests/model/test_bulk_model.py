@@ -619,7 +619,8 @@ def _check_final(
         if status == "ok" and placed:
             truth = placed[-1].fate
             if row.disposition is None:
-                result.fail("disposition_missing", f"row {i} is ok without a disposition")
+                if placed[-1].shown:  # the API showed how it ended: the client must know
+                    result.fail("disposition_missing", f"row {i} is ok without a disposition")
             elif row.disposition != truth:
                 result.fail("disposition", f"row {i} ended {row.disposition}, its call was {truth}")
             elif truth in REDIAL_ON and len(placed) < plan.attempts:
