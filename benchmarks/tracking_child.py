@@ -37,7 +37,7 @@ from plivo_async.correlation import mark_of
 from plivo_async.webhooks import HangupEvent
 
 from ._common import ANSWER_URL, AUTH_ID, AUTH_TOKEN, FROM, destination
-from .memory_child import current_rss_mb, peak_rss_mb, ru_maxrss_mb
+from .memory_child import current_rss_mb, finish, peak_rss_mb
 
 AFTER = 0.02
 REPEAT = 0.2
@@ -156,12 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     report["start_peak_mb"] = peak_rss_mb()
     report["start_rss_mb"] = current_rss_mb()
     report.update(asyncio.run(bulk(args.rows)))
-    report["peak_mb"] = peak_rss_mb()
-    report["ru_maxrss_mb"] = ru_maxrss_mb()
-    report["end_rss_mb"] = current_rss_mb()
-    print(json.dumps(report), flush=True)
-    summary = report["summary"]
-    return 0 if summary["ok"] == args.rows else 1
+    return finish(report, args.rows)
 
 
 if __name__ == "__main__":
