@@ -6,7 +6,8 @@
 * ``sdk``: ``AsyncPlivo`` vs the official synchronous ``plivo`` SDK in a 64-thread pool;
 * ``latency``: how well concurrency hides a fixed 50 ms server latency;
 * ``cps``: the calls-per-second limiter as the server sees it (arrival timestamps);
-* ``memory``: peak RSS of a bulk run, small vs large input, with and without a journal.
+* ``memory``: peak RSS of a bulk run, small vs large input, with and without a journal;
+* ``tracking``: peak RSS of a tracked bulk run with callbacks, two sizes, bytes per row.
 
 The emulator always runs in a separate process (:mod:`benchmarks.emulator_server`). Every
 benchmark prints a table and writes ``benchmarks/results/<name>.json``; a number that misses

@@ -11,10 +11,20 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import cps, fast, latency, memory, multiprocess, overhead, resume, sdk
+from . import cps, fast, latency, memory, multiprocess, overhead, resume, sdk, tracking
 from ._common import RESULTS, Result, Row, machine_info, render_table, write_result
 
-NAMES = ("overhead", "sdk", "fast", "latency", "cps", "multiprocess", "memory", "resume")
+NAMES = (
+    "overhead",
+    "sdk",
+    "fast",
+    "latency",
+    "cps",
+    "multiprocess",
+    "memory",
+    "tracking",
+    "resume",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory-rows", type=int, default=None, help="memory: the large size (default 1M, 100k)"
     )
+    parser.add_argument(
+        "--tracking-rows", type=int, default=None, help="tracking: the large size (default 1M)"
+    )
     args = parser.parse_args(argv)
     selected = args.only or list(NAMES)
     runners: dict[str, Callable[[], Result]] = {
@@ -39,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "cps": lambda: cps.run(args.quick),
         "multiprocess": lambda: multiprocess.run(args.quick),
         "memory": lambda: memory.run(args.quick, large=args.memory_rows),
+        "tracking": lambda: tracking.run(args.quick, large=args.tracking_rows),
         "resume": lambda: resume.run(args.quick),
     }
     machine = machine_info()

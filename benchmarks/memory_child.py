@@ -103,12 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         journal = Path(tmp) / "run.jsonl" if args.journal else None
         report.update(asyncio.run(bulk(args.url, args.rows, journal)))
         report["journal_bytes"] = journal.stat().st_size if journal is not None else None
+    return finish(report, args.rows)
+
+
+def finish(report: dict[str, Any], rows: int) -> int:
+    """Add the end figures, print the report as one JSON line; 0 if every row was ok."""
     report["peak_mb"] = peak_rss_mb()
     report["ru_maxrss_mb"] = ru_maxrss_mb()
     report["end_rss_mb"] = current_rss_mb()
     print(json.dumps(report), flush=True)
-    summary = report["summary"]
-    return 0 if summary["ok"] == args.rows else 1
+    return 0 if report["summary"]["ok"] == rows else 1
 
 
 if __name__ == "__main__":

@@ -18,6 +18,11 @@ before ``track`` (they can beat the create's answer) are kept. Plivo may send a 
 twice; each kind (ring, answer, machine, hangup) counts once per call, the repeats are
 counted in :attr:`CallTracker.duplicates`.
 
+Memory stays bounded by the calls in flight: a call's owner calls
+:meth:`CallTracker.release` once it has the result (the bulk engine does, for every row's
+call it followed), which drops its handle, its call uuid and its marks; callbacks for
+calls nobody tracked (yet) are kept for at most ``max_untracked`` calls, oldest dropped.
+
 Dispositions (first rule that applies, on the hangup callback):
 
 - ``machine``: a machine-detection callback said ``Machine=true``, or the hangup cause
@@ -42,6 +47,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
@@ -74,6 +80,12 @@ __all__ = [
 ]
 
 log = logging.getLogger("plivo_async")
+
+#: Calls whose callbacks came before anyone tracked them, kept (oldest dropped beyond it).
+MAX_UNTRACKED = 10_000
+#: Released calls remembered, so that their late repeats count as duplicates.
+MAX_RELEASED = 20_000
+_KINDS = ("ring", "answer", "machine", "hangup")
 
 Disposition = Literal["answered", "busy", "no-answer", "failed", "machine", "cancelled"]
 
@@ -204,6 +216,7 @@ class CallHandle:
         self.result: CallResult | None = None
         """The final result once the hangup callback came, else None."""
         self._seen: dict[str, bool] = {}  # kind -> whether its parameters were signed
+        self._keys: list[tuple[dict[str, str], str]] = []  # tracker index entries it owns
         self._settled = asyncio.Event()  # answered, or ended without an answer
         self._ended = asyncio.Event()
         self._confirmed = asyncio.Event()  # ended, by a callback with signed parameters
@@ -264,26 +277,73 @@ def _kind(event: CallEvent) -> str | None:
 
 
 class CallTracker:
-    """Links callbacks to calls and gives each call a disposition (see the module doc)."""
+    """Links callbacks to calls and gives each call a disposition (see the module doc).
 
-    def __init__(self) -> None:
+    What it holds is bounded by the calls in flight, not by the calls ever made:
+
+    - a tracked call stays until :meth:`release` (explicit rather than weak references:
+      a handle nobody holds may still be awaited through a task, and its mark must stay
+      proof for reconciliation until the row that placed it is done; a caller that never
+      releases keeps every call, as before);
+    - a call known only from callbacks (they can beat the create's answer, or name a call
+      this run never made) is kept among at most ``max_untracked`` such calls; beyond it
+      the oldest goes with its call uuid and mark, counted in :attr:`dropped` (a dropped
+      mark is only a shortcut lost: reconciliation still asks the API);
+    - the last ``max_released`` released calls are remembered by uuid and the kinds of
+      callback they had, so that Plivo's late repeats count in :attr:`duplicates` (or
+      :attr:`late`) and never bring a handle back.
+    """
+
+    def __init__(
+        self, *, max_untracked: int = MAX_UNTRACKED, max_released: int = MAX_RELEASED
+    ) -> None:
+        if max_untracked < 1:
+            raise ValueError(f"max_untracked must be >= 1, got {max_untracked}")
+        if max_released < 0:
+            raise ValueError(f"max_released must be >= 0, got {max_released}")
+        self.max_untracked = max_untracked
+        self.max_released = max_released
         self._calls: dict[str, CallHandle] = {}
+        self._untracked: OrderedDict[str, CallHandle] = OrderedDict()
+        self._released: OrderedDict[str, int] = OrderedDict()  # uuid -> kinds seen (bits)
         self._by_call_uuid: dict[str, str] = {}
         self._marks: dict[str, str] = {}
         self.duplicates = 0
         """Callbacks received again for a call (same kind) and not counted twice."""
         self.ignored = 0
         """Callbacks that name no request (MPC events, unknown kinds)."""
+        self.dropped = 0
+        """Calls known only from callbacks, dropped beyond ``max_untracked`` (oldest first)."""
+        self.late = 0
+        """Callbacks of a kind a released call had not had (dropped: its owner is done)."""
 
     def __len__(self) -> int:
-        return len(self._calls)
+        return len(self._calls) + len(self._untracked)
 
     def track(self, request_uuid: str) -> CallHandle:
-        """The handle of ``request_uuid`` (the same one on every call; may already be done)."""
+        """The handle of ``request_uuid`` (the same one on every call; may already be done).
+
+        Tracking a released call again starts afresh: it hears only later callbacks.
+        """
         handle = self._calls.get(request_uuid)
         if handle is None:
-            handle = self._calls[request_uuid] = CallHandle(request_uuid)
+            handle = self._untracked.pop(request_uuid, None) or CallHandle(request_uuid)
+            self._calls[request_uuid] = handle
+            self._released.pop(request_uuid, None)
         return handle
+
+    def release(self, request_uuid: str) -> None:
+        """Forget a call whose result its owner has: its handle, call uuid and marks (the
+        marks of other calls stay). Its late repeated callbacks are counted, not kept."""
+        handle = self._calls.pop(request_uuid, None) or self._untracked.pop(request_uuid, None)
+        if handle is None:
+            return
+        self._forget(handle)
+        if self.max_released:
+            bits = sum(1 << i for i, kind in enumerate(_KINDS) if kind in handle._seen)
+            self._released[request_uuid] = bits
+            if len(self._released) > self.max_released:
+                self._released.popitem(last=False)
 
     @property
     def marks(self) -> Mapping[str, str]:
@@ -292,7 +352,46 @@ class CallTracker:
 
     @property
     def handles(self) -> list[CallHandle]:
-        return list(self._calls.values())
+        return [*self._calls.values(), *self._untracked.values()]
+
+    def _forget(self, handle: CallHandle) -> None:
+        for index, key in handle._keys:
+            if index.get(key) == handle.request_uuid:
+                del index[key]
+        handle._keys.clear()
+
+    def _index(self, index: dict[str, str], key: str, handle: CallHandle, *, replace: bool) -> None:
+        """Point ``key`` at the handle's request, remembering it to drop on release."""
+        if index.get(key) == handle.request_uuid:
+            return
+        if not replace and key in index:
+            return
+        index[key] = handle.request_uuid
+        handle._keys.append((index, key))
+
+    def _handle_for(self, request_uuid: str) -> CallHandle:
+        """The handle a callback feeds: a tracked one, or one kept among the untracked."""
+        handle = self._calls.get(request_uuid) or self._untracked.get(request_uuid)
+        if handle is None:
+            handle = self._untracked[request_uuid] = CallHandle(request_uuid)
+            if len(self._untracked) > self.max_untracked:
+                _, oldest = self._untracked.popitem(last=False)
+                self._forget(oldest)
+                self.dropped += 1
+                log.debug("callbacks of untracked call %s dropped", oldest.request_uuid)
+        return handle
+
+    def _after_release(self, request_uuid: str, kind: str) -> bool:
+        """Count a callback for a released call: False when the call is not a released one."""
+        bits = self._released.get(request_uuid)
+        if bits is None:
+            return False
+        if bits & (1 << _KINDS.index(kind)):
+            self.duplicates += 1
+            log.debug("duplicate %s callback for %s", kind, request_uuid)
+        else:
+            self.late += 1
+        return True
 
     def feed(
         self, event: CallbackEvent, *, mark: str | None = None, signed: bool | None = None
@@ -315,16 +414,15 @@ class CallTracker:
         if not request_uuid:
             self.ignored += 1
             return False
-        handle = self.track(request_uuid)
+        if self._after_release(request_uuid, kind):
+            return False
+        handle = self._handle_for(request_uuid)
         if event.call_uuid:
-            if signed:
-                self._by_call_uuid[event.call_uuid] = request_uuid
-            else:
-                self._by_call_uuid.setdefault(event.call_uuid, request_uuid)
+            self._index(self._by_call_uuid, event.call_uuid, handle, replace=signed)
         mark = mark or (_scalar_str(event.raw.get(MARK_PARAM)) if signed else None)
         if mark and signed:
             handle.mark = handle.mark or mark
-            self._marks.setdefault(mark, request_uuid)
+            self._index(self._marks, mark, handle, replace=False)
         seen = handle._seen.get(kind)  # the tracker owns its handles
         if seen is not None and (seen or not signed):
             self.duplicates += 1

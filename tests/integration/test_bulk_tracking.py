@@ -323,6 +323,8 @@ async def test_callbacks_sent_twice_count_once_per_row(setup: Setup) -> None:
         await setup.emu.wait_for_callbacks()
     repeated = [c for c in setup.emu.records.callbacks if c.duplicate]
     assert repeated and setup.tracker.duplicates == len(repeated)
+    # Issue 22 item 1: each row's call is released once followed, repeats resurrect nothing.
+    assert len(setup.tracker) == 0 and not setup.tracker.marks
     assert {to: o.disposition for to, o in outcomes.items()} == {
         HUMAN: "answered",
         BUSY: "busy",

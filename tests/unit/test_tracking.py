@@ -126,3 +126,71 @@ async def test_events_naming_no_call_are_ignored() -> None:
     await tracker.on_event(parse_event({"Event": "Something", "RequestUUID": "r"}))
     assert tracker.ignored == 3 and len(tracker) == 0 and tracker.handles == []
     assert "pending" in repr(tracker.track("r"))
+
+
+def signed_hangup(tracker: CallTracker, n: int, *, request: str = "req") -> bool:
+    event = cb(
+        "Hangup",
+        request=f"{request}-{n}",
+        call=f"call-{request}-{n}",
+        CallStatus="busy",
+        plivo_async_mark=f"m-{request}-{n}",
+    )
+    return tracker.feed(event, signed=True)
+
+
+async def test_released_rows_leave_only_the_calls_in_flight() -> None:
+    """Issue 22 item 1: a finished row's handle, call uuid and mark go; in-flight stay."""
+    tracker = CallTracker()
+    in_flight = [tracker.track(f"live-{i}") for i in range(3)]
+    for i, handle in enumerate(in_flight):
+        ring = cb("Ring", request=handle.request_uuid, plivo_async_mark=f"ml-{i}")
+        tracker.feed(ring, signed=True)
+    for n in range(2_000):
+        if n % 2:  # half the hangups come before the create's answer (before track)
+            signed_hangup(tracker, n)
+        handle = tracker.track(f"req-{n}")
+        signed_hangup(tracker, n)
+        assert handle.result is not None and handle.result.disposition == "busy"
+        tracker.release(f"req-{n}")
+    assert len(tracker) == 3 and tracker.handles == in_flight
+    assert tracker.marks == {f"ml-{i}": f"live-{i}" for i in range(3)}
+    # The call uuid of a released row links nothing any more.
+    assert not tracker.feed(parse_event({"Event": "Hangup", "CallUUID": "call-req-7"}))
+    assert len(tracker) == 3 and tracker.ignored == 1
+
+
+async def test_unknown_callbacks_beyond_the_bound_are_dropped_oldest_first() -> None:
+    tracker = CallTracker(max_untracked=10)
+    kept = tracker.track("mine")
+    for n in range(25):
+        assert signed_hangup(tracker, n, request="unknown")
+    assert len(tracker) == 11 and tracker.dropped == 15
+    assert tracker.handles[0] is kept and len(tracker.marks) == 10
+    assert "m-unknown-0" not in tracker.marks and tracker.marks["m-unknown-24"] == "unknown-24"
+    # The newest are still linked when their create's answer comes at last.
+    assert tracker.track("unknown-24").result is not None
+    assert tracker.track("unknown-0").result is None  # dropped: waits like a new call
+    # The dropped call's uuid no longer links a hangup naming only it.
+    assert not tracker.feed(parse_event({"Event": "Hangup", "CallUUID": "call-unknown-1"}))
+
+
+async def test_a_callback_after_release_counts_once_and_resurrects_nothing() -> None:
+    tracker = CallTracker()
+    handle = tracker.track("req-1")
+    assert signed_hangup(tracker, 1)
+    tracker.release("req-1")
+    tracker.release("req-1")  # twice: harmless
+    assert not signed_hangup(tracker, 1)  # Plivo sent it again, after the row was done
+    assert tracker.duplicates == 1 and tracker.late == 0
+    assert not tracker.feed(cb("Ring", request="req-1"), signed=True)  # a kind never seen
+    assert tracker.late == 1 and tracker.duplicates == 1
+    assert len(tracker) == 0 and tracker.marks == {} and tracker.handles == []
+    assert handle.result is not None and handle.result.disposition == "busy"
+
+
+def test_the_bounds_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="max_untracked"):
+        CallTracker(max_untracked=0)
+    with pytest.raises(ValueError, match="max_released"):
+        CallTracker(max_released=-1)

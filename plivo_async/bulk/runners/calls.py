@@ -305,7 +305,8 @@ class CallsRunner:
     ) -> Outcome:
         """Wait for the row's call(s) to end; record the disposition and any redial.
         ``resumed``: the call may have been placed by an earlier run, whose receiver got
-        its callbacks: its record is asked for too, as the wait goes on."""
+        its callbacks: its record is asked for too, as the wait goes on. The calls are
+        released from the tracker then (a redial is a new call, with a new mark)."""
         dialer = self.dialer
         request = row_request(ctx.request)
         ctx.park()
@@ -317,6 +318,9 @@ class CallsRunner:
         finally:
             if dialer.live is not None:
                 dialer.live.release(_calls(request))
+            if dialer.tracker is not None and outcome.response is not None:
+                for uuid in outcome.response.request_uuids:  # followed: only repeats can come
+                    dialer.tracker.release(uuid)
         ctx.summary.lookups += followed.lookups
         disposition, first = followed.disposition, followed.first
         due = None
