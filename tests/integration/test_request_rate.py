@@ -9,29 +9,14 @@ opens connections, the next reuses them). Requests are paced as calls are, so an
 from __future__ import annotations
 
 import asyncio
-import time
 
-from plivo_async import Rate, RateLimiter
+from plivo_async import Rate
 from plivo_async.emulator import Emulator
-from plivo_async.limits import PACING_MARGIN, Grant
+from plivo_async.limits import PACING_MARGIN
 from tests.shared.processes import max_in_window
 
 from .conftest import client_for
-
-
-class StampingLimiter:
-    """Wraps the client's request limiter; notes which task was let through, and when."""
-
-    restamps = True
-
-    def __init__(self, inner: RateLimiter) -> None:
-        self.inner = inner
-        self.stamps: dict[asyncio.Task[object] | None, float] = {}
-
-    async def acquire(self, n: int = 1) -> Grant | None:
-        grant = await self.inner.acquire(n)
-        self.stamps[asyncio.current_task()] = time.monotonic()
-        return grant
+from .test_cps import StampingLimiter
 
 
 async def test_paced_request_window_holds_at_arrival_and_reaches_99_percent() -> None:
