@@ -45,7 +45,7 @@ from .errors import (
     ValidationError,
     redact,
 )
-from .limits import Grant, Limits
+from .limits import Grant, Limits, combine
 from .response import RawResponse
 from .retry import RetryBudget, RetryPolicy, Verdict, classify, may_retry
 
@@ -316,19 +316,21 @@ class BaseClient:
         return response, data
 
     async def _rate_limits(self, request: ApiRequest) -> Grant | None:
-        """Wait for the request rate and (for a request placing calls) the CPS limiter."""
+        """Wait for the request rate and (for a request placing calls) the CPS limiter.
+
+        Their grants, as one: both are restamped when the request leaves late.
+        """
         limits = self.limits
         cps = limits.calls if request.calls else None
         if limits.requests is None and cps is None:
             return None
         clock = self.options.retry.clock
         started = clock()
-        if limits.requests is not None:
-            await limits.requests.acquire()
-        grant = None if cps is None else await cps.acquire(request.calls)
+        request_grant = None if limits.requests is None else await limits.requests.acquire()
+        call_grant = None if cps is None else await cps.acquire(request.calls)
         if request.observer is not None:
             request.observer.limits_granted(clock() - started)
-        return grant
+        return combine(request_grant, call_grant)
 
 
 @attrs.define

@@ -40,7 +40,7 @@ SUCCESS = frozenset({200, 201, 202, 204})
 
 _URL_CACHE_SIZE = 256
 
-#: A request whose headers are written within this long of its CPS grant left on time
+#: A request whose headers are written within this long of its grant left on time
 #: (the pacing margin absorbs it); later than that (a pause of the event loop, a new
 #: connection), its grant is restamped. Restamping every request would cost a Redis round
 #: trip each and, at 2-4 ms a time, eat the margin the pacing keeps for arrival jitter.
@@ -116,7 +116,7 @@ class HTTPTransport:
     async def send(self, request: ApiRequest, grant: Grant | None = None) -> ApiResponse:
         """Send one attempt of ``request``; its answer, whatever the status.
 
-        ``grant``: the CPS limiter's grant for it, restamped when the request left late.
+        ``grant``: the limiters' grant for it, restamped when the request left late.
         Raises :class:`ResponseTooLargeError` for a success over the body cap (another
         status keeps an empty body), and a :class:`PlivoTransportError` for no answer.
         """
@@ -205,16 +205,16 @@ def _transport_error(exc: BaseException, request: ApiRequest, target: URL) -> Pl
 
 
 def _restamp_traces(limits: Limits) -> list[aiohttp.TraceConfig]:
-    """Traces that count a call in the CPS window from when it really left.
+    """Traces that count a request (and a call) in its window from when it really left.
 
-    Plivo counts calls when they arrive. Between the limiter's grant and the request's
+    Plivo counts requests and calls when they arrive. Between the limiter's grant and the request's
     bytes on the wire lie a connection to open (TLS: round trips) or a pause of the event
     loop (a garbage collection): the grant is restamped when the headers are written more
     than ``RESTAMP_AFTER`` after it, and, for a request that opened a new connection (slow
     to reach the server the first time), once more when its response arrives. Only
-    installed when the CPS limiter can restamp.
+    installed when the request or the CPS limiter can restamp.
     """
-    if not getattr(limits.calls, "restamps", False):
+    if not any(getattr(limiter, "restamps", False) for limiter in (limits.requests, limits.calls)):
         return []
     trace = aiohttp.TraceConfig()
     trace.on_connection_create_end.append(_mark_cold)

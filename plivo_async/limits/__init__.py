@@ -13,31 +13,35 @@ import time
 from typing import Any, Protocol
 
 from .local import Clock, Sleep, SlidingWindowLimiter
-from .rate import Grant, Rate, RateLimiter
+from .rate import Grant, Grants, Rate, RateLimiter, combine
 
 __all__ = [
     "ARRIVAL_GUARD",
     "PACING_MARGIN",
     "Grant",
+    "Grants",
     "Limits",
     "Rate",
     "RateLimiter",
     "SlidingWindowLimiter",
+    "combine",
     "cps_window",
     "paced_cps_limiter",
+    "paced_window",
 ]
 
-#: Plivo counts requests when they arrive, not when we send them. Arrival lag varies by a
-#: few milliseconds (a new connection costs more than a reused one), so a burst sent
-#: exactly 5.000 s after the previous one can arrive 4.99 s after it. Widening the request
-#: window by this much keeps the limit true at Plivo's end.
+#: The margin the default request limit (``client.PLIVO_RATE_LIMIT``) adds to Plivo's 5 s.
+#: Requests are paced now (see ``PACING_MARGIN``), which keeps the window true at arrival
+#: by itself; the guard stays in the default so that it never grants faster than before.
 ARRIVAL_GUARD = 0.05
 
-#: Calls are paced, not burst: N calls per second go out ``(1 + PACING_MARGIN) / N`` s
-#: apart (never more than N in any ``1 + PACING_MARGIN / 2`` s), so a 1-second window at
-#: Plivo's end holds N calls unless two arrivals one second apart drift by more than 8 ms
-#: (4 ms at worst) against each other, and the account gets 99.2% of its CPS where the
-#: old burst-and-guard scheme gave 95%.
+#: Calls and requests are paced, not burst: N per second go out ``(1 + PACING_MARGIN) / N``
+#: s apart (never more than N in any ``1 + PACING_MARGIN / 2`` s), so a 1-second window at
+#: Plivo's end holds N unless two arrivals one second apart drift by more than 8 ms (4 ms
+#: at worst) against each other, and the account gets 99.2% of its limit where the old
+#: burst-and-guard scheme gave 95%. (Plivo counts both when they arrive: a burst granted
+#: exactly one window after the previous one arrives inside it when the first burst had
+#: to open its connections and the second reuses them.)
 PACING_MARGIN = 0.008
 
 
@@ -45,6 +49,18 @@ class _Lifecycle(Protocol):
     async def open(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+def paced_window(rate: Rate) -> tuple[Rate, float]:
+    """A limit as a window plus a pacing interval: 20 per 1 s -> 20 per 1.004 s, 50.4 ms apart.
+
+    The window is the hard bound; the schedule, a little slower, is what normally runs,
+    so a grant a few milliseconds late is not held back by the window (no drift).
+    """
+    period = rate.period
+    return Rate(rate.limit, period * (1.0 + PACING_MARGIN / 2)), period * (
+        1.0 + PACING_MARGIN
+    ) / rate.limit
 
 
 def cps_window(cps: float) -> tuple[Rate, float]:
@@ -58,9 +74,7 @@ def cps_window(cps: float) -> tuple[Rate, float]:
     limit, seconds = (int(cps), 1.0) if cps >= 1 else (1, 1.0 / cps)
     if not math.isfinite(seconds) or seconds > 86_400:
         raise ValueError(f"calls_per_second must be at least 1 per day (got {cps!r})")
-    # The window is the hard bound; the schedule, a little slower, is what normally runs,
-    # so a grant a few milliseconds late is not held back by the window (no drift).
-    return Rate(limit, seconds * (1.0 + PACING_MARGIN / 2)), seconds * (1.0 + PACING_MARGIN) / limit
+    return paced_window(Rate(limit, seconds))
 
 
 def paced_cps_limiter(
@@ -104,7 +118,7 @@ class Limits:
             shared_requests, shared_calls = connect(
                 limits_url,
                 auth_id=auth_id,
-                rate_limit=rate_limit if isinstance(rate_limit, Rate) else None,
+                requests=paced_window(rate_limit) if isinstance(rate_limit, Rate) else None,
                 calls=cps_window(cps) if is_cps else None,  # type: ignore[arg-type]
                 fallback=limits_fallback,  # type: ignore[arg-type]
                 processes=limits_processes,
@@ -115,7 +129,10 @@ class Limits:
             self.calls = shared_calls or self.calls
         else:
             if isinstance(rate_limit, Rate):
-                self.requests = SlidingWindowLimiter(rate_limit, clock=clock, sleep=sleep)
+                window, spacing = paced_window(rate_limit)
+                self.requests = SlidingWindowLimiter(
+                    window, spacing=spacing, clock=clock, sleep=sleep
+                )
             if is_cps:
                 self.calls = paced_cps_limiter(cps, clock=clock, sleep=sleep)  # type: ignore[arg-type]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 import attrs
 
-__all__ = ["Grant", "Rate", "RateLimiter"]
+__all__ = ["Grant", "Grants", "Rate", "RateLimiter", "combine"]
 
 
 @attrs.frozen
@@ -36,3 +37,31 @@ class RateLimiter(Protocol):
 
     async def acquire(self, n: int = 1) -> Grant | None:
         """Wait until ``n`` more events fit in the window, then record them."""
+
+
+class Grants:
+    """The grants of one request (its request window and its CPS), restamped together."""
+
+    __slots__ = ("_grants",)
+
+    def __init__(self, *grants: Grant) -> None:
+        self._grants = grants
+
+    @property
+    def cold(self) -> bool:
+        return any(grant.cold for grant in self._grants)
+
+    @cold.setter
+    def cold(self, value: bool) -> None:
+        for grant in self._grants:
+            grant.cold = value
+
+    async def restamp(self, *, unless_within: float = 0.0) -> None:
+        # At once: each may be a round trip to Redis, and the request is on its way.
+        await asyncio.gather(*(g.restamp(unless_within=unless_within) for g in self._grants))
+
+
+def combine(*grants: Grant | None) -> Grant | None:
+    """One grant standing for all of ``grants`` that were given (None for none)."""
+    given = [grant for grant in grants if grant is not None]
+    return given[0] if len(given) == 1 else Grants(*given) if given else None

@@ -263,7 +263,7 @@ def connect(
     url: str,
     *,
     auth_id: str,
-    rate_limit: Rate | None,
+    requests: tuple[Rate, float] | None,
     calls: tuple[Rate, float] | None,
     fallback: Fallback = "fail",
     processes: int | None = None,
@@ -271,6 +271,8 @@ def connect(
     sleep: Sleep = asyncio.sleep,
 ) -> tuple[RedisLimiter | None, RedisLimiter | None]:
     """Shared limiters for requests and calls on one Redis connection pool.
+
+    ``requests`` and ``calls``: each a window and its pacing interval (``paced_window``).
 
     Raises :class:`ImportError` with the install hint when the ``redis`` extra is missing,
     and :class:`ValueError` for a URL that is not ``redis://``, ``rediss://`` or ``unix://``.
@@ -294,13 +296,11 @@ def connect(
         "clock": clock,
         "sleep": sleep,
     }
-    requests = (
-        None
-        if rate_limit is None
-        else RedisLimiter(client, name="requests", rate=rate_limit, **options)
-    )
-    calls_limiter = None
-    if calls is not None:
-        rate, spacing = calls
-        calls_limiter = RedisLimiter(client, name="calls", rate=rate, spacing=spacing, **options)
-    return requests, calls_limiter
+
+    def limiter(name: str, paced: tuple[Rate, float] | None) -> RedisLimiter | None:
+        if paced is None:
+            return None
+        rate, spacing = paced
+        return RedisLimiter(client, name=name, rate=rate, spacing=spacing, **options)
+
+    return limiter("requests", requests), limiter("calls", calls)

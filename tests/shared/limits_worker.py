@@ -16,7 +16,6 @@ from typing import Any
 
 from plivo_async import AsyncPlivo, Rate
 from plivo_async.emulator import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN
-from plivo_async.limits import ARRIVAL_GUARD
 
 FROM = "+14155550100"
 ANSWER_URL = "https://example.com/answer"
@@ -43,8 +42,8 @@ class Stamp:
 async def run(args: argparse.Namespace) -> dict[str, object]:
     options: dict[str, object] = {"rate_limit": None, "limits_url": args.limits_url}
     if args.requests_per_second:
-        # As the default PLIVO_RATE_LIMIT is built: widened by the arrival guard (bursts).
-        options["rate_limit"] = Rate(args.requests_per_second, 1.0 + ARRIVAL_GUARD)
+        # Exact: no guard band; the limiter must keep the bound true at arrival itself.
+        options["rate_limit"] = Rate(args.requests_per_second, 1.0)
     else:
         options["calls_per_second"] = args.cps
     errors: Counter[str] = Counter()

@@ -370,7 +370,9 @@ async def test_waited_sums_semaphore_and_rate_limit_waits_on_the_fake_clock(
     await transport.close()
     assert counters["a"].waited == 0.0
     assert counters["b"].waited == pytest.approx(7.0)  # the semaphore
-    assert counters["c"].waited == pytest.approx(3.0)  # the rate limit: 1000 + 10 - 1007
+    # The rate limit, paced (2 per 10.04 s, 5.04 s apart): "b" (1007) kept the schedule
+    # ("a" at 1000, due 1005.04), so "c" is due at 1010.08.
+    assert counters["c"].waited == pytest.approx(3.08)
     assert [counters[n].attempts for n in "abc"] == [1, 1, 1]
 
 
