@@ -254,23 +254,42 @@ class _Lookup:
         page: Callable[[int], Awaitable[Answer]],
         get: Callable[[str], Awaitable[Answer]],
     ) -> _Found | None:
-        """Walk the ids of ``where`` (a moving list), then look at each call not excluded."""
-        for uuid in await self._ids(where, page):
+        """Walk the ids of ``where`` (a moving list), then look at each call not excluded.
+
+        A call some read showed and the walk that counted did not must have left the list:
+        the newest such one is asked for (calls leave in order, so the older ones left
+        too); if it is still there, the list hid it: no evidence."""
+        uuids, gone = await self._ids(where, page)
+        if gone:
+            self.requests += 1
+            try:
+                _call(self._read(await get(gone[-1])), gone[-1], where)
+            except ResourceNotFoundError:
+                pass  # it left, as the walk said
+            else:
+                raise NoEvidence(f"the {where} list hid call {gone[-1]} from a walk")
+        for uuid in uuids:
             found = await self._look_at(where, uuid, get)
             if found is not None:
                 return found
         return None
 
-    async def _ids(self, where: str, page: Callable[[int], Awaitable[Answer]]) -> list[str]:
+    async def _ids(
+        self, where: str, page: Callable[[int], Awaitable[Answer]]
+    ) -> tuple[list[str], list[str]]:
         """Every id of a list that may move while it is paged: each page re-reads the last
         ``_OVERLAP`` ids of the one before and must start among them (calls keep their
         order, so none slipped between the pages), and a short page is the end only when
         it stays so (:meth:`_stays`) and nothing follows it (a page cut short, with more
-        behind it, is not the end); else walk again, at most ``_WALKS`` times."""
+        behind it, is not the end); else walk again, at most ``_WALKS`` times. Returns the
+        ids, and the ids any read showed that the walk did not (in the order first read)."""
+        ever: dict[str, None] = {}
 
         async def read(offset: int) -> list[str]:
             self.requests += 1
-            return _ids(self._read(await page(offset)), where)
+            uuids = _ids(self._read(await page(offset)), where)
+            ever.update(dict.fromkeys(uuids))
+            return uuids
 
         for _ in range(_WALKS):
             seen: list[str] = []
@@ -287,7 +306,8 @@ class _Lookup:
                 if not await self._stays(read, offset, uuids):
                     break  # cut short, or moved under the re-reads: walk again
                 if not uuids or not await read(offset + len(uuids)):
-                    return seen
+                    counted = set(seen)
+                    return seen, [u for u in ever if u not in counted]
                 break  # more behind a short page
         raise NoEvidence(f"the {where} list kept moving under its pages")
 

@@ -63,6 +63,7 @@ class FakeLookups:
             "objects": list(records or []),
         }
         self.calls: dict[str, dict[str, Any]] = {}
+        self.queue: DrainingQueue | None = None  # where each call is, if it moves
         self.date: datetime | None = None  # the API's Date header (its clock), if any
         self.asked: list[URL] = []
 
@@ -75,6 +76,9 @@ class FakeLookups:
         uuid = url.path.rstrip("/").rsplit("/", 1)[-1]
         if uuid != "Call":
             call = self.calls.get(uuid)
+            queued = self.queue is not None and uuid in self.queue.ids
+            if self.queue is not None and (status == "queued") != queued:
+                call = None  # it is not where it was asked for (left the queue, or not yet)
             if call is None:
                 return CallbackResult(status=404, payload={"error": "not found"}, headers=headers)
             return CallbackResult(status=200, payload=call, headers=headers)
@@ -173,7 +177,7 @@ class DrainingQueue:
 
 def draining(size: int, leave: int) -> FakeLookups:
     fake, queue = FakeLookups(), DrainingQueue(size, leave)
-    fake.queued = queue
+    fake.queued, fake.queue = queue, queue
 
     def live(url: URL) -> dict[str, Any]:
         to = url.query.get("to_number", "").lstrip("+")
@@ -292,3 +296,20 @@ def test_reconcile_needs_no_resource_class() -> None:
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert "resources" not in re.sub(r'""".*?"""', "", source, flags=re.S)
     assert callable(reconcile)
+
+
+async def test_a_call_a_page_showed_and_the_counted_walk_did_not_must_have_left(
+    client: AsyncPlivo,
+) -> None:
+    """A page cut short to nothing, read the same three times (the soak found it): the
+    call an earlier read showed is asked for, and it is still queued: no evidence."""
+    fake = FakeLookups()
+    answers = iter([["q-1", "q-2"], ["q-2"]])  # then [] for ever: the list "emptied"
+    fake.queued = lambda url: {"api_id": "q", "calls": next(answers, [])}
+    fake.calls["q-1"] = {"call_uuid": "q-1", "from": FROM, "to": "+14155550001"}
+    fake.calls["q-2"] = {"call_uuid": "q-2", "request_uuid": "q-2", "from": FROM, "to": TO}
+    with aioresponses() as m:
+        fake.install(m)
+        result = await ask(client)
+    assert result.status == "unknown", result.note
+    assert "hid call q-2" in result.note
