@@ -104,7 +104,11 @@ def check_accounting(emu: Emulator, outcomes: list[Outcome], summary: Summary) -
     assert sorted(o.index for o in outcomes) == list(range(ROWS))
     assert summary.rows == ROWS
     assert summary.invalid == summary.cancelled == summary.skipped == 0
-    assert summary.ok + summary.unknown + sum(summary.failed.values()) == ROWS
+    # A row the API answered "not now" (429/503) on every attempt placed nothing: not_sent.
+    assert summary.ok + summary.unknown + sum(summary.failed.values()) + summary.not_sent == ROWS
+    for outcome in outcomes:
+        if outcome.status == "not_sent":
+            assert emu.dialled_counts()[outcome.request.to] == 0
 
     requests = emu.records.requests
     faults = Counter(r.fault or "ok" for r in requests)
@@ -236,7 +240,7 @@ async def test_fault_suite_with_retry_unsafe_dials_people_twice(
         assert summary.ok > 0.99 * ROWS
         assert summary.unknown < sum(faults[name] for name in AMBIGUOUS)
         # (every fault led to a retry, except on the rows that ended on one)
-        ended_on_fault = summary.unknown + sum(summary.failed.values())
+        ended_on_fault = summary.unknown + sum(summary.failed.values()) + summary.not_sent
         all_faults = sum(n for name, n in faults.items() if name != "ok")
         assert summary.retries == all_faults - ended_on_fault
         # ... and the rows reported ok after a processed-then-failed attempt are exactly
