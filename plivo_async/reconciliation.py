@@ -66,6 +66,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
+from ._convert import structure_response
 from .errors import PlivoError, ResourceNotFoundError
 from .models.calls import CallDetails, CreateCallRequest
 
@@ -394,8 +395,6 @@ class _Lookup:
             )
         if call_uuid is None:
             raise NoEvidence(f"a call record to {self.to} came without its call uuid")
-        from ._convert import structure_response
-
         record = structure_response(CallDetails, item)
         return _Found(request_uuid or call_uuid, call_uuid, "records", record)
 
