@@ -27,7 +27,7 @@ CALLS_PATH = "/__bench__/calls"
 
 def add_bench_routes(emulator: Emulator) -> None:
     """Add ``GET /__bench__/calls`` (before the emulator starts)."""
-    records = emulator.records
+    records = emulator.history
 
     # The emulator's middleware calls routes as route(request, ctx), after the auth check.
     async def call_times(request: web.Request, ctx: Any) -> web.Response:

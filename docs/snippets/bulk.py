@@ -53,7 +53,7 @@ async def main(journal: Path) -> None:
             summary = await run.wait()
         print("resumed run:", summary.render(), sep="\n")
 
-        print("calls the emulator placed:", len(emu.records.calls))
+        print("calls the emulator placed:", len(emu.history.calls))
         print("destinations dialled twice:", emu.duplicates())
 
 

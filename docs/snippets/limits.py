@@ -33,7 +33,7 @@ async def main() -> None:
             started = time.perf_counter()
             await dial(client, range(30))
             elapsed = time.perf_counter() - started
-        busiest = emu.records.max_calls_in_window(1.0)
+        busiest = emu.history.max_calls_in_window(1.0)
         print(f"30 calls in {elapsed:.1f} s; at most {busiest} arrived in any 1-second window")
 
         # Two clients sharing one limiter: together they stay at 10 calls per second.
@@ -44,7 +44,7 @@ async def main() -> None:
             AsyncPlivo(emu.auth_id, emu.auth_token, calls_per_second=shared, **options) as b,
         ):
             await asyncio.gather(dial(a, range(1000, 1015)), dial(b, range(2000, 2015)))
-        print("two clients, one limiter:", emu.records.max_calls_in_window(1.0), "per second")
+        print("two clients, one limiter:", emu.history.max_calls_in_window(1.0), "per second")
 
 
 asyncio.run(main())

@@ -42,7 +42,7 @@ async def main() -> None:
         await customer.hangup()
 
         # Each add-user and transfer placed exactly one call.
-        print([(c.action, c.to) for c in emu.records.calls])
+        print([(c.action, c.to) for c in emu.history.calls])
 
         # Run a PHLO from its start node, with the payload it expects.
         run = await client.phlo(PHLO_ID).run(**{"from": AGENT, "to": CUSTOMER})

@@ -26,7 +26,7 @@ async def main() -> None:
 
         node = client.phlo(PHLO_ID).node("conference_bridge", BRIDGE_ID)
         print((await node.get()).node_type)
-        print([r.path for r in emu.records.requests][:1])
+        print([r.path for r in emu.history.requests][:1])
 
 
 asyncio.run(main())

@@ -10,7 +10,7 @@ CALL = {"from_": "+14155550100", "answer_url": "https://example.com/answer.xml"}
 
 def seen(emu: Emulator) -> list[str]:
     """What the emulator answered, request by request (drops show as None)."""
-    return [f"{r.method} {r.status} {r.fault or ''}".strip() for r in emu.records.requests]
+    return [f"{r.method} {r.status} {r.fault or ''}".strip() for r in emu.history.requests]
 
 
 async def main() -> None:

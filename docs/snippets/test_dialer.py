@@ -46,7 +46,7 @@ async def test_faults_never_cause_a_second_call(plivo_emulator: Emulator) -> Non
     async with client_for(plivo_emulator) as client:
         report = await notify_all(client, NUMBERS)
     assert plivo_emulator.duplicates() == {}
-    assert plivo_emulator.records.faults()["429"] > 0
+    assert plivo_emulator.history.faults()["429"] > 0
     # A dropped answer leaves the outcome unknown: reported, never re-dialled. A 429 to
     # every attempt placed nothing: not_sent, and a rerun sends it.
     assert set(report.values()) <= {"ok", "unknown", "not_sent"}

@@ -71,7 +71,7 @@ async def demo() -> None:
             events = await asyncio.gather(*(service.call("+14155550100", to) for to in numbers))
             for event in events:
                 print(event.to, event.hangup_cause, f"{event.duration} s", event.end_time)
-            print("callbacks:", [(c.event, c.status) for c in emu.records.callbacks][:3], "...")
+            print("callbacks:", [(c.event, c.status) for c in emu.history.callbacks][:3], "...")
             async with (  # an unsigned (forged) callback
                 aiohttp.ClientSession() as http,
                 http.post(f"{public_url}/plivo/hangup", data={"CallUUID": "x"}) as forged,

@@ -177,7 +177,7 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
             )
             runs.append(mpc)
             await mpc.wait()
-        records = emulator.records
+        records = emulator.history
         emulator_placed = len(records.calls)
         dialled = emulator.dialled_counts()
         seen = {

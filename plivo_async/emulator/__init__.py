@@ -13,8 +13,8 @@ from __future__ import annotations
 from .clock import ManualClock
 from .faults import FAULT_NAMES, FaultConfig
 from .flow import FlowRunner, FlowStep, Timing
+from .history import CallbackEntry, CallEntry, History, RequestEntry
 from .process import run_in_subprocess
-from .records import CallbackRecord, CallRecord, Records, RequestRecord
 from .scripts import Digits, Script, Scripts, Silence, Speech
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import CallState, Lifecycle, MemberState, PhloState
@@ -23,20 +23,20 @@ __all__ = [
     "DEFAULT_AUTH_ID",
     "DEFAULT_AUTH_TOKEN",
     "FAULT_NAMES",
-    "CallRecord",
+    "CallEntry",
     "CallState",
-    "CallbackRecord",
+    "CallbackEntry",
     "Digits",
     "Emulator",
     "FaultConfig",
     "FlowRunner",
     "FlowStep",
+    "History",
     "Lifecycle",
     "ManualClock",
     "MemberState",
     "PhloState",
-    "Records",
-    "RequestRecord",
+    "RequestEntry",
     "Script",
     "Scripts",
     "Silence",

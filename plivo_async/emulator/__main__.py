@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .faults import FaultConfig
-from .records import DEFAULT_RECORD_LIMIT
+from .history import DEFAULT_HISTORY_LIMIT
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import Lifecycle
 
@@ -52,8 +52,8 @@ def _rate_limit(text: str) -> tuple[int, float]:
         raise argparse.ArgumentTypeError("rate limit is COUNT/SECONDS, e.g. 300/5") from None
 
 
-def _record_limit(text: str) -> int | None:
-    """``N`` records (>= 0) or ``none`` (no limit)."""
+def _history_limit(text: str) -> int | None:
+    """``N`` entries (>= 0) or ``none`` (no limit)."""
     if text.lower() == "none":
         return None
     try:
@@ -61,7 +61,7 @@ def _record_limit(text: str) -> int | None:
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError("a record limit is a whole number >= 0, or none")
+        raise argparse.ArgumentTypeError("a history limit is a whole number >= 0, or none")
     return value
 
 
@@ -111,12 +111,12 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         help="P(a callback is sent twice, as Plivo retries webhooks)",
     )
     add(
-        "--record-limit",
-        type=_record_limit,
-        default=DEFAULT_RECORD_LIMIT,
+        "--history-limit",
+        type=_history_limit,
+        default=DEFAULT_HISTORY_LIMIT,
         metavar="N",
-        help="full request/callback records kept, the oldest dropped (default "
-        f"{DEFAULT_RECORD_LIMIT}; 'none': all); counts and duplicates stay exact",
+        help="full request/callback entries kept, the oldest dropped (default "
+        f"{DEFAULT_HISTORY_LIMIT}; 'none': all); counts and duplicates stay exact",
     )
     add("--log-level", default="WARNING", help="logging level (stderr)")
 
@@ -146,7 +146,7 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
         cdr_lag=args.cdr_lag,
         rate_limit=args.rate_limit,
         callbacks=args.callbacks,
-        record_limit=args.record_limit,
+        history_limit=args.history_limit,
         host=args.host,
         port=args.port,
     )

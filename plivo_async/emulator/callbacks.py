@@ -11,7 +11,7 @@ emulator must never send a request off the machine.
 
 Plivo may deliver a callback twice (it retries webhooks); ``FaultConfig(
 duplicate_callbacks=p)`` makes the emulator send each status callback a second time with
-probability ``p`` (seeded), recorded with ``CallbackRecord.duplicate=True``.
+probability ``p`` (seeded), recorded with ``CallbackEntry.duplicate=True``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 
+from .history import CallbackEntry, History
 from .outbound import Outbound, is_loopback_url
-from .records import CallbackRecord, Records
 from .state import CallState, format_time
 
 __all__ = ["CallbackSender", "is_loopback_url"]
@@ -42,14 +42,14 @@ class CallbackSender:
         self,
         *,
         auth_token: str,
-        records: Records,
+        history: History,
         clock: Clock,
         sleep: Sleep,
         seed: int | None,
         timeout: float = 10.0,
         duplicates: Callable[[], float] = lambda: 0.0,
     ) -> None:
-        self._records = records
+        self._history = history
         self._clock = clock
         self._sleep = sleep
         rng = random.Random(f"callbacks-{seed}") if seed is not None else random.Random()
@@ -195,8 +195,8 @@ class CallbackSender:
             sent = await self._out.send(method, url, params)
             if sent.error is not None:
                 log.debug("callback %s for call %s: %s", event, uuid, sent.error)
-            self._records.callbacks.append(
-                CallbackRecord(
+            self._history.callbacks.append(
+                CallbackEntry(
                     uuid, event, sent.url, method, params, sent.status, sent.error, attempt > 0
                 )
             )

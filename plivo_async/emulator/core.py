@@ -1,4 +1,4 @@
-"""``EmulatorCore``: what every route shares: ids, clock, records, state, errors, placing.
+"""``EmulatorCore``: what every route shares: ids, clock, history, state, errors, placing.
 
 One core per emulator. Route handlers (``routes/<area>.py``) get it as ``ctx.core`` and
 use only what is here; the middleware (``middleware.py``) uses it for auth, faults and the
@@ -19,8 +19,8 @@ from .auth import Credentials
 from .callbacks import CallbackSender
 from .faults import FaultConfig, FaultInjector
 from .flow import FlowRunner
+from .history import DEFAULT_HISTORY_LIMIT, CallEntry, CallSource, History, RequestEntry
 from .ratelimit import SlidingWindow
-from .records import DEFAULT_RECORD_LIMIT, CallRecord, CallSource, Records, RequestRecord
 from .scripts import Scripts
 from .state import AreaState, CallState, CallStore, Lifecycle
 
@@ -62,7 +62,7 @@ class EmulatorCore:
         rate_limit: tuple[int, float] | None,
         callbacks: bool,
         flows: bool = False,
-        record_limit: int | None = DEFAULT_RECORD_LIMIT,
+        history_limit: int | None = DEFAULT_HISTORY_LIMIT,
     ) -> None:
         self.auth_id = auth_id
         self.credentials = Credentials(auth_id, auth_token)
@@ -71,7 +71,7 @@ class EmulatorCore:
         """The emulator's time (seconds): call lifecycles and record timestamps use it."""
         self.sleep = sleep
         """Waits on the emulator's time (latency, callbacks); a fake one takes no real time."""
-        self.records = Records(record_limit)
+        self.history = History(history_limit)
         self.calls = CallStore(lifecycle, cps, cdr_lag)
         self.scripts = Scripts()
         """How each destination behaves (answers, busy, rings out; when; for how long)."""
@@ -83,7 +83,7 @@ class EmulatorCore:
         if callbacks:
             self.callbacks = CallbackSender(
                 auth_token=auth_token,
-                records=self.records,
+                history=self.history,
                 clock=clock,
                 sleep=sleep,
                 seed=seed,
@@ -116,8 +116,8 @@ class EmulatorCore:
         return found  # type: ignore[return-value]  # keyed by its own type
 
     def reset(self) -> None:
-        """Forget records, the state of every area and the rate-limit window."""
-        self.records.reset()
+        """Forget the history, the state of every area and the rate-limit window."""
+        self.history.reset()
         for area in self._states.values():
             area.reset()
         if self.flows is not None:
@@ -145,7 +145,7 @@ class EmulatorCore:
 
     def place(
         self,
-        rec: RequestRecord,
+        rec: RequestEntry,
         *,
         from_: str,
         to: str,
@@ -153,7 +153,7 @@ class EmulatorCore:
         params: dict[str, Any],
         mpc: tuple[str, str, str] | None = None,
     ) -> CallState:
-        """Place one call: a :class:`CallState` walking its lifecycle, and a CallRecord.
+        """Place one call: a :class:`CallState` walking its lifecycle, and a CallEntry.
 
         Every route that dials goes through here, so ``emu.duplicates()``, the CPS queue
         and ``max_calls_in_window`` count it; ``source`` is ``"api"``, ``"mpc"`` (then
@@ -168,8 +168,8 @@ class EmulatorCore:
             call_uuid, from_=from_, to=to, source=source, now=now, params=params, script=script
         )
         phlo_id, node_id, action = mpc or (None, None, None)
-        self.records.add_call(
-            CallRecord(
+        self.history.add_call(
+            CallEntry(
                 call_uuid, to, from_, now, source, rec.index, call_uuid, phlo_id, node_id, action
             )
         )

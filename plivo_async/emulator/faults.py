@@ -4,7 +4,7 @@ A :class:`FaultConfig` says *what* may go wrong (by probability, or by an exact 
 indexed by request); a :class:`FaultInjector` turns it into one decision per request using
 a seeded ``random.Random``, so two runs with the same seed and the same request order see
 the same faults. Every kind of fault is one entry of :data:`FAULT_KINDS` (its name as
-scheduled and recorded in ``RequestRecord.fault``, whether it acts before or after the
+scheduled and recorded in ``RequestEntry.fault``, whether it acts before or after the
 request is processed, the probability field that draws it, and its behaviour):
 
 - ``"429"``: rate limited, with ``Retry-After`` (unless ``retry_after`` is None);
@@ -40,7 +40,7 @@ from typing import Literal, Protocol
 
 from aiohttp import web
 
-from .records import RequestRecord
+from .history import RequestEntry
 
 __all__ = [
     "FAULT_KINDS",
@@ -63,7 +63,7 @@ class FaultHost(Protocol):
     def error(self, status: int, message: str) -> web.Response: ...
 
 
-Act = Callable[[web.Request, RequestRecord, FaultHost], web.StreamResponse]
+Act = Callable[[web.Request, RequestEntry, FaultHost], web.StreamResponse]
 """A fault's behaviour: the answer (or the dropped connection) instead of the route's."""
 
 
@@ -72,7 +72,7 @@ class FaultKind:
     """One kind of fault: its name, when it acts, what draws it and what it does."""
 
     name: str
-    """As scheduled (``FaultConfig(schedule=[...])``) and recorded (``RequestRecord.fault``)."""
+    """As scheduled (``FaultConfig(schedule=[...])``) and recorded (``RequestEntry.fault``)."""
     act: Act
     after: bool = False
     """True: the request is processed first (a call is placed), then the fault acts."""
@@ -103,7 +103,7 @@ _ERROR_TEXT = {
 def _answer(status: int) -> Act:
     """Answer ``status`` in Plivo's error shape (429: with the configured Retry-After)."""
 
-    def act(request: web.Request, rec: RequestRecord, host: FaultHost) -> web.StreamResponse:
+    def act(request: web.Request, rec: RequestEntry, host: FaultHost) -> web.StreamResponse:
         rec.status = status
         response = host.error(status, _ERROR_TEXT[status])
         retry_after = host.faults.retry_after

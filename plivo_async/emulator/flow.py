@@ -73,8 +73,8 @@ from plivo_async.xml import (
 )
 
 from .callbacks import CallbackSender
+from .history import CallSource, RequestEntry
 from .outbound import Outbound
-from .records import CallSource, RequestRecord
 from .scripts import Digits, Input, Script, Scripts, Speech
 from .state import CallState
 
@@ -154,7 +154,7 @@ class CallHost(Protocol):
 
     def place(
         self,
-        rec: RequestRecord,
+        rec: RequestEntry,
         *,
         from_: str,
         to: str,
@@ -207,7 +207,7 @@ class FlowRunner:
 
     # -- lifecycle -----------------------------------------------------------------------
 
-    def start(self, call: CallState, rec: RequestRecord) -> None:
+    def start(self, call: CallState, rec: RequestEntry) -> None:
         """Follow ``call`` (already shaped by its destination's script) once answered."""
         script = self.scripts[call.to]
         call.flow = True  # the flow requests answer_url, not the callbacks
@@ -229,7 +229,7 @@ class FlowRunner:
 
     # -- the flow ------------------------------------------------------------------------
 
-    async def _run(self, call: CallState, rec: RequestRecord, script: Script) -> None:
+    async def _run(self, call: CallState, rec: RequestEntry, script: Script) -> None:
         inputs = script.play()
         try:
             await self._until(call, call.answer_at)
@@ -281,7 +281,7 @@ class FlowRunner:
             raise _Hangup
 
     async def _document(
-        self, call: CallState, rec: RequestRecord, document: Response, inputs: Iterator[Input]
+        self, call: CallState, rec: RequestEntry, document: Response, inputs: Iterator[Input]
     ) -> Response | None:
         """Run ``document``; the next document (action, Redirect) or None when it ends."""
         for element in document.children:
@@ -291,7 +291,7 @@ class FlowRunner:
         return None
 
     async def _element(
-        self, call: CallState, rec: RequestRecord, element: Element, inputs: Iterator[Input]
+        self, call: CallState, rec: RequestEntry, element: Element, inputs: Iterator[Input]
     ) -> Response | None:
         if isinstance(element, (Speak, Play, Wait, DTMF)):
             await self._media(call, element)
@@ -400,7 +400,7 @@ class FlowRunner:
             return None
         return await self._post(call, element.action, element.method, element.redirect, params)
 
-    async def _dial(self, call: CallState, rec: RequestRecord, element: Dial) -> Response | None:
+    async def _dial(self, call: CallState, rec: RequestEntry, element: Dial) -> Response | None:
         core = self._core
         started = core.clock()
         legs: list[CallState] = []

@@ -4,7 +4,7 @@ A route is a module-level ``async def route(request, ctx) -> web.StreamResponse`
 middleware calls it after auth, the rate limit and fault injection, with ``ctx.core`` the
 emulator's :class:`~plivo_async.emulator.core.EmulatorCore` (ids, clock, state, calls),
 ``ctx.body`` already parsed (a JSON object or a form, as a ``dict``; ``{}`` for GET) and
-``ctx.rec`` the request's :class:`~plivo_async.emulator.records.RequestRecord`. An area
+``ctx.rec`` the request's :class:`~plivo_async.emulator.history.RequestEntry`. An area
 lists its routes as :class:`RouteSpec` values; :func:`add_route_specs` serves them.
 """
 
@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from .core import EmulatorCore
-from .records import RequestRecord
+from .history import RequestEntry
 from .rules import BadRequest
 
 __all__ = ["PLACING", "Ctx", "Handler", "Route", "RouteSpec", "add_route_specs", "parse_body"]
@@ -32,7 +32,7 @@ class Ctx:
 
     __slots__ = ("body", "core", "rec")
 
-    def __init__(self, core: EmulatorCore, rec: RequestRecord) -> None:
+    def __init__(self, core: EmulatorCore, rec: RequestEntry) -> None:
         self.core = core
         self.rec = rec
         self.body: dict[str, Any] = {}

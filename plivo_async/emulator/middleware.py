@@ -23,8 +23,8 @@ from aiohttp.typedefs import Middleware
 
 from .core import EmulatorCore
 from .faults import NO_FAULT, drop_connection
+from .history import RequestEntry
 from .http import PLACING, Ctx, Handler, Route, parse_body
-from .records import RequestRecord
 from .rules import BadRequest
 
 __all__ = ["emulator_middleware"]
@@ -36,15 +36,15 @@ def emulator_middleware(core: EmulatorCore) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         query = dict(request.query) if request.query_string else {}
-        rec = RequestRecord(
-            core.records.requests.total,  # kept or dropped since, every request counts
+        rec = RequestEntry(
+            core.history.requests.total,  # kept or dropped since, every request counts
             request.method,
             request.path,
             query,
             core.clock(),
             time.monotonic(),
         )
-        core.records.requests.append(rec)
+        core.history.requests.append(rec)
         body = await _receive(request)
         # Like Plivo, which holds the whole request: once it has arrived it is processed,
         # even if the client gives up meanwhile (e.g. during injected latency).
@@ -68,7 +68,7 @@ async def _receive(request: web.Request) -> bytes | web.HTTPException | None:
 async def _respond(
     core: EmulatorCore,
     request: web.Request,
-    rec: RequestRecord,
+    rec: RequestEntry,
     body: bytes | web.HTTPException | None,
 ) -> web.StreamResponse:
     match = request.match_info
@@ -80,7 +80,7 @@ async def _respond(
     ):
         decision = injector.decide()
         if decision.name is not None:
-            core.records.add_fault(rec, decision.name)
+            core.history.add_fault(rec, decision.name)
     if decision.latency:
         await core.sleep(decision.latency)
     kind = decision.kind
@@ -115,7 +115,7 @@ async def _process(
         return core.error(401, "authentication failed: check auth_id and auth_token")
     if core.window is not None and not core.window.admit(rec.time):
         if rec.fault is None:
-            core.records.add_fault(rec, "rate_limited")
+            core.history.add_fault(rec, "rate_limited")
         return core.error(429, "too many requests: account limit exceeded")
     if isinstance(body, web.HTTPException):
         raise body

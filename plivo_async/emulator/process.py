@@ -2,7 +2,7 @@
 
 ``with run_in_subprocess(fault_429=0.05, seed=1) as url: ...`` starts
 ``python -m plivo_async.emulator --host 127.0.0.1 --port 0 ...``, waits for the
-``PLIVO_EMULATOR_URL=`` line, yields the URL, and terminates the child on exit. Records of
+``PLIVO_EMULATOR_URL=`` line, yields the URL, and terminates the child on exit. History of
 a child emulator are read over HTTP: ``GET {url}/__emulator__/stats`` (same Basic auth).
 """
 
@@ -45,7 +45,7 @@ _FLAGS = {
     "ringing_s": "--ringing-s",
     "talk_s": "--talk-s",
     "duplicate_callbacks": "--duplicate-callbacks",
-    "record_limit": "--record-limit",
+    "history_limit": "--history-limit",
     "log_level": "--log-level",
 }
 
@@ -57,7 +57,7 @@ def _format(key: str, value: Any) -> str:
         return f"{value[0]}/{value[1]}"
     if key == "schedule" and not isinstance(value, str):
         return ",".join("ok" if v is None else str(v) for v in value)
-    if key in ("retry_after", "record_limit") and value is None:
+    if key in ("retry_after", "history_limit") and value is None:
         return "none"
     return str(value)
 
@@ -72,7 +72,7 @@ def emulator_command(**config: Any) -> list[str]:
     for key, value in config.items():
         if key not in _FLAGS:
             raise TypeError(f"unknown emulator option {key!r}")
-        if value is None and key not in ("retry_after", "record_limit"):  # None: "none"
+        if value is None and key not in ("retry_after", "history_limit"):  # None: "none"
             continue
         argv += [_FLAGS[key], _format(key, value)]
     return argv

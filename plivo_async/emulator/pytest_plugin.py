@@ -7,8 +7,8 @@ the fixture available. Configure it per test with the marker::
     async def test_retries(plivo_emulator): ...
 
 The marker's keyword arguments go to :class:`~plivo_async.emulator.Emulator`, e.g.
-``record_limit=1000`` to keep only the newest 1,000 full request records in a long test. The fixture
-is async and needs pytest-asyncio; without it only tests using the fixture fail (pytest says
+``history_limit=1000`` to keep only the newest 1,000 full request entries in a long test. The
+fixture is async and needs pytest-asyncio; without it only tests using the fixture fail (pytest says
 an async plugin is missing), not every pytest run.
 """
 

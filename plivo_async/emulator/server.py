@@ -16,7 +16,7 @@ from .app import build_app
 from .core import EmulatorCore
 from .faults import FaultConfig
 from .flow import FlowRunner
-from .records import DEFAULT_RECORD_LIMIT, Records
+from .history import DEFAULT_HISTORY_LIMIT, History
 from .scripts import Scripts
 from .state import AreaState, CallState, Lifecycle
 
@@ -31,7 +31,7 @@ DEFAULT_AUTH_TOKEN = "emulator-token"
 
 
 class Emulator:
-    """A local Plivo voice API (Call API + PHLO) with fault injection and records.
+    """A local Plivo voice API (Call API + PHLO) with fault injection and a history of what it saw.
 
     ``async with Emulator() as emu:`` binds ``host`` (127.0.0.1) on an ephemeral port;
     point a client at ``emu.url`` (API) and ``emu.phlo_url`` (PHLO runner): both are the
@@ -51,8 +51,8 @@ class Emulator:
     ``GET Call/{uuid}/`` find a call only once it is over and ``cdr_lag`` seconds have
     passed, as Plivo indexes records after hangup; the default None shows every call's
     record at once, live calls included.
-    ``record_limit`` caps the full records kept of requests and of callbacks (each; the
-    oldest are dropped and counted, ``records.requests.dropped``; None keeps them all):
+    ``history_limit`` caps the full records kept of requests and of callbacks (each; the
+    oldest are dropped and counted, ``history.requests.dropped``; None keeps them all):
     calls placed, counts per destination, duplicates and fault counts stay exact.
     """
 
@@ -71,7 +71,7 @@ class Emulator:
         rate_limit: tuple[int, float] | None = None,
         callbacks: bool = False,
         flows: bool = False,
-        record_limit: int | None = DEFAULT_RECORD_LIMIT,
+        history_limit: int | None = DEFAULT_HISTORY_LIMIT,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -88,7 +88,7 @@ class Emulator:
             rate_limit=rate_limit,
             callbacks=callbacks,
             flows=flows,
-            record_limit=record_limit,
+            history_limit=history_limit,
         )
         self._app = build_app(self._core)
         self.auth_id = auth_id
@@ -165,8 +165,9 @@ class Emulator:
         return self._app
 
     @property
-    def records(self) -> Records:
-        return self._core.records
+    def history(self) -> History:
+        """What the emulator saw: requests, calls placed, callbacks sent."""
+        return self._core.history
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -196,12 +197,12 @@ class Emulator:
 
     def dialled_counts(self, *, placed_only: bool = False) -> Counter[str]:
         """Calls placed per destination (``placed_only``: not the B-legs of ``<Dial>``)."""
-        return self.records.dialled_counts(placed_only=placed_only)
+        return self.history.dialled_counts(placed_only=placed_only)
 
     def duplicates(self) -> dict[str, int]:
         """Destinations the client dialled more than once (empty: nobody was dialled
         twice); B-legs placed by call flows' ``<Dial>`` don't count."""
-        return self.records.duplicates()
+        return self.history.duplicates()
 
     def call(self, call_uuid: str) -> CallState | None:
         """The emulated call with this uuid (the uuid returned as ``request_uuid``)."""
@@ -226,12 +227,12 @@ class Emulator:
         """
         return self._core.state(kind)
 
-    def reset_records(self) -> None:
+    def reset_history(self) -> None:
         """Forget recorded requests/calls/callbacks (emulated calls stay)."""
-        self.records.reset()
+        self.history.reset()
 
     def reset(self) -> None:
-        """Forget records and all emulated calls and members."""
+        """Forget the history and all emulated calls and members."""
         self._core.reset()
 
     @property

@@ -81,7 +81,7 @@ async def test_ring_answer_hangup_are_sent_signed_in_order(
             hangup_url=f"{receiver.url}/hangup",
         )
         await emu.wait_for_callbacks()
-        records = list(emu.records.callbacks)
+        records = list(emu.history.callbacks)
     assert [path for _, path, _ in receiver.received] == ["/ring", "/answer", "/hangup"]
     ring, answer, hangup = (params for _, _, params in receiver.received)
     assert [p["CallStatus"] for p in (ring, answer, hangup)] == [
@@ -139,7 +139,7 @@ async def test_non_loopback_urls_are_never_called(manual_clock: ManualClock) -> 
     async with Emulator(clock=manual_clock, sleep=manual_clock.sleep, callbacks=True) as emu:
         await place(emu, answer_url="https://example.com/answer")
         await emu.wait_for_callbacks()
-        records = list(emu.records.callbacks)
+        records = list(emu.history.callbacks)
     assert [(r.event, r.status, r.error) for r in records] == [
         ("answer", None, "not a loopback URL"),
         ("hangup", None, "not a loopback URL"),
@@ -151,7 +151,7 @@ async def test_unreachable_callback_is_recorded_not_raised(manual_clock: ManualC
         # Port 9 (discard) on loopback is closed here: the connection is refused.
         await place(emu, answer_url="http://127.0.0.1:9/answer")
         await emu.wait_for_callbacks()
-        records = list(emu.records.callbacks)
+        records = list(emu.history.callbacks)
     assert [r.event for r in records] == ["answer", "hangup"]
     assert all(r.status is None and r.error for r in records)
 

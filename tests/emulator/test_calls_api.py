@@ -27,7 +27,7 @@ async def test_create_returns_call_fired_and_places_one_call(
     assert data["message"] == "call fired"
     assert isinstance(data["request_uuid"], str)
     assert data["api_id"] and data["api_id"] != data["request_uuid"]
-    [placed] = emu.records.calls
+    [placed] = emu.history.calls
     assert (placed.uuid, placed.to, placed.from_, placed.source) == (
         data["request_uuid"],
         "+14155550101",
@@ -42,12 +42,12 @@ async def test_bulk_to_places_one_call_per_destination(
     data = await create(http, api, to="+14155550101<14155550102<sip:alice@example.com")
     uuids = data["request_uuid"]
     assert isinstance(uuids, list) and len(set(uuids)) == 3
-    assert [c.to for c in emu.records.calls] == [
+    assert [c.to for c in emu.history.calls] == [
         "+14155550101",
         "14155550102",
         "sip:alice@example.com",
     ]
-    assert [c.uuid for c in emu.records.calls] == uuids
+    assert [c.uuid for c in emu.history.calls] == uuids
 
 
 async def test_form_body_and_no_trailing_slash_are_accepted(
@@ -56,7 +56,7 @@ async def test_form_body_and_no_trailing_slash_are_accepted(
     async with http.post(api.calls.rstrip("/"), data=call_body()) as resp:
         assert resp.status == 201
         assert (await resp.json())["message"] == "call fired"
-    assert emu.records.requests[0].body == call_body()
+    assert emu.history.requests[0].body == call_body()
 
 
 async def test_get_call_returns_cdr_shape(http: aiohttp.ClientSession, api: Api) -> None:
@@ -224,8 +224,8 @@ async def test_wrong_credentials_are_401_and_place_nothing(
         assert resp.status == 401
         data = await resp.json()
     assert data["api_id"] and data["error"]
-    assert emu.records.calls == []
-    assert emu.records.requests[0].status == 401
+    assert emu.history.calls == []
+    assert emu.history.requests[0].status == 401
 
 
 async def test_error_messages_never_contain_the_token(emu: Emulator) -> None:
@@ -278,7 +278,7 @@ async def test_create_validation_is_400_with_api_id(
         data = await resp.json()
     assert data["api_id"]
     assert fragment in data["error"]
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 async def test_create_accepts_every_documented_field(
@@ -303,7 +303,7 @@ async def test_create_accepts_every_documented_field(
     )
     async with http.post(api.calls, json=body) as resp:
         assert resp.status == 201, await resp.text()
-    assert len(emu.records.calls) == 1
+    assert len(emu.history.calls) == 1
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]"])
@@ -347,6 +347,6 @@ async def test_official_sync_sdk_talks_to_the_emulator(
     assert created.message == "call fired"
     assert fetched.call_uuid == created.request_uuid
     assert live.call_status == "ringing"
-    assert [c.to for c in emu.records.calls] == ["+14155550101"]
-    assert emu.records.requests[0].body is not None
-    assert emu.records.requests[0].body["machine_detection_time"] == 5000
+    assert [c.to for c in emu.history.calls] == ["+14155550101"]
+    assert emu.history.requests[0].body is not None
+    assert emu.history.requests[0].body["machine_detection_time"] == 5000

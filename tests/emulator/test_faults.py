@@ -32,17 +32,17 @@ async def test_schedule_gives_exactly_those_faults_in_order(
     emu.set_faults(schedule=["429", None, "503", "drop_before", "ok", "500_after", "drop_after"])
     results = [await post_create(http, api, f"+1415555{i:04d}") for i in range(8)]
     assert results == [429, 201, 503, "dropped", 201, 500, "dropped", 201]
-    faults = [r.fault for r in emu.records.requests]
+    faults = [r.fault for r in emu.history.requests]
     assert faults == ["429", None, "503", "drop_before", None, "500_after", "drop_after", None]
     # Calls were placed for the clean requests and the *_after faults only.
-    assert [c.to for c in emu.records.calls] == [
+    assert [c.to for c in emu.history.calls] == [
         "+14155550001",
         "+14155550004",
         "+14155550005",
         "+14155550006",
         "+14155550007",
     ]
-    statuses = [r.status for r in emu.records.requests]
+    statuses = [r.status for r in emu.history.requests]
     assert statuses == [429, 201, 503, None, 201, 500, None, 201]
 
 
@@ -65,7 +65,7 @@ async def fault_sequence(seed: int, n: int = 40) -> list[str | None]:
         async with aiohttp.ClientSession(headers=auth_header(emu.auth_id, emu.auth_token)) as http:
             for i in range(n):
                 await post_create(http, api, f"+1415555{i:04d}")
-        return [r.fault for r in emu.records.requests]
+        return [r.fault for r in emu.history.requests]
 
 
 async def test_probabilities_are_reproducible_with_a_seed() -> None:
@@ -98,9 +98,9 @@ async def test_drop_before_places_nothing(
     with pytest.raises(DISCONNECTED):
         async with http.post(api.calls, json=call_body()) as resp:
             await resp.read()
-    assert emu.records.calls == []
+    assert emu.history.calls == []
     assert emu.dialled_counts() == {}
-    [request] = emu.records.requests
+    [request] = emu.history.requests
     assert (request.fault, request.status) == ("drop_before", None)
 
 
@@ -111,8 +111,8 @@ async def test_drop_after_places_the_call_but_the_client_sees_a_disconnect(
     with pytest.raises(DISCONNECTED):
         async with http.post(api.calls, json=call_body(to="+14155550101")) as resp:
             await resp.read()
-    assert [c.to for c in emu.records.calls] == ["+14155550101"]
-    assert emu.records.requests[0].fault == "drop_after"
+    assert [c.to for c in emu.history.calls] == ["+14155550101"]
+    assert emu.history.requests[0].fault == "drop_after"
     # The naive retry dials the same person twice, and the records show it.
     emu.clear_faults()
     assert await post_create(http, api, "+14155550101") == 201
@@ -128,7 +128,7 @@ async def test_429_carries_retry_after(
         assert resp.headers["Retry-After"] == "2"
         data = await resp.json()
     assert data["api_id"] and data["error"]
-    assert emu.records.calls == []
+    assert emu.history.calls == []
     emu.set_faults(schedule=["429"], retry_after=None)
     async with http.post(api.calls, json=call_body()) as resp:
         assert resp.status == 429
@@ -140,7 +140,7 @@ async def test_server_errors_use_the_configured_statuses(
 ) -> None:
     emu.set_faults(rate_5xx=1.0, server_errors=(504,))
     assert [await post_create(http, api, f"+1415555{i:04d}") for i in range(3)] == [504] * 3
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 async def test_injected_latency_uses_the_emulator_sleep(
@@ -180,7 +180,7 @@ async def test_paths_calls_limits_faults_to_call_placing_posts(
         assert resp.status == 500
     async with http.post(api.mpc() + "/members/+14155550102", json={"action": "hold"}) as resp:
         assert resp.status == 200
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 async def test_rate_limit_window_answers_429_beyond_the_limit(
@@ -193,8 +193,8 @@ async def test_rate_limit_window_answers_429_beyond_the_limit(
             manual_clock.advance(5.0)
             statuses.append(await post_create(http, api, "+14155550009"))
     assert statuses == [201, 201, 201, 429, 201]
-    assert emu.records.requests[3].fault == "rate_limited"
-    assert len(emu.records.calls) == 4
+    assert emu.history.requests[3].fault == "rate_limited"
+    assert len(emu.history.calls) == 4
 
 
 @pytest.mark.parametrize(

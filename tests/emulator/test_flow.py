@@ -367,13 +367,13 @@ async def test_dial_legs_are_recorded_as_dial_not_as_placed(setup: tuple[Emulato
     docs.pages["answer"] = doc(f"<Dial><Number>{AGENT}</Number></Dial>")
     for to in (TO, second):  # two callers, each bridged to the same agent
         await place(emu, to=to, answer_url=docs.url("answer"))
-    assert [(c.to, c.source) for c in emu.records.calls] == [
+    assert [(c.to, c.source) for c in emu.history.calls] == [
         (TO, "api"),
         (AGENT, "dial"),
         (second, "api"),
         (AGENT, "dial"),
     ]
-    assert [c.to for c in emu.records.placed()] == [c.to for c in emu.placed_calls] == [TO, second]
+    assert [c.to for c in emu.history.placed()] == [c.to for c in emu.placed_calls] == [TO, second]
     assert emu.duplicates() == {}  # the client dialled nobody twice; the XML did
     assert emu.dialled_counts()[AGENT] == 2
     assert emu.dialled_counts(placed_only=True) == {TO: 1, second: 1}

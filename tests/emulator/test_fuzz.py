@@ -168,7 +168,7 @@ async def test_no_route_answers_5xx_to_arbitrary_input(
         url = url.update_query(query)
     headers = {"Content-Type": ctype} if ctype else {}
     emu.set_faults(schedule=[data.draw(FAULT, label="fault")])
-    before = len(emu.records.requests)
+    before = len(emu.history.requests)
     try:
         async with http.request(method, url, data=body, headers=headers) as resp:
             status: int | None = resp.status
@@ -177,7 +177,7 @@ async def test_no_route_answers_5xx_to_arbitrary_input(
         status = None
     finally:
         emu.clear_faults()
-    records = emu.records.requests[before:]
+    records = emu.history.requests[before:]
     fault = records[-1].fault if records else None
     if status is None:
         assert fault is not None and fault.startswith("drop"), (method, url, body)

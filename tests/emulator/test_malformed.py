@@ -33,7 +33,7 @@ async def test_a_form_body_with_invalid_utf8_is_a_400(
     async with http.post(api.calls, data=b"from=%2B14155550100&to=\xff\xfe", headers=form) as resp:
         assert resp.status == 400
         assert "UTF-8" in await error_of(resp)
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 @pytest.mark.parametrize("field", ["answer_url", "ring_url", "hangup_url", "fallback_url"])
@@ -82,7 +82,7 @@ async def test_create_refuses_integers_too_long_for_the_clock(
     async with http.post(api.calls, json=call_body(**{field: "9" * 400})) as resp:
         assert resp.status == 400
         assert field in await error_of(resp)
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 @pytest.mark.parametrize(
@@ -171,12 +171,12 @@ async def test_a_request_fully_received_is_processed_after_the_client_left(
         assert all(handler.transport is None for handler in server.connections), "still open"
         sleep.gate.set()
         for _ in range(1000):
-            if emu.records.requests[0].status is not None:
+            if emu.history.requests[0].status is not None:
                 break
             await asyncio.sleep(0)
-        assert [c.to for c in emu.records.calls] == ["+14155550123"]
-        assert emu.records.requests[0].status == 201
-        assert emu.records.requests[0].fault == "latency:5000"
+        assert [c.to for c in emu.history.calls] == ["+14155550123"]
+        assert emu.history.requests[0].status == 201
+        assert emu.history.requests[0].fault == "latency:5000"
     finally:
         sleep.gate.set()
         await runner.cleanup()
@@ -190,4 +190,4 @@ async def test_a_body_over_the_size_cap_is_a_413_in_plivo_shape(
     async with http.post(api.calls, data=io.BytesIO(big), headers=headers) as resp:
         assert resp.status == 413
         assert await error_of(resp)
-    assert emu.records.calls == []
+    assert emu.history.calls == []

@@ -240,7 +240,7 @@ async def test_a_create_with_callback_url_answers_by_callback(
         "message": "call fired",
         "request_uuid": ",".join(uuids),
     }
-    [record] = [r for r in emu.records.callbacks if r.event == "async_result"]
+    [record] = [r for r in emu.history.callbacks if r.event == "async_result"]
     assert (record.call_uuid, record.status) == (uuids[0], 200)
 
 
@@ -249,7 +249,7 @@ async def test_callback_url_without_callbacks_is_acknowledged_only(
 ) -> None:
     async with http.post(Api(emu).calls, json=call_body(callback_url="http://127.0.0.1:9/r")) as r:
         assert (r.status, (await r.json())["message"]) == (201, "async api spawned")
-    assert len(emu.calls) == 1 and emu.records.callbacks == []
+    assert len(emu.calls) == 1 and emu.history.callbacks == []
     async with http.post(Api(emu).calls, json=call_body(callback_url="not a url")) as r:
         assert r.status == 400
     assert len(emu.calls) == 1
@@ -263,7 +263,7 @@ async def test_duplicate_callbacks_fault_sends_callbacks_twice(receiver: Receive
         async with aiohttp.ClientSession(headers=headers) as http:
             await place(http, emu, **urls(receiver))
             await emu.wait_for_callbacks()
-    records = [(r.event, r.duplicate, r.status) for r in emu.records.callbacks]
+    records = [(r.event, r.duplicate, r.status) for r in emu.history.callbacks]
     assert records == [
         (event, duplicate, 200)
         for event in ("ring", "answer", "hangup")
@@ -286,7 +286,7 @@ async def test_duplicate_callbacks_are_seeded(receiver: Receiver) -> None:
                 for i in range(12):
                     await place(http, emu, to=f"+141555503{i:02}", hangup_url=f"{receiver.url}/h")
                     await emu.wait_for_callbacks()  # one call at a time: a fixed order
-        return [r.duplicate for r in emu.records.callbacks if r.event == "hangup"]
+        return [r.duplicate for r in emu.history.callbacks if r.event == "hangup"]
 
     first, second = await run(9), await run(9)
     assert first == second and 12 < len(first) < 24  # some twice, not all

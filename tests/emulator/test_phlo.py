@@ -49,7 +49,7 @@ async def test_mpc_actions_dial_and_record(
         assert resp.status == 200
         data = await resp.json()
     assert data["error"] == "" and data["api_id"]
-    [call] = emu.records.calls
+    [call] = emu.history.calls
     assert (call.to, call.from_, call.source) == (AGENT, TRIGGER, "mpc")
     assert (call.phlo_id, call.node_id, call.action) == ("phlo1", "node1", action)
     emulated = emu.call(call.uuid)
@@ -80,14 +80,14 @@ async def test_mpc_action_validation(
         assert resp.status == 400
         data = await resp.json()
     assert fragment in data["error"] and data["api_id"]
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 async def test_role_defaults_to_agent(http: aiohttp.ClientSession, api: Api, emu: Emulator) -> None:
     body = {"action": "call", "to": AGENT, "trigger_source": TRIGGER}
     async with http.post(api.mpc(), json=body) as resp:
         assert resp.status == 200
-    emulated = emu.call(emu.records.calls[0].uuid)
+    emulated = emu.call(emu.history.calls[0].uuid)
     assert emulated is not None and emulated.params["role"] == "agent"
 
 
@@ -100,7 +100,7 @@ async def test_member_actions(http: aiohttp.ClientSession, api: Api, emu: Emulat
         async with http.post(member_url, json={"action": action}) as resp:
             assert resp.status == 200, action
             assert (await resp.json())["error"] == ""
-    call = emu.call(emu.records.calls[0].uuid)
+    call = emu.call(emu.history.calls[0].uuid)
     assert call is not None and call.status(emu.clock()) == "cancel"
     async with http.post(member_url, json={"action": "explode"}) as resp:
         assert resp.status == 400
@@ -124,4 +124,4 @@ async def test_official_sync_phlo_sdk_talks_to_the_emulator(emu: Emulator) -> No
 
     responses = await asyncio.to_thread(run)
     assert all(r.error == "" for r in responses)
-    assert [c.to for c in emu.records.calls] == [AGENT, "+14152226666"]
+    assert [c.to for c in emu.history.calls] == [AGENT, "+14152226666"]

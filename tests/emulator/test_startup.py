@@ -168,16 +168,16 @@ def test_inconsistent_arguments_exit_with_2(capsys: pytest.CaptureFixture[str]) 
 def test_record_limit_flag(given: str | None, limit: int | None) -> None:
     parser = argparse.ArgumentParser()
     add_emulator_arguments(parser)
-    argv = [] if given is None else ["--record-limit", given]
+    argv = [] if given is None else ["--history-limit", given]
     emulator = emulator_from_args(parser.parse_args(argv))
-    assert emulator.records.requests.limit == limit == emulator.records.callbacks.limit
-    argv = emulator_command(record_limit=limit)
-    assert argv[argv.index("--record-limit") + 1] == str(limit).lower()
+    assert emulator.history.requests.limit == limit == emulator.history.callbacks.limit
+    argv = emulator_command(history_limit=limit)
+    assert argv[argv.index("--history-limit") + 1] == str(limit).lower()
 
 
 def test_record_limit_flag_refuses_a_negative_count(capsys: pytest.CaptureFixture[str]) -> None:
     parser = argparse.ArgumentParser()
     add_emulator_arguments(parser)
     with pytest.raises(SystemExit):
-        parser.parse_args(["--record-limit", "-1"])
-    assert "a record limit is a whole number >= 0, or none" in capsys.readouterr().err
+        parser.parse_args(["--history-limit", "-1"])
+    assert "a history limit is a whole number >= 0, or none" in capsys.readouterr().err

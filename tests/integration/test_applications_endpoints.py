@@ -86,4 +86,4 @@ async def test_update_unknown_application_is_a_not_found(client: AsyncPlivo) -> 
 async def test_bad_settings_never_reach_the_emulator(client: AsyncPlivo, emu: Emulator) -> None:
     with pytest.raises(ValidationError):
         await client.applications.create("x", answer_method="PUT")
-    assert emu.records.requests == []
+    assert emu.history.requests == []

@@ -47,14 +47,14 @@ async def test_kill_9_mid_run_then_resume_reconciles_the_crash_and_dials_nobody_
     first = 5_000_000 + kill_at * 1000
     async with Emulator(faults=config, seed=kill_at) as emu:
         enough = asyncio.Event()
-        add_call = emu.records.add_call
+        add_call = emu.history.add_call
 
         def counting_add_call(record: Any) -> None:
             add_call(record)
-            if len(emu.records.calls) >= kill_at:
+            if len(emu.history.calls) >= kill_at:
                 enough.set()
 
-        emu.records.add_call = counting_add_call  # type: ignore[method-assign]
+        emu.history.add_call = counting_add_call  # type: ignore[method-assign]
         worker = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -106,5 +106,5 @@ async def test_kill_9_mid_run_then_resume_reconciles_the_crash_and_dials_nobody_
                 finals[record["o"]] = record
         assert set(finals) == set(range(ROWS))
         for index, record in finals.items():  # each row's last word names its one call
-            placed = [c for c in emu.records.calls if c.to == f"+1415{first + index}"]
+            placed = [c for c in emu.history.calls if c.to == f"+1415{first + index}"]
             assert record["status"] == "ok" and record["request_uuid"] == placed[0].uuid

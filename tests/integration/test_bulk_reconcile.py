@@ -52,7 +52,7 @@ def check_against_the_emulator(emu: Emulator, outcomes: list[Outcome], n: int) -
     for outcome in outcomes:
         to = outcome.request.to
         if outcome.ok:
-            placed = [c for c in emu.records.calls if c.to == to]
+            placed = [c for c in emu.history.calls if c.to == to]
             assert len(placed) == 1, to
             assert outcome.response.request_uuid == placed[0].uuid, outcome
         else:
@@ -74,7 +74,7 @@ async def test_heavy_faults_with_reconciliation_end_with_no_unknown_and_no_dupli
         )
         outcomes = await run.collect()
     summary = run.summary
-    faults = Counter(r.fault or "ok" for r in emu.records.requests)
+    faults = Counter(r.fault or "ok" for r in emu.history.requests)
     assert all(faults[name] > 0 for name in AMBIGUOUS)  # the mix really happened
 
     assert summary.unknown == 0 and summary.ok == ROWS
@@ -94,9 +94,9 @@ async def test_heavy_faults_with_reconciliation_end_with_no_unknown_and_no_dupli
     assert all(o.ok for o in resent)
     # The lookups went through the client and are counted apart from the creates.
     assert summary.lookups >= 2 * ambiguous
-    lookups = [r for r in emu.records.requests if r.method == "GET"]
+    lookups = [r for r in emu.history.requests if r.method == "GET"]
     assert len(lookups) == summary.lookups
-    assert summary.attempts == len(emu.records.requests) - len(lookups)
+    assert summary.attempts == len(emu.history.requests) - len(lookups)
 
 
 async def test_an_indexing_lag_beyond_the_wait_leaves_rows_unknown_and_nobody_twice() -> None:
@@ -151,5 +151,5 @@ async def test_a_resume_reconciles_the_rows_an_earlier_run_left_unknown(tmp_path
             assert before[outcome.request.to] == 1  # placed by the first run, found now
         else:
             assert outcome.reconciled == "not_placed" and outcome.request.to not in before
-        placed = [c for c in emu.records.calls if c.to == outcome.request.to]
+        placed = [c for c in emu.history.calls if c.to == outcome.request.to]
         assert outcome.response.request_uuid == placed[0].uuid

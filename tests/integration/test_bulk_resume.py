@@ -39,7 +39,7 @@ async def test_a_wrong_token_marks_nothing_done_and_the_fixed_rerun_dials_everyo
         assert outcomes and all(isinstance(o.error, AuthenticationError) for o in outcomes)
         assert {o.status for o in outcomes} == {"not_sent"}
         assert run.summary.not_sent == len(outcomes) and run.summary.stopped
-        assert not emu.records.calls
+        assert not emu.history.calls
         async with client_for(emu) as client:
             resumed = client.bulk.create_calls(rows(60), defaults=DEFAULTS, journal=journal)
             await resumed.wait()
@@ -93,12 +93,12 @@ async def test_ctrl_c_cancels_rows_waiting_for_a_cps_permit_at_once(tmp_path: Pa
             )
             task = asyncio.create_task(run.wait())
             await arrived.wait()
-            on_the_wire = len(emu.records.requests)  # every one is held, unanswered
+            on_the_wire = len(emu.history.requests)  # every one is held, unanswered
             task.cancel()  # what Ctrl-C does in the CLI
             gate.set()  # the requests already sent get their answers in the grace period
             with pytest.raises(asyncio.CancelledError):
                 await task
-        assert len(emu.records.requests) == len(emu.records.calls) == on_the_wire
+        assert len(emu.history.requests) == len(emu.history.calls) == on_the_wire
         summary = run.summary
         assert summary.ok + summary.unknown == on_the_wire
         assert summary.not_sent == summary.cancelled == 64 - on_the_wire
@@ -120,7 +120,7 @@ async def test_rerun_after_fixing_a_mistake_and_appending_rows_continues_the_run
             data, defaults={"from": FROM}, journal=journal, input_id="v1"
         )
         await first.wait()
-        assert first.summary.invalid == 6 and not emu.records.calls
+        assert first.summary.invalid == 6 and not emu.history.calls
         # fixed: the option is given now; the rows never sent are prepared again
         data[3]["to"] = number(3)
         second = client.bulk.create_calls(data, defaults=DEFAULTS, journal=journal)

@@ -44,7 +44,7 @@ HUMAN, BUSY, SILENT, MACHINE = (number(i) for i in range(81, 85))
 
 
 class FakeSleep:
-    """Records delays; returns at once up to ``block_beyond`` seconds, else never."""
+    """History delays; returns at once up to ``block_beyond`` seconds, else never."""
 
     def __init__(self, block_beyond: float = 10_000.0) -> None:
         self.block_beyond = block_beyond
@@ -153,7 +153,7 @@ async def test_rows_without_a_hangup_url_are_refused_before_sending(setup: Setup
         rows = [{"from": FROM, "to": HUMAN, "answer_url": f"{setup.base}/answer"}]
         outcomes = await plivo.bulk.create_calls(rows, track=setup.tracker).collect()
     assert outcomes[0].status == "invalid" and "hangup_url" in str(outcomes[0].error)
-    assert setup.emu.records.calls == []
+    assert setup.emu.history.calls == []
 
 
 async def test_redial_dials_exactly_the_busy_and_unanswered_rows_after_the_delay(
@@ -239,7 +239,7 @@ async def test_max_live_calls_is_never_exceeded(setup: Setup) -> None:
     assert all(o.disposition == "answered" for o in outcomes)
     # From the emulator's side: never more than 3 calls between creation and hangup.
     events = []
-    for record in setup.emu.records.calls:
+    for record in setup.emu.history.calls:
         state = setup.emu._core.calls.calls[record.uuid]
         events += [(state.created, 1), (state.end_at, -1)]
     live = peak = 0
@@ -269,7 +269,7 @@ async def test_rows_reconciled_after_faults_get_their_dispositions_too(setup: Se
     reconciled = Counter(o.reconciled for o in outcomes)
     assert reconciled == {"found": 6, "not_placed": 3, None: 3}
     for outcome in outcomes:  # the uuid found is the call the emulator placed, tracked
-        placed = [c for c in setup.emu.records.calls if c.to == outcome.request.to]
+        placed = [c for c in setup.emu.history.calls if c.to == outcome.request.to]
         assert outcome.response.request_uuid == placed[0].uuid
         assert outcome.call.call_uuid == placed[0].uuid
 
@@ -293,7 +293,7 @@ async def test_a_resume_follows_a_call_found_from_the_crash_to_its_record(
         (outcome,) = await asyncio.wait_for(run.collect(), 30)
     assert (outcome.status, outcome.reconciled) == ("ok", "found")
     assert outcome.disposition == "no-answer"
-    assert outcome.call.call_uuid == setup.emu.records.calls[0].uuid
+    assert outcome.call.call_uuid == setup.emu.history.calls[0].uuid
     assert setup.emu.dialled_counts() == {SILENT: 1}
 
 
@@ -321,7 +321,7 @@ async def test_callbacks_sent_twice_count_once_per_row(setup: Setup) -> None:
         run = plivo.bulk.create_calls(setup.rows(numbers), track=setup.tracker, sleep=FakeSleep())
         outcomes = {o.request.to: o for o in await run.collect()}
         await setup.emu.wait_for_callbacks()
-    repeated = [c for c in setup.emu.records.callbacks if c.duplicate]
+    repeated = [c for c in setup.emu.history.callbacks if c.duplicate]
     assert repeated and setup.tracker.duplicates == len(repeated)
     # Issue 22 item 1: each row's call is released once followed, repeats resurrect nothing.
     assert len(setup.tracker) == 0 and not setup.tracker.marks
@@ -348,7 +348,7 @@ async def test_a_resume_reads_how_a_call_that_ended_during_the_crash_went_from_i
         run = setup.resume(plivo, row, journal, FakeSleep(block_beyond=1.0))
         (outcome,) = await asyncio.wait_for(run.collect(), 30)
     assert (outcome.status, outcome.reconciled, outcome.disposition) == ("ok", "found", "busy")
-    assert outcome.call.hangup_cause and outcome.call.call_uuid == setup.emu.records.calls[0].uuid
+    assert outcome.call.hangup_cause and outcome.call.call_uuid == setup.emu.history.calls[0].uuid
     assert run.summary.lookups >= 3 and setup.emu.dialled_counts() == {BUSY: 1}
 
 

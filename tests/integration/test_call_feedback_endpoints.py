@@ -27,7 +27,7 @@ async def test_feedback_on_a_placed_call(client: AsyncPlivo, emu: Emulator) -> N
     )
     assert response.message == "Feedback has been posted"
     assert response.status == "success"
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path) == ("POST", f"/v1/Call/{placed.request_uuid}/Feedback/")
     [got] = emu.state(CallFeedbackState).received
     assert (got.call_uuid, got.rating, got.issues, got.notes) == (

@@ -34,7 +34,7 @@ async def place(client: AsyncPlivo, to: str) -> str:
 
 
 def last_request(emu: Emulator) -> tuple[str, str, dict[str, object] | None]:
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     return rec.method, rec.path, rec.body
 
 
@@ -56,7 +56,7 @@ async def test_create_one_call(client: AsyncPlivo, emu: Emulator) -> None:
     assert response.api_id
     assert response.request_uuids == [response.request_uuid]
     # The emulator placed exactly this call, to this destination, from one POST.
-    [call] = emu.records.calls
+    [call] = emu.history.calls
     assert (call.uuid, call.to, call.from_, call.source) == (
         response.request_uuid,
         number(1),
@@ -73,7 +73,7 @@ async def test_create_one_call(client: AsyncPlivo, emu: Emulator) -> None:
         "time_limit": 600,
         "sip_headers": "campaign=spring",
     }
-    assert emu.records.requests[-1].status == 201
+    assert emu.history.requests[-1].status == 201
     assert emu.dialled_counts() == {number(1): 1}
 
 
@@ -85,11 +85,11 @@ async def test_create_bulk_destinations(client: AsyncPlivo, emu: Emulator, as_li
     assert isinstance(response.request_uuid, list)
     assert len(response.request_uuids) == 3
     # One request, three calls, one per destination, in order, with the returned uuids.
-    assert len(emu.records.requests) == 1
-    assert emu.records.requests[0].body is not None
-    assert emu.records.requests[0].body["to"] == "<".join(destinations)
-    assert [c.to for c in emu.records.calls] == destinations
-    assert [c.uuid for c in emu.records.calls] == response.request_uuids
+    assert len(emu.history.requests) == 1
+    assert emu.history.requests[0].body is not None
+    assert emu.history.requests[0].body["to"] == "<".join(destinations)
+    assert [c.to for c in emu.history.calls] == destinations
+    assert [c.uuid for c in emu.history.calls] == response.request_uuids
     assert emu.duplicates() == {}
 
 
@@ -128,7 +128,7 @@ async def test_list_one_page(client: AsyncPlivo, emu: Emulator) -> None:
     assert all(isinstance(call, CallDetails) for call in page)
     # Newest first, as Plivo lists them; offset 1 skips the newest.
     assert [c.call_uuid for c in page] == [uuids[3], uuids[2]]
-    assert emu.records.requests[-1].query == {"limit": "2", "offset": "1"}
+    assert emu.history.requests[-1].query == {"limit": "2", "offset": "1"}
 
     filtered = await client.calls.list(to_number=number(21))
     assert [c.call_uuid for c in filtered] == [uuids[1]]
@@ -140,18 +140,18 @@ async def test_iter_all_follows_every_page(client: AsyncPlivo, emu: Emulator) ->
     )
     placed = set(response.request_uuids)
     assert len(placed) == 23
-    emu.reset_records()
+    emu.reset_history()
 
     seen = [call.call_uuid async for call in client.calls.iter_all(limit=10)]
     assert len(seen) == 23
     assert set(seen) == placed
-    offsets = [r.query.get("offset") for r in emu.records.requests]
+    offsets = [r.query.get("offset") for r in emu.history.requests]
     assert offsets == ["0", "10", "20"]
 
-    emu.reset_records()
+    emu.reset_history()
     everything = [call.call_uuid async for call in client.calls]  # default page size 20
     assert set(everything) == placed
-    assert [r.query.get("offset") for r in emu.records.requests] == ["0", "20"]
+    assert [r.query.get("offset") for r in emu.history.requests] == ["0", "20"]
 
 
 # -- live and queued calls -----------------------------------------------------------------
@@ -164,7 +164,7 @@ async def test_live_lookups(client: AsyncPlivo, emu: Emulator) -> None:
     assert isinstance(live, LiveCall)
     assert (live.call_uuid, live.call_status) == (first, "ringing")
     assert live.to == number(30).lstrip("+")
-    assert emu.records.requests[-1].query == {"status": "live"}
+    assert emu.history.requests[-1].query == {"status": "live"}
 
     ids = await client.calls.list_live()
     assert isinstance(ids, LiveCallIds)
@@ -196,7 +196,7 @@ async def test_queued_lookups_and_cancel(
     cancelled = await client.calls.cancel(first)
     assert isinstance(cancelled, ActionResponse)
     assert cancelled.raw == {}  # 204 No Content
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path, rec.status) == (
         "DELETE",
         f"/v1/Account/{emu.auth_id}/Request/{first}/",
@@ -257,11 +257,11 @@ async def test_record_start_and_stop(client: AsyncPlivo, emu: Emulator) -> None:
     state = emu.call(uuid)
     assert state is not None
     assert state.events["recordings"] == [started.recording_id]
-    assert emu.records.requests[-1].body == {"time_limit": 60, "file_format": "wav"}
+    assert emu.history.requests[-1].body == {"time_limit": 60, "file_format": "wav"}
 
     stopped = await client.calls.stop_recording(uuid)
     assert isinstance(stopped, ActionResponse)
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path, rec.status) == (
         "DELETE",
         f"/v1/Account/{emu.auth_id}/Call/{uuid}/Record/",
@@ -280,7 +280,7 @@ async def test_play_start_and_stop(client: AsyncPlivo, emu: Emulator) -> None:
     assert state.events["play"] == [{"urls": ",".join(urls), "legs": "both", "loop": True}]
     stopped = await client.calls.stop_playing(uuid)
     assert isinstance(stopped, ActionResponse)
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path, rec.status) == (
         "DELETE",
         f"/v1/Account/{emu.auth_id}/Call/{uuid}/Play/",
@@ -300,7 +300,7 @@ async def test_speak_start_and_stop(client: AsyncPlivo, emu: Emulator) -> None:
     ]
     stopped = await client.calls.stop_speaking(uuid)
     assert isinstance(stopped, ActionResponse)
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path, rec.status) == (
         "DELETE",
         f"/v1/Account/{emu.auth_id}/Call/{uuid}/Speak/",

@@ -51,7 +51,7 @@ async def test_a_conference_exists_while_members_are_in_it(
     assert conf.conference_name == ROOM and conf.conference_member_count == 2
     assert [m.member_id for m in conf.members] == [first, second]
     assert conf.members[0].to == number(100) and conf.members[0].from_ == FROM
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert rec.path == f"/v1/Account/{emu.auth_id}/Conference/My Conf Room/"
 
     manual_clock.advance(31.0)  # the callees hang up after 30 s of talk

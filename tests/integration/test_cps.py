@@ -84,7 +84,7 @@ async def measure(count: int, limiter: float | RateLimiter) -> Run:
         started = time.monotonic()
         tasks = await fire(client, count)
         wall = time.monotonic() - started
-    arrivals = {r.body["to"]: r.monotonic for r in emu.records.requests if r.body}
+    arrivals = {r.body["to"]: r.monotonic for r in emu.history.requests if r.body}
     assert len(arrivals) == count
     sends = {to: stamper.stamps[task] for task, to in tasks.items()}
     lags = [arrivals[to] - sends[to] for to in sends]
@@ -92,7 +92,7 @@ async def measure(count: int, limiter: float | RateLimiter) -> Run:
     print(
         f"[cps] {count} calls, limiter {limiter!r}: wall={wall:.3f}s "
         f"send-window max={max_in_window(list(sends.values()))} "
-        f"arrival-window max (emulator clock)={emu.records.max_calls_in_window(1.0)} "
+        f"arrival-window max (emulator clock)={emu.history.max_calls_in_window(1.0)} "
         f"arrival-window max (monotonic)={max_in_window(list(arrivals.values()))} "
         f"lag {min(lags) * 1e3:.2f}..{max(lags) * 1e3:.2f} ms"
     )
@@ -103,14 +103,14 @@ async def measure(count: int, limiter: float | RateLimiter) -> Run:
 async def test_paced_cps_holds_at_arrival_and_reaches_99_percent(cps: int, count: int) -> None:
     run = await measure(count, cps)
     emu, sends, arrivals = run.emu, run.sends, run.arrivals
-    assert len(emu.records.calls) == count
+    assert len(emu.history.calls) == count
     assert emu.duplicates() == {}
     # Where Plivo counts, at arrival: exact unless the trips jittered by more than the
     # margin against each other (a premise, checked: then the guaranteed window holds).
     spread = max(run.lags) - min(run.lags)
     assert max_in_window(arrivals, 1.0 + PACING_MARGIN / 2 - spread) <= cps
     if spread <= PACING_MARGIN / 2:
-        assert emu.records.max_calls_in_window(1.0) <= cps
+        assert emu.history.max_calls_in_window(1.0) <= cps
         assert max_in_window(arrivals) <= cps
     # Paced: an even stream at >= 99% of the CPS once running (the first window is set
     # apart: the first call opens the connection, and its window counts from its answer).

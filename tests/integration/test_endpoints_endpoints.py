@@ -71,4 +71,4 @@ async def test_a_short_password_never_reaches_the_emulator(
 ) -> None:
     with pytest.raises(ValidationError):
         await client.endpoints.create("desk", "1234", "Desk")
-    assert emu.records.requests == []
+    assert emu.history.requests == []

@@ -39,8 +39,8 @@ async def test_wrong_token_is_an_authentication_error(emu: Emulator) -> None:
     assert exc.body == {"api_id": exc.api_id, "error": exc.message}
     assert_token_free(exc, WRONG_TOKEN, emu.auth_token)
     # Refused, not retried, nobody dialled.
-    assert [r.status for r in emu.records.requests] == [401]
-    assert emu.records.calls == []
+    assert [r.status for r in emu.history.requests] == [401]
+    assert emu.history.calls == []
 
 
 async def test_wrong_auth_id_is_an_authentication_error(emu: Emulator) -> None:
@@ -53,7 +53,7 @@ async def test_wrong_auth_id_is_an_authentication_error(emu: Emulator) -> None:
             )
     assert info.value.status == 401
     assert info.value.api_id
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 async def test_emulator_rule_the_client_does_not_check_is_a_validation_error(
@@ -72,8 +72,8 @@ async def test_emulator_rule_the_client_does_not_check_is_a_validation_error(
     )
     assert exc.field is None  # a server-side 400, not a local check
     assert exc.body == {"api_id": exc.api_id, "error": message}
-    assert [r.status for r in emu.records.requests] == [400]
-    assert emu.records.calls == []
+    assert [r.status for r in emu.history.requests] == [400]
+    assert emu.history.calls == []
 
 
 async def test_missing_parent_call_is_a_validation_error(client: AsyncPlivo, emu: Emulator) -> None:
@@ -88,7 +88,7 @@ async def test_missing_parent_call_is_a_validation_error(client: AsyncPlivo, emu
     assert info.value.status == 400
     assert info.value.api_id
     assert "parent call 00000000-0000-4000-8000-000000000000 not found" in info.value.message
-    assert emu.records.calls == []
+    assert emu.history.calls == []
 
 
 async def test_bad_body_through_the_raw_transport(client: AsyncPlivo, emu: Emulator) -> None:
@@ -113,8 +113,8 @@ async def test_bad_body_through_the_raw_transport(client: AsyncPlivo, emu: Emula
             "POST", mpc_url, json={"action": "dance", "to": number(6), "trigger_source": FROM}
         )
     assert info.value.message.startswith("invalid action 'dance'")
-    assert [r.status for r in emu.records.requests] == [400, 400, 400]
-    assert emu.records.calls == []
+    assert [r.status for r in emu.history.requests] == [400, 400, 400]
+    assert emu.history.calls == []
 
 
 async def test_unknown_call_is_not_found(client: AsyncPlivo, emu: Emulator) -> None:
@@ -123,7 +123,7 @@ async def test_unknown_call_is_not_found(client: AsyncPlivo, emu: Emulator) -> N
     assert info.value.status == 404
     assert info.value.api_id
     assert info.value.message == "call not found"
-    assert len(emu.records.requests) == 1  # a 404 is final, even for a GET
+    assert len(emu.history.requests) == 1  # a 404 is final, even for a GET
 
 
 async def test_connection_refused_is_safe_to_retry_and_is_not_unknown(emu: Emulator) -> None:
@@ -146,4 +146,4 @@ async def test_connection_refused_is_safe_to_retry_and_is_not_unknown(emu: Emula
             await client.calls.create(from_=FROM, to=number(7), answer_url=ANSWER_URL)
     assert info.value.sent is False
     assert len(attempts) == 2  # three attempts, two waits between them
-    assert emu.records.requests == []
+    assert emu.history.requests == []

@@ -110,7 +110,7 @@ def check_accounting(emu: Emulator, outcomes: list[Outcome], summary: Summary) -
         if outcome.status == "not_sent":
             assert emu.dialled_counts()[outcome.request.to] == 0
 
-    requests = emu.records.requests
+    requests = emu.history.requests
     faults = Counter(r.fault or "ok" for r in requests)
     # The schedule was long enough: every request got its fault from it.
     assert len(requests) < 3 * ROWS
@@ -134,9 +134,9 @@ def check_accounting(emu: Emulator, outcomes: list[Outcome], summary: Summary) -
         assert dialled[to] == after[to] + (1 if outcome.ok else 0), to
         if outcome.ok:
             # The uuid the user got is the call the emulator placed last for that number.
-            last = [c for c in emu.records.calls if c.to == to][-1]
+            last = [c for c in emu.history.calls if c.to == to][-1]
             assert outcome.response.request_uuid == last.uuid
-    assert len(emu.records.calls) == faults["ok"] + sum(after.values())
+    assert len(emu.history.calls) == faults["ok"] + sum(after.values())
     return faults
 
 
@@ -186,7 +186,7 @@ async def test_fault_suite_nobody_is_dialled_twice(
         # Cross-check from the emulator's side: every request it processed and then failed
         # (5xx after, dropped after) is an unknown row whose callee was dialled once.
         processed_then_failed = [
-            r for r in emu.records.requests if r.fault in PROCESSED_THEN_FAILED
+            r for r in emu.history.requests if r.fault in PROCESSED_THEN_FAILED
         ]
         assert processed_then_failed
         dialled = emu.dialled_counts()
@@ -231,7 +231,7 @@ async def test_fault_suite_with_retry_unsafe_dials_people_twice(
         # Each duplicate is a processed-then-failed request that was sent again.
         after_targets = {
             r.body["to"]
-            for r in emu.records.requests
+            for r in emu.history.requests
             if r.fault in PROCESSED_THEN_FAILED and r.body is not None
         }
         assert set(duplicates) <= after_targets

@@ -131,6 +131,6 @@ async def test_flow_with_callbacks_in_real_time() -> None:
                 await emu.flows.drain()
                 await emu.wait_for_callbacks()
         assert emu.flows.path(SALES) == ["answer", "Speak", "hangup"]
-        assert [c.event for c in emu.records.callbacks] == ["hangup"]  # no second answer request
+        assert [c.event for c in emu.history.callbacks] == ["hangup"]  # no second answer request
         assert [e.raw["To"] for e in hangups] == [SALES]
         assert hangups[0].raw["HangupSource"] == "Plivo"

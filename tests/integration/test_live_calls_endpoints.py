@@ -65,14 +65,14 @@ async def test_the_callback_mode_reaches_the_api(
     )
     assert ack.message == "async api spawned" and ack.request_uuid is None
     request_uuid = emu.calls[-1].uuid
-    body = emu.records.requests[-1].body
+    body = emu.history.requests[-1].body
     assert body is not None and body["callback_url"] == "https://example.com/async"
     manual_clock.advance(11)
     await client.live_calls.get(request_uuid, callback_url="https://example.com/async")
-    assert emu.records.requests[-1].query == {
+    assert emu.history.requests[-1].query == {
         "status": "live",
         "callback_url": "https://example.com/async",
     }
     await client.calls.hangup(request_uuid, callback_url="https://example.com/async")
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.body) == ("DELETE", {"callback_url": "https://example.com/async"})

@@ -34,7 +34,7 @@ async def test_create_get_update_delete(
     assert created.session is not None and created.session.record is True
     uuid = created.session_uuid
     assert uuid is not None and uuid in emu.state(MaskingSessionState).sessions
-    assert emu.records.calls == []  # no call unless initiate_call_to_first_party
+    assert emu.history.calls == []  # no call unless initiate_call_to_first_party
 
     got = await client.masking_sessions.get_masking_session(uuid)
     assert got.session is not None
@@ -60,7 +60,7 @@ async def test_create_get_update_delete(
 
 async def test_a_session_that_calls_the_first_party(client: AsyncPlivo, emu: Emulator) -> None:
     await create(client, initiate_call_to_first_party=True)
-    [call] = emu.records.calls
+    [call] = emu.history.calls
     assert (call.to, call.from_) == (FIRST, "+12205550001")
 
 
@@ -81,7 +81,7 @@ async def test_create_is_never_sent_twice(client: AsyncPlivo, emu: Emulator) -> 
         await create(client)
     emu.clear_faults()
     # The session was created before the 500: a retry would have made a second one.
-    assert len(emu.records.requests) == 1
+    assert len(emu.history.requests) == 1
     assert len(emu.state(MaskingSessionState).sessions) == 1
 
 

@@ -62,9 +62,9 @@ async def test_official_sdk_places_a_call_the_async_client_can_read(
     uuid = response.request_uuid
     assert isinstance(uuid, str)
     assert response.message == "call fired"
-    [call] = emu.records.calls
+    [call] = emu.history.calls
     assert (call.uuid, call.to, call.from_) == (uuid, number(1), FROM)
-    rec = emu.records.requests[0]
+    rec = emu.history.requests[0]
     assert (rec.method, rec.path, rec.status) == ("POST", f"/v1/Account/{emu.auth_id}/Call/", 201)
     assert rec.body is not None
     assert {"from": FROM, "to": number(1), "answer_url": ANSWER_URL}.items() <= rec.body.items()

@@ -24,14 +24,14 @@ async def test_hostile_member_id_acts_on_that_member_only(
     member_id = template.format(auth_id=emu.auth_id)
     mpc = client.phlo(PHLO_ID).multi_party_call(NODE_ID)
     await mpc.call(FROM, number(1))
-    emu.reset_records()
+    emu.reset_history()
     answer = await getattr(mpc.member(member_id), action)()
     assert answer.api_id
-    (request,) = emu.records.requests
+    (request,) = emu.history.requests
     # The emulator decodes the path: the member id comes back whole, in its own segment.
     assert request.path == f"/v1/phlo/{PHLO_ID}/multi_party_call/{NODE_ID}/members/{member_id}"
     assert request.query == {}
-    assert emu.records.calls == []  # no other PHLO ran, nobody was dialled
+    assert emu.history.calls == []  # no other PHLO ran, nobody was dialled
 
 
 @pytest.mark.parametrize("call_uuid", ["../Request/x", "a?status=live", "%2e%2e"])
@@ -40,6 +40,6 @@ async def test_hostile_call_uuid_is_looked_up_as_that_id(
 ) -> None:
     with pytest.raises(ResourceNotFoundError):
         await client.calls.get(call_uuid)
-    (request,) = emu.records.requests
+    (request,) = emu.history.requests
     assert request.path == f"/v1/Account/{emu.auth_id}/Call/{call_uuid}/"
     assert request.query == {}

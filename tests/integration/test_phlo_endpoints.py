@@ -24,7 +24,7 @@ async def test_get_phlo(client: AsyncPlivo, emu: Emulator) -> None:
     assert details.phlo_id == PHLO_ID
     assert details.name == f"emulated phlo {PHLO_ID}"
     assert details.api_id
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path, rec.status) == ("GET", f"/v1/phlo/{PHLO_ID}", 200)
 
 
@@ -35,14 +35,14 @@ async def test_run_phlo(client: AsyncPlivo, emu: Emulator) -> None:
     assert response.phlo_id == PHLO_ID
     assert response.phlo_run_id
     assert response.message is not None and response.phlo_run_id in response.message
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path, rec.status) == (
         "POST",
         f"/v1/account/{emu.auth_id}/phlo/{PHLO_ID}",
         201,
     )
     assert rec.body == {"from": number(901), "to": number(902)}
-    assert emu.records.calls == []  # a run is accepted; the emulator dials nobody
+    assert emu.history.calls == []  # a run is accepted; the emulator dials nobody
 
 
 @pytest.mark.parametrize("action", ["call", "warm_transfer", "cold_transfer"])
@@ -54,7 +54,7 @@ async def test_mpc_action_dials_the_member(client: AsyncPlivo, emu: Emulator, ac
     assert response.ok
     assert response.error == ""
     assert response.api_id
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path, rec.status) == ("POST", MPC_PATH, 200)
     assert rec.body == {
         "action": action,
@@ -62,7 +62,7 @@ async def test_mpc_action_dials_the_member(client: AsyncPlivo, emu: Emulator, ac
         "role": "customer",
         "trigger_source": AGENT,
     }
-    [call] = emu.records.calls
+    [call] = emu.history.calls
     assert (call.to, call.from_, call.source) == (customer, AGENT, "mpc")
     assert (call.phlo_id, call.node_id, call.action) == (PHLO_ID, NODE_ID, action)
     assert emu.dialled_counts() == {customer: 1}
@@ -74,9 +74,9 @@ async def test_every_member_action(
     mpc = client.phlo(PHLO_ID).multi_party_call(NODE_ID)
     customer = number(920)
     await mpc.call(trigger_source=AGENT, to=customer, role="customer")
-    [placed] = emu.records.calls
+    [placed] = emu.history.calls
     member = mpc.member(customer)
-    emu.reset_records()
+    emu.reset_history()
 
     # hangup goes last: it ends the member's call.
     for action in MEMBER_ACTIONS:
@@ -87,12 +87,12 @@ async def test_every_member_action(
         assert response.ok, action
     assert (await member.hangup()).ok
 
-    sent = [(r.method, r.path, r.status, r.body) for r in emu.records.requests]
+    sent = [(r.method, r.path, r.status, r.body) for r in emu.history.requests]
     expected_order = [a for a in MEMBER_ACTIONS if a != "hangup"] + ["hangup"]
     assert sent == [
         ("POST", f"{MPC_PATH}/members/{customer}", 200, {"action": a}) for a in expected_order
     ]
-    assert emu.records.calls == []  # member actions place no call
+    assert emu.history.calls == []  # member actions place no call
     # hangup and voicemail_drop ended the member's call on the emulator.
     state = emu.call(placed.uuid)
     assert state is not None
@@ -120,11 +120,11 @@ async def test_member_actions_follow_the_retry_table(client: AsyncPlivo, emu: Em
     member = client.phlo(PHLO_ID).multi_party_call(NODE_ID).member(number(940))
     emu.faults = FaultConfig(schedule=["500_after"])
     assert (await member.hold()).ok
-    assert [r.fault for r in emu.records.requests] == ["500_after", None]
+    assert [r.fault for r in emu.history.requests] == ["500_after", None]
 
-    emu.reset_records()
+    emu.reset_history()
     emu.faults = FaultConfig(schedule=["500_after"])
     with pytest.raises(OutcomeUnknownError) as info:
         await member.hangup()
     assert info.value.attempts == 1
-    assert [r.fault for r in emu.records.requests] == ["500_after"]
+    assert [r.fault for r in emu.history.requests] == ["500_after"]

@@ -30,7 +30,7 @@ async def test_every_bridge_member_action_reaches_the_member(
     for action in sorted(set(MEMBER_ACTIONS) - {"hold", "mute", "unhold", "unmute"}):
         await getattr(member, action)()
     assert state.actions[-1] == "voicemail_drop" and state.left
-    paths = {r.path for r in emu.records.requests}
+    paths = {r.path for r in emu.history.requests}
     assert paths == {f"{BRIDGE_PATH}/members/{MEMBER}"}
 
 

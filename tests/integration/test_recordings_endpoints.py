@@ -79,7 +79,7 @@ async def test_list_filters_and_iter_all_pages(
     assert everything == list(reversed(ids))
     assert [r.recording_id async for r in client.recordings] == list(reversed(ids))
     # two pages of four were asked for, following meta.next
-    pages = [r.query for r in emu.records.requests if r.path.endswith("/Recording/")]
+    pages = [r.query for r in emu.history.requests if r.path.endswith("/Recording/")]
     assert {"limit": "4", "offset": "4"} in pages
 
 
@@ -107,7 +107,7 @@ def _utc(t: float) -> datetime:
 async def test_list_refuses_a_bad_filter_without_asking(client: AsyncPlivo, emu: Emulator) -> None:
     with pytest.raises(ValidationError):
         await client.recordings.list(add_time__gt="last week")
-    assert emu.records.requests == []
+    assert emu.history.requests == []
 
 
 async def test_delete_removes_it_and_a_second_delete_is_a_not_found(

@@ -31,7 +31,7 @@ async def test_paced_request_window_holds_at_arrival_and_reaches_99_percent() ->
             for i in range(count)
         }
         await asyncio.gather(*tasks)
-    arrived = {r.query["offset"]: r.monotonic for r in emu.records.requests if r.method == "GET"}
+    arrived = {r.query["offset"]: r.monotonic for r in emu.history.requests if r.method == "GET"}
     assert sorted(arrived) == sorted(tasks.values())
     sends = {offset: stamper.stamps[task] for task, offset in tasks.items()}
     lags = [arrived[offset] - sends[offset] for offset in sends]

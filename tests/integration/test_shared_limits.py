@@ -163,7 +163,7 @@ async def test_redis_stopped_mid_run_fail_mode_sends_nothing_more(
                 return_exceptions=True,
             )
         assert all(isinstance(r, LimitsUnavailableError) for r in results)
-        assert len(emu.records.calls) == 5
+        assert len(emu.history.calls) == 5
         assert emu.duplicates() == {}
 
 
@@ -189,8 +189,8 @@ async def test_redis_stopped_mid_run_local_mode_keeps_a_share(redis_server: Redi
             elapsed = time.monotonic() - started
         calls = client.limits.calls
         assert isinstance(calls, RedisLimiter)
-        assert len(emu.records.calls) == 13
+        assert len(emu.history.calls) == 13
         assert emu.duplicates() == {}
         # 10 per second locally (half of 20): 12 calls need over a second (0.55 s at 20).
-        assert emu.records.max_calls_in_window(1.0) <= 11
+        assert emu.history.max_calls_in_window(1.0) <= 11
         assert elapsed >= 1.0

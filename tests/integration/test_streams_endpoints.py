@@ -49,7 +49,7 @@ async def test_a_stream_exists_after_start_stream(
     [listed] = await client.calls.get_all_streams(call_uuid)
     assert listed.stream_id == stream_id
     assert [s.stream_id async for s in client.calls.iter_all_streams(call_uuid)] == [stream_id]
-    body = emu.records.requests[1].body
+    body = emu.history.requests[1].body
     assert body is not None and body["extra_headers"] == "tenant=acme"
 
 
@@ -119,4 +119,4 @@ async def test_bad_stream_input_never_reaches_the_emulator(
 ) -> None:
     with pytest.raises(ValidationError):
         await client.calls.start_stream("uuid", "https://not-a-websocket.example.com")
-    assert emu.records.requests == []
+    assert emu.history.requests == []

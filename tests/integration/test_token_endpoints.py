@@ -34,7 +34,7 @@ async def test_create_mints_a_token_with_the_claims(client: AsyncPlivo, emu: Emu
     )
     assert got["nbf"] == 1_700_000_000  # the emulator's clock
     assert got["per"] == {"voice": {"incoming_allow": True, "outgoing_allow": False}}
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path) == ("POST", f"/v1/Account/{emu.auth_id}/JWT/Token/")
 
 

@@ -64,7 +64,7 @@ async def test_scripted_outcomes_come_back_as_dispositions() -> None:
                 await emu.wait_for_callbacks()
 
                 # Plivo may send a callback twice: replay each hangup, signed as Plivo does.
-                hangups = [c for c in emu.records.callbacks if c.event == "hangup"]
+                hangups = [c for c in emu.history.callbacks if c.event == "hangup"]
                 async with aiohttp.ClientSession() as http:
                     for record in hangups:
                         headers = signature_headers(
@@ -123,7 +123,7 @@ async def test_scripted_timing_and_duplicate_callbacks_counted_once() -> None:
         busy: ("busy", 0),
         silent: ("no-answer", 0),
     }
-    sent_twice = [r for r in emu.records.callbacks if r.duplicate]
+    sent_twice = [r for r in emu.history.callbacks if r.duplicate]
     assert {r.event for r in sent_twice} == {"ring", "answer", "hangup"}
     assert tracker.duplicates == len(sent_twice) == 3 + 3 + 1 + 2  # busy never rings
-    assert all(r.status == 200 for r in emu.records.callbacks)
+    assert all(r.status == 200 for r in emu.history.callbacks)

@@ -40,7 +40,7 @@ async def test_initiate_then_verify(client: AsyncPlivo, emu: Emulator) -> None:
         "US",
     )
     assert done.verification_uuid == uuid
-    rec = emu.records.requests[-1]
+    rec = emu.history.requests[-1]
     assert (rec.method, rec.path) == (
         "POST",
         f"/v1/Account/{emu.auth_id}/VerifiedCallerId/Verification/{uuid}/",
@@ -65,7 +65,7 @@ async def test_get_update_delete(client: AsyncPlivo, emu: Emulator) -> None:
     got = await client.verify_callerids.get_verified_caller_id(NUMBER)
     assert (got.phone_number, got.alias) == (NUMBER, "old")
     # The number went into the path as it is ("+" is allowed in a path segment).
-    assert emu.records.requests[-1].path.endswith("/VerifiedCallerId/+14155550123/")
+    assert emu.history.requests[-1].path.endswith("/VerifiedCallerId/+14155550123/")
     updated = await client.verify_callerids.update_verified_caller_id(NUMBER, alias="new")
     assert updated.alias == "new"
     await client.verify_callerids.delete_verified_caller_id(NUMBER)

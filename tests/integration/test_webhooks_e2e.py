@@ -100,7 +100,7 @@ async def test_callbacks_reach_on_event_typed_and_verified(
     uuids = single.request_uuids + bulk.request_uuids
     assert len(set(uuids)) == 3
     # Every callback the emulator sent was accepted (signature valid) and answered.
-    callbacks = emulator.records.callbacks
+    callbacks = emulator.history.callbacks
     assert len(callbacks) == 6
     assert all(c.status == 200 and c.error is None for c in callbacks), callbacks
     assert all(c.method == method for c in callbacks)

@@ -75,7 +75,7 @@ async def test_exactly_one_outcome_per_row(source: str, plivo_emulator: Emulator
         assert outcome.request.to == f"+1415{2000000 + outcome.index}"
         assert outcome.response.request_uuid
     assert run.summary.rows == run.summary.ok == run.summary.placed == n
-    assert len(plivo_emulator.records.calls) == n
+    assert len(plivo_emulator.history.calls) == n
 
 
 async def test_invalid_rows_get_an_outcome_and_no_request(plivo_emulator: Emulator) -> None:
@@ -135,7 +135,7 @@ async def test_authentication_error_stops_the_run_at_once(plivo_emulator: Emulat
     assert 1 <= len(outcomes) <= 8
     assert all(isinstance(o.error, AuthenticationError) for o in outcomes)
     assert run.summary.stopped is not None and "authentication" in run.summary.stopped
-    assert len(plivo_emulator.records.requests) == len(outcomes)
+    assert len(plivo_emulator.history.requests) == len(outcomes)
 
 
 async def test_stop_after_failures(plivo_emulator: Emulator) -> None:
@@ -161,7 +161,7 @@ async def test_mpc_actions_in_bulk(plivo_emulator: Emulator) -> None:
     assert all(outcomes[i].ok for i in range(12))
     assert isinstance(outcomes[0].request, MpcActionRow)
     assert outcomes[12].status == "invalid" and outcomes[12].error.field == "node_id"  # type: ignore[union-attr]
-    assert len(plivo_emulator.records.calls) == 12
+    assert len(plivo_emulator.history.calls) == 12
     assert run.summary.placed == 12
 
 
@@ -193,7 +193,7 @@ async def test_journal_resume_skips_done_rows_and_reports_unknown(
     assert sorted(o.index for o in second) == list(range(20, 25))
     assert again.summary.skipped == 20
     assert not plivo_emulator.duplicates()
-    assert len(plivo_emulator.records.calls) == 25  # 18 ok + 2 placed-but-unknown + 5 new
+    assert len(plivo_emulator.history.calls) == 25  # 18 ok + 2 placed-but-unknown + 5 new
     finals = Counter(r["o"] for r in journal_records(journal) if "o" in r)
     assert set(finals) == set(range(25)) and set(finals.values()) == {1}
 
@@ -229,7 +229,7 @@ async def test_a_sent_row_that_differs_is_refused_naming_the_row_and_fields(
             await client.bulk.create_calls(other, journal=journal).wait()
         with pytest.raises(JournalMismatchError, match="'calls'"):
             await client.bulk.mpc_actions([], journal=journal).wait()
-    assert len(plivo_emulator.records.calls) == 5
+    assert len(plivo_emulator.history.calls) == 5
 
 
 async def test_cancellation_leaves_a_journal_that_resumes(
@@ -311,7 +311,7 @@ async def test_leaving_async_with_after_break_ends_the_run_and_resume_is_clean(
                 if run.summary.rows >= 20 and outcome.ok:
                     break
         assert run.summary.stopped == "cancelled"
-        placed_at_exit = len(plivo_emulator.records.calls)
+        placed_at_exit = len(plivo_emulator.history.calls)
         resumed = await client.bulk.create_calls(rows(300), journal=journal).collect()
     assert not plivo_emulator.duplicates()
     assert len(plivo_emulator.dialled_counts()) == 300
@@ -341,5 +341,5 @@ async def test_rows_waiting_for_a_cps_permit_are_cancelled_not_unknown(
     statuses = Counter(r["status"] for r in journal_records(journal) if "o" in r)
     started = {r["s"] for r in journal_records(journal) if "s" in r}
     # Paced at 2 per second: the first call goes at once, the rest wait for their slot.
-    assert len(started) == len(plivo_emulator.records.calls) >= 1
+    assert len(started) == len(plivo_emulator.history.calls) >= 1
     assert statuses["cancelled"] == 10 - len(started) and statuses["unknown"] == 0

@@ -117,14 +117,14 @@ async def _dial_until_placed(
     # lands mid-run even on a loaded machine (at 10-30 ms it could finish first)
     emu.set_faults(latency_ms=(50.0, 100.0))
     enough = asyncio.Event()
-    add_call = emu.records.add_call
+    add_call = emu.history.add_call
 
     def counting_add_call(record: Any) -> None:
         add_call(record)
-        if len(emu.records.calls) >= placed:
+        if len(emu.history.calls) >= placed:
             enough.set()
 
-    emu.records.add_call = counting_add_call  # type: ignore[method-assign]
+    emu.history.add_call = counting_add_call  # type: ignore[method-assign]
     process = await _dial(emu, rows, journal)
     await asyncio.wait_for(enough.wait(), timeout=60)
     return process, rows, journal

@@ -144,7 +144,7 @@ async def test_set_up_mistakes_are_one_line_and_exit_2_before_anything_is_sent(
         expected = "plivo-async dial: " + message.format(rows=tmp_path / name / "rows.csv")
         assert (done.code, done.err_lines) == (2, [expected]), name
         assert not (tmp_path / name / "rows.csv.journal.jsonl").exists()
-    assert plivo_emulator.records.requests == []
+    assert plivo_emulator.history.requests == []
 
 
 async def test_a_journal_path_naming_another_file_is_one_line_exit_2_and_the_file_unchanged(
@@ -160,7 +160,7 @@ async def test_a_journal_path_naming_another_file_is_one_line_exit_2_and_the_fil
         [f"plivo-async dial: {notes} is not a plivo-async journal: give a new journal path"],
     )
     assert notes.read_bytes() == content
-    assert plivo_emulator.records.requests == []
+    assert plivo_emulator.history.requests == []
 
 
 async def test_excel_bom_and_padded_header_names_are_accepted(
@@ -171,7 +171,7 @@ async def test_excel_bom_and_padded_header_names_are_accepted(
     assert done.code == 0, done.err
     assert done.err == ""
     assert json.loads(done.out)["calls"]["ok"] == 1
-    [call] = plivo_emulator.records.calls
+    [call] = plivo_emulator.history.calls
     assert call.to == "+14155550101"
 
 

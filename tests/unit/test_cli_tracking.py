@@ -176,7 +176,7 @@ async def test_bad_values_are_one_line_and_exit_2_before_anything_is_sent(
     for (name, (_, message)), done in zip(BAD_VALUES.items(), results, strict=True):
         assert (done.code, done.err_lines) == (2, [DIAL + message]), name
         assert not (tmp_path / name / "rows.csv.journal.jsonl").exists(), name
-    assert plivo_emulator.records.requests == []
+    assert plivo_emulator.history.requests == []
 
 
 async def test_a_listen_address_in_use_is_one_line_and_exit_2(
@@ -194,7 +194,7 @@ async def test_a_listen_address_in_use_is_one_line_and_exit_2(
         [f"{DIAL}cannot listen on 127.0.0.1:{port}: address already in use"],
     )
     assert not (tmp_path / "rows.csv.journal.jsonl").exists()
-    assert plivo_emulator.records.requests == []
+    assert plivo_emulator.history.requests == []
 
 
 def report_rows(path: Path) -> dict[str, dict[str, str]]:
@@ -353,7 +353,7 @@ async def test_a_row_whose_own_hangup_url_misses_the_listener_gets_its_call_reco
         report = tmp_path / "report.csv"
         done = await dial(emu, rows, *LISTEN, "--track-wait", "3", "--report", str(report))
         # the ring callback told the call's uuid: once the wait expired, its record was read
-        looked_up = [r for r in emu.records.requests if r.method == "GET"]
+        looked_up = [r for r in emu.history.requests if r.method == "GET"]
     assert done.code == 0, done.err
     assert done.err_lines[0] == (
         f"{DIAL}warning: {rows} has a hangup_url column: rows that give one are tracked "

@@ -13,7 +13,7 @@ How to add an area (say conferences)
    (401) and the account rate limit (429), and parsed the body into ``ctx.body`` (a dict
    from JSON or a form; ``{}`` for GET). ``ctx.core`` is the emulator
    (:class:`~plivo_async.emulator.core.EmulatorCore`) and ``ctx.rec`` the request's
-   ``RequestRecord``. Path parameters arrive decoded in ``request.match_info`` (a
+   ``RequestEntry``. Path parameters arrive decoded in ``request.match_info`` (a
    conference name may hold spaces and ``/``: match it as one segment, ``{name}``).
 2. **Register it**: add one line to :data:`AREAS` below (and its import line). Order
    does not matter while paths do not overlap; keep ``admin`` last.
@@ -47,7 +47,7 @@ The shared helpers (on ``core = ctx.core``, and in ``routes/_paging.py``):
 - **Placing calls**: every call an area dials (a participant added, a conference member
   called) goes through ``core.place(ctx.rec, from_=..., to=..., source="api", params=...)``
   (it returns the :class:`~plivo_async.emulator.state.CallState`), so ``emu.duplicates()``,
-  the CPS queue (``Emulator(cps=...)``) and ``records.max_calls_in_window`` count it; and
+  the CPS queue (``Emulator(cps=...)``) and ``history.max_calls_in_window`` count it; and
   mark its endpoint ``places_calls=True`` so faults with ``paths="calls"`` hit it. End a
   call with ``core.hang_up(call)``.
 - **Time**: ``core.clock()`` (the emulator's time: never ``time.time()``), and

@@ -36,7 +36,7 @@ def fault_config_from_json(body: dict[str, Any]) -> FaultConfig:
 
 
 async def admin_stats(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-    return ctx.core.json(200, ctx.core.records.summary())
+    return ctx.core.json(200, ctx.core.history.summary())
 
 
 async def admin_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
@@ -44,14 +44,14 @@ async def admin_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
 
     What a test in another process needs to check a limit where Plivo counts it.
     """
-    records = ctx.core.records
-    calls = [{"to": c.to, "time": c.time, "source": c.source} for c in records.calls]
+    history = ctx.core.history
+    calls = [{"to": c.to, "time": c.time, "source": c.source} for c in history.calls]
     requests = [
         {"time": r.time, "method": r.method, "path": r.path, "query": r.query}
-        for r in records.requests
+        for r in history.requests
         if not r.path.startswith("/__emulator__")
     ]
-    payload = {"calls": calls, "requests": requests, "max_in_1s": records.max_calls_in_window()}
+    payload = {"calls": calls, "requests": requests, "max_in_1s": history.max_calls_in_window()}
     return ctx.core.json(200, payload)
 
 

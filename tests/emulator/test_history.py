@@ -1,4 +1,4 @@
-"""Records: every request and every placed call, so tests can prove nobody was dialled twice."""
+"""History: every request and every placed call, so tests can prove nobody was dialled twice."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import tracemalloc
 import aiohttp
 
 from plivo_async.emulator import Emulator, ManualClock
-from plivo_async.emulator.records import CallRecord, Recent, Records
+from plivo_async.emulator.history import CallEntry, History, Recent
 
 from ._helpers import Api, auth_header, call_body
 
@@ -24,7 +24,7 @@ async def test_requests_are_recorded_with_both_clocks_and_body(
     manual_clock.advance(7)
     async with http.get(api.calls, params={"limit": "5"}) as resp:
         assert resp.status == 200
-    first, second = emu.records.requests
+    first, second = emu.history.requests
     path = f"/v1/Account/{emu.auth_id}/Call/"
     assert (first.index, first.method, first.path) == (0, "POST", path)
     assert first.body == call_body()
@@ -42,21 +42,21 @@ async def test_dialled_counts_and_duplicates(
             assert resp.status == 201
     assert emu.dialled_counts() == {"+14155550101": 2, "+14155550102": 1, "+14155550103": 1}
     assert emu.duplicates() == {"+14155550101": 2}
-    calls = emu.records.calls
+    calls = emu.history.calls
     assert [c.request_index for c in calls] == [0, 1, 1, 2]
-    summary = emu.records.summary()
+    summary = emu.history.summary()
     assert summary["calls"] == 4 and summary["duplicates"] == {"+14155550101": 2}
-    emu.reset_records()
-    assert emu.duplicates() == {} and emu.records.requests == []
+    emu.reset_history()
+    assert emu.duplicates() == {} and emu.history.requests == []
     assert len(emu.calls) == 3 + 1  # the emulated calls themselves remain
     emu.reset()
     assert emu.calls == []
 
 
 def test_max_calls_in_window_checks_a_cps_limit() -> None:
-    records = Records()
+    records = History()
     for i, t in enumerate([0.0, 0.5, 0.99, 1.0, 1.6, 3.0]):
-        records.add_call(CallRecord(f"u{i}", f"+1415555000{i}", "+14155550100", t, "api", i, "r"))
+        records.add_call(CallEntry(f"u{i}", f"+1415555000{i}", "+14155550100", t, "api", i, "r"))
     assert records.max_calls_in_window(1.0) == 3  # never 4 within any 1 s
     assert records.max_calls_in_window(0.5) == 2
     assert records.max_calls_in_window(1.0, source="mpc") == 0
@@ -83,20 +83,20 @@ async def test_a_record_limit_keeps_n_full_records_and_exact_counts(
     destinations = [f"+1415555{i % 4:04d}" for i in range(12)]  # 4 destinations, 3 times each
     schedule = ["500", None, "500_after", "429"]  # faults of requests whose records are dropped
     async with Emulator(
-        seed=1, clock=manual_clock, sleep=manual_clock.sleep, record_limit=5
+        seed=1, clock=manual_clock, sleep=manual_clock.sleep, history_limit=5
     ) as emu:
         emu.set_faults(schedule=schedule, retry_after=None)
         async with aiohttp.ClientSession(headers=auth_header(emu.auth_id, emu.auth_token)) as http:
             for to in destinations:
                 async with http.post(Api(emu).calls, json=call_body(to=to)) as resp:
                     await resp.read()
-        requests = emu.records.requests
+        requests = emu.history.requests
         assert len(requests) == 5 and requests.dropped == 7 and requests.total == 12
         assert [r.index for r in requests] == [7, 8, 9, 10, 11]
         assert [r.body and r.body["to"] for r in requests] == destinations[7:]
         placed = 12 - 2  # the 500 and the 429 placed nothing
-        assert len(emu.records.calls) == placed
-        assert emu.records.faults() == {"500": 1, "500_after": 1, "429": 1}
+        assert len(emu.history.calls) == placed
+        assert emu.history.faults() == {"500": 1, "500_after": 1, "429": 1}
         assert emu.dialled_counts() == {
             "+14155550000": 2,
             "+14155550001": 3,
@@ -104,10 +104,10 @@ async def test_a_record_limit_keeps_n_full_records_and_exact_counts(
             "+14155550003": 2,
         }
         assert emu.duplicates() == emu.dialled_counts()
-        history = [c.request_index for c in emu.records.calls if c.to == "+14155550000"]
+        history = [c.request_index for c in emu.history.calls if c.to == "+14155550000"]
         assert history == [4, 8]  # the per-destination history is whole
-        assert emu.records.summary()["requests"] == 12
-        assert emu.records.summary()["dropped_requests"] == 7
+        assert emu.history.summary()["requests"] == 12
+        assert emu.history.summary()["dropped_requests"] == 7
 
 
 async def test_memory_per_call_stays_small_past_the_record_limit(
@@ -122,7 +122,7 @@ async def test_memory_per_call_stays_small_past_the_record_limit(
     """
     warm, measured, concurrency = 600, 4000, 20
     async with Emulator(
-        seed=1, clock=manual_clock, sleep=manual_clock.sleep, record_limit=500
+        seed=1, clock=manual_clock, sleep=manual_clock.sleep, history_limit=500
     ) as emu:
         url = Api(emu).calls
         async with aiohttp.ClientSession(headers=auth_header(emu.auth_id, emu.auth_token)) as http:
@@ -146,7 +146,7 @@ async def test_memory_per_call_stays_small_past_the_record_limit(
                 after = _emulator_bytes(tracemalloc.take_snapshot())
             finally:
                 tracemalloc.stop()
-        assert len(emu.records.calls) == warm + measured and len(emu.records.requests) == 500
+        assert len(emu.history.calls) == warm + measured and len(emu.history.requests) == 500
     per_call = (after - before) / measured
     print(f"emulator memory: {per_call:.0f} B per call past the record limit")
     assert per_call < 1100  # was ~1,700 (every full record kept); ~850 now

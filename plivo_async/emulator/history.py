@@ -1,13 +1,13 @@
 """What the emulator saw: every request, every call it placed, every callback it sent.
 
-Tests use these records to prove properties of a client run, above all that nobody was
+Tests use this history to prove properties of a client run, above all that nobody was
 dialled twice. Appends are O(1) (the per-destination counter is kept up to date as
 calls are placed) so recording never slows down a benchmark.
 
-Memory stays bounded for long runs: the full records of requests (with their bodies) and
+Memory stays bounded for long runs: the full entries of requests (with their bodies) and
 of callbacks (with their parameters), about 1 KB each, are kept for the newest
 ``limit`` only (:class:`Recent`: the oldest are dropped and counted); what tests assert
-on stays exact whatever the limit: one compact :class:`CallRecord` per call placed (the
+on stays exact whatever the limit: one compact :class:`CallEntry` per call placed (the
 per-destination history), the counts per destination, the duplicates, the counts of
 requests and of each fault.
 """
@@ -20,19 +20,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, overload
 
 __all__ = [
-    "DEFAULT_RECORD_LIMIT",
-    "CallRecord",
+    "DEFAULT_HISTORY_LIMIT",
+    "CallEntry",
     "CallSource",
-    "CallbackRecord",
+    "CallbackEntry",
+    "History",
     "Recent",
-    "Records",
-    "RequestRecord",
+    "RequestEntry",
 ]
 
 T = TypeVar("T")
 
-DEFAULT_RECORD_LIMIT = 20_000
-"""Full request and callback records kept (each): about 1 KB and 2 KB apiece, so at most
+DEFAULT_HISTORY_LIMIT = 20_000
+"""Full request and callback entries kept (each): about 1 KB and 2 KB apiece, so at most
 ~60 MB whatever the run's length (they were 1.3 KB of every call's ~2 KB)."""
 
 CallSource = Literal["api", "dial", "masking", "mpc"]
@@ -42,7 +42,7 @@ or a call flow's ``<Dial>`` (``dial``, a B-leg: the client never asked for it)."
 
 
 @dataclass(slots=True)
-class RequestRecord:
+class RequestEntry:
     """One HTTP request as it arrived; ``status`` is None when the connection was dropped."""
 
     index: int
@@ -59,12 +59,12 @@ class RequestRecord:
 
 
 @dataclass(slots=True, frozen=True)
-class CallRecord:
+class CallEntry:
     """One call the emulator "placed" (one per destination of a ``<`` bulk request).
 
     ``source`` is ``"dial"`` for the B-legs a call flow's ``<Dial>`` places: they count
-    in :meth:`Records.dialled_counts` (someone was dialled) but not as calls the client
-    placed (:meth:`Records.placed`, :meth:`Records.duplicates`).
+    in :meth:`History.dialled_counts` (someone was dialled) but not as calls the client
+    placed (:meth:`History.placed`, :meth:`History.duplicates`).
     """
 
     uuid: str
@@ -80,7 +80,7 @@ class CallRecord:
 
 
 @dataclass(slots=True, frozen=True)
-class CallbackRecord:
+class CallbackEntry:
     """One callback attempt to a user URL.
 
     ``event``: ``ring``, ``answer``, ``machine``, ``hangup``, or ``async_result`` (the
@@ -100,17 +100,17 @@ class CallbackRecord:
 
 
 class Recent(Sequence[T]):
-    """The newest ``limit`` records (a list's reading: ``len``, ``[i]``, slices, ``==``);
+    """The newest ``limit`` entries (a list's reading: ``len``, ``[i]``, slices, ``==``);
     older ones are dropped and counted in :attr:`dropped`. ``limit=None``: no limit."""
 
     __slots__ = ("_items", "dropped")
 
-    def __init__(self, limit: int | None = DEFAULT_RECORD_LIMIT) -> None:
+    def __init__(self, limit: int | None = DEFAULT_HISTORY_LIMIT) -> None:
         if limit is not None and limit < 0:
-            raise ValueError("a record limit is a number of records >= 0, or None")
+            raise ValueError("a history limit is a number of entries >= 0, or None")
         self._items: deque[T] = deque(maxlen=limit)
         self.dropped = 0
-        """Records dropped as newer ones came in (the oldest first)."""
+        """History dropped as newer ones came in (the oldest first)."""
 
     @property
     def limit(self) -> int | None:
@@ -159,17 +159,17 @@ class Recent(Sequence[T]):
 
 
 @dataclass
-class Records:
+class History:
     """The logs of one emulator instance, reset with :meth:`reset`.
 
-    ``requests`` and ``callbacks`` keep the newest ``limit`` full records each (see
+    ``requests`` and ``callbacks`` keep the newest ``limit`` full entries each (see
     :class:`Recent`); ``calls``, the counts and the duplicates are never cut.
     """
 
-    limit: int | None = DEFAULT_RECORD_LIMIT
-    requests: Recent[RequestRecord] = field(init=False)
-    calls: list[CallRecord] = field(default_factory=list)
-    callbacks: Recent[CallbackRecord] = field(init=False)
+    limit: int | None = DEFAULT_HISTORY_LIMIT
+    requests: Recent[RequestEntry] = field(init=False)
+    calls: list[CallEntry] = field(default_factory=list)
+    callbacks: Recent[CallbackEntry] = field(init=False)
     _dialled: Counter[str] = field(default_factory=Counter, repr=False)
     _placed: Counter[str] = field(default_factory=Counter, repr=False)
     _faults: Counter[str] = field(default_factory=Counter, repr=False)
@@ -178,19 +178,19 @@ class Records:
         self.requests = Recent(self.limit)
         self.callbacks = Recent(self.limit)
 
-    def add_fault(self, record: RequestRecord, name: str) -> None:
+    def add_fault(self, record: RequestEntry, name: str) -> None:
         """Note the fault injected into ``record``'s request (counted exactly)."""
         record.fault = name
         self._faults[name] += 1
 
-    def add_call(self, record: CallRecord) -> None:
+    def add_call(self, record: CallEntry) -> None:
         """Log a placed call and count its destination."""
         self.calls.append(record)
         self._dialled[record.to] += 1
         if record.source != "dial":
             self._placed[record.to] += 1
 
-    def placed(self) -> list[CallRecord]:
+    def placed(self) -> list[CallEntry]:
         """The calls the client placed (API creates and MPC actions; not Dial B-legs)."""
         return [c for c in self.calls if c.source != "dial"]
 
@@ -205,7 +205,7 @@ class Records:
         return {to: n for to, n in self._placed.items() if n > 1}
 
     def faults(self) -> Counter[str]:
-        """How often each fault was injected (a copy; dropped records included)."""
+        """How often each fault was injected (a copy; dropped entries included)."""
         return Counter(self._faults)
 
     def max_calls_in_window(self, window: float = 1.0, *, source: CallSource | None = None) -> int:
