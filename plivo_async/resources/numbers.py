@@ -50,6 +50,12 @@ def _number_path(area: str, number: str | int) -> str:
     return api_path(area, number_path_text(number))
 
 
+def _search_query(filters: dict[str, Any]) -> dict[str, Any]:
+    """The query of a search: flags as the official SDK sends them (``True``/``False``)."""
+    query = filters_query(SearchNumbersRequest, filters)
+    return {k: str(value) if isinstance(value, bool) else value for k, value in query.items()}
+
+
 class PhoneNumbers(Resource):
     """Plivo's rentable numbers: ``client.phone_numbers`` (and on ``client.numbers``)."""
 
@@ -97,7 +103,7 @@ class PhoneNumbers(Resource):
             "npanxx": npanxx,
             "local_calling_area": local_calling_area,
         }
-        query = filters_query(SearchNumbersRequest, filters)
+        query = _search_query(filters)
         return await self._get("PhoneNumber/", cast_to=PhoneNumberListResponse, query=query)
 
     async def iter_search(self, country_iso: str, **filters: Any) -> AsyncIterator[PhoneNumber]:
@@ -107,7 +113,7 @@ class PhoneNumbers(Resource):
             ValidationError: As for :meth:`search`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        query = filters_query(SearchNumbersRequest, {"country_iso": country_iso, **filters})
+        query = _search_query({"country_iso": country_iso, **filters})
         pages = self._paginate("PhoneNumber/", page=PhoneNumberListResponse, query=query)
         async for number in pages:
             yield number
