@@ -346,7 +346,7 @@ async def test_search_sends_every_filter(client: AsyncPlivo, mocked: aioresponse
         eligible=True,
         city="San Francisco",
         npanxx=415555,
-        local_calling_area="true",
+        local_calling_area=True,
     )
     assert_sent(
         mocked,

@@ -81,7 +81,7 @@ class SdkRecorder:
         return (
             request.method or "",
             f"{parts.scheme}://{parts.netloc}{unquote(parts.path)}",
-            request.headers["Authorization"],
+            str(request.headers["Authorization"]),
             dict(parse_qsl(parts.query)),
             json.loads(raw) if raw else None,
         )
