@@ -60,6 +60,7 @@ _COUNTRY_ISO_RE = re.compile(r"[A-Z]{2}")
 _DIGITS_RE = re.compile(r"[0-9]{1,15}")
 _PATTERN_RE = re.compile(r"[0-9A-Z*?]{1,15}")
 _NPANXX_RE = re.compile(r"[2-9][0-9]{5}")
+_LATA_RE = re.compile(r"[0-9]{3,5}")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CARRIER_NUMBERS_RULE = "must be one or more phone numbers, comma-separated (or given as a list)"
 _SERVICES_RULE = "must be one or more of voice, sms, mms, comma-separated (or given as a list)"
@@ -116,17 +117,19 @@ def _choice(choices: tuple[str, ...]) -> Any:
     return attrs.field(default=None, converter=v.to_lower, validator=v.optional(v.one_of(choices)))
 
 
-def _date_field() -> Any:
+def _text_field(regex: re.Pattern[str], rule: str, converter: Any = to_digits_text) -> Any:
+    """Optional text that must match ``regex`` whole (digits given as an ``int`` too)."""
     return attrs.field(
         default=None,
-        converter=v.empty_to_none,
+        converter=converter,
         validator=v.optional(
-            v.rule(
-                "must be a date as YYYY-MM-DD",
-                lambda d: isinstance(d, str) and _DATE_RE.fullmatch(d) is not None,
-            )
+            v.rule(rule, lambda t: isinstance(t, str) and regex.fullmatch(t) is not None)
         ),
     )
+
+
+def _date_field() -> Any:
+    return _text_field(_DATE_RE, "must be a date as YYYY-MM-DD", v.empty_to_none)
 
 
 #: ``verification_info``: the number's verification details, as the SDK passes them.
@@ -147,15 +150,8 @@ class ListNumbersRequest:
     """Query of ``GET Number/``: every filter of the official SDK's ``numbers.list``."""
 
     type: str | None = _choice(NUMBER_TYPES)
-    number_startswith: str | None = attrs.field(
-        default=None,
-        converter=to_digits_text,
-        validator=v.optional(
-            v.rule(
-                "must be 1 to 15 digits (the start of a number, country code first)",
-                lambda p: isinstance(p, str) and _DIGITS_RE.fullmatch(p) is not None,
-            )
-        ),
+    number_startswith: str | None = _text_field(
+        _DIGITS_RE, "must be 1 to 15 digits (the start of a number, country code first)"
     )
     subaccount: str | None = subaccount_field()
     alias: str | None = optional_text()
@@ -224,42 +220,19 @@ class SearchNumbersRequest:
         ),
     )
     type: str | None = _choice(SEARCH_TYPES)
-    pattern: str | None = attrs.field(
-        default=None,
-        converter=_to_pattern,
-        validator=v.optional(
-            v.rule(
-                "must be 1 to 15 characters: digits, letters, '?' or '*'",
-                lambda p: isinstance(p, str) and _PATTERN_RE.fullmatch(p) is not None,
-            )
-        ),
+    pattern: str | None = _text_field(
+        _PATTERN_RE, "must be 1 to 15 characters: digits, letters, '?' or '*'", _to_pattern
     )
     region: str | None = optional_text()
     services: str | None = _services_field()
-    lata: str | None = attrs.field(
-        default=None,
-        converter=to_digits_text,
-        validator=v.optional(
-            v.rule(
-                "must be a LATA code: 3 to 5 digits",
-                lambda p: isinstance(p, str) and re.fullmatch(r"[0-9]{3,5}", p) is not None,
-            )
-        ),
-    )
+    lata: str | None = _text_field(_LATA_RE, "must be a LATA code: 3 to 5 digits")
     rate_center: str | None = optional_text()
     limit: int | None = limit_field()
     offset: int | None = offset_field()
     eligible: bool | None = bool_field()
     city: str | None = optional_text()
-    npanxx: str | None = attrs.field(
-        default=None,
-        converter=to_digits_text,
-        validator=v.optional(
-            v.rule(
-                "must be six digits (area code and exchange, not starting with 0 or 1)",
-                lambda p: isinstance(p, str) and _NPANXX_RE.fullmatch(p) is not None,
-            )
-        ),
+    npanxx: str | None = _text_field(
+        _NPANXX_RE, "must be six digits (area code and exchange, not starting with 0 or 1)"
     )
     local_calling_area: bool | None = bool_field()
 
