@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import plivo  # type: ignore[import-untyped]
 import pytest
-import requests
 from aioresponses import aioresponses
 
 from plivo_async.client import AsyncPlivo
@@ -34,17 +33,18 @@ from plivo_async.client import AsyncPlivo
 from ._resources_helpers import (
     API,
     AUTH_HEADER,
-    AUTH_ID,
-    AUTH_TOKEN,
     client_fixture,  # noqa: F401 - the "client" fixture
     mocked_fixture,  # noqa: F401 - the "mocked" fixture
     sent,
 )
+from .test_sdk_differential_media import SdkRecorder
+from .test_sdk_differential_media import official as official  # the fixtures
+from .test_sdk_differential_media import sdk as sdk
 
 NUMBER = "14155550100"
 APP_ID = "29986316244302815"
 SUBACCOUNT = "SAXXXXXXXXXXXXXXXXXX"
-#: Answers both clients can parse, whatever the method.
+#: What our client is answered, whatever the method (the SDK gets the media recorder's).
 ANSWER: dict[str, Any] = {
     "api_id": "sdk",
     "message": "ok",
@@ -57,50 +57,19 @@ ANSWER: dict[str, Any] = {
 Request = tuple[str, str, str, dict[str, str], Any]
 
 
-class SdkRecorder:
-    """Stands in for ``requests.Session.send``: records each request, answers 200."""
-
-    def __init__(self) -> None:
-        self.requests: list[requests.PreparedRequest] = []
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.Response:
-        self.requests.append(request)
-        response = requests.Response()
-        response.status_code = 200
-        response._content = json.dumps(ANSWER).encode()
-        response.headers["Content-Type"] = "application/json"
-        response.url = request.url or ""
-        response.request = request
-        return response
-
-    def only(self) -> Request:
-        assert len(self.requests) == 1, [(r.method, r.url) for r in self.requests]
-        request = self.requests[0]
-        parts = urlsplit(request.url or "")
-        raw: Any = request.body
-        return (
-            request.method or "",
-            f"{parts.scheme}://{parts.netloc}{unquote(parts.path)}",
-            str(request.headers["Authorization"]),
-            dict(parse_qsl(parts.query)),
-            json.loads(raw) if raw else None,
-        )
-
-
-@pytest.fixture
-def sdk(monkeypatch: pytest.MonkeyPatch) -> Iterator[SdkRecorder]:
-    recorder = SdkRecorder()
-
-    def send(_session: requests.Session, request: requests.PreparedRequest, **_: Any) -> Any:
-        return recorder(request)
-
-    monkeypatch.setattr(requests.Session, "send", send)
-    yield recorder
-
-
-@pytest.fixture
-def official() -> Any:
-    return plivo.RestClient(AUTH_ID, AUTH_TOKEN)
+def theirs(sdk: SdkRecorder) -> Request:
+    """The one request the SDK sent, as :func:`ours` reads ours."""
+    assert len(sdk.requests) == 1, [(r.method, r.url) for r in sdk.requests]
+    request = sdk.requests[0]
+    parts = urlsplit(request.url or "")
+    raw: Any = request.body
+    return (
+        request.method or "",
+        f"{parts.scheme}://{parts.netloc}{unquote(parts.path)}",
+        str(request.headers["Authorization"]),
+        dict(parse_qsl(parts.query)),
+        json.loads(raw) if raw else None,
+    )
 
 
 def ours(m: aioresponses) -> Request:
@@ -125,9 +94,9 @@ async def compare(
     run_sdk()
     getattr(m, method.lower())(re.compile(re.escape(API) + r".*"), status=200, payload=ANSWER)
     await run_ours()
-    mine, theirs = ours(m), sdk.only()
-    assert mine[2] == theirs[2] == AUTH_HEADER
-    return mine, theirs
+    mine, sdks = ours(m), theirs(sdk)
+    assert mine[2] == sdks[2] == AUTH_HEADER
+    return mine, sdks
 
 
 FULL_LIST: dict[str, Any] = {
