@@ -263,3 +263,13 @@ async def test_reset_forgets_the_account_numbers(
     emu.reset()
     async with http.get(f"{api.account}/Number/{SF}/") as resp:
         assert resp.status == 404
+
+
+async def test_a_control_character_in_a_number_or_app_id_is_a_404_not_a_crash(
+    http: aiohttp.ClientSession, api: Api
+) -> None:
+    """Found by the fuzz test: the 404's reason once quoted them raw (a 500)."""
+    async with http.post(f"{api.account}/PhoneNumber/%0D/", json={}) as resp:
+        assert resp.status == 404
+    status, _ = await buy(http, api, SF, app_id="1\r\n2")
+    assert status == 404

@@ -40,7 +40,7 @@ def _number_of(request: web.Request, core: EmulatorCore) -> OwnedNumber:
 
 def _check_app(core: EmulatorCore, app_id: str | None) -> None:
     if app_id and app_id not in core.state(ApplicationState).applications:
-        raise web.HTTPNotFound(reason=f"application {app_id} not found")
+        raise web.HTTPNotFound(reason=f"application {app_id!r} not found")
 
 
 # -- rentable numbers ---------------------------------------------------------------------
@@ -102,7 +102,7 @@ async def buy_number(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     number = request.match_info["number"].lstrip("+")
     state = core.state(NumberState)
     if state.find_rentable(number) is None:
-        raise web.HTTPNotFound(reason=f"number {number} is not available for rent")
+        raise web.HTTPNotFound(reason=f"number {number!r} is not available for rent")
     _check_app(core, fields.get("app_id"))
     state.add(number, core.clock(), **fields)
     payload = {
