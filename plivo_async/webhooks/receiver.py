@@ -34,9 +34,9 @@ from plivo_async.webhooks.verify import (
     InvalidSignatureError,
     VerifiedCallback,
     check_callback,
-    claim_nonce,
     header_lookup,
     signed_headers_present,
+    verify,
 )
 from plivo_async.xml import Response as XMLResponse
 
@@ -169,11 +169,20 @@ async def verify_callback(
     (a body too large stays aiohttp's 413). Does not claim the nonce.
     """
     public_url, trusted = _where(public_url, trusted_proxies, base_url, trust_forwarded)
-    headers = request.headers
-    signed_headers_present(header_lookup(headers), require_v3=require_v3)  # before the body
+    url, body = await _signed_request(request, public_url, trusted, require_v3)
+    return check_callback(
+        request.method, url, request.headers, body, auth_token, require_v3=require_v3
+    )
+
+
+async def _signed_request(
+    request: web.BaseRequest, public_url: str | None, trusted: TrustedProxies, require_v3: bool
+) -> tuple[str, bytes]:
+    """The URL Plivo signed and the body; an unsigned request is refused before its body
+    is read."""
+    signed_headers_present(header_lookup(request.headers), require_v3=require_v3)
     body = b"" if request.method in ("GET", "HEAD") else await _read(request)
-    url = request_url(request, public_url=public_url, trusted_proxies=trusted)
-    return check_callback(request.method, url, headers, body, auth_token, require_v3=require_v3)
+    return request_url(request, public_url=public_url, trusted_proxies=trusted), body
 
 
 async def _read(request: web.BaseRequest) -> bytes:
@@ -255,31 +264,32 @@ def webhook_handler(
 
     async def handler(request: web.Request) -> web.StreamResponse:
         try:
-            verified = await asyncio.wait_for(
-                verify_callback(
-                    request,
-                    auth_token,
-                    public_url=public_url,
-                    trusted_proxies=trusted,
-                    require_v3=require_v3,
-                ),
-                body_timeout,
+            url, body = await asyncio.wait_for(
+                _signed_request(request, public_url, trusted, require_v3), body_timeout
             )
-            await claim_nonce(store, verified)
+            event = await verify(
+                request.method,
+                url,
+                request.headers,
+                body,
+                auth_token,
+                nonces=store,
+                require_v3=require_v3,
+                event_type=event_type,
+            )
         except InvalidSignatureError as exc:
             return _rejected(request, exc)
         except asyncio.TimeoutError:
             log.warning("Plivo callback %s %s: body not read in time", request.method, request.path)
             raise web.HTTPRequestTimeout(text="body not received in time") from None
-        event = verified.event(event_type)
         log.debug("Plivo callback %s %s: %s", request.method, request.path, type(event).__name__)
         try:
             if observe is not None:
                 observe(request, event)
             return _response(await on_event(event))
         except BaseException:
-            if store is not None:  # not handled: Plivo's retry must be served
-                await store.release(verified.nonce)
+            if store is not None and event.nonce is not None:  # not handled: serve the retry
+                await store.release(event.nonce)
             raise
 
     return handler

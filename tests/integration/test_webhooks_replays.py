@@ -20,7 +20,7 @@ async def test_two_receivers_sharing_redis_accept_a_callback_once(
     nonces = RedisNonces.from_url(redis_server.url, ttl=600)
     try:
         apps = [
-            webhook_app(TOKEN, r, nonces=nonces, base_url="http://hooks") for r in (first, second)
+            webhook_app(TOKEN, r, nonces=nonces, public_url="http://hooks") for r in (first, second)
         ]
         async with (
             serve(apps[0], "127.0.0.1", 0) as (_, port_a),
