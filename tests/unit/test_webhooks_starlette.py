@@ -7,6 +7,7 @@ endpoint runs; forwarded headers count only from a trusted proxy.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import re
@@ -49,6 +50,7 @@ from plivo_async.webhooks.starlette import PlivoWebhook
 from tests.unit.test_webhooks_receiver import HANGUP, MAIN_TOKEN, TOKEN
 
 BASE = "http://testserver"
+FORM = "application/x-www-form-urlencoded"
 PUBLIC = "https://hooks.example.com/plivo/hangup"
 
 
@@ -310,8 +312,23 @@ async def test_a_body_over_the_limit_is_a_413() -> None:
             for _ in range(5):
                 yield b"a=" + b"x" * 300
 
-        chunked = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+        chunked = {**headers, "Content-Type": FORM}
         assert (await http.post(url, content=chunks(), headers=chunked)).status_code == 413
+    assert endpoint.events == []
+
+
+async def test_a_body_that_never_arrives_is_a_408() -> None:
+    url = f"{BASE}/plivo/hangup"
+    never = asyncio.Event()
+
+    async def stalled() -> AsyncIterator[bytes]:
+        yield b"CallUUID="
+        await never.wait()  # the rest never comes
+        yield b"x"  # pragma: no cover
+
+    headers = {**sdk_v3("POST", url, HANGUP, "92", TOKEN), "Content-Type": FORM}
+    async with receiver(body_timeout=0.05) as (http, endpoint):
+        assert (await http.post(url, content=stalled(), headers=headers)).status_code == 408
     assert endpoint.events == []
 
 
