@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from ..errors import ValidationError
@@ -58,6 +58,7 @@ class Bulk:
         progress: bool | Callable[[Summary], object] | None = None,
         grace_period: float = 10.0,
         report: str | os.PathLike[str] | None = None,
+        extra_columns: Sequence[str] = (),
         shard: tuple[int, int] | None = None,
         reconcile: bool = True,
         reconcile_lag: float = DEFAULT_LAG,
@@ -75,7 +76,9 @@ class Bulk:
 
         Rows are dicts of :meth:`Calls.create` arguments (``from`` or ``from_``; CSV rows
         work as they are) merged over ``defaults``, or prebuilt ``CreateCallRequest``\\ s.
-        A row that fails validation gets an ``invalid`` outcome and no request. See
+        A row that fails validation gets an ``invalid`` outcome and no request;
+        ``extra_columns`` names keys of dict rows that are not call arguments (a CRM
+        export's name, email, notes): never sent, shown in the ``report``. See
         :class:`BulkRun` for journal, resume (``retry_unknown``, ``retry_failed``),
         ``report``, ``shard`` (worker k of n), cancellation and stop conditions.
         ``input_id`` is a label recorded in
@@ -142,6 +145,7 @@ class Bulk:
             grace_period=grace_period,
             report=report,
             shard=shard,
+            extra_columns=extra_columns,
         )
 
     def mpc_actions(

@@ -13,7 +13,14 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Sequence,
+)
 from typing import Any, Generic, TypeVar
 
 from ..errors import (
@@ -23,7 +30,7 @@ from ..errors import (
     ValidationError,
 )
 from .attempts import Sending
-from .inputs import Rows, enumerate_rows
+from .inputs import Rows, enumerate_rows, split_row
 from .journal import (
     Journal,
     JournalMismatchError,
@@ -157,7 +164,11 @@ class BulkRun(Generic[R]):
     :mod:`plivo_async.bulk.report`). If the journal cannot be written,
     :class:`~plivo_async.bulk.journal.JournalWriteError` is raised out of the iteration.
     ``total`` (default: ``len(rows)`` when the rows have a length) gives the progress bar
-    its total and ETA. ``shard=(k, n)`` makes this run worker ``k`` of ``n``: it takes
+    its total and ETA. ``extra_columns`` names keys of dict rows that are not part of the
+    work (a CRM export's name, email, notes): they are taken out of each row before it is
+    prepared or digested, and the report shows them beside each row's outcome (a resumed
+    run reads those of rows done earlier from the rows again: the journal never holds
+    them). ``shard=(k, n)`` makes this run worker ``k`` of ``n``: it takes
     rows ``k, k+n, k+2n, ...`` (their numbers stay those of the whole input) and leaves the
     others to the other workers, each with its own journal; together they cover every row
     once.
@@ -183,6 +194,7 @@ class BulkRun(Generic[R]):
         total: int | None = None,
         report: str | os.PathLike[str] | None = None,
         shard: tuple[int, int] | None = None,
+        extra_columns: Sequence[str] = (),
     ) -> None:
         if (send is None) == (runner is None):
             raise ValueError("give one of send= and runner=")
@@ -211,6 +223,8 @@ class BulkRun(Generic[R]):
         self._grace_period = grace_period
         self._report_path = report
         self._report: Report | None = None
+        self._extra_columns = tuple(extra_columns)
+        self._extras: dict[int, tuple[str, ...]] = {}  # of rows started, until delivered
         self._report_error: ReportWriteError | None = None
         self._iterator: AsyncIterator[Outcome] | None = None
         self._stop = asyncio.Event()
@@ -300,11 +314,13 @@ class BulkRun(Generic[R]):
             )
         if self._report_path is not None:
             try:
-                self._report = Report(self._report_path)
+                self._report = Report(self._report_path, self._extra_columns)
                 if state is not None and journal is not None:
+                    earlier = self._earlier_extras(state)
                     for record, ended in journal.outcomes(state):
                         if state.code(record.index) in self._skip:
-                            self._report.add_record(record, ended)
+                            extras = earlier.get(record.index, ())
+                            self._report.add_record(record, ended, extras)
             except BaseException:
                 await self._close()
                 raise
@@ -312,6 +328,17 @@ class BulkRun(Generic[R]):
         if state is not None and journal is not None and codes:
             self._pending = journal.pending(state, codes)
         return state
+
+    def _earlier_extras(self, state: JournalState) -> dict[int, tuple[str, ...]]:
+        """The extra columns of the rows done in an earlier run, read from the rows (one
+        pass; rows given as a one-shot iterator cannot be read twice: theirs stay blank)."""
+        rows, columns, found = self._rows, self._extra_columns, {}
+        if not columns or isinstance(rows, (Iterator, AsyncIterable)):
+            return {}
+        for index, row in enumerate(rows):
+            if index < len(state) and state.code(index) in self._skip:
+                found[index] = split_row(row, columns)[1]
+        return found
 
     async def _drive(self) -> AsyncIterator[Outcome]:
         state = await self._open()
@@ -400,6 +427,7 @@ class BulkRun(Generic[R]):
 
     def _start_row(self, index: int, row: Any, state: JournalState | None) -> bool:
         """Decide what to do with one row; False if it needs no slot (skipped)."""
+        row, extras = split_row(row, self._extra_columns)
         code = Code.NONE if state is None else state.code(index)
         key = None if self._journal is None else row_key(row)
         if state is not None and key is not None and code in SENT:
@@ -407,6 +435,8 @@ class BulkRun(Generic[R]):
         if code in self._skip:
             self._skipped()
             return False
+        if self._extra_columns and self._report_path is not None:
+            self._extras[index] = extras  # the report's, when the row is delivered
         request: Any = row
         try:
             request = self._prepare(row)
@@ -423,6 +453,7 @@ class BulkRun(Generic[R]):
         ):
             decision = self._runner.resume(index, code, self._pending.get(index, Pending()))
             if isinstance(decision, Skip):
+                self._extras.pop(index, None)
                 self._skipped()
                 return False
             if isinstance(decision, ReportUnknown):
@@ -490,7 +521,7 @@ class BulkRun(Generic[R]):
         self.summary.add(outcome)
         if self._report is not None and self._report_error is None:
             try:
-                self._report.add(outcome)
+                self._report.add(outcome, self._extras.pop(outcome.index, ()))
             except OSError as exc:
                 self._report_failed(exc)
         if self._bar is not None:

@@ -25,6 +25,7 @@ from ..bulk import BulkRun, JournalInUseError, JournalMismatchError, Outcome, fi
 from ..bulk.inputs import CsvError, CsvRows
 from ..bulk.journal import JournalWriteError
 from ..bulk.progress import write_line
+from ..bulk.report import COLUMNS as REPORT_COLUMNS
 from ..bulk.report import ReportWriteError
 from ..client import (
     PLIVO_API_URL,
@@ -113,7 +114,14 @@ def add_parser(sub: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="CSV report, one line per row: index,to,status,request_uuid,error",
+        help=f"CSV report, one line per row: {','.join(REPORT_COLUMNS)}, then the columns "
+        "of ROWS that are not calls.create arguments",
+    )
+    add(
+        "--strict-columns",
+        action="store_true",
+        help="refuse a CSV with a column that is not a calls.create argument (default: "
+        "such columns are not sent, and the report keeps them)",
     )
     add(
         "--retry-unknown",
@@ -259,13 +267,21 @@ def run(args: Any) -> int:
     try:
         check_tracking_options(args)
         defaults = _defaults(args)
-        rows = _open_rows(args.rows, defaults)
+        rows, extra = _open_rows(args.rows, defaults, strict=args.strict_columns)
         options = _bulk_options(args)
     except (CsvError, UsageError) as exc:
         return fail("dial", exc)
     except OSError as exc:
         return fail("dial", describe_os_error(exc))
     _warn_if_cps_is_out_of_reach(args)
+    if extra:
+        kept = "the report keeps them" if args.report else "--report keeps them"
+        warn(
+            "dial",
+            f"{args.rows}: {_columns(extra)} not calls.create arguments: not sent, {kept} "
+            "(--strict-columns to refuse)",
+        )
+        options["extra_columns"] = extra
     if args.callbacks_listen is not None and "hangup_url" in rows.columns:
         warn(
             "dial",
@@ -299,15 +315,16 @@ def _defaults(args: Any) -> dict[str, str]:
     return {key: value for key, value in given if value}
 
 
-def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
-    """The CSV, checked as a whole: every mistake that would fail every row is one error."""
+def _open_rows(path: Path, defaults: dict[str, str], *, strict: bool) -> tuple[CsvRows, list[str]]:
+    """The CSV, checked as a whole: every mistake that would fail every row is one error;
+    and its columns that are not call arguments (refused if ``strict``)."""
     rows = CsvRows(path)
     columns = [name for name in rows.columns if name]
     if "to" not in columns:
         shown = ", ".join(repr(name) for name in columns) or "none"
         raise UsageError(f"{path} has no 'to' column (its columns: {shown})")
     unknown = [name for name in columns if name not in CALL_COLUMNS]
-    if unknown:
+    if unknown and strict:
         raise UsageError(
             f"{path}: column {unknown[0]!r} is not a calls.create argument "
             "(e.g. to, from, answer_url, caller_name, time_limit)"
@@ -317,7 +334,12 @@ def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
             raise UsageError(f"no {key!r} column in {path}, and no {flag} for it")
     if len(rows) == 0:  # reads the whole file: a byte that is not UTF-8 is found here
         raise UsageError(f"{path} has a header but no rows")
-    return rows
+    return rows, unknown
+
+
+def _columns(names: list[str]) -> str:
+    quoted = ", ".join(repr(name) for name in names)
+    return f"column {quoted} is" if len(names) == 1 else f"columns {quoted} are"
 
 
 def shard(text: str) -> tuple[int, int]:
