@@ -20,6 +20,7 @@ from collections.abc import (
     Callable,
     Iterator,
     Sequence,
+    Sized,
 )
 from typing import Any, Generic, TypeVar
 
@@ -40,7 +41,7 @@ from .journal import (
     Pending,
 )
 from .outcome import Outcome, Summary, never_reached
-from .progress import forget_row, make_progress
+from .progress import Progress, make_progress
 from .records import (
     PENDING,
     SENT,
@@ -132,7 +133,11 @@ class _Row:
         journal = self._run._journal
         if journal is not None:
             journal.write(OutcomeRecord.of(outcome, self.key))
+        self._run._count_placed(self.index, outcome.placed)
         return outcome
+
+    def calls_live(self, calls: int) -> None:
+        self._run._calls_live(calls)
 
     def record_disposition(self, record: DispositionRecord) -> None:
         if self._run._journal is not None:
@@ -218,8 +223,10 @@ class BulkRun(Generic[R]):
         self._retry_failed = retry_failed
         self._stop_after_failures = stop_after_failures
         self._stop_on_auth_error = stop_on_auth_error
-        self._callback = progress if callable(progress) else None
-        self._bar = make_progress(progress, total=total, rows=rows)
+        self._progress = Progress(
+            make_progress(progress, total=total, rows=rows),
+            progress if callable(progress) else None,
+        )
         self._grace_period = grace_period
         self._report_path = report
         self._report: Report | None = None
@@ -232,6 +239,8 @@ class BulkRun(Generic[R]):
         self._running: dict[asyncio.Task[None], _Row] = {}
         self._slots: asyncio.Semaphore | None = None
         self._parked: set[int] = set()  # rows whose slot was given back while they wait
+        self._counted: dict[int, int] = {}  # calls placed by rows not yet delivered
+        self._next: int | None = 0  # the first row the feeder has not started or skipped
         self._pending: dict[int, Pending] = {}
         self._unreachable = 0  # rows in a row that never reached the API
         self._skip = self._runner.skipped(retry_unknown=retry_unknown, retry_failed=retry_failed)
@@ -362,6 +371,7 @@ class BulkRun(Generic[R]):
         finally:
             if not finished:
                 await self._shut_down(feeder)
+            self._count_rows_left(state)
             await self._close()
         if self._failed is not None:
             raise self._failed
@@ -377,14 +387,14 @@ class BulkRun(Generic[R]):
                     self._report.close()
                 except OSError as exc:  # its last lines could not be flushed
                     self._report_failed(exc)
-            if self._bar is not None:
-                self._bar.close()
+            self._progress.close(self.summary)
 
     async def _feed(self, state: JournalState | None, slots: asyncio.Semaphore) -> None:
         try:
             shard = self._shard
             skip = None if state is None else self._skipper(state)
             async for index, row in enumerate_rows(self._rows, skip):
+                self._next = index  # the rows before were run or skipped
                 if shard is not None and index % shard[1] != shard[0]:
                     continue  # another worker's row
                 if self._stop.is_set():
@@ -395,6 +405,8 @@ class BulkRun(Generic[R]):
                     break
                 if not self._start_row(index, row, state):
                     slots.release()
+            else:
+                self._next = None  # every row was come to
             if self._running:
                 await asyncio.wait(list(self._running))
         finally:
@@ -423,7 +435,7 @@ class BulkRun(Generic[R]):
     def _skipped(self) -> None:
         """A row done in an earlier run: counted, and taken off the progress bar's total."""
         self.summary.skipped += 1
-        forget_row(self._bar)
+        self._progress.forget_row()
 
     def _start_row(self, index: int, row: Any, state: JournalState | None) -> bool:
         """Decide what to do with one row; False if it needs no slot (skipped)."""
@@ -510,6 +522,37 @@ class BulkRun(Generic[R]):
         await self._slots.acquire()
         self._parked.discard(index)
 
+    def _count_placed(self, index: int, placed: int) -> None:
+        """A dial's outcome was recorded: the calls it placed count now, not when the row
+        is delivered (a tracked row is delivered when its call ends)."""
+        before = self._counted.get(index, 0)
+        if placed > before:
+            self._counted[index] = placed
+            self.summary.placed += placed - before
+            self._progress.show(self.summary)
+
+    def _calls_live(self, calls: int) -> None:
+        self.summary.live += calls
+        self._progress.show(self.summary)
+
+    def _count_rows_left(self, state: JournalState | None) -> None:
+        """Rows the run never came to (it stopped first) are counted, so that the summary
+        accounts for every row of the input: ``not_sent`` (a resume sends them), or
+        ``skipped`` if an earlier run did them. Rows of unknown number are not."""
+        rows, first, step = self._rows, self._next, 1
+        if first is None or not isinstance(rows, Sized):
+            return
+        if self._shard is not None:
+            k, step = self._shard
+            first += (k - first) % step
+        done, summary = self._skip, self.summary
+        for index in range(first, len(rows), step):
+            if state is not None and index < len(state) and state.code(index) in done:
+                summary.skipped += 1
+            else:
+                summary.rows += 1
+                summary.not_sent += 1
+
     def _finish(self, outcome: Outcome, key: RowKey | None) -> None:
         """Record and deliver the outcome of a row decided without sending anything."""
         if self._journal is not None:
@@ -518,23 +561,13 @@ class BulkRun(Generic[R]):
 
     def _deliver(self, outcome: Outcome) -> None:
         """A row's one outcome: summary, report, progress, stop rules; hand it out."""
-        self.summary.add(outcome)
+        self.summary.add(outcome, counted=self._counted.pop(outcome.index, 0))
         if self._report is not None and self._report_error is None:
             try:
                 self._report.add(outcome, self._extras.pop(outcome.index, ()))
             except OSError as exc:
                 self._report_failed(exc)
-        if self._bar is not None:
-            self._bar.update(1)
-            if self.summary.rows % 50 == 0:
-                self._bar.set_postfix(
-                    retries=self.summary.retries,
-                    failed=sum(self.summary.failed.values()),
-                    unknown=self.summary.unknown,
-                    refresh=False,
-                )
-        if self._callback is not None:
-            self._callback(self.summary)
+        self._progress.show(self.summary)
         reached = not never_reached(outcome.error) or outcome.status != "not_sent"
         self._unreachable = 0 if reached else self._unreachable + 1
         if self._unreachable >= UNREACHABLE_STOP:

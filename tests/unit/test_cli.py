@@ -215,6 +215,8 @@ async def test_dial_interrupted_finishes_in_flight_rows_and_leaves_a_clean_journ
     _, err = await asyncio.wait_for(first.communicate(), timeout=60)
     assert first.returncode == 130
     assert "journal is consistent" in err.decode()
+    # every input row is in the summary: those never sent as not sent
+    assert re.search(rf"^rows {n}: placed \d+ \(\d+ ok\).*, not sent \d+", err.decode(), re.M)
 
     records = journal_records(journal)
     started = {r["s"] for r in records if "s" in r}
