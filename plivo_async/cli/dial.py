@@ -40,8 +40,10 @@ from ..reconciliation import DEFAULT_LAG, DEFAULT_SKEW
 from ._common import (
     EXIT_NOT_ALL_OK,
     EXIT_OK,
+    RowLines,
     UsageError,
     add_log_level,
+    check_credentials,
     configure_logging,
     describe_os_error,
     fail,
@@ -114,7 +116,7 @@ def add_parser(sub: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help=f"CSV report, one line per row: {','.join(REPORT_COLUMNS)}, then the columns "
+        help=f"CSV report, one line per row: {', '.join(REPORT_COLUMNS)}, then the columns "
         "of ROWS that are not calls.create arguments",
     )
     add(
@@ -265,6 +267,11 @@ def run(args: Any) -> int:
     """Check the set-up, then dial; returns the exit code."""
     configure_logging(args.log_level)
     try:
+        check_credentials(
+            **{"--base-url": args.base_url, "--phlo-base-url": args.phlo_base_url},
+            PLIVO_BASE_URL=os.environ.get("PLIVO_BASE_URL"),
+            PLIVO_PHLO_BASE_URL=os.environ.get("PLIVO_PHLO_BASE_URL"),
+        )
         check_tracking_options(args)
         defaults = _defaults(args)
         rows, extra = _open_rows(args.rows, defaults, strict=args.strict_columns)
@@ -401,6 +408,10 @@ def _warn_if_cps_is_out_of_reach(args: Any) -> None:
 
 def describe_outcome(outcome: Outcome, rows: CsvRows) -> str:
     """One line for a row that did not end ``ok``: where it is, what became of it, why."""
+    return ": ".join(_where_and_why(outcome, rows))
+
+
+def _where_and_why(outcome: Outcome, rows: CsvRows) -> tuple[str, str]:
     line = rows.line(outcome.index)
     where = f"row {outcome.index}" + ("" if line is None else f" (line {line})")
     error = outcome.error
@@ -410,7 +421,7 @@ def describe_outcome(outcome: Outcome, rows: CsvRows) -> str:
         reason = f"{type(error).__name__}: {error}"
     else:
         reason = "not sent"
-    return " ".join(f"{where}: {outcome.status}: {reason}".split())
+    return where, " ".join(f"{outcome.status}: {reason}".split())
 
 
 async def _dial(
@@ -456,14 +467,19 @@ async def _dial(
         )
         runs.append(run)
         unfollowed = 0  # tracked rows placed whose disposition is not known (a rerun asks)
-        async for outcome in run:
-            if outcome.status in REPORTED:
-                write_line(describe_outcome(outcome, rows))
-            elif "track" in options and outcome.ok and outcome.disposition is None:
-                unfollowed += 1
+        lines = RowLines()
+        try:
+            async for outcome in run:
+                if outcome.status in REPORTED:
+                    lines.add(*_where_and_why(outcome, rows))
+                elif "track" in options and outcome.ok and outcome.disposition is None:
+                    unfollowed += 1
+        finally:
+            lines.flush()
     summary = run.summary
     if args.json:
-        print(json.dumps({"calls": summary.as_dict(), "journal": str(journal)}))
+        shown = None if journal is None else str(journal)
+        print(json.dumps({"calls": summary.as_dict(), "journal": shown}))
     else:
         print_summary(f"dialled {args.rows} (journal: {journal})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))

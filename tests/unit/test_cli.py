@@ -353,6 +353,8 @@ def test_a_journal_write_failure_is_one_line_with_the_summary_and_exit_1(
         raise error_class("cannot write rows.csv.journal.jsonl: [Errno 28] No space left")
 
     monkeypatch.setattr(dial, "_dial", full_disk)
+    monkeypatch.setenv("PLIVO_AUTH_ID", "MAXXXXXXXXXXXXXXXXXX")
+    monkeypatch.setenv("PLIVO_AUTH_TOKEN", "token")
     rows = tmp_path / "rows.csv"
     rows.write_text("to\n+14155550101\n")
     assert main(["dial", str(rows), "--from", FROM, "--answer-url", ANSWER]) == 1
