@@ -9,8 +9,8 @@ from pathlib import Path
 
 from plivo_async.bulk.report import COLUMNS, recover_cell
 from plivo_async.emulator import Emulator
-from tests.unit._cli_helpers import cli_environment, run_cli
 from tests.unit.test_bulk import ANSWER, FROM
+from tests.unit.test_cli_dial import dial as dial_csv
 
 #: A CRM export as people have them: extra columns before and after ``to``, commas and
 #: quotes inside cells, text that is not ASCII, a cell a spreadsheet would run, and a
@@ -64,20 +64,7 @@ def read_report(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 async def dial(emu: Emulator, rows: Path, *extra: str) -> tuple[int, str, list[str]]:
-    done = await run_cli(
-        "dial",
-        str(rows),
-        "--from",
-        FROM,
-        "--answer-url",
-        ANSWER,
-        "--no-progress",
-        "--rate-limit",
-        "none",
-        "--json",
-        *extra,
-        env=cli_environment(emu),
-    )
+    done = await dial_csv(emu, rows, "--from", FROM, "--answer-url", ANSWER, "--json", *extra)
     return done.code, done.out, done.err_lines
 
 

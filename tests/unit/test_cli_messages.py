@@ -19,6 +19,7 @@ from plivo_async.cli._common import RowLines
 from plivo_async.emulator import Emulator
 from tests.unit._cli_helpers import REPO, cli_environment, run_cli, start_cli
 from tests.unit.test_bulk import ANSWER, FROM
+from tests.unit.test_cli_dial import dial
 
 BOTH = ["--from", FROM, "--answer-url", ANSWER]
 
@@ -33,18 +34,8 @@ async def test_rows_refused_alike_are_one_line_and_a_count(
     plivo_emulator: Emulator, tmp_path: Path
 ) -> None:
     rows = rows_file(tmp_path, 100)
-    done = await run_cli(
-        "dial",
-        str(rows),
-        *BOTH,
-        "--no-progress",
-        "--rate-limit",
-        "none",
-        "--concurrency",
-        "32",
-        "--json",
-        env=cli_environment(plivo_emulator, PLIVO_AUTH_TOKEN="wrong"),
-    )
+    flags = ["--concurrency", "32", "--json"]
+    done = await dial(plivo_emulator, rows, *BOTH, *flags, PLIVO_AUTH_TOKEN="wrong")
     assert done.code == 1
     first, more = done.err_lines
     assert re.fullmatch(
@@ -122,15 +113,7 @@ async def test_missing_credentials_name_the_environment_variables(tmp_path: Path
 
 async def test_json_without_a_journal_says_null(plivo_emulator: Emulator, tmp_path: Path) -> None:
     rows = rows_file(tmp_path, 2)
-    done = await run_cli(
-        "dial",
-        str(rows),
-        *BOTH,
-        "--no-journal",
-        "--json",
-        "--no-progress",
-        env=cli_environment(plivo_emulator),
-    )
+    done = await dial(plivo_emulator, rows, *BOTH, "--no-journal", "--json")
     assert done.code == 0, done.err
     printed = json.loads(done.out)
     assert printed["journal"] is None and printed["calls"]["ok"] == 2
