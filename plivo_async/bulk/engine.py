@@ -405,6 +405,7 @@ class BulkRun(Generic[R]):
                     break
                 if not self._start_row(index, row, state):
                     slots.release()
+                self._next = index + 1  # (an async input is awaited for the next row)
             else:
                 self._next = None  # every row was come to
             if self._running:
