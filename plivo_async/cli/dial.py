@@ -481,7 +481,8 @@ async def _dial(
         shown = None if journal is None else str(journal)
         print(json.dumps({"calls": summary.as_dict(), "journal": shown}))
     else:
-        print_summary(f"dialled {args.rows} (journal: {journal})", summary)
+        kept = "no journal" if journal is None else f"journal: {journal}"
+        print_summary(f"dialled {args.rows} ({kept})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))
     incomplete = (
         summary.rows != summary.ok

@@ -111,12 +111,17 @@ async def test_missing_credentials_name_the_environment_variables(tmp_path: Path
     assert not (tmp_path / "rows.csv.journal.jsonl").exists()
 
 
-async def test_json_without_a_journal_says_null(plivo_emulator: Emulator, tmp_path: Path) -> None:
+async def test_without_a_journal_json_says_null_and_the_text_no_journal(
+    plivo_emulator: Emulator, tmp_path: Path
+) -> None:
     rows = rows_file(tmp_path, 2)
     done = await dial(plivo_emulator, rows, *BOTH, "--no-journal", "--json")
     assert done.code == 0, done.err
     printed = json.loads(done.out)
     assert printed["journal"] is None and printed["calls"]["ok"] == 2
+    text = await dial(plivo_emulator, rows, *BOTH, "--no-journal")
+    assert text.code == 0, text.err
+    assert f"dialled {rows} (no journal)" in text.out and "None" not in text.out
 
 
 async def test_the_report_help_lists_every_column_the_report_writes() -> None:
