@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from ..errors import ValidationError
@@ -58,6 +58,7 @@ class Bulk:
         progress: bool | Callable[[Summary], object] | None = None,
         grace_period: float = 10.0,
         report: str | os.PathLike[str] | None = None,
+        extra_columns: Sequence[str] = (),
         shard: tuple[int, int] | None = None,
         reconcile: bool = True,
         reconcile_lag: float = DEFAULT_LAG,
@@ -68,39 +69,78 @@ class Bulk:
         track_wait: float | None = None,
         redial: Redial | None = None,
         max_live_calls: int | None = None,
+        # test hooks (epoch seconds), left out of the reference (docs/_griffe/hidden.py)
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> BulkRun[Any]:
         """Place one call (or one ``<`` bulk call) per row, concurrently.
 
-        Rows are dicts of :meth:`Calls.create` arguments (``from`` or ``from_``; CSV rows
-        work as they are) merged over ``defaults``, or prebuilt ``CreateCallRequest``\\ s.
-        A row that fails validation gets an ``invalid`` outcome and no request. See
-        :class:`BulkRun` for journal, resume (``retry_unknown``, ``retry_failed``),
-        ``report``, ``shard`` (worker k of n), cancellation and stop conditions.
-        ``input_id`` is a label recorded in
-        the journal's header; the rows themselves are what a resume checks.
-        Raises :class:`JournalMismatchError` if a row sent in an earlier run differs.
+        Returns a :class:`BulkRun`: iterate it (or ``await run.wait()``) to drive the run;
+        each row ends in one :class:`~plivo_async.bulk.outcome.Outcome`, and
+        ``run.summary`` counts them. With a journal, rerunning the same call resumes: rows
+        done are skipped, and nobody is dialled twice.
 
         Each create carries a correlation mark (``plivo_async_mark=`` on its callback
-        URLs). With ``reconcile`` (the default), an ambiguous create is looked up in the
-        API (queued, live, call records; see :mod:`plivo_async.reconciliation`): found is
-        ``ok``, proven not placed is sent again, anything else stays ``unknown`` with a
-        note; ``reconcile_lag`` is the longest the API takes to show a call record,
-        ``reconcile_settle`` the longest it may still be processing a create after it was
-        sent (default 30 s, the client's request timeout), ``reconcile_wait`` how long a
-        row may wait for both (default: their sum plus 5 s; the row gives its concurrency
-        slot back meanwhile), ``reconcile_skew`` how far this host's clock may be off the
-        API's (default 2 s; the API's ``Date`` headers widen it when they show more). A
-        resumed run reconciles the rows a crash left in flight.
+        URLs), so an ambiguous create can be reconciled: looked up in the API (queued,
+        live, call records; see :mod:`plivo_async.reconciliation`): found is ``ok``, proven
+        not placed is sent again, anything else stays ``unknown`` with a note.
 
-        ``track`` (a :class:`~plivo_async.tracking.CallTracker` fed by your webhook
-        receiver; rows need a ``hangup_url`` that reaches it) gives each row a
-        ``disposition``, waiting up to ``track_wait`` seconds for the hangup (default:
-        the call's ring timeout and time limit plus a minute). ``redial`` (a
-        :class:`~plivo_async.bulk.policy.Redial`) dials rows again by disposition;
-        ``max_live_calls`` holds new calls while that many are queued or live. ``clock``
-        and ``sleep`` (epoch seconds) are injectable, for tests.
+        Args:
+            rows: Dicts of :meth:`Calls.create` arguments (``from`` or ``from_``; the rows
+                of :func:`~plivo_async.bulk.inputs.read_csv` work as they are), merged
+                over ``defaults``, or prebuilt ``CreateCallRequest``\\ s; a list, any
+                iterable or an async iterable, read as slots free up. A row that fails
+                validation gets an ``invalid`` outcome and no request.
+            defaults: Arguments for every row, under each row's own.
+            retry_unsafe: Resend a create whose outcome is unknown (it may dial twice).
+                Default False: reconciliation decides instead.
+            journal: A path (or :class:`~plivo_async.bulk.journal.Journal`): the crash-safe
+                record of every row, which a rerun with the same rows resumes from. A row
+                sent in an earlier run that differs now raises
+                :class:`~plivo_async.bulk.journal.JournalMismatchError`.
+            input_id: A label recorded in the journal's header (the rows themselves are
+                what a resume checks).
+            concurrency: Rows in flight at once. Default: the client's
+                ``max_concurrency``.
+            retry_unknown: On a resume, resend rows whose outcome was unknown (they may
+                be dialled twice).
+            retry_failed: On a resume, resend rows the API refused with an answer that
+                proves nothing was placed (a 4xx).
+            stop_after_failures: Stop feeding new rows after this many failed rows
+                (rows started finish).
+            stop_on_auth_error: Stop at the first 401/403 (wrong credentials fail every
+                row alike). Default True.
+            progress: True for a progress bar (tqdm), False for none, None (default) for
+                a bar when attached to a terminal or notebook; or a callable, called with
+                the :class:`~plivo_async.bulk.outcome.Summary` at each update.
+            grace_period: Seconds that requests already sent get to finish when the run
+                is cancelled (then they are recorded ``unknown``). Default 10.
+            report: A path: a CSV of every row's outcome, written as rows finish (see
+                :mod:`plivo_async.bulk.report`; a resumed run's has every row).
+            extra_columns: Keys of dict rows that are not call arguments (a CRM export's
+                name, email, notes): never sent nor digested, and shown in the
+                ``report`` beside each row's outcome.
+            shard: ``(k, n)``: be worker ``k`` of ``n``, taking rows ``k, k+n, ...``,
+                each worker with its own journal.
+            reconcile: Look ambiguous creates up in the API (default True); False leaves
+                them ``unknown``.
+            reconcile_lag: Longest the API takes to show a call record after hangup
+                (default 60 s).
+            reconcile_settle: Longest the API may still be processing a create after it
+                was sent (default 30 s, the client's request timeout).
+            reconcile_wait: How long a row may wait for the settle time and the lag to
+                pass (default: both plus 5 s); the row gives its slot back meanwhile.
+            reconcile_skew: How far this host's clock may be off the API's (default
+                2 s; the API's ``Date`` headers widen it when they show more).
+            track: A :class:`~plivo_async.tracking.CallTracker` fed by your webhook
+                receiver: each row waits for its call's end and gets its
+                ``disposition``. Rows need a ``hangup_url`` that reaches the receiver.
+            track_wait: Longest to wait for a call's hangup (default: its ring timeout
+                and time limit plus a minute).
+            redial: A :class:`~plivo_async.bulk.policy.Redial`: dial rows again by
+                disposition (needs ``track``).
+            max_live_calls: Hold new calls while this many of the run's calls are
+                queued or live (needs ``track``).
         """
         base = dict(defaults or {})
 
@@ -142,6 +182,7 @@ class Bulk:
             grace_period=grace_period,
             report=report,
             shard=shard,
+            extra_columns=extra_columns,
         )
 
     def mpc_actions(

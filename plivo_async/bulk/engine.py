@@ -13,7 +13,15 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Sequence,
+    Sized,
+)
 from typing import Any, Generic, TypeVar
 
 from ..errors import (
@@ -23,7 +31,7 @@ from ..errors import (
     ValidationError,
 )
 from .attempts import Sending
-from .inputs import Rows, enumerate_rows
+from .inputs import Rows, enumerate_rows, split_row
 from .journal import (
     Journal,
     JournalMismatchError,
@@ -33,7 +41,7 @@ from .journal import (
     Pending,
 )
 from .outcome import Outcome, Summary, never_reached
-from .progress import forget_row, make_progress
+from .progress import Progress, make_progress
 from .records import (
     PENDING,
     SENT,
@@ -125,7 +133,11 @@ class _Row:
         journal = self._run._journal
         if journal is not None:
             journal.write(OutcomeRecord.of(outcome, self.key))
+        self._run._count_placed(self.index, outcome.placed)
         return outcome
+
+    def calls_live(self, calls: int) -> None:
+        self._run._calls_live(calls)
 
     def record_disposition(self, record: DispositionRecord) -> None:
         if self._run._journal is not None:
@@ -157,7 +169,11 @@ class BulkRun(Generic[R]):
     :mod:`plivo_async.bulk.report`). If the journal cannot be written,
     :class:`~plivo_async.bulk.journal.JournalWriteError` is raised out of the iteration.
     ``total`` (default: ``len(rows)`` when the rows have a length) gives the progress bar
-    its total and ETA. ``shard=(k, n)`` makes this run worker ``k`` of ``n``: it takes
+    its total and ETA. ``extra_columns`` names keys of dict rows that are not part of the
+    work (a CRM export's name, email, notes): they are taken out of each row before it is
+    prepared or digested, and the report shows them beside each row's outcome (a resumed
+    run reads those of rows done earlier from the rows again: the journal never holds
+    them). ``shard=(k, n)`` makes this run worker ``k`` of ``n``: it takes
     rows ``k, k+n, k+2n, ...`` (their numbers stay those of the whole input) and leaves the
     others to the other workers, each with its own journal; together they cover every row
     once.
@@ -183,6 +199,7 @@ class BulkRun(Generic[R]):
         total: int | None = None,
         report: str | os.PathLike[str] | None = None,
         shard: tuple[int, int] | None = None,
+        extra_columns: Sequence[str] = (),
     ) -> None:
         if (send is None) == (runner is None):
             raise ValueError("give one of send= and runner=")
@@ -206,11 +223,15 @@ class BulkRun(Generic[R]):
         self._retry_failed = retry_failed
         self._stop_after_failures = stop_after_failures
         self._stop_on_auth_error = stop_on_auth_error
-        self._callback = progress if callable(progress) else None
-        self._bar = make_progress(progress, total=total, rows=rows)
+        self._progress = Progress(
+            make_progress(progress, total=total, rows=rows),
+            progress if callable(progress) else None,
+        )
         self._grace_period = grace_period
         self._report_path = report
         self._report: Report | None = None
+        self._extra_columns = tuple(extra_columns)
+        self._extras: dict[int, tuple[str, ...]] = {}  # of rows started, until delivered
         self._report_error: ReportWriteError | None = None
         self._iterator: AsyncIterator[Outcome] | None = None
         self._stop = asyncio.Event()
@@ -218,6 +239,8 @@ class BulkRun(Generic[R]):
         self._running: dict[asyncio.Task[None], _Row] = {}
         self._slots: asyncio.Semaphore | None = None
         self._parked: set[int] = set()  # rows whose slot was given back while they wait
+        self._counted: dict[int, int] = {}  # calls placed by rows not yet delivered
+        self._next: int | None = 0  # the first row the feeder has not started or skipped
         self._pending: dict[int, Pending] = {}
         self._unreachable = 0  # rows in a row that never reached the API
         self._skip = self._runner.skipped(retry_unknown=retry_unknown, retry_failed=retry_failed)
@@ -300,11 +323,13 @@ class BulkRun(Generic[R]):
             )
         if self._report_path is not None:
             try:
-                self._report = Report(self._report_path)
+                self._report = Report(self._report_path, self._extra_columns)
                 if state is not None and journal is not None:
+                    earlier = self._earlier_extras(state)
                     for record, ended in journal.outcomes(state):
                         if state.code(record.index) in self._skip:
-                            self._report.add_record(record, ended)
+                            extras = earlier.get(record.index, ())
+                            self._report.add_record(record, ended, extras)
             except BaseException:
                 await self._close()
                 raise
@@ -312,6 +337,17 @@ class BulkRun(Generic[R]):
         if state is not None and journal is not None and codes:
             self._pending = journal.pending(state, codes)
         return state
+
+    def _earlier_extras(self, state: JournalState) -> dict[int, tuple[str, ...]]:
+        """The extra columns of the rows done in an earlier run, read from the rows (one
+        pass; rows given as a one-shot iterator cannot be read twice: theirs stay blank)."""
+        rows, columns, found = self._rows, self._extra_columns, {}
+        if not columns or isinstance(rows, (Iterator, AsyncIterable)):
+            return {}
+        for index, row in enumerate(rows):
+            if index < len(state) and state.code(index) in self._skip:
+                found[index] = split_row(row, columns)[1]
+        return found
 
     async def _drive(self) -> AsyncIterator[Outcome]:
         state = await self._open()
@@ -335,6 +371,7 @@ class BulkRun(Generic[R]):
         finally:
             if not finished:
                 await self._shut_down(feeder)
+            self._count_rows_left(state)
             await self._close()
         if self._failed is not None:
             raise self._failed
@@ -350,14 +387,14 @@ class BulkRun(Generic[R]):
                     self._report.close()
                 except OSError as exc:  # its last lines could not be flushed
                     self._report_failed(exc)
-            if self._bar is not None:
-                self._bar.close()
+            self._progress.close(self.summary)
 
     async def _feed(self, state: JournalState | None, slots: asyncio.Semaphore) -> None:
         try:
             shard = self._shard
             skip = None if state is None else self._skipper(state)
             async for index, row in enumerate_rows(self._rows, skip):
+                self._next = index  # the rows before were run or skipped
                 if shard is not None and index % shard[1] != shard[0]:
                     continue  # another worker's row
                 if self._stop.is_set():
@@ -368,6 +405,9 @@ class BulkRun(Generic[R]):
                     break
                 if not self._start_row(index, row, state):
                     slots.release()
+                self._next = index + 1  # (an async input is awaited for the next row)
+            else:
+                self._next = None  # every row was come to
             if self._running:
                 await asyncio.wait(list(self._running))
         finally:
@@ -396,10 +436,11 @@ class BulkRun(Generic[R]):
     def _skipped(self) -> None:
         """A row done in an earlier run: counted, and taken off the progress bar's total."""
         self.summary.skipped += 1
-        forget_row(self._bar)
+        self._progress.forget_row()
 
     def _start_row(self, index: int, row: Any, state: JournalState | None) -> bool:
         """Decide what to do with one row; False if it needs no slot (skipped)."""
+        row, extras = split_row(row, self._extra_columns)
         code = Code.NONE if state is None else state.code(index)
         key = None if self._journal is None else row_key(row)
         if state is not None and key is not None and code in SENT:
@@ -407,6 +448,8 @@ class BulkRun(Generic[R]):
         if code in self._skip:
             self._skipped()
             return False
+        if self._extra_columns and self._report_path is not None:
+            self._extras[index] = extras  # the report's, when the row is delivered
         request: Any = row
         try:
             request = self._prepare(row)
@@ -423,6 +466,7 @@ class BulkRun(Generic[R]):
         ):
             decision = self._runner.resume(index, code, self._pending.get(index, Pending()))
             if isinstance(decision, Skip):
+                self._extras.pop(index, None)
                 self._skipped()
                 return False
             if isinstance(decision, ReportUnknown):
@@ -479,6 +523,37 @@ class BulkRun(Generic[R]):
         await self._slots.acquire()
         self._parked.discard(index)
 
+    def _count_placed(self, index: int, placed: int) -> None:
+        """A dial's outcome was recorded: the calls it placed count now, not when the row
+        is delivered (a tracked row is delivered when its call ends)."""
+        before = self._counted.get(index, 0)
+        if placed > before:
+            self._counted[index] = placed
+            self.summary.placed += placed - before
+            self._progress.show(self.summary)
+
+    def _calls_live(self, calls: int) -> None:
+        self.summary.live += calls
+        self._progress.show(self.summary)
+
+    def _count_rows_left(self, state: JournalState | None) -> None:
+        """Rows the run never came to (it stopped first) are counted, so that the summary
+        accounts for every row of the input: ``not_sent`` (a resume sends them), or
+        ``skipped`` if an earlier run did them. Rows of unknown number are not."""
+        rows, first, step = self._rows, self._next, 1
+        if first is None or not isinstance(rows, Sized):
+            return
+        if self._shard is not None:
+            k, step = self._shard
+            first += (k - first) % step
+        done, summary = self._skip, self.summary
+        for index in range(first, len(rows), step):
+            if state is not None and index < len(state) and state.code(index) in done:
+                summary.skipped += 1
+            else:
+                summary.rows += 1
+                summary.not_sent += 1
+
     def _finish(self, outcome: Outcome, key: RowKey | None) -> None:
         """Record and deliver the outcome of a row decided without sending anything."""
         if self._journal is not None:
@@ -487,23 +562,13 @@ class BulkRun(Generic[R]):
 
     def _deliver(self, outcome: Outcome) -> None:
         """A row's one outcome: summary, report, progress, stop rules; hand it out."""
-        self.summary.add(outcome)
+        self.summary.add(outcome, counted=self._counted.pop(outcome.index, 0))
         if self._report is not None and self._report_error is None:
             try:
-                self._report.add(outcome)
+                self._report.add(outcome, self._extras.pop(outcome.index, ()))
             except OSError as exc:
                 self._report_failed(exc)
-        if self._bar is not None:
-            self._bar.update(1)
-            if self.summary.rows % 50 == 0:
-                self._bar.set_postfix(
-                    retries=self.summary.retries,
-                    failed=sum(self.summary.failed.values()),
-                    unknown=self.summary.unknown,
-                    refresh=False,
-                )
-        if self._callback is not None:
-            self._callback(self.summary)
+        self._progress.show(self.summary)
         reached = not never_reached(outcome.error) or outcome.status != "not_sent"
         self._unreachable = 0 if reached else self._unreachable + 1
         if self._unreachable >= UNREACHABLE_STOP:

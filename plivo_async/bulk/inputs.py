@@ -15,6 +15,8 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
+    Mapping,
+    Sequence,
 )
 from typing import Any
 
@@ -33,6 +35,7 @@ __all__ = [
     "enumerate_rows",
     "file_digest",
     "read_csv",
+    "split_row",
 ]
 
 Rows = Iterable[Any] | AsyncIterable[Any]
@@ -205,6 +208,21 @@ async def enumerate_rows(
             if not skip(index, row):
                 yield index, row
             index += 1
+
+
+def split_row(row: Any, columns: Sequence[str]) -> tuple[Any, tuple[str, ...]]:
+    """``row`` without ``columns``, and their values (``""`` where absent), in order.
+
+    The columns a run carries beside its rows (a CRM export's name, email, notes) are
+    never part of a request nor of the row's identity in the journal: only the report
+    shows them, so that its lines can be joined back to the input.
+    """
+    if not columns or not isinstance(row, Mapping):
+        return row, ("",) * len(columns)
+    values = tuple(str(row.get(name, "")) for name in columns)
+    if not any(name in row for name in columns):
+        return row, values
+    return {key: value for key, value in row.items() if key not in columns}, values
 
 
 def build_request(cls: Any, data: dict[str, Any]) -> Any:

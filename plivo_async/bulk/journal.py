@@ -7,7 +7,7 @@ follows. On restart, a row with a start but no outcome was in flight at the cras
 call may have been placed, so it is reported as unknown, not sent again.
 
 Its records (one JSON line each: a header, then start, outcome and disposition records)
-are written and read by :mod:`plivo_async.bulk.records`; this module stores them. The
+are written and read by ``plivo_async.bulk.records``; this module stores them. The
 engine sees a :class:`JournalStore`; :class:`Journal` is the file store: lock, repair of
 a torn tail, group fsync, bounded header recognition and the loader.
 
@@ -500,7 +500,8 @@ class JournalStore(Protocol):
     def outcomes(
         self, state: JournalState
     ) -> Iterator[tuple[OutcomeRecord, DispositionRecord | None]]:
-        """Every row's last outcome record, as :func:`outcome_records` gives them."""
+        """Every row's last outcome record, as ``outcome_records()`` of this module
+        gives them."""
 
     def recorded_fields(self, index: int) -> dict[str, str] | None:
         """The field digests a row was sent with (for a mismatch message)."""

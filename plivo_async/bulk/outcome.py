@@ -176,10 +176,15 @@ class Summary:
     redials: int = 0
     #: Rows whose redial is due and was not made in this run (a resume makes them).
     redials_due: int = 0
+    #: Calls placed whose end is not known yet (a tracked run follows them): the run's
+    #: progress shows it; 0 once the run is over.
+    live: int = 0
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: Outcome, *, counted: int = 0) -> None:
+        """Count a row's outcome; ``counted``: its calls already counted in ``placed``, as
+        they were placed (a run counts them then, so its progress shows them)."""
         self.rows += 1
-        self.placed += getattr(outcome, "placed", 0)
+        self.placed += max(getattr(outcome, "placed", 0) - counted, 0)
         self.redials += max(getattr(outcome, "dials", 1) - 1, 0)
         self.redials_due += getattr(outcome, "redial_at", None) is not None
         disposition = getattr(outcome, "disposition", None)

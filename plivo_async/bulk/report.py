@@ -3,7 +3,10 @@
 Columns: ``index``, ``to``, ``status``, ``request_uuid``, ``error``, then what a calls
 run learnt beyond the API's answer: ``disposition`` (how a tracked call ended),
 ``duration`` (seconds), ``hangup_cause``, ``dials`` (redials included), ``reconciled``
-(what reconciliation made of an ambiguous create) and ``note`` (why, in words). Each line
+(what reconciliation made of an ambiguous create) and ``note`` (why, in words); then the
+columns the run carried beside its rows (``extra_columns``: a CRM export's name, email,
+...), so that its lines can be joined back to the input (one named like a column of the
+report's own gets ``input_`` in front). Each line
 is flushed when written, so a crash leaves a usable partial report; a resumed run writes
 the rows done in earlier runs first (from the journal's outcome records and the
 disposition record that follows each), so its report is complete. Error texts come from
@@ -21,6 +24,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Sequence
 from typing import TextIO
 
 from ..errors import PlivoError
@@ -84,17 +88,19 @@ def _note(note: object) -> str:
 class Report:
     """Writes the report file; :meth:`add` one outcome, :meth:`add_record` an earlier one."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], extra_columns: Sequence[str] = ()) -> None:
         self.path = path
         self._file: TextIO = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
         self._csv = csv.writer(self._file)
-        self._line(COLUMNS)
+        self._extra = len(extra_columns)
+        self._line((*COLUMNS, *(f"input_{c}" if c in COLUMNS else c for c in extra_columns)))
 
     def _line(self, values: tuple[object, ...]) -> None:
         self._csv.writerow([_inert(value) for value in values])
         self._file.flush()
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: Outcome, extras: Sequence[str] = ()) -> None:
+        """A row of this run; ``extras``: its values of the extra columns."""
         uuid = getattr(outcome.response, "request_uuid", None)
         call = outcome.call
         self._line(
@@ -110,12 +116,19 @@ class Report:
                 outcome.dials,
                 _cell(outcome.reconciled),
                 _note(outcome.note),
+                *self._extras(extras),
             )
         )
 
-    def add_record(self, record: OutcomeRecord, ended: DispositionRecord | None = None) -> None:
+    def add_record(
+        self,
+        record: OutcomeRecord,
+        ended: DispositionRecord | None = None,
+        extras: Sequence[str] = (),
+    ) -> None:
         """A row done in an earlier run, from its journal outcome record and the disposition
-        record that followed it, if any."""
+        record that followed it, if any (``extras`` come from the input: the journal never
+        holds them)."""
         error = record.message or ""
         if record.error:
             error = f"{record.error}: {error}"
@@ -133,8 +146,12 @@ class Report:
                 ended.dial if ended is not None else record.dial,
                 _cell(record.reconciled),
                 _note((ended.note if ended is not None else None) or record.note),
+                *self._extras(extras),
             )
         )
+
+    def _extras(self, values: Sequence[str]) -> tuple[str, ...]:
+        return (*values[: self._extra], *("",) * (self._extra - len(values)))
 
     def close(self) -> None:
         self._file.close()

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Coroutine
@@ -17,13 +18,16 @@ from ..bulk.progress import write_line
 from ..limits import Rate
 
 __all__ = [
+    "CREDENTIALS",
     "EXIT_INTERRUPTED",
     "EXIT_NOT_ALL_OK",
     "EXIT_OK",
     "EXIT_USAGE",
     "Parser",
+    "RowLines",
     "UsageError",
     "add_log_level",
+    "check_credentials",
     "configure_logging",
     "describe_os_error",
     "fail",
@@ -39,6 +43,11 @@ EXIT_USAGE = 2  # a usage or set-up mistake: nothing was sent
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+#: What differs between two answers of the API that say the same (its id of each).
+_API_ID = re.compile(r" \(api_id=[^)]*\)")
+#: Where the commands that use an account take its credentials from (never from flags:
+#: a flag's value shows in the process list and the shell's history).
+CREDENTIALS = ("PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN")
 
 
 class UsageError(Exception):
@@ -102,6 +111,52 @@ def fail(command: str, message: object) -> int:
 
 def warn(command: str, message: str) -> None:
     write_line(f"plivo-async {command}: warning: {message}")
+
+
+def check_credentials(**urls: str | None) -> None:
+    """The account's credentials are in the environment, and no URL option carries any
+    (``https://ID:TOKEN@host``); else a :class:`UsageError` that says what to set."""
+    missing = [name for name in CREDENTIALS if not os.environ.get(name)]
+    if missing:
+        raise UsageError(
+            f"no {' and no '.join(missing)}: set the environment variable"
+            f"{'s' if len(missing) > 1 else ''} {' and '.join(CREDENTIALS)} to your "
+            "account's auth id and token (or to those `plivo-async emulator` prints)"
+        )
+    for flag, url in urls.items():
+        _, at, _ = (url or "").partition("://")[2].partition("/")[0].rpartition("@")
+        if at:
+            raise UsageError(
+                f"{flag} must not contain credentials (user:password@): set "
+                f"{' and '.join(CREDENTIALS)} instead"
+            )
+
+
+class RowLines:
+    """One line on stderr per row that did not end well, but a run of rows that failed
+    alike (64 rows refused for the same bad token) is one line for the first row and
+    ``... and 63 more rows: same error``: alike is the same reason but for the API's id
+    of each answer. Call :meth:`flush` at the end."""
+
+    def __init__(self) -> None:
+        self._reason: str | None = None
+        self._more = 0
+
+    def add(self, where: str, reason: str) -> None:
+        """``where`` (``row 3 (line 5)``) and ``reason`` (``failed: ...``) of one row."""
+        alike = _API_ID.sub("", reason)
+        if alike == self._reason:
+            self._more += 1
+            return
+        self.flush()
+        self._reason = alike
+        write_line(f"{where}: {reason}")
+
+    def flush(self) -> None:
+        if self._more:
+            rows = "row" if self._more == 1 else "rows"
+            write_line(f"... and {self._more} more {rows}: same error")
+        self._more = 0
 
 
 def print_summary(title: str, summary: Summary) -> None:

@@ -25,6 +25,7 @@ from ..bulk import BulkRun, JournalInUseError, JournalMismatchError, Outcome, fi
 from ..bulk.inputs import CsvError, CsvRows
 from ..bulk.journal import JournalWriteError
 from ..bulk.progress import write_line
+from ..bulk.report import COLUMNS as REPORT_COLUMNS
 from ..bulk.report import ReportWriteError
 from ..client import (
     PLIVO_API_URL,
@@ -39,8 +40,10 @@ from ..reconciliation import DEFAULT_LAG, DEFAULT_SKEW
 from ._common import (
     EXIT_NOT_ALL_OK,
     EXIT_OK,
+    RowLines,
     UsageError,
     add_log_level,
+    check_credentials,
     configure_logging,
     describe_os_error,
     fail,
@@ -113,7 +116,14 @@ def add_parser(sub: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="CSV report, one line per row: index,to,status,request_uuid,error",
+        help=f"CSV report, one line per row: {', '.join(REPORT_COLUMNS)}, then the columns "
+        "of ROWS that are not calls.create arguments",
+    )
+    add(
+        "--strict-columns",
+        action="store_true",
+        help="refuse a CSV with a column that is not a calls.create argument (default: "
+        "such columns are not sent, and the report keeps them)",
     )
     add(
         "--retry-unknown",
@@ -257,15 +267,28 @@ def run(args: Any) -> int:
     """Check the set-up, then dial; returns the exit code."""
     configure_logging(args.log_level)
     try:
+        check_credentials(
+            **{"--base-url": args.base_url, "--phlo-base-url": args.phlo_base_url},
+            PLIVO_BASE_URL=os.environ.get("PLIVO_BASE_URL"),
+            PLIVO_PHLO_BASE_URL=os.environ.get("PLIVO_PHLO_BASE_URL"),
+        )
         check_tracking_options(args)
         defaults = _defaults(args)
-        rows = _open_rows(args.rows, defaults)
+        rows, extra = _open_rows(args.rows, defaults, strict=args.strict_columns)
         options = _bulk_options(args)
     except (CsvError, UsageError) as exc:
         return fail("dial", exc)
     except OSError as exc:
         return fail("dial", describe_os_error(exc))
     _warn_if_cps_is_out_of_reach(args)
+    if extra:
+        kept = "the report keeps them" if args.report else "--report keeps them"
+        warn(
+            "dial",
+            f"{args.rows}: {_columns(extra)} not calls.create arguments: not sent, {kept} "
+            "(--strict-columns to refuse)",
+        )
+        options["extra_columns"] = extra
     if args.callbacks_listen is not None and "hangup_url" in rows.columns:
         warn(
             "dial",
@@ -299,15 +322,16 @@ def _defaults(args: Any) -> dict[str, str]:
     return {key: value for key, value in given if value}
 
 
-def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
-    """The CSV, checked as a whole: every mistake that would fail every row is one error."""
+def _open_rows(path: Path, defaults: dict[str, str], *, strict: bool) -> tuple[CsvRows, list[str]]:
+    """The CSV, checked as a whole: every mistake that would fail every row is one error;
+    and its columns that are not call arguments (refused if ``strict``)."""
     rows = CsvRows(path)
     columns = [name for name in rows.columns if name]
     if "to" not in columns:
         shown = ", ".join(repr(name) for name in columns) or "none"
         raise UsageError(f"{path} has no 'to' column (its columns: {shown})")
     unknown = [name for name in columns if name not in CALL_COLUMNS]
-    if unknown:
+    if unknown and strict:
         raise UsageError(
             f"{path}: column {unknown[0]!r} is not a calls.create argument "
             "(e.g. to, from, answer_url, caller_name, time_limit)"
@@ -317,7 +341,12 @@ def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
             raise UsageError(f"no {key!r} column in {path}, and no {flag} for it")
     if len(rows) == 0:  # reads the whole file: a byte that is not UTF-8 is found here
         raise UsageError(f"{path} has a header but no rows")
-    return rows
+    return rows, unknown
+
+
+def _columns(names: list[str]) -> str:
+    quoted = ", ".join(repr(name) for name in names)
+    return f"column {quoted} is" if len(names) == 1 else f"columns {quoted} are"
 
 
 def shard(text: str) -> tuple[int, int]:
@@ -379,6 +408,10 @@ def _warn_if_cps_is_out_of_reach(args: Any) -> None:
 
 def describe_outcome(outcome: Outcome, rows: CsvRows) -> str:
     """One line for a row that did not end ``ok``: where it is, what became of it, why."""
+    return ": ".join(_where_and_why(outcome, rows))
+
+
+def _where_and_why(outcome: Outcome, rows: CsvRows) -> tuple[str, str]:
     line = rows.line(outcome.index)
     where = f"row {outcome.index}" + ("" if line is None else f" (line {line})")
     error = outcome.error
@@ -388,7 +421,7 @@ def describe_outcome(outcome: Outcome, rows: CsvRows) -> str:
         reason = f"{type(error).__name__}: {error}"
     else:
         reason = "not sent"
-    return " ".join(f"{where}: {outcome.status}: {reason}".split())
+    return where, " ".join(f"{outcome.status}: {reason}".split())
 
 
 async def _dial(
@@ -434,16 +467,22 @@ async def _dial(
         )
         runs.append(run)
         unfollowed = 0  # tracked rows placed whose disposition is not known (a rerun asks)
-        async for outcome in run:
-            if outcome.status in REPORTED:
-                write_line(describe_outcome(outcome, rows))
-            elif "track" in options and outcome.ok and outcome.disposition is None:
-                unfollowed += 1
+        lines = RowLines()
+        try:
+            async for outcome in run:
+                if outcome.status in REPORTED:
+                    lines.add(*_where_and_why(outcome, rows))
+                elif "track" in options and outcome.ok and outcome.disposition is None:
+                    unfollowed += 1
+        finally:
+            lines.flush()
     summary = run.summary
     if args.json:
-        print(json.dumps({"calls": summary.as_dict(), "journal": str(journal)}))
+        shown = None if journal is None else str(journal)
+        print(json.dumps({"calls": summary.as_dict(), "journal": shown}))
     else:
-        print_summary(f"dialled {args.rows} (journal: {journal})", summary)
+        kept = "no journal" if journal is None else f"journal: {journal}"
+        print_summary(f"dialled {args.rows} ({kept})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))
     incomplete = (
         summary.rows != summary.ok

@@ -2,7 +2,9 @@
 
 It prints what a client needs as ``export`` lines to paste into a shell (API and PHLO
 roots, auth id and token), after which ``plivo-async dial`` and ``AsyncPlivo()`` talk to
-it with no flags. A port already in use is one line and exit 2.
+it with no flags. ``--log-level info`` logs each request (method, path, status, time) on
+stderr; when it stops, it says how many requests it served. A port already in use is one
+line and exit 2.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import signal
 import sys
 from typing import Any
 
+from ..bulk.progress import write_line
 from ..emulator import Emulator
-from ..emulator.__main__ import add_emulator_arguments, emulator_from_args
+from ..emulator.__main__ import add_emulator_arguments, emulator_from_args, stopped
 from ._common import EXIT_OK, add_log_level, configure_logging, describe_os_error, fail
 
 __all__ = ["add_parser", "exports", "run"]
@@ -72,3 +75,4 @@ async def _serve(emulator: Emulator) -> None:
             print(line)
         sys.stdout.flush()
         await stop.wait()
+    write_line(f"plivo-async emulator: {stopped(emulator)}")

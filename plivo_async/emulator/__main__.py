@@ -22,7 +22,13 @@ from .history import DEFAULT_HISTORY_LIMIT
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import Lifecycle
 
-__all__ = ["add_emulator_arguments", "emulator_from_args", "main", "run_emulator_from_args"]
+__all__ = [
+    "add_emulator_arguments",
+    "emulator_from_args",
+    "main",
+    "run_emulator_from_args",
+    "stopped",
+]
 
 _LIFE = Lifecycle()
 
@@ -118,7 +124,11 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         help="full request/callback entries kept, the oldest dropped (default "
         f"{DEFAULT_HISTORY_LIMIT}; 'none': all); counts and duplicates stay exact",
     )
-    add("--log-level", default="WARNING", help="logging level (stderr)")
+    add(
+        "--log-level",
+        default="WARNING",
+        help="logging level (stderr); info logs each request: method, path, status, time",
+    )
 
 
 def emulator_from_args(args: argparse.Namespace) -> Emulator:
@@ -164,6 +174,13 @@ async def serve(emulator: Emulator) -> None:
         print(f"PLIVO_EMULATOR_PHLO_URL={emulator.phlo_url}", flush=True)
         print(f"PLIVO_EMULATOR_AUTH_ID={emulator.auth_id}", flush=True)
         await stop.wait()
+    print(f"emulator: {stopped(emulator)}", file=sys.stderr, flush=True)
+
+
+def stopped(emulator: Emulator) -> str:
+    """What an emulator that stopped serving says: how many requests it answered."""
+    count = emulator.history.requests.total
+    return f"stopped after serving {count} request{'' if count == 1 else 's'}"
 
 
 def run_emulator_from_args(args: argparse.Namespace) -> int:

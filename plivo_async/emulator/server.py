@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .access import AccessLog
 from .app import build_app
 from .core import EmulatorCore
 from .faults import FaultConfig
@@ -107,7 +108,9 @@ class Emulator:
         """Bind and serve; the port is known afterwards (``emu.port``)."""
         if self._runner is not None:
             raise RuntimeError("emulator already started")
-        runner = web.AppRunner(self._app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            self._app, access_log=log, access_log_class=AccessLog, handle_signals=False
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self._port, backlog=1024)
         try:

@@ -38,7 +38,8 @@ async def test_a_wrong_token_marks_nothing_done_and_the_fixed_rerun_dials_everyo
             outcomes = await run.collect()
         assert outcomes and all(isinstance(o.error, AuthenticationError) for o in outcomes)
         assert {o.status for o in outcomes} == {"not_sent"}
-        assert run.summary.not_sent == len(outcomes) and run.summary.stopped
+        # the rows stopped by the 401 and those the run never came to: not sent, all 60
+        assert run.summary.not_sent == run.summary.rows == 60 and run.summary.stopped
         assert not emu.history.calls
         async with client_for(emu) as client:
             resumed = client.bulk.create_calls(rows(60), defaults=DEFAULTS, journal=journal)
@@ -101,7 +102,9 @@ async def test_ctrl_c_cancels_rows_waiting_for_a_cps_permit_at_once(tmp_path: Pa
         assert len(emu.history.requests) == len(emu.history.calls) == on_the_wire
         summary = run.summary
         assert summary.ok + summary.unknown == on_the_wire
-        assert summary.not_sent == summary.cancelled == 64 - on_the_wire
+        assert summary.cancelled == 64 - on_the_wire
+        # the rows the run never came to are not sent too: every row is counted
+        assert summary.not_sent == 200 - on_the_wire and summary.rows == 200
         # ... and the resume sends the rest, nobody twice
         async with client_for(emu) as again:
             await again.bulk.create_calls(rows(200), defaults=DEFAULTS, journal=journal).wait()

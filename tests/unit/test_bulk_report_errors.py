@@ -27,12 +27,12 @@ def disk_full_after(monkeypatch: pytest.MonkeyPatch, lines: int) -> Callable[[],
     written = 0
     add = report_module.Report.add
 
-    def failing(self: report_module.Report, outcome: Any) -> None:
+    def failing(self: report_module.Report, outcome: Any, *extras: Any) -> None:
         nonlocal written
         if written >= lines:
             raise OSError(errno.ENOSPC, "No space left on device")
         written += 1
-        add(self, outcome)
+        add(self, outcome, *extras)
 
     monkeypatch.setattr(report_module.Report, "add", failing)
     return lambda: written

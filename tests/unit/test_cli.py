@@ -215,6 +215,8 @@ async def test_dial_interrupted_finishes_in_flight_rows_and_leaves_a_clean_journ
     _, err = await asyncio.wait_for(first.communicate(), timeout=60)
     assert first.returncode == 130
     assert "journal is consistent" in err.decode()
+    # every input row is in the summary: those never sent as not sent
+    assert re.search(rf"^rows {n}: placed \d+ \(\d+ ok\).*, not sent \d+", err.decode(), re.M)
 
     records = journal_records(journal)
     started = {r["s"] for r in records if "s" in r}
@@ -351,6 +353,8 @@ def test_a_journal_write_failure_is_one_line_with_the_summary_and_exit_1(
         raise error_class("cannot write rows.csv.journal.jsonl: [Errno 28] No space left")
 
     monkeypatch.setattr(dial, "_dial", full_disk)
+    monkeypatch.setenv("PLIVO_AUTH_ID", "MAXXXXXXXXXXXXXXXXXX")
+    monkeypatch.setenv("PLIVO_AUTH_TOKEN", "token")
     rows = tmp_path / "rows.csv"
     rows.write_text("to\n+14155550101\n")
     assert main(["dial", str(rows), "--from", FROM, "--answer-url", ANSWER]) == 1

@@ -105,9 +105,9 @@ SET_UP_MISTAKES: dict[str, tuple[str | bytes | None, list[str], str]] = {
         BOTH,
         "{rows} has no 'to' column (its columns: 'phone', 'name')",
     ),
-    "unknown-column": (
+    "unknown-column-strict": (
         "to,name\n+14155550101,Ann\n",
-        BOTH,
+        [*BOTH, "--strict-columns"],
         "{rows}: column 'name' is not a calls.create argument "
         "(e.g. to, from, answer_url, caller_name, time_limit)",
     ),

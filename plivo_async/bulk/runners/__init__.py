@@ -118,6 +118,10 @@ class RowContext(Protocol):
     def record_disposition(self, record: DispositionRecord) -> None:
         """Journal how a dial's call(s) ended."""
 
+    def calls_live(self, calls: int) -> None:
+        """``calls`` of the row's calls are now live (followed to their end); negative:
+        ended. The run's summary counts them, and its progress shows them."""
+
     def park(self) -> None:
         """Give the row's slot to other rows while it waits."""
 

@@ -334,11 +334,14 @@ class CallsRunner:
         request = row_request(ctx.request)
         ctx.park()
         ctx.so_far = outcome
+        live = _calls(request)
+        ctx.calls_live(live)
         try:
             followed = await dialer.follow(
                 request, outcome.response, call.records, call.call_uuids, resumed=resumed
             )
         finally:
+            ctx.calls_live(-live)
             if dialer.live is not None:
                 dialer.live.release(_calls(request))
             if dialer.tracker is not None and outcome.response is not None:
