@@ -21,7 +21,7 @@ import attrs
 
 from plivo_async.errors import ValidationError
 from plivo_async.xml import elements, ssml
-from plivo_async.xml.element import Element, Parent, Spec, specs
+from plivo_async.xml.element import AUTO, Element, Parent, Spec, specs
 from plivo_async.xml.writer import INDENT as _INDENT
 
 __all__ = ["ELEMENTS", "MAX_DEPTH", "MAX_DOCUMENT_CHARS", "parse"]
@@ -191,6 +191,8 @@ def _attributes(cls: type[Element], node: _Node) -> dict[str, Any]:
 
 def _value(cls: type[Element], spec: Spec, raw: str) -> Any:
     if spec.kind == "int":
+        if spec.auto and raw == AUTO:
+            return raw
         if not _INT_RE.fullmatch(raw):
             shown = raw if len(raw) <= 50 else f"{raw[:50]}... ({len(raw)} characters)"
             raise _invalid(f"{cls.TAG}.{spec.xml}", f"must be an integer (got {shown!r})")
