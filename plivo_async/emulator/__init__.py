@@ -15,7 +15,8 @@ from .faults import FAULT_NAMES, FaultConfig
 from .flow import FlowRunner, FlowStep, Timing
 from .history import CallbackEntry, CallEntry, History, RequestEntry
 from .process import run_in_subprocess
-from .scripts import Digits, Greeting, Script, Scripts, Silence, Speech
+from .amd import Greeting
+from .scripts import Digits, Script, Scripts, Silence, Speech
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import CallState, Lifecycle, MemberState, PhloState
 

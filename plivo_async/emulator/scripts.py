@@ -36,16 +36,7 @@ from typing import Any, Literal
 
 from .amd import Greeting, verdict
 
-__all__ = [
-    "AnswerMode",
-    "Digits",
-    "Greeting",
-    "Input",
-    "Script",
-    "Scripts",
-    "Silence",
-    "Speech",
-]
+__all__ = ["AnswerMode", "Digits", "Input", "Script", "Scripts", "Silence", "Speech"]
 
 AnswerMode = Literal["human", "machine", "busy", "no-answer"]
 _MODES = ("human", "machine", "busy", "no-answer")
