@@ -10,12 +10,12 @@ The emulator is a server and stands alone: it never imports the client.
 
 from __future__ import annotations
 
+from .amd import Greeting
 from .clock import ManualClock
 from .faults import FAULT_NAMES, FaultConfig
 from .flow import FlowRunner, FlowStep, Timing
 from .history import CallbackEntry, CallEntry, History, RequestEntry
 from .process import run_in_subprocess
-from .amd import Greeting
 from .scripts import Digits, Script, Scripts, Silence, Speech
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import CallState, Lifecycle, MemberState, PhloState
