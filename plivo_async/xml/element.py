@@ -318,9 +318,14 @@ class Parent(Element):
             return
         tag = child.TAG if isinstance(child, Element) else type(child).__name__
         if not isinstance(child, Element) or tag not in self.CHILDREN:
-            allowed = ", ".join(sorted(self.CHILDREN)) or "nothing"
-            rule = f"{tag} is not allowed inside {self.TAG} (allowed: {allowed})"
+            rule = self.refusal(tag)
             raise ValidationError(f"{self.TAG}: {rule}", field=self.TAG, rule=rule)
+
+    @classmethod
+    def refusal(cls, tag: str) -> str:
+        """The rule a child ``tag`` that may not sit here breaks."""
+        allowed = ", ".join(sorted(cls.CHILDREN)) or "nothing"
+        return f"{tag} is not allowed inside {cls.TAG} (allowed: {allowed})"
 
     def add(self: _P, child: Element | str) -> _P:
         """Append ``child`` after checking it may sit here; returns ``self`` for chaining."""
