@@ -18,7 +18,7 @@ from .history import CallbackEntry, CallEntry, History, RequestEntry
 from .process import run_in_subprocess
 from .scripts import Digits, Script, Scripts, Silence, Speech
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
-from .state import CallState, Lifecycle, MemberState, PhloState
+from .state import CallState, Lifecycle, MemberState, PhloNode, PhloState
 
 __all__ = [
     "DEFAULT_AUTH_ID",
@@ -37,6 +37,7 @@ __all__ = [
     "Lifecycle",
     "ManualClock",
     "MemberState",
+    "PhloNode",
     "PhloState",
     "RequestEntry",
     "Script",

@@ -23,7 +23,7 @@ from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
 from .endpoints import EndpointRecord, EndpointState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
-from .phlo import MemberState, PhloState
+from .phlo import MemberState, PhloNode, PhloState, Phlos
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
 from .verify_callerids import PendingVerification, VerifyCallerIdState
@@ -48,7 +48,9 @@ __all__ = [
     "MultiPartyCallState",
     "ParticipantState",
     "PendingVerification",
+    "PhloNode",
     "PhloState",
+    "Phlos",
     "RecordingRecord",
     "RecordingState",
     "StreamRecord",
