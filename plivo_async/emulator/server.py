@@ -18,7 +18,7 @@ from .faults import FaultConfig
 from .flow import FlowRunner
 from .history import DEFAULT_HISTORY_LIMIT, History
 from .scripts import Scripts
-from .state import AreaState, CallState, Lifecycle, PhloState, Phlos
+from .state import AreaState, CallState, Lifecycle, Phlos, PhloState
 
 __all__ = ["DEFAULT_AUTH_ID", "DEFAULT_AUTH_TOKEN", "Emulator"]
 

@@ -23,7 +23,7 @@ from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
 from .endpoints import EndpointRecord, EndpointState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
-from .phlo import MemberState, PhloNode, PhloState, Phlos
+from .phlo import MemberState, PhloNode, Phlos, PhloState
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
 from .verify_callerids import PendingVerification, VerifyCallerIdState
