@@ -30,7 +30,7 @@ from plivo_async.xml.element import AUTO, Element, Parent, Spec, specs
 from plivo_async.xml.problems import Parsed, Problem
 from plivo_async.xml.writer import INDENT as _INDENT
 
-__all__ = ["ELEMENTS", "MAX_DEPTH", "MAX_DOCUMENT_CHARS", "Parsed", "Problem", "parse"]
+__all__ = ["ELEMENTS", "MAX_DEPTH", "MAX_DOCUMENT_CHARS", "parse"]
 
 #: Larger documents are refused before parsing (a real answer document is a few KB).
 MAX_DOCUMENT_CHARS = 1_000_000
