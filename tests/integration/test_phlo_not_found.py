@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import pytest
+from yarl import URL
 
 from plivo_async import AsyncPlivo
 from plivo_async.emulator import Emulator, PhloNode, run_in_subprocess
@@ -120,3 +122,19 @@ async def test_an_emulator_process_serves_the_phlos_it_was_given() -> None:
             ).node_id == "node"
             with pytest.raises(ResourceNotFoundError):
                 await client.phlo("sub").node("multi_party_call", "other").get()
+
+
+@pytest.mark.parametrize("phlo_id", ["%0A", "%0D%0Ax", "caf%C3%A9"])
+async def test_an_odd_unknown_id_is_a_404_not_a_500(emu: Emulator, phlo_id: str) -> None:
+    """The 404 does not echo the id (a newline in a reason line would be a 500)."""
+    auth = {"Authorization": aiohttp.encode_basic_auth(emu.auth_id, emu.auth_token)}
+    async with aiohttp.ClientSession(headers=auth) as http:
+        for method, path in (
+            ("GET", f"/v1/phlo/{phlo_id}"),
+            ("POST", f"/v1/account/{emu.auth_id}/phlo/{phlo_id}"),
+            ("GET", f"/v1/phlo/{PHLO_ID}/{phlo_id}/{phlo_id}"),
+        ):
+            url = URL(emu.url + path, encoded=True)
+            async with http.request(method, url) as resp:
+                assert resp.status == 404, (method, path)
+                assert (await resp.json())["error"]

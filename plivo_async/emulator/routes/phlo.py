@@ -26,7 +26,7 @@ def _phlo(ctx: Ctx, phlo_id: str) -> PhloState:
     """The PHLO state, once ``phlo_id`` is known to be a PHLO (else a 404)."""
     state = ctx.core.state(PhloState)
     if not state.knows(phlo_id):
-        raise web.HTTPNotFound(reason=f"phlo {phlo_id} not found")
+        raise web.HTTPNotFound(reason="phlo not found")  # ids are the caller's: not echoed
     return state
 
 
@@ -35,7 +35,7 @@ def _known_node(ctx: Ctx, info: Mapping[str, str], node_type: str) -> PhloNode:
     phlo_id, node_id = info["phlo_id"], info["node_id"]
     node = _phlo(ctx, phlo_id).node(phlo_id, node_id, node_type)
     if node is None:
-        raise web.HTTPNotFound(reason=f"{node_type} node {node_id} not found in phlo {phlo_id}")
+        raise web.HTTPNotFound(reason="node not found in this phlo (or of another type)")
     return node
 
 
@@ -115,7 +115,7 @@ async def member_action(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     check_destination("member_id", member_id)
     member = core.state(PhloState).member(info["phlo_id"], info["node_id"], member_id)
     if member is None:
-        raise web.HTTPNotFound(reason=f"member {member_id} not found in node {info['node_id']}")
+        raise web.HTTPNotFound(reason="member not found in this node")
     member.actions.append(action)
     if action in ("hold", "unhold"):
         member.on_hold = action == "hold"
