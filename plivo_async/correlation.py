@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
@@ -56,7 +57,7 @@ def with_mark(request: CreateCallRequest, mark: str) -> CreateCallRequest:
     check(
         "mark", isinstance(mark, str) and bool(_MARK.fullmatch(mark)), "1..64 of A-Za-z0-9_-", mark
     )
-    marked: dict[str, str] = {}
+    marked: dict[str, Any] = {}  # URLs; Any: evolve checks them against every field
     for name in _MARKED_URLS:
         url = getattr(request, name)
         if url is None:

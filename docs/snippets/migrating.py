@@ -96,7 +96,7 @@ async def async_examples() -> None:
 
 
 def main() -> None:
-    with run_in_subprocess() as url:
+    with run_in_subprocess(phlos={PHLO_ID: {NODE_ID: "multi_party_call"}}) as url:
         # Point both SDKs at the emulator instead of api.plivo.com / phlorunner.plivo.com.
         plivo.rest.client.PLIVO_API_BASE_URI = f"{url}/v1/Account"
         plivo.rest.client.API_VOICE_BASE_URI = f"{url}/v1/Account"

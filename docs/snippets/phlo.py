@@ -13,7 +13,7 @@ CUSTOMER = "+14155550111"
 
 async def main() -> None:
     async with (
-        Emulator() as emu,
+        Emulator(phlos={PHLO_ID: {NODE_ID: "multi_party_call"}}) as emu,  # yours, declared
         AsyncPlivo(
             emu.auth_id, emu.auth_token, base_url=emu.url, phlo_base_url=emu.phlo_url
         ) as client,

@@ -3,7 +3,7 @@
 import asyncio
 
 from plivo_async import AsyncPlivo
-from plivo_async.emulator import Emulator
+from plivo_async.emulator import Emulator, PhloNode
 
 PHLO_ID = "e564d7d4-5f2a-4a40-9b53-6a8c4a7f0d3e"
 BRIDGE_ID = "5b2c0d3e-0000-4000-8000-000000000002"  # a Conference Bridge node
@@ -12,7 +12,9 @@ MEMBER = "+14155550111"
 
 async def main() -> None:
     async with (
-        Emulator() as emu,
+        # The emulator knows the PHLOs it is told of (else 404, as Plivo): the bridge and
+        # the member already in it.
+        Emulator(phlos={PHLO_ID: {BRIDGE_ID: PhloNode("conference_bridge", [MEMBER])}}) as emu,
         AsyncPlivo(
             emu.auth_id, emu.auth_token, base_url=emu.url, phlo_base_url=emu.phlo_url
         ) as client,

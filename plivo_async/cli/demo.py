@@ -35,6 +35,7 @@ from ._tracking import listen
 __all__ = ["add_parser", "run"]
 
 DEMO_FROM = "+14155550100"
+DEMO_PHLO, DEMO_NODE = "demo-phlo", "demo-node"  # the multi-party-call node the demo acts on
 #: Seconds the emulator takes to show a call record after hangup; the client is told the
 #: same lag (on Plivo, this is the API's indexing lag: the default is 60 s).
 CDR_LAG = 0.5
@@ -117,6 +118,7 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
         callbacks=True,
         lifecycle=Lifecycle(ringing_s=0.3, talk_s=0.5),
         cdr_lag=CDR_LAG,
+        phlos={DEMO_PHLO: {DEMO_NODE: "multi_party_call"}},
     )
     dials: dict[str, int] = {}
     got: Counter[tuple[str, str]] = Counter()  # (expected, disposition) per row
@@ -170,8 +172,8 @@ async def _demo(args: Any, runs: list[BulkRun[Any]]) -> int:
                     for i in range(args.mpc)
                 ],
                 defaults={
-                    "phlo_id": "demo-phlo",
-                    "node_id": "demo-node",
+                    "phlo_id": DEMO_PHLO,
+                    "node_id": DEMO_NODE,
                     "trigger_source": DEMO_FROM,
                 },
             )

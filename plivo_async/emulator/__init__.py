@@ -10,6 +10,7 @@ The emulator is a server and stands alone: it never imports the client.
 
 from __future__ import annotations
 
+from .amd import Greeting
 from .clock import ManualClock
 from .faults import FAULT_NAMES, FaultConfig
 from .flow import FlowRunner, FlowStep, Timing
@@ -17,7 +18,7 @@ from .history import CallbackEntry, CallEntry, History, RequestEntry
 from .process import run_in_subprocess
 from .scripts import Digits, Script, Scripts, Silence, Speech
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
-from .state import CallState, Lifecycle, MemberState, PhloState
+from .state import CallState, Lifecycle, MemberState, PhloNode, PhloState
 
 __all__ = [
     "DEFAULT_AUTH_ID",
@@ -31,10 +32,12 @@ __all__ = [
     "FaultConfig",
     "FlowRunner",
     "FlowStep",
+    "Greeting",
     "History",
     "Lifecycle",
     "ManualClock",
     "MemberState",
+    "PhloNode",
     "PhloState",
     "RequestEntry",
     "Script",

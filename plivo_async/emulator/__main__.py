@@ -71,6 +71,21 @@ def _history_limit(text: str) -> int | None:
     return value
 
 
+def _phlo(text: str) -> tuple[str, dict[str, str]]:
+    """``PHLO_ID[:NODE_ID[=TYPE][,NODE_ID[=TYPE]...]]``; a node's type defaults to
+    ``multi_party_call``."""
+    phlo_id, _, nodes_text = text.partition(":")
+    nodes: dict[str, str] = {}
+    for part in filter(None, nodes_text.split(",")):
+        node_id, _, node_type = part.partition("=")
+        if not node_id.strip():
+            raise argparse.ArgumentTypeError(f"a node id is missing in {text!r}")
+        nodes[node_id.strip()] = node_type.strip() or "multi_party_call"
+    if not phlo_id.strip():
+        raise argparse.ArgumentTypeError("a PHLO is PHLO_ID[:NODE_ID[=TYPE],...]")
+    return phlo_id.strip(), nodes
+
+
 def _retry_after(text: str) -> float | None:
     return None if text.lower() == "none" else float(text)
 
@@ -125,6 +140,16 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         f"{DEFAULT_HISTORY_LIMIT}; 'none': all); counts and duplicates stay exact",
     )
     add(
+        "--phlo",
+        type=_phlo,
+        action="append",
+        default=[],
+        metavar="PHLO_ID[:NODE_ID[=TYPE],...]",
+        help="a PHLO to serve, with its nodes (TYPE default multi_party_call); repeatable. "
+        "Other PHLO, node and member ids get Plivo's 404",
+    )
+    add("--any-phlo", action="store_true", help="accept any PHLO, node and member id (demos)")
+    add(
         "--log-level",
         default="WARNING",
         help="logging level (stderr); info logs each request: method, path, status, time",
@@ -157,9 +182,19 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
         rate_limit=args.rate_limit,
         callbacks=args.callbacks,
         history_limit=args.history_limit,
+        phlos=_merged(args.phlo),
+        any_phlo=args.any_phlo,
         host=args.host,
         port=args.port,
     )
+
+
+def _merged(phlos: list[tuple[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+    """``--phlo`` given twice for one PHLO adds its nodes."""
+    merged: dict[str, dict[str, str]] = {}
+    for phlo_id, nodes in phlos:
+        merged.setdefault(phlo_id, {}).update(nodes)
+    return merged
 
 
 async def serve(emulator: Emulator) -> None:

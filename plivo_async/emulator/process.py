@@ -50,6 +50,11 @@ _FLAGS = {
 }
 
 
+def _node_type(node: Any) -> str:
+    """A node's type: the string itself, or a ``PhloNode``'s (members are not passed on)."""
+    return str(getattr(node, "node_type", node))
+
+
 def _format(key: str, value: Any) -> str:
     if key == "latency_ms" and isinstance(value, (tuple, list)):
         return f"{value[0]}:{value[1]}"
@@ -63,12 +68,18 @@ def _format(key: str, value: Any) -> str:
 
 
 def emulator_command(**config: Any) -> list[str]:
-    """The argv that starts an emulator with ``config`` (keywords as in the CLI, snake_case)."""
+    """The argv that starts an emulator with ``config`` (keywords as in the CLI, snake_case;
+    ``phlos`` as for :class:`~plivo_async.emulator.Emulator`, each a ``--phlo``)."""
     argv = [sys.executable, "-m", "plivo_async.emulator"]
     config.setdefault("host", "127.0.0.1")
     config.setdefault("port", 0)
     if config.pop("callbacks", False):
         argv.append("--callbacks")
+    if config.pop("any_phlo", False):
+        argv.append("--any-phlo")
+    for phlo_id, nodes in dict(config.pop("phlos", None) or {}).items():
+        types = ",".join(f"{node_id}={_node_type(node)}" for node_id, node in nodes.items())
+        argv += ["--phlo", f"{phlo_id}:{types}" if types else phlo_id]
     for key, value in config.items():
         if key not in _FLAGS:
             raise TypeError(f"unknown emulator option {key!r}")

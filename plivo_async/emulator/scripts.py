@@ -9,6 +9,12 @@ each time a ``<GetDigits>``/``<GetInput>`` waits for input::
     emu.flows.scripts["+14155550103"] = Script(answer="busy")
     emu.scripts["+14155550104"] = Script(ring_s=12, talk_s=95)         # answers after 12 s
 
+``greeting`` (an :class:`~plivo_async.emulator.amd.Greeting`) is what the callee says on
+answering, so answering-machine detection decides with the call's tuning parameters
+(see :mod:`plivo_async.emulator.amd`); without one, ``answer="machine"`` is detected::
+
+    emu.scripts["+14155550105"] = Script(greeting=Greeting.spoken("Hi, this is Sam, leave..."))
+
 ``ring_s`` (seconds of ringing before the answer; for ``no-answer``, before the ring-out;
 for ``busy``, before the busy signal, default 0) and ``talk_s`` (how long the callee stays
 on once answered) replace the emulator's :class:`~plivo_async.emulator.Lifecycle` for that
@@ -26,7 +32,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from .amd import Greeting, verdict
 
 __all__ = ["AnswerMode", "Digits", "Input", "Script", "Scripts", "Silence", "Speech"]
 
@@ -78,6 +86,8 @@ class Script:
     """Seconds of ringing (None: the lifecycle's ``ringing_s``; 0 for ``busy``)."""
     talk_s: float | None = None
     """Seconds the callee stays on once answered (None: the lifecycle's ``talk_s``)."""
+    greeting: Greeting | None = None
+    """What machine detection hears on answering (None: ``answer`` decides)."""
 
     def __init__(
         self,
@@ -86,6 +96,7 @@ class Script:
         *,
         ring_s: float | None = None,
         talk_s: float | None = None,
+        greeting: Greeting | None = None,
     ) -> None:
         if answer not in _MODES:
             raise ValueError(f"answer must be one of {', '.join(_MODES)}, not {answer!r}")
@@ -96,10 +107,21 @@ class Script:
         object.__setattr__(self, "inputs", tuple(_as_input(i) for i in inputs))
         object.__setattr__(self, "ring_s", ring_s)
         object.__setattr__(self, "talk_s", talk_s)
+        if greeting is not None and not isinstance(greeting, Greeting):
+            raise TypeError(f"greeting must be a Greeting, not {greeting!r}")
+        object.__setattr__(self, "greeting", greeting)
 
     @property
     def answers(self) -> bool:
         return self.answer in ("human", "machine")
+
+    def detected_as_machine(self, params: dict[str, Any]) -> bool:
+        """Whether detection, tuned by the call's ``params``, finds a machine here."""
+        if not self.answers:
+            return False
+        if self.greeting is None:
+            return self.answer == "machine"
+        return verdict(self.greeting, params) == "machine"
 
     def play(self) -> Iterator[Input]:
         """The inputs in order, then silence for ever (one iterator per call)."""

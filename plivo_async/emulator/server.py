@@ -19,7 +19,7 @@ from .faults import FaultConfig
 from .flow import FlowRunner
 from .history import DEFAULT_HISTORY_LIMIT, History
 from .scripts import Scripts
-from .state import AreaState, CallState, Lifecycle
+from .state import AreaState, CallState, Lifecycle, Phlos, PhloState
 
 __all__ = ["DEFAULT_AUTH_ID", "DEFAULT_AUTH_TOKEN", "Emulator"]
 
@@ -55,6 +55,10 @@ class Emulator:
     ``history_limit`` caps the full records kept of requests and of callbacks (each; the
     oldest are dropped and counted, ``history.requests.dropped``; None keeps them all):
     calls placed, counts per destination, duplicates and fault counts stay exact.
+    ``phlos`` declares the PHLOs it serves, as Plivo knows yours (``{"phlo-id":
+    {"node-id": "multi_party_call"}}``, or a :class:`~plivo_async.emulator.state.PhloNode`
+    with members): an unknown PHLO, node or member is a 404, so a test with a wrong id
+    fails as it would on Plivo. ``any_phlo=True`` accepts any id (quick demos).
     """
 
     def __init__(
@@ -73,6 +77,8 @@ class Emulator:
         callbacks: bool = False,
         flows: bool = False,
         history_limit: int | None = DEFAULT_HISTORY_LIMIT,
+        phlos: Phlos | None = None,
+        any_phlo: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -91,6 +97,8 @@ class Emulator:
             flows=flows,
             history_limit=history_limit,
         )
+        self.declare_phlos(phlos or {})
+        self._core.state(PhloState).any_phlo = any_phlo
         self._app = build_app(self._core)
         self.auth_id = auth_id
         self.auth_token = auth_token
@@ -229,6 +237,14 @@ class Emulator:
         it or to set up what API calls alone cannot.
         """
         return self._core.state(kind)
+
+    def declare_phlos(self, phlos: Phlos) -> None:
+        """Serve these PHLOs too: ``{"phlo-id": {"node-id": "multi_party_call"}}``.
+
+        Raises:
+            ValueError: If an id or a node type is not a non-empty string.
+        """
+        self._core.state(PhloState).declare(phlos)
 
     def reset_history(self) -> None:
         """Forget recorded requests/calls/callbacks (emulated calls stay)."""

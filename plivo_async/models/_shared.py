@@ -14,9 +14,11 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from .. import validation as v
+from .._convert import request_model
 
 __all__ = [
     "ActionResponse",
+    "CallbackRequest",
     "ListMeta",
     "ListPage",
     "bool_field",
@@ -147,3 +149,18 @@ def file_format_field() -> Any:
     return attrs.field(
         default=None, converter=v.to_lower, validator=v.optional(v.one_of(("mp3", "wav")))
     )
+
+
+@request_model
+@attrs.frozen(kw_only=True)
+class CallbackRequest:
+    """Plivo's asynchronous request mode: ``callback_url`` / ``callback_method``.
+
+    With ``callback_url`` set, the API answers at once (``"async api spawned"``) and posts
+    the real result to ``callback_url`` (with ``callback_method``, default POST). Sent
+    alone by the ``GET`` lookups and ``DELETE`` actions; the request models of the areas
+    that take it elsewhere (endpoints, applications, recordings) extend it.
+    """
+
+    callback_url: str | None = url_field()
+    callback_method: str | None = method_field()

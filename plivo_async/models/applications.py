@@ -17,6 +17,7 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ._shared import (
+    CallbackRequest,
     ListMeta,
     ListPage,
     bool_field,
@@ -44,8 +45,8 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True)
-class _ApplicationSettings:
-    """What create and update both set."""
+class _ApplicationSettings(CallbackRequest):
+    """What create and update both set (and the asynchronous mode both take)."""
 
     answer_url: str | None = url_field()
     answer_method: str | None = method_field()
@@ -78,7 +79,7 @@ class UpdateApplicationRequest(_ApplicationSettings):
 
 @request_model
 @attrs.frozen(kw_only=True)
-class ListApplicationsRequest:
+class ListApplicationsRequest(CallbackRequest):
     """Query of ``GET Application/``: by ``subaccount`` or ``app_name``, one page."""
 
     subaccount: str | None = subaccount_field()
@@ -89,7 +90,7 @@ class ListApplicationsRequest:
 
 @request_model
 @attrs.frozen(kw_only=True)
-class DeleteApplicationRequest:
+class DeleteApplicationRequest(CallbackRequest):
     """``DELETE Application/{id}/``: ``cascade`` also deletes the endpoints attached to it,
     unless ``new_endpoint_application`` names the application they move to."""
 

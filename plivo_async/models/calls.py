@@ -20,10 +20,15 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
-from ._shared import ActionResponse, ListMeta  # re-exported: imported from here before
+from ._shared import (  # re-exported: imported from here before
+    ActionResponse,
+    CallbackRequest,
+    ListMeta,
+)
 
 __all__ = [
     "LEGS",
+    "STIR_VERIFICATION",
     "ActionResponse",
     "CallDetails",
     "CallListResponse",
@@ -48,6 +53,8 @@ __all__ = [
 #: The call legs an in-call action can target.
 LEGS = ("aleg", "bleg", "both")
 MACHINE_DETECTION = ("true", "hangup")
+#: The ``stir_verification`` values of a call record (STIR/SHAKEN attestation, US/Canada).
+STIR_VERIFICATION = ("Verified", "Not Verified", "Not Applicable")
 
 
 def _callback_url() -> Any:
@@ -57,6 +64,23 @@ def _callback_url() -> Any:
 
 def _callback_method() -> Any:
     return attrs.field(default=None, converter=v.to_upper, validator=v.optional(v.http_method()))
+
+
+def _amd_tuning(low: int, high: int) -> Any:
+    """A machine-detection tuning value, in Plivo's documented range (ms or words)."""
+    return attrs.field(
+        default=None, converter=v.to_int, validator=v.optional(v.int_range(low, high))
+    )
+
+
+def _stir_verification(value: Any) -> Any:
+    """``"not verified"`` -> ``"Not Verified"``: the values as Plivo spells them."""
+    if isinstance(value, str):
+        folded = " ".join(value.split()).lower()
+        for choice in STIR_VERIFICATION:
+            if choice.lower() == folded:
+                return choice
+    return v.empty_to_none(value)
 
 
 def _machine_detection(value: Any) -> Any:
@@ -140,6 +164,11 @@ class CreateCallRequest:
     machine_detection_method: str | None = attrs.field(
         default=None, converter=v.to_upper, validator=v.optional(v.http_method())
     )
+    machine_detection_maximum_speech_length: int | None = _amd_tuning(1000, 6000)
+    machine_detection_initial_silence: int | None = _amd_tuning(2000, 10000)
+    machine_detection_maximum_words: int | None = _amd_tuning(2, 10)
+    machine_detection_initial_greeting: int | None = _amd_tuning(1000, 5000)
+    machine_detection_silence: int | None = _amd_tuning(500, 5000)
     sip_headers: str | None = attrs.field(
         default=None, converter=v.to_sip_headers, validator=v.optional(v.sip_headers())
     )
@@ -234,6 +263,11 @@ class ListCallsRequest:
     )
     offset: int | None = attrs.field(
         default=None, converter=v.to_int, validator=v.optional(v.int_range(0))
+    )
+    stir_verification: str | None = attrs.field(
+        default=None,
+        converter=_stir_verification,
+        validator=v.optional(v.one_of(STIR_VERIFICATION)),
     )
     cursor: str | None = attrs.field(
         default=None, converter=v.empty_to_none, validator=v.optional(v.non_empty_str())
@@ -390,20 +424,6 @@ class SendDigitsRequest:
     leg: str | None = attrs.field(
         default=None, converter=v.to_lower, validator=v.optional(v.one_of(("aleg", "bleg")))
     )
-    callback_url: str | None = _callback_url()
-    callback_method: str | None = _callback_method()
-
-
-@request_model
-@attrs.frozen(kw_only=True)
-class CallbackRequest:
-    """Plivo's asynchronous request mode for the requests that carry nothing else.
-
-    With ``callback_url`` set, the API answers at once (``"async api spawned"``) and posts
-    the real result to ``callback_url`` (with ``callback_method``, default POST). Used for
-    the ``GET`` lookups and the ``DELETE`` actions of the Call API.
-    """
-
     callback_url: str | None = _callback_url()
     callback_method: str | None = _callback_method()
 

@@ -14,7 +14,15 @@ import attrs
 from .. import validation as v
 from .._convert import request_model
 from ..errors import ValidationError
-from ._shared import ListMeta, ListPage, id_text, limit_field, offset_field, optional_text
+from ._shared import (
+    CallbackRequest,
+    ListMeta,
+    ListPage,
+    id_text,
+    limit_field,
+    offset_field,
+    optional_text,
+)
 
 __all__ = [
     "CreateEndpointRequest",
@@ -58,7 +66,7 @@ def _hidden(value: object) -> str:
 
 @request_model
 @attrs.frozen(kw_only=True)
-class CreateEndpointRequest:
+class CreateEndpointRequest(CallbackRequest):
     """``POST Endpoint/``: a new SIP endpoint, optionally attached to an application."""
 
     username: str = attrs.field(validator=_username())
@@ -69,7 +77,7 @@ class CreateEndpointRequest:
 
 @request_model
 @attrs.frozen(kw_only=True)
-class UpdateEndpointRequest:
+class UpdateEndpointRequest(CallbackRequest):
     """``POST Endpoint/{id}/``: change an endpoint's password, alias or application."""
 
     password: str | None = attrs.field(
@@ -81,7 +89,7 @@ class UpdateEndpointRequest:
 
 @request_model
 @attrs.frozen(kw_only=True)
-class ListEndpointsRequest:
+class ListEndpointsRequest(CallbackRequest):
     """Query of ``GET Endpoint/``: one page, ``limit`` 1..20 and ``offset``."""
 
     limit: int | None = limit_field()

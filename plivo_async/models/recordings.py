@@ -17,6 +17,7 @@ import attrs
 
 from .._convert import request_model
 from ._shared import (
+    CallbackRequest,
     ListMeta,
     ListPage,
     int_field,
@@ -43,7 +44,7 @@ __all__ = [
 
 @request_model
 @attrs.frozen(kw_only=True)
-class ListRecordingsRequest:
+class ListRecordingsRequest(CallbackRequest):
     """Query filters of ``GET Recording/``, the official SDK's ``recordings.list`` set.
 
     ``add_time__*`` take ``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` (UTC) or a ``datetime``;

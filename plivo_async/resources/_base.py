@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .._convert import from_wire, structure_response, to_wire
+from ..errors import ValidationError
 from ..validation import path_segment
 from ._paging import paginate
 
@@ -173,7 +174,14 @@ class Resource:
         query: Mapping[str, Any],
         paged: bool = True,
     ) -> AsyncIterator[T]:
-        """Every object of the list at ``path``, page after page (see ``paginate``)."""
+        """Every object of the list at ``path``, page after page (see ``paginate``).
+
+        The asynchronous mode (``callback_url``) answers without objects: refused.
+        """
+        if query.get("callback_url") is not None:
+            raise ValidationError.invalid(
+                "callback_url", "cannot be used to iterate (the answer holds no objects)"
+            )
 
         async def fetch(params: dict[str, Any]) -> Page[T]:
             return await self._get(path, cast_to=page, query=params or None)

@@ -10,6 +10,10 @@ same defaults the SDK would send, and on update the application keeps its curren
 values (the SDK sends its defaults and so resets ``answer_method``,
 ``default_number_app``, ``log_incoming_messages``, ... on every update).
 
+Every method takes ``callback_url`` / ``callback_method`` (``create``/``update`` among
+their settings, ``list`` among its filters), Plivo's asynchronous mode: the API answers at
+once (``"async api spawned"``, the typed answer's fields empty) and posts the result there.
+
 Retries: ``create`` is not idempotent (a re-sent create may make a second application,
 or fail on the name the first one took) and is not re-sent after an ambiguous failure
 unless ``retry_unsafe=True``. ``update`` is a ``POST`` that only *sets* the fields given,
@@ -27,7 +31,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._convert import from_wire, to_wire
-from ..models._shared import ActionResponse, to_id_text
+from ..models._shared import ActionResponse, CallbackRequest, to_id_text
 from ..models.applications import (
     Application,
     ApplicationListResponse,
@@ -65,6 +69,8 @@ class ApplicationSettings(TypedDict, total=False):
     subaccount: str
     log_incoming_messages: bool
     public_uri: bool
+    callback_url: str
+    callback_method: str
 
 
 class Applications(Resource):
@@ -101,20 +107,29 @@ class Applications(Resource):
             retry_unsafe=retry_unsafe,
         )
 
-    async def get(self, app_id: str | int) -> Application:
+    async def get(
+        self,
+        app_id: str | int,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> Application:
         """One application (``GET Application/{id}/``).
 
         Raises:
             ValidationError: If ``app_id`` is empty, ``.``/``..``, or holds a control
-                character (anything else is percent-encoded into its path segment).
+                character (anything else is percent-encoded into its path segment), or a
+                callback argument is invalid.
             ResourceNotFoundError: If the account has no application with that id.
         """
-        return await self._get(item_path("Application", "app_id", app_id), cast_to=Application)
+        path = item_path("Application", "app_id", app_id)
+        request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
+        return await self._send("GET", path, cast_to=Application, request=request)
 
     async def list(self, **filters: Any) -> ApplicationListResponse:
         """One page of applications (``GET Application/``).
 
-        Filters: ``subaccount``, ``app_name``, ``limit`` (1..20), ``offset``.
+        Filters: ``subaccount``, ``app_name``, ``limit`` (1..20), ``offset``, and
+        ``callback_url`` / ``callback_method`` (the asynchronous mode).
 
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
@@ -169,6 +184,8 @@ class Applications(Resource):
         app_id: str | int,
         cascade: bool | None = None,
         new_endpoint_application: str | int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Delete an application (``DELETE Application/{id}/``; 204, empty answer).
 
@@ -178,12 +195,16 @@ class Applications(Resource):
 
         Raises:
             ValidationError: If ``app_id`` is not a usable path segment, ``cascade`` is not
-                a boolean, or ``new_endpoint_application`` is empty.
+                a boolean, ``new_endpoint_application`` is empty, or a callback argument
+                is invalid.
             ResourceNotFoundError: If the account has no application with that id (or a
                 retried delete finds it gone).
         """
         path = item_path("Application", "app_id", app_id)
         request = DeleteApplicationRequest(
-            cascade=cascade, new_endpoint_application=to_id_text(new_endpoint_application)
+            cascade=cascade,
+            new_endpoint_application=to_id_text(new_endpoint_application),
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._delete(path, cast_to=ActionResponse, body=to_wire(request) or None)

@@ -114,6 +114,11 @@ class Calls(CallStreams):
         machine_detection_time: int | None = None,
         machine_detection_url: str | None = None,
         machine_detection_method: str | None = None,
+        machine_detection_maximum_speech_length: int | None = None,
+        machine_detection_initial_silence: int | None = None,
+        machine_detection_maximum_words: int | None = None,
+        machine_detection_initial_greeting: int | None = None,
+        machine_detection_silence: int | None = None,
         sip_headers: Mapping[str, str | int] | str | None = None,
         ring_timeout: int | None = None,
         parent_call_uuid: str | None = None,
@@ -181,6 +186,21 @@ class Calls(CallStreams):
                 while it runs).
             machine_detection_method: The HTTP method for ``machine_detection_url``.
                 Default ``POST``.
+            machine_detection_maximum_speech_length: Tunes detection: a word (a stretch
+                of speech) longer than this many milliseconds means a machine. An
+                integer from 1000 to 6000. Default 5000.
+            machine_detection_initial_silence: Tunes detection: the longest silence, in
+                milliseconds, awaited after the answer before anything is said; after it
+                the result is unknown (no machine reported). An integer from 2000 to
+                10000. Default 4500.
+            machine_detection_maximum_words: Tunes detection: a greeting of more words
+                than this means a machine. An integer from 2 to 10. Default 3.
+            machine_detection_initial_greeting: Tunes detection: a greeting longer than
+                this many milliseconds means a machine. An integer from 1000 to 5000.
+                Default 1500.
+            machine_detection_silence: Tunes detection: a silence after the greeting
+                longer than this many milliseconds means a person (who said hello and
+                waits). An integer from 500 to 5000. Default 800.
             sip_headers: SIP headers to send, as a mapping (``{"head1": "val1"}``, integer
                 values allowed) or as the wire form ``"head1=val1,head2=val2"``. Keys and
                 values are ASCII letters and digits only. Plivo prefixes each key with
@@ -247,6 +267,11 @@ class Calls(CallStreams):
             machine_detection_time=machine_detection_time,
             machine_detection_url=machine_detection_url,
             machine_detection_method=machine_detection_method,
+            machine_detection_maximum_speech_length=machine_detection_maximum_speech_length,
+            machine_detection_initial_silence=machine_detection_initial_silence,
+            machine_detection_maximum_words=machine_detection_maximum_words,
+            machine_detection_initial_greeting=machine_detection_initial_greeting,
+            machine_detection_silence=machine_detection_silence,
             sip_headers=sip_headers,
             ring_timeout=ring_timeout,
             parent_call_uuid=parent_call_uuid,
@@ -352,8 +377,10 @@ class Calls(CallStreams):
         (inbound/outbound), ``from_number``, ``to_number`` (a number or a prefix),
         ``parent_call_uuid``, ``bill_duration`` and its ``__gt``/``__gte``/``__lt``/``__lte``
         forms, ``end_time`` and its four forms (``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` in UTC,
-        or a ``datetime``), ``hangup_cause_code``, ``hangup_source``, ``limit`` (1..20),
-        ``offset`` and ``cursor``.
+        or a ``datetime``), ``hangup_cause_code``, ``hangup_source``,
+        ``stir_verification`` (the STIR/SHAKEN attestation: ``"Verified"``, ``"Not
+        Verified"`` or ``"Not Applicable"``, any case), ``limit`` (1..20), ``offset`` and
+        ``cursor``.
 
         Raises:
             ValidationError: If a filter is unknown or breaks its rule (``limit`` outside

@@ -1,7 +1,9 @@
 """SIP endpoints: ``client.endpoints`` (``Endpoint/``).
 
 Names and arguments follow the official ``plivo`` SDK: ``endpoints.create(username,
-password, alias, app_id=None)``, ``get``, ``list``, ``update``, ``delete``.
+password, alias, app_id=None)``, ``get``, ``list``, ``update``, ``delete``. Each takes
+``callback_url`` / ``callback_method``, Plivo's asynchronous mode: the API answers at once
+(``"async api spawned"``, the typed answer's fields empty) and posts the result there.
 
 Retries: ``create`` is not idempotent (Plivo adds a suffix to ``username``, so a re-sent
 create makes a second endpoint) and is not re-sent after an ambiguous failure unless
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from .._convert import to_wire
-from ..models._shared import ActionResponse, to_id_text
+from ..models._shared import ActionResponse, CallbackRequest, to_id_text
 from ..models.endpoints import (
     CreateEndpointRequest,
     CreateEndpointResponse,
@@ -43,6 +45,8 @@ class Endpoints(Resource):
         password: str,
         alias: str,
         app_id: str | int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
         *,
         retry_unsafe: bool = False,
     ) -> CreateEndpointResponse:
@@ -54,13 +58,19 @@ class Endpoints(Resource):
         Raises:
             ValidationError: If ``username`` is not letters and digits, ``password`` is
                 shorter than 5 characters (the error never shows it), ``alias`` is empty,
-                or ``app_id`` is neither text nor an int.
+                ``app_id`` is neither text nor an int, or ``callback_url`` /
+                ``callback_method`` is not an http(s) URL / GET or POST.
             OutcomeUnknownError: If the request failed ambiguously, so the endpoint may or
                 may not exist now. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
         request = CreateEndpointRequest(
-            username=username, password=password, alias=alias, app_id=to_id_text(app_id)
+            username=username,
+            password=password,
+            alias=alias,
+            app_id=to_id_text(app_id),
+            callback_url=callback_url,
+            callback_method=callback_method,
         )
         return await self._post(
             "Endpoint/",
@@ -69,25 +79,41 @@ class Endpoints(Resource):
             retry_unsafe=retry_unsafe,
         )
 
-    async def get(self, endpoint_id: str | int) -> Endpoint:
+    async def get(
+        self,
+        endpoint_id: str | int,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> Endpoint:
         """One endpoint and its registration state (``GET Endpoint/{id}/``).
 
         Raises:
             ValidationError: If ``endpoint_id`` is empty, ``.``/``..``, or holds a control
-                character (anything else is percent-encoded into its path segment).
+                character (anything else is percent-encoded into its path segment), or a
+                callback argument is invalid.
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
-        return await self._get(item_path("Endpoint", "endpoint_id", endpoint_id), cast_to=Endpoint)
+        path = item_path("Endpoint", "endpoint_id", endpoint_id)
+        request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
+        return await self._send("GET", path, cast_to=Endpoint, request=request)
 
     async def list(
-        self, limit: int | None = None, offset: int | None = None
+        self,
+        limit: int | None = None,
+        offset: int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> EndpointListResponse:
         """One page of endpoints (``GET Endpoint/``).
 
         Raises:
-            ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
+            ValidationError: If ``limit`` is outside 1..20, ``offset`` is negative, or a
+                callback argument is invalid.
         """
-        query = to_wire(ListEndpointsRequest(limit=limit, offset=offset))
+        request = ListEndpointsRequest(
+            limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
+        )
+        query = to_wire(request)
         return await self._get("Endpoint/", cast_to=EndpointListResponse, query=query)
 
     async def iter_all(self, *, limit: int | None = None) -> AsyncIterator[Endpoint]:
@@ -115,6 +141,8 @@ class Endpoints(Resource):
         password: str | None = None,
         alias: str | None = None,
         app_id: str | int | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
     ) -> ActionResponse:
         """Change an endpoint (``POST Endpoint/{id}/``): only the fields given are sent.
 
@@ -122,23 +150,38 @@ class Endpoints(Resource):
 
         Raises:
             ValidationError: If ``endpoint_id`` is not a usable path segment, ``password``
-                is shorter than 5 characters, ``alias`` is not text, or ``app_id`` is
-                neither text nor an int.
+                is shorter than 5 characters, ``alias`` is not text, ``app_id`` is
+                neither text nor an int, or a callback argument is invalid.
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
         path = item_path("Endpoint", "endpoint_id", endpoint_id)
-        request = UpdateEndpointRequest(password=password, alias=alias, app_id=to_id_text(app_id))
+        request = UpdateEndpointRequest(
+            password=password,
+            alias=alias,
+            app_id=to_id_text(app_id),
+            callback_url=callback_url,
+            callback_method=callback_method,
+        )
         return await self._post(
             path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
         )
 
-    async def delete(self, endpoint_id: str | int) -> ActionResponse:
+    async def delete(
+        self,
+        endpoint_id: str | int,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> ActionResponse:
         """Delete an endpoint (``DELETE Endpoint/{id}/``; 204, empty answer).
 
+        The callback arguments go in a JSON body, as the official SDK sends them.
+
         Raises:
-            ValidationError: If ``endpoint_id`` is not a usable path segment.
+            ValidationError: If ``endpoint_id`` is not a usable path segment, or a callback
+                argument is invalid.
             ResourceNotFoundError: If the account has no endpoint with that id (or a
                 retried delete finds it gone).
         """
         path = item_path("Endpoint", "endpoint_id", endpoint_id)
-        return await self._delete(path, cast_to=ActionResponse)
+        request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
+        return await self._send("DELETE", path, cast_to=ActionResponse, request=request)

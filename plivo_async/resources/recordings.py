@@ -5,6 +5,10 @@ Names and arguments follow the official ``plivo`` SDK (``recordings.list(call_uu
 so code ports by adding ``await``. Recordings are made elsewhere: ``calls.record``, the
 ``<Record>`` XML element, conferences and multi-party calls.
 
+The recording methods take ``callback_url`` / ``callback_method`` (``list`` among its
+filters), Plivo's asynchronous mode: the API answers at once (``"async api spawned"``, the
+typed answer's fields empty) and posts the result there.
+
 Every method here but :meth:`Transcriptions.create_transcription` is a ``GET`` or a
 ``DELETE``, so it is idempotent and retried after ambiguous failures (a second ``DELETE``
 of what the first removed answers 404). Ordering a transcription is a ``POST`` that
@@ -22,7 +26,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from .._convert import to_wire
-from ..models._shared import ActionResponse
+from ..models._shared import ActionResponse, CallbackRequest
 from ..models.recordings import (
     CreateTranscriptionRequest,
     GetTranscriptionRequest,
@@ -46,7 +50,8 @@ class Recordings(Resource):
         ``to_number``, ``conference_name``, ``conference_uuid``, ``mpc_name``,
         ``mpc_uuid``, ``add_time__gt``/``__gte``/``__lt``/``__lte`` (``YYYY-MM-DD
         HH:MM[:SS[.ffffff]]`` in UTC, or a ``datetime``), ``recording_storage_duration``
-        and its four comparison forms, ``limit`` (1..20), ``offset`` and ``cursor``.
+        and its four comparison forms, ``limit`` (1..20), ``offset``, ``cursor``, and
+        ``callback_url`` / ``callback_method`` (the asynchronous mode).
         Filters not given are not sent (the SDK sends ``limit=20&offset=0``: the API's
         defaults).
 
@@ -79,30 +84,43 @@ class Recordings(Resource):
         """
         return self.iter_all()
 
-    async def get(self, recording_id: str | int) -> Recording:
+    async def get(
+        self,
+        recording_id: str | int,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> Recording:
         """One recording (``GET Recording/{id}/``).
 
         Raises:
             ValidationError: If ``recording_id`` is empty, ``.``/``..``, or holds a control
-                character (anything else is percent-encoded into its path segment).
+                character (anything else is percent-encoded into its path segment), or a
+                callback argument is invalid.
             ResourceNotFoundError: If the account has no recording with that id.
         """
-        return await self._get(
-            item_path("Recording", "recording_id", recording_id), cast_to=Recording
-        )
+        path = item_path("Recording", "recording_id", recording_id)
+        request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
+        return await self._send("GET", path, cast_to=Recording, request=request)
 
-    async def delete(self, recording_id: str | int) -> ActionResponse:
+    async def delete(
+        self,
+        recording_id: str | int,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+    ) -> ActionResponse:
         """Delete a recording for good (``DELETE Recording/{id}/``; 204, empty answer).
+
+        The callback arguments go in a JSON body, as the official SDK sends them.
 
         Raises:
             ValidationError: If ``recording_id`` is not a usable path segment (as for
-                :meth:`get`).
+                :meth:`get`), or a callback argument is invalid.
             ResourceNotFoundError: If the account has no recording with that id (or a
                 retried delete finds it gone).
         """
-        return await self._delete(
-            item_path("Recording", "recording_id", recording_id), cast_to=ActionResponse
-        )
+        path = item_path("Recording", "recording_id", recording_id)
+        request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
+        return await self._send("DELETE", path, cast_to=ActionResponse, request=request)
 
 
 class Transcriptions(Resource):

@@ -27,6 +27,7 @@ from plivo_async.xml.elements import (
     Wait,
 )
 from plivo_async.xml.parser import parse
+from plivo_async.xml.problems import Parsed, Problem
 from plivo_async.xml.ssml import Break, Cont, Emphasis, Lang, P, Phoneme, Prosody, S, SayAs, Sub, W
 
 __all__ = [
@@ -46,9 +47,11 @@ __all__ = [
     "Number",
     "P",
     "Parent",
+    "Parsed",
     "Phoneme",
     "Play",
     "PreAnswer",
+    "Problem",
     "Prosody",
     "Record",
     "Redirect",

@@ -21,6 +21,7 @@ from plivo_async.validation import is_http_url
 from plivo_async.xml.writer import write
 
 __all__ = [
+    "AUTO",
     "Children",
     "Element",
     "Kind",
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 Kind = Literal["text", "int", "bool"]
+#: The value of an ``auto`` integer attribute that leaves the choice to Plivo.
+AUTO = "auto"
 _P = TypeVar("_P", bound="Parent")
 
 # XML 1.0 Char: tab, newline, carriage return and everything from U+0020 except surrogates
@@ -60,6 +63,8 @@ class Spec:
     low: int | None = None
     high: int | None = None
     required: bool = False
+    auto: bool = False
+    """An integer that also takes ``"auto"`` (Plivo then decides, its default)."""
 
 
 SPEC = "plivo_async.xml.spec"
@@ -82,8 +87,11 @@ def _validate_attribute(inst: Element, attribute: attrs.Attribute[Any], value: A
         if spec.required:
             raise _fail(inst, spec.xml, "is required", value)
         return
+    if spec.auto and value == AUTO:
+        return
     if not _KIND_CHECKS[spec.kind](value):
-        raise _fail(inst, spec.xml, f"must be {_KIND_TEXT[spec.kind]}", value)
+        auto = f" or {AUTO!r}" if spec.auto else ""
+        raise _fail(inst, spec.xml, f"must be {_KIND_TEXT[spec.kind]}{auto}", value)
     if not spec.check(value):
         raise _fail(inst, spec.xml, spec.rule, value)
 
@@ -120,13 +128,14 @@ def attribute(
     url: bool = False,
     default: Any = None,
     required: bool = False,
+    auto: bool = False,
     converter: Callable[[Any], Any] | None = None,
 ) -> Any:
     """A keyword-only XML attribute: ``None`` leaves it out of the document.
 
     ``choices`` (a closed list of values), ``low``/``high`` (an integer range), ``url``
     (an absolute http(s) URL) or a free ``check`` with its ``rule`` text; ``required``
-    makes it a mandatory keyword argument.
+    makes it a mandatory keyword argument; ``auto`` lets an integer be ``"auto"`` too.
     """
     if choices:
         allowed = tuple(choices)
@@ -136,7 +145,9 @@ def attribute(
         rule, check = "must be an absolute http(s) URL", is_http_url
     elif low is not None or high is not None:
         rule, check = _range(low, high)
-    spec = Spec(xml, kind, rule, check, tuple(choices), low, high, required)
+    if auto:
+        rule = f"{rule}, or {AUTO!r}"
+    spec = Spec(xml, kind, rule, check, tuple(choices), low, high, required, auto)
     return attrs.field(
         default=attrs.NOTHING if required else default,
         kw_only=True,
@@ -307,9 +318,14 @@ class Parent(Element):
             return
         tag = child.TAG if isinstance(child, Element) else type(child).__name__
         if not isinstance(child, Element) or tag not in self.CHILDREN:
-            allowed = ", ".join(sorted(self.CHILDREN)) or "nothing"
-            rule = f"{tag} is not allowed inside {self.TAG} (allowed: {allowed})"
+            rule = self.refusal(tag)
             raise ValidationError(f"{self.TAG}: {rule}", field=self.TAG, rule=rule)
+
+    @classmethod
+    def refusal(cls, tag: str) -> str:
+        """The rule a child ``tag`` that may not sit here breaks."""
+        allowed = ", ".join(sorted(cls.CHILDREN)) or "nothing"
+        return f"{tag} is not allowed inside {cls.TAG} (allowed: {allowed})"
 
     def add(self: _P, child: Element | str) -> _P:
         """Append ``child`` after checking it may sit here; returns ``self`` for chaining."""

@@ -19,7 +19,7 @@ documents no closed list, the attribute takes any XML text.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -215,8 +215,13 @@ class GetInput(Container):
         "inputType", choices=("dtmf", "speech", "dtmf speech"), converter=_lower
     )
     execution_timeout: int | None = attribute("executionTimeout", "int", low=5, high=60)
-    digit_end_timeout: int | None = attribute("digitEndTimeout", "int", low=2, high=10)
-    speech_end_timeout: int | None = attribute("speechEndTimeout", "int", low=2, high=10)
+    # "auto" (Plivo's default) lets Plivo decide when the input is over.
+    digit_end_timeout: int | Literal["auto"] | None = attribute(
+        "digitEndTimeout", "int", low=2, high=10, auto=True
+    )
+    speech_end_timeout: int | Literal["auto"] | None = attribute(
+        "speechEndTimeout", "int", low=2, high=10, auto=True
+    )
     finish_on_key: str | None = attribute("finishOnKey", choices=_FINISH_KEYS)
     num_digits: int | None = attribute("numDigits", "int", low=1, high=32)
     speech_model: str | None = attribute(

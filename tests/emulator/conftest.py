@@ -15,6 +15,9 @@ from plivo_async.emulator import Emulator, Lifecycle, ManualClock
 
 from ._helpers import Api, auth_header
 
+#: The PHLO the emulator tests use (``Api.mpc()``'s default ids).
+PHLOS = {"phlo1": {"node1": "multi_party_call"}}
+
 
 @pytest.fixture
 def manual_clock() -> ManualClock:
@@ -29,7 +32,11 @@ def lifecycle() -> Lifecycle:
 @pytest.fixture
 async def emu(manual_clock: ManualClock, lifecycle: Lifecycle) -> AsyncIterator[Emulator]:
     async with Emulator(
-        seed=1, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle
+        seed=1,
+        clock=manual_clock,
+        sleep=manual_clock.sleep,
+        lifecycle=lifecycle,
+        phlos=PHLOS,
     ) as emulator:
         yield emulator
 

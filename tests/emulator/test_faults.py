@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from plivo_async.emulator import Emulator, FaultConfig, ManualClock
+from plivo_async.emulator import Emulator, FaultConfig, ManualClock, PhloNode
 from plivo_async.emulator.faults import FaultInjector
 
 from ._helpers import Api, auth_header, call_body
@@ -170,6 +170,7 @@ async def test_paths_calls_limits_faults_to_call_placing_posts(
     http: aiohttp.ClientSession, api: Api, emu: Emulator
 ) -> None:
     emu.set_faults(rate_5xx=1.0, server_errors=(500,), paths="calls")
+    emu.declare_phlos({"phlo1": {"node1": PhloNode("multi_party_call", ["+14155550102"])}})
     async with http.get(api.calls) as resp:
         assert resp.status == 200
     async with http.get(f"{api.phlo}/phlo1") as resp:

@@ -15,6 +15,7 @@ import pytest
 
 from plivo_async import AsyncPlivo
 from plivo_async.emulator import Emulator, Lifecycle, ManualClock
+from plivo_async.emulator.state import Phlos
 from plivo_async.retry import RetryPolicy
 
 FROM = "+14155550100"
@@ -67,9 +68,17 @@ def lifecycle() -> Lifecycle:
 
 
 @pytest.fixture
-async def emu(manual_clock: ManualClock, lifecycle: Lifecycle) -> AsyncIterator[Emulator]:
+def phlos() -> Phlos:
+    """The PHLOs the emulator serves (a module overrides this fixture to declare others)."""
+    return {PHLO_ID: {NODE_ID: "multi_party_call"}}
+
+
+@pytest.fixture
+async def emu(
+    manual_clock: ManualClock, lifecycle: Lifecycle, phlos: Phlos
+) -> AsyncIterator[Emulator]:
     async with Emulator(
-        seed=7, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle
+        seed=7, clock=manual_clock, sleep=manual_clock.sleep, lifecycle=lifecycle, phlos=phlos
     ) as emulator:
         yield emulator
 

@@ -15,7 +15,7 @@ from plivo_async import (
 )
 from plivo_async.emulator import Emulator
 
-from .conftest import ANSWER_URL, FROM, client_for, fast_retry, number
+from .conftest import ANSWER_URL, FROM, NODE_ID, PHLO_ID, client_for, fast_retry, number
 
 WRONG_TOKEN = "wrong-token-must-not-leak-0123"
 
@@ -107,7 +107,7 @@ async def test_bad_body_through_the_raw_transport(client: AsyncPlivo, emu: Emula
         )
     assert "neither a phone number nor a SIP URI" in info.value.message
 
-    mpc_url = client.transport.phlo_base + "phlo1/multi_party_call/node1"
+    mpc_url = client.transport.phlo_base + f"{PHLO_ID}/multi_party_call/{NODE_ID}"
     with pytest.raises(ValidationError) as info:
         await client.transport.request(
             "POST", mpc_url, json={"action": "dance", "to": number(6), "trigger_source": FROM}

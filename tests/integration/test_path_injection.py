@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plivo_async import AsyncPlivo
-from plivo_async.emulator import Emulator
+from plivo_async.emulator import Emulator, PhloNode
 from plivo_async.errors import ResourceNotFoundError
 from tests.integration.conftest import FROM, NODE_ID, PHLO_ID, number
 
@@ -22,6 +22,7 @@ async def test_hostile_member_id_acts_on_that_member_only(
     emu: Emulator, client: AsyncPlivo, template: str, action: str
 ) -> None:
     member_id = template.format(auth_id=emu.auth_id)
+    emu.declare_phlos({PHLO_ID: {NODE_ID: PhloNode("multi_party_call", [member_id])}})
     mpc = client.phlo(PHLO_ID).multi_party_call(NODE_ID)
     await mpc.call(FROM, number(1))
     emu.reset_history()

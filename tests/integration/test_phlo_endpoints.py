@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from plivo_async import AsyncPlivo, OutcomeUnknownError
-from plivo_async.emulator import Emulator, FaultConfig, ManualClock
+from plivo_async.emulator import Emulator, FaultConfig, ManualClock, PhloNode
 from plivo_async.emulator.state import PhloState
 from plivo_async.models import PhloActionResponse, PhloDetails, PhloRunResponse
 from plivo_async.models.phlo import MEMBER_ACTIONS
@@ -117,6 +117,7 @@ async def test_member_state_follows_hold_and_mute(client: AsyncPlivo, emu: Emula
 
 async def test_member_actions_follow_the_retry_table(client: AsyncPlivo, emu: Emulator) -> None:
     """hold is idempotent (retried after a 500); hangup is not (outcome unknown, no retry)."""
+    emu.declare_phlos({PHLO_ID: {NODE_ID: PhloNode("multi_party_call", [number(940)])}})
     member = client.phlo(PHLO_ID).multi_party_call(NODE_ID).member(number(940))
     emu.faults = FaultConfig(schedule=["500_after"])
     assert (await member.hold()).ok

@@ -5,24 +5,40 @@ from __future__ import annotations
 import pytest
 
 from plivo_async import AsyncPlivo
-from plivo_async.emulator import Emulator
-from plivo_async.emulator.state import PhloState
+from plivo_async.emulator import Emulator, PhloNode
+from plivo_async.emulator.state import Phlos, PhloState
 from plivo_async.errors import ValidationError
 from plivo_async.models.phlo import MEMBER_ACTIONS
 
 from .conftest import NODE_ID, PHLO_ID, number
 
 MEMBER = number(930)
-BRIDGE_PATH = f"/v1/phlo/{PHLO_ID}/conference_bridge/{NODE_ID}"
+BRIDGE_ID = "bridge-0001"
+BRIDGE_PATH = f"/v1/phlo/{PHLO_ID}/conference_bridge/{BRIDGE_ID}"
+#: A node of each type (a node id has one type, as on Plivo).
+NODES = {"conference_bridge": BRIDGE_ID, "multi_party_call": NODE_ID, "custom": "custom-0001"}
+
+
+@pytest.fixture
+def phlos() -> Phlos:
+    """The PHLO of these tests: an MPC node, a conference bridge with MEMBER in it, a custom
+    node."""
+    return {
+        PHLO_ID: {
+            NODE_ID: "multi_party_call",
+            BRIDGE_ID: PhloNode("conference_bridge", [MEMBER]),
+            "custom-0001": "custom",
+        }
+    }
 
 
 async def test_every_bridge_member_action_reaches_the_member(
     client: AsyncPlivo, emu: Emulator
 ) -> None:
-    member = client.phlo(PHLO_ID).conference_bridge(NODE_ID).member(MEMBER)
+    member = client.phlo(PHLO_ID).conference_bridge(BRIDGE_ID).member(MEMBER)
     for action in ("hold", "mute"):
         assert (await getattr(member, action)()).ok
-    state = emu.state(PhloState).node_members(PHLO_ID, NODE_ID)[MEMBER]
+    state = emu.state(PhloState).node_members(PHLO_ID, BRIDGE_ID)[MEMBER]
     assert (state.on_hold, state.muted) == (True, True)
     for action in ("unhold", "unmute"):
         await getattr(member, action)()
@@ -36,8 +52,9 @@ async def test_every_bridge_member_action_reaches_the_member(
 
 @pytest.mark.parametrize("node_type", ["conference_bridge", "multi_party_call", "custom"])
 async def test_node_get(client: AsyncPlivo, emu: Emulator, node_type: str) -> None:
-    details = await client.phlo(PHLO_ID).node(node_type, NODE_ID).get()
-    assert (details.phlo_id, details.node_id, details.node_type) == (PHLO_ID, NODE_ID, node_type)
+    node_id = NODES[node_type]
+    details = await client.phlo(PHLO_ID).node(node_type, node_id).get()
+    assert (details.phlo_id, details.node_id, details.node_type) == (PHLO_ID, node_id, node_type)
     assert details.name
 
 

@@ -67,13 +67,15 @@ CONTENT: dict[str, st.SearchStrategy[str]] = {
 }
 
 
-def value(spec: Spec) -> st.SearchStrategy[Any]:
+def value(spec: Spec, *, sdk_only: bool = True) -> st.SearchStrategy[Any]:
     if spec.kind == "bool":
         return st.booleans()
     if spec.kind == "int":
         low = spec.low if spec.low is not None else -5
         high = spec.high if spec.high is not None else low + 100_000
-        return st.integers(low, high)
+        numbers: st.SearchStrategy[Any] = st.integers(low, high)
+        # "auto" is Plivo's; the SDK's setters take integers only.
+        return numbers | st.just("auto") if spec.auto and not sdk_only else numbers
     if spec.choices:
         return st.sampled_from(spec.choices)
     if spec.rule == "must be an absolute http(s) URL":
@@ -84,11 +86,14 @@ def value(spec: Spec) -> st.SearchStrategy[Any]:
     return free_text
 
 
-def attributes(cls: type[Element], *, every: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+def attributes(
+    cls: type[Element], *, every: bool = False, sdk_only: bool = True
+) -> st.SearchStrategy[dict[str, Any]]:
     """Keyword arguments for ``cls``: a random subset of its attributes, or ``every`` one."""
     fields = {f.name: f.metadata[SPEC] for f in attrs.fields(cls) if SPEC in f.metadata}
-    required = {name: value(s) for name, s in fields.items() if every or s.required}
-    optional = {name: value(s) for name, s in fields.items() if name not in required}
+    drawn = {name: value(s, sdk_only=sdk_only) for name, s in fields.items()}
+    required = {name: drawn[name] for name, s in fields.items() if every or s.required}
+    optional = {name: drawn[name] for name in fields if name not in required}
     return st.fixed_dictionaries(required, optional=optional)
 
 
@@ -105,7 +110,7 @@ def element(
     every: bool = False,
     sdk_only: bool = True,
 ) -> Element:
-    kwargs = draw(attributes(cls, every=every))
+    kwargs = draw(attributes(cls, every=every, sdk_only=sdk_only))
     names = attrs.fields_dict(cls)
     if "content" in names:
         kwargs["content"] = draw(_content(cls))

@@ -148,6 +148,7 @@ async def test_stop_after_failures(plivo_emulator: Emulator) -> None:
     assert run.summary.stopped == "3 failure(s)"
 
 
+@pytest.mark.plivo_emulator(phlos={"p1": {"n1": "multi_party_call"}})
 async def test_mpc_actions_in_bulk(plivo_emulator: Emulator) -> None:
     actions = ["call", "warm_transfer", "cold_transfer"]
     data: list[Any] = [

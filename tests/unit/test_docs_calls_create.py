@@ -47,7 +47,14 @@ def test_every_field_of_the_request_model_is_an_argument_of_create() -> None:
 
 @pytest.mark.parametrize(
     ("field", "low", "high"),
-    [("machine_detection_time", 2000, 10000)],
+    [
+        ("machine_detection_time", 2000, 10000),
+        ("machine_detection_maximum_speech_length", 1000, 6000),
+        ("machine_detection_initial_silence", 2000, 10000),
+        ("machine_detection_maximum_words", 2, 10),
+        ("machine_detection_initial_greeting", 1000, 5000),
+        ("machine_detection_silence", 500, 5000),
+    ],
 )
 def test_documented_range_is_the_enforced_range(field: str, low: int, high: int) -> None:
     assert f"from {low} to {high}" in flat_doc()

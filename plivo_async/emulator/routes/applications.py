@@ -6,7 +6,7 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, RouteSpec
-from ..rules import BadRequest, bool_field, text_field
+from ..rules import BadRequest, bool_field, text_field, validate_callback
 from ..rules.applications import validate_application
 from ..state import ApplicationRecord, ApplicationState, EndpointState
 from ..state.endpoints import numeric_id
@@ -40,6 +40,7 @@ async def create_application(request: web.Request, ctx: Ctx) -> web.StreamRespon
 
 async def list_applications(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     core, query = ctx.core, request.query
+    validate_callback(query)
     selected = [
         a.view(core.auth_id)
         for a in core.state(ApplicationState).applications.values()
@@ -52,6 +53,7 @@ async def list_applications(request: web.Request, ctx: Ctx) -> web.StreamRespons
 
 async def get_application(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     core = ctx.core
+    validate_callback(request.query)
     view = _application_of(request, core).view(core.auth_id)
     return core.json(200, {"api_id": core.new_id(), **view})
 
@@ -66,6 +68,7 @@ async def update_application(request: web.Request, ctx: Ctx) -> web.StreamRespon
 async def delete_application(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     """``cascade`` (default true) deletes its endpoints; else they move or detach."""
     core = ctx.core
+    validate_callback(ctx.body)
     record = _application_of(request, core)
     state = core.state(ApplicationState)
     cascade = bool_field(ctx.body, "cascade")

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from ..core import EmulatorCore
 from ..http import Ctx, RouteSpec
-from ..rules import BadRequest
+from ..rules import BadRequest, validate_callback
 from ..rules.endpoints import validate_endpoint
 from ..state import ApplicationState, EndpointRecord, EndpointState
 from ..state.endpoints import numeric_id
@@ -55,6 +55,7 @@ async def create_endpoint(request: web.Request, ctx: Ctx) -> web.StreamResponse:
 
 async def list_endpoints(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     core = ctx.core
+    validate_callback(request.query)
     views = [e.view(core.auth_id) for e in core.state(EndpointState).endpoints.values()]
     path = f"/v1/Account/{core.auth_id}/Endpoint/"
     return core.json(200, {"api_id": core.new_id(), **query_page(request.query, views, path)})
@@ -62,6 +63,7 @@ async def list_endpoints(request: web.Request, ctx: Ctx) -> web.StreamResponse:
 
 async def get_endpoint(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     core = ctx.core
+    validate_callback(request.query)
     view = _endpoint_of(request, core).view(core.auth_id)
     return core.json(200, {"api_id": core.new_id(), **view})
 
@@ -77,6 +79,7 @@ async def update_endpoint(request: web.Request, ctx: Ctx) -> web.StreamResponse:
 
 
 async def delete_endpoint(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    validate_callback(ctx.body)
     endpoint = _endpoint_of(request, ctx.core)
     del ctx.core.state(EndpointState).endpoints[endpoint.endpoint_id]
     return web.Response(status=204)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..http import Ctx, RouteSpec
-from ..rules import optional_url
+from ..rules import optional_url, validate_callback
 from ..rules.recordings import recording_matches, validate_recording_query
 from ..state import RecordingState
 from ..state.recordings import TRANSCRIPT
@@ -36,6 +36,7 @@ async def list_recordings(request: web.Request, ctx: Ctx) -> web.StreamResponse:
 
 async def get_recording(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     core = ctx.core
+    validate_callback(request.query)
     record = core.state(RecordingState).recordings.get(request.match_info["recording_id"])
     if record is None:
         return core.error(404, "recording not found")
@@ -44,6 +45,7 @@ async def get_recording(request: web.Request, ctx: Ctx) -> web.StreamResponse:
 
 
 async def delete_recording(request: web.Request, ctx: Ctx) -> web.StreamResponse:
+    validate_callback(ctx.body)
     state = ctx.core.state(RecordingState)
     if state.recordings.pop(request.match_info["recording_id"], None) is None:
         return ctx.core.error(404, "recording not found")

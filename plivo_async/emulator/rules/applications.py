@@ -12,6 +12,7 @@ from ._fields import (
     optional_url,
     required_field,
     text_field,
+    validate_callback,
 )
 
 __all__ = ["validate_application"]
@@ -25,8 +26,10 @@ def validate_application(body: Mapping[str, Any], *, create: bool) -> dict[str, 
     """``POST Application/`` (``create``) or ``POST Application/{id}/``: what to set.
 
     Returned under the names ``GET Application/{id}/`` shows (``default_app``,
-    ``sub_account``); ``app_name`` only on create.
+    ``sub_account``); ``app_name`` only on create. ``callback_url`` / ``callback_method``
+    (the asynchronous mode) are checked, not kept.
     """
+    validate_callback(body)
     fields: dict[str, Any] = {}
     if create:
         fields["app_name"] = required_field(body, "app_name")

@@ -25,6 +25,7 @@ from ._fields import (
 )
 
 __all__ = [
+    "STIR_VERIFICATION",
     "CdrTest",
     "call_params",
     "number_matches",
@@ -54,7 +55,17 @@ _LEGS = ("aleg", "bleg", "both")
 _DIGITS = frozenset("0123456789*#wW@")
 
 
+STIR_VERIFICATION = ("Verified", "Not Verified", "Not Applicable")
+"""The ``stir_verification`` values of a call record, as Plivo spells them."""
 _CREATE_REQUIRED = frozenset({"from", "to", "answer_url"})
+_AMD_TUNING = {
+    "machine_detection_maximum_speech_length": (1000, 6000),
+    "machine_detection_initial_silence": (2000, 10000),
+    "machine_detection_maximum_words": (2, 10),
+    "machine_detection_initial_greeting": (1000, 5000),
+    "machine_detection_silence": (500, 5000),
+}
+"""Machine detection's tuning parameters and the ranges Plivo accepts (ms, or words)."""
 
 
 def _create_fields(from_: str, destinations: list[str], answer_url: str) -> dict[str, Any]:
@@ -73,6 +84,7 @@ def _create_fields(from_: str, destinations: list[str], answer_url: str) -> dict
         "machine_detection": None,
         "machine_detection_url": None,
         "machine_detection_method": "POST",
+        **dict.fromkeys(_AMD_TUNING),
         "caller_name": None,
         "time_limit": None,
         "hangup_on_ring": None,
@@ -134,6 +146,8 @@ def validate_create(body: Mapping[str, Any]) -> dict[str, Any]:
     ):
         raise BadRequest("sip_headers must be alphanumeric key=value pairs separated by commas")
     fields = _create_fields(from_, destinations, answer_url)
+    for name, (low, high) in _AMD_TUNING.items():
+        fields[name] = int_field(body, name, low, high)
     fields.update(
         machine_detection=machine_detection.lower() if machine_detection else None,
         caller_name=caller_name,
@@ -242,7 +256,8 @@ def validate_cdr_query(query: Mapping[str, str]) -> list[CdrTest]:
     """The filters of ``GET Call/`` (call records), as the API and the official SDK name them.
 
     ``from_number``/``to_number`` match a prefix; ``call_direction``, ``hangup_source``,
-    ``parent_call_uuid`` and ``subaccount`` match exactly (the emulator has no
+    ``parent_call_uuid``, ``stir_verification`` (one of :data:`STIR_VERIFICATION`) and
+    ``subaccount`` match exactly (the emulator has no
     subaccounts: any ``subaccount`` matches nothing); ``bill_duration``,
     ``hangup_cause_code`` and ``end_time`` (UTC ``YYYY-MM-DD HH:MM[:SS[.ffffff]]``, to the
     second for ``end_time=``) also take ``__gt``/``__gte``/``__lt``/``__lte``.
@@ -255,6 +270,12 @@ def validate_cdr_query(query: Mapping[str, str]) -> list[CdrTest]:
     for name in ("call_direction", "hangup_source", "parent_call_uuid"):
         if query.get(name):
             tests.append(_field_test(name, _compare_to(operator.eq, query[name])))
+    stir = query.get("stir_verification")
+    if stir:
+        if stir not in STIR_VERIFICATION:
+            allowed = ", ".join(STIR_VERIFICATION)
+            raise BadRequest(f"invalid stir_verification {stir!r}; allowed: {allowed}")
+        tests.append(_field_test("stir_verification", _compare_to(operator.eq, stir)))
     if query.get("subaccount"):
         tests.append(lambda cdr, end: False)
     for suffix, compare in COMPARISONS.items():

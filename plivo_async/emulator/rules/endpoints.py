@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._fields import BadRequest, required_field, text_field
+from ._fields import BadRequest, required_field, text_field, validate_callback
 
 __all__ = ["validate_endpoint"]
 
@@ -14,7 +14,11 @@ _ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
 def validate_endpoint(body: Mapping[str, Any], *, create: bool) -> dict[str, Any]:
-    """``POST Endpoint/`` (``create``) or ``POST Endpoint/{id}/``: the fields to set."""
+    """``POST Endpoint/`` (``create``) or ``POST Endpoint/{id}/``: the fields to set.
+
+    ``callback_url`` / ``callback_method`` (the asynchronous mode) are checked, not kept.
+    """
+    validate_callback(body)
     fields: dict[str, Any] = {}
     if create:
         username = required_field(body, "username")

@@ -6,7 +6,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._fields import COMPARISONS, BadRequest, check_subaccount, int_field, parse_time
+from ._fields import (
+    COMPARISONS,
+    BadRequest,
+    check_subaccount,
+    int_field,
+    parse_time,
+    validate_callback,
+)
 
 __all__ = ["recording_matches", "validate_recording_query"]
 
@@ -23,7 +30,9 @@ _EQUAL = (
 
 
 def validate_recording_query(query: Mapping[str, str]) -> None:
-    """``GET Recording/``'s filters (paging is checked by the list itself)."""
+    """``GET Recording/``'s filters (paging is checked by the list itself), and the
+    asynchronous mode's ``callback_url`` / ``callback_method``."""
+    validate_callback(query)
     for name, value in query.items():
         if name.startswith("add_time") and not _TIME.fullmatch(value):
             raise BadRequest(f"invalid {name}: use YYYY-MM-DD HH:MM[:SS[.ffffff]]")

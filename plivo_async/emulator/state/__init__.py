@@ -24,7 +24,7 @@ from .endpoints import EndpointRecord, EndpointState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
 from .numbers import NumberState, OwnedNumber
-from .phlo import MemberState, PhloState
+from .phlo import MemberState, PhloNode, Phlos, PhloState
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
 from .verify_callerids import PendingVerification, VerifyCallerIdState
@@ -51,7 +51,9 @@ __all__ = [
     "OwnedNumber",
     "ParticipantState",
     "PendingVerification",
+    "PhloNode",
     "PhloState",
+    "Phlos",
     "RecordingRecord",
     "RecordingState",
     "StreamRecord",

@@ -72,6 +72,19 @@ _UNANSWERED = {
 """``HangupCause`` and its Plivo name for a call that ended before being answered."""
 
 
+def _nanp(number: str) -> bool:
+    return number.lstrip("+").startswith("1") and number.lstrip("+").isdigit()
+
+
+def stir_verification(from_: str, to: str) -> str:
+    """The record's STIR/SHAKEN result, decided the same way every time: a call to the
+    US/Canada from a US/Canada number is ``Verified`` (the emulator takes every caller ID
+    as the account's own), from elsewhere ``Not Verified``; any other ``Not Applicable``."""
+    if not _nanp(to):
+        return "Not Applicable"
+    return "Verified" if _nanp(from_) else "Not Verified"
+
+
 @dataclass(slots=True)
 class CallState:
     """One emulated outbound call (the emulator uses the same uuid as call and request id)."""
@@ -92,7 +105,8 @@ class CallState:
     """Plivo's name for why an answered call ended (``End Of XML Instructions``, ...)."""
     no_answer_status: str = "no-answer"
     machine: bool = False
-    """A machine answers (the destination's script): machine detection finds it."""
+    """Machine detection finds a machine (the destination's script, and with a greeting
+    the call's tuning parameters, say so)."""
     flow: bool = False
     """A call flow follows the call (it requests ``answer_url``, not the callbacks)."""
     _events: dict[str, Any] | None = field(default=None, repr=False)
@@ -178,6 +192,7 @@ class CallState:
             "parent_call_uuid": self.params.get("parent_call_uuid"),
             "request_uuid": self.uuid,
             "resource_uri": f"/v1/Account/{auth_id}/Call/{self.uuid}/",
+            "stir_verification": stir_verification(self.from_, self.to),
             "to_number": self.to,
             "total_amount": amount,
             "total_rate": f"{_RATE:.5f}",
@@ -270,7 +285,7 @@ class CallStore:
         elif ring_timeout is not None and ring_timeout <= ringing_s:
             call.answer_at = INF
             call.end_at = dial_at + ring_timeout
-        if script is not None and script.answer == "machine":
+        if script is not None and script.detected_as_machine(params):
             call.machine = True
         hangup_on_ring = params.get("hangup_on_ring")
         if hangup_on_ring is not None and dial_at + hangup_on_ring < call.end_at:
