@@ -119,7 +119,7 @@ class CampaignStats:
     #: The API's time (ms, sorted) of each dial it answered (ok or failed), retries
     #: included, waits for the client's own limits not; reconciled dials left out.
     latency_ms: tuple[float, ...]
-    #: Rows by the number of dials they took (1: never redialled).
+    #: Rows by the number of dials they took (0: never sent, 1: never redialled).
     rows_by_dials: dict[int, int]
     #: Dials by their number (1, 2, ...), and those answered.
     dials_by_number: dict[int, int]
@@ -131,7 +131,7 @@ class CampaignStats:
 
     @property
     def redials(self) -> int:
-        return self.dials - sum(self.rows_by_dials.values())
+        return sum((dials - 1) * rows for dials, rows in self.rows_by_dials.items() if dials)
 
     @property
     def answered(self) -> int:
@@ -162,6 +162,7 @@ class _Dial:
     """What the journal says about one dial of one row."""
 
     number: int
+    started: bool = False
     sent_at: float | None = None
     outcome: OutcomeRecord | None = None
     disposition: str | None = None
@@ -264,6 +265,7 @@ def _read(
             row = rows[number, record.index] = _Row()
         if isinstance(record, StartRecord):
             dial = row.dial(record.dial)
+            dial.started = True
             dial.sent_at = record.sent_at if record.sent_at is not None else dial.sent_at
             row.started_after_outcome = True
         elif isinstance(record, OutcomeRecord):
@@ -311,7 +313,8 @@ def _figures(
     for (journal, index), row in sorted(rows.items()):
         status = _final_status(row)
         outcomes[status] += 1
-        rows_by_dials[max(row.dials, default=1)] += 1
+        made = [dial for dial in row.dials.values() if _made(dial)]
+        rows_by_dials[len(made)] += 1
         last = row.dials.get(max(row.dials, default=1))
         if last is not None and last.redial:
             dispositions["redial due"] += 1
@@ -319,9 +322,7 @@ def _figures(
             dispositions[last.disposition] += 1
         elif status == "ok":
             dispositions["not known"] += 1
-        for dial in row.dials.values():
-            if dial.outcome is None and dial.sent_at is None:
-                continue  # only a disposition: nothing was sent in this dial
+        for dial in made:
             dials_by_number[dial.number] += 1
             if dial.sent_at is not None:
                 sent.append(dial.sent_at)
@@ -370,6 +371,11 @@ def _figures(
         redialled_after=dict(redialled_after.most_common()),
         attention=tuple(attention),
     )
+
+
+def _made(dial: _Dial) -> bool:
+    """Whether the dial was sent (a start record, or an outcome of attempts made)."""
+    return dial.started or (dial.outcome is not None and dial.outcome.attempts > 0)
 
 
 def _ok(outcome: OutcomeRecord | None) -> bool:
@@ -422,7 +428,7 @@ def _bins(
         return 60, None, ()
     span = last - first
     width = next(
-        (w for w in BIN_WIDTHS if span / w < MAX_BINS and (span < 300 or w >= 60)),
+        (w for w in BIN_WIDTHS if span / w <= MAX_BINS and (span < 300 or w >= 60)),
         BIN_WIDTHS[-1],
     )
     start = math.floor(first / width) * width
