@@ -108,7 +108,7 @@ def screenshot(html: Path, png: Path) -> None:
             "--disable-gpu",
             "--hide-scrollbars",
             "--proxy-server=127.0.0.1:9",
-            "--window-size=1100,2400",
+            "--window-size=1000,4000",
             f"--screenshot={png}",
             html.resolve().as_uri(),
         ],
@@ -126,8 +126,9 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     journals = asyncio.run(campaign(args.out, args.calls))
     html = args.out / "report.html"
-    command = [sys.executable, "-m", "plivo_async.cli", "report", *map(str, journals)]
-    subprocess.run([*command, "--html", str(html), "--cps", str(CPS)], check=True)
+    names = [journal.name for journal in journals]  # as a person would type them
+    command = [sys.executable, "-m", "plivo_async.cli", "report", *names, "--html", html.name]
+    subprocess.run([*command, "--cps", str(CPS)], check=True, cwd=args.out)
     if args.screenshot is not None:
         screenshot(html, args.screenshot)
 

@@ -63,7 +63,10 @@ figure { margin: 0.8em 0; }
 figure svg { max-width: 100%; height: auto; }
 .row { display: flex; flex-wrap: wrap; gap: 2em; align-items: flex-start; }
 .note { color: #59636e; font-size: 0.92em; }
-table.rows td { font-size: 0.9em; }
+.scroll { overflow-x: auto; }
+table.rows td { font-size: 0.9em; white-space: nowrap; }
+table.rows td:nth-last-child(5), table.rows td:nth-last-child(2) {
+  white-space: normal; overflow-wrap: anywhere; min-width: 22em; }
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
 _USERINFO = re.compile(r"(?<=://)[^/\s@]+@")
@@ -358,6 +361,7 @@ def _attention(stats: CampaignStats) -> str:
             "attention", "Rows to look at", _note("None: no row is unknown, failed or invalid.")
         )
     several = len(stats.journals) > 1
+    # error and note wrap: they are the 5th and 2nd cells from the end (the style)
     head = [
         *(["journal"] if several else []),
         "row",
@@ -399,7 +403,7 @@ def _attention(stats: CampaignStats) -> str:
             "number); failed: the API refused it (HTTP status and reason); invalid: the row "
             "could not be sent as given (fix it, and rerun)."
         ),
-        _table("attention-table", head, shown, css="rows"),
+        f"<div class=scroll>{_table('attention-table', head, shown, css='rows')}</div>",
         more,
     )
 
