@@ -25,8 +25,16 @@ from pathlib import Path
 
 import attrs
 
-from .journal import load
-from .records import DispositionRecord, Header, OutcomeRecord, Record, StartRecord, decode
+from .journal import JournalCorruptError, load
+from .records import (
+    DispositionRecord,
+    Header,
+    OutcomeRecord,
+    Record,
+    RecordError,
+    StartRecord,
+    decode,
+)
 
 __all__ = [
     "ATTENTION",
@@ -159,12 +167,15 @@ class CampaignStats:
 
 @attrs.define
 class _Dial:
-    """What the journal says about one dial of one row."""
+    """What the journal says about one dial of one row (a few fields: a campaign has
+    millions)."""
 
     number: int
     started: bool = False
     sent_at: float | None = None
-    outcome: OutcomeRecord | None = None
+    status: str | None = None  # its outcome's
+    attempts: int = 0
+    api_ms: float | None = None  # see _api_time
     disposition: str | None = None
     redial: bool = False
 
@@ -173,7 +184,8 @@ class _Dial:
 class _Row:
     to: str | None = None
     dials: dict[int, _Dial] = attrs.Factory(dict)
-    outcome: OutcomeRecord | None = None  # its last outcome (but a redial never sent)
+    status: str | None = None  # its last outcome's (but a redial never sent)
+    outcome: OutcomeRecord | None = None  # that outcome, if the row is one to look at
     started_after_outcome: bool = False
 
     def dial(self, number: int) -> _Dial:
@@ -197,8 +209,7 @@ def _callee_zone(number: str) -> tuple[str | None, bool]:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return None, False
-    zones = [zone for zone in number_zones.time_zones_for_number(parsed) if "/" in zone]
-    zones = [zone for zone in zones if zone != "Etc/Unknown"]
+    zones = [z for z in number_zones.time_zones_for_number(parsed) if z != "Etc/Unknown"]
     return (zones[0] if zones else None), len(zones) > 1
 
 
@@ -229,10 +240,13 @@ def _records(path: Path, header: Header) -> Iterator[Record]:
     yield header
     with path.open("rb") as handle:
         handle.readline()
-        for line in handle:
+        for number, line in enumerate(handle, 2):
             if not line.endswith(b"\n"):
-                return  # torn by a crash: as a resume, leave it out
-            yield decode(line)
+                return  # torn by a crash (or being written): as a resume, leave it out
+            try:
+                yield decode(line)
+            except RecordError as exc:  # written since it was checked: not by this library
+                raise JournalCorruptError(f"{path}: line {number} {exc}") from None
 
 
 def journal_stats(
@@ -277,14 +291,16 @@ def _read(
 
 def _outcome(row: _Row, record: OutcomeRecord) -> None:
     dial = row.dial(record.dial)
-    dial.outcome = record
+    dial.status, dial.attempts = record.status, record.attempts
+    dial.api_ms = max(record.ms - record.waited, 0.0) if _api_time(record) else None
     row.to = record.to or row.to
     row.started_after_outcome = False
-    if record.status == "not_sent" and record.dial > 1 and row.outcome is not None:
+    if record.status == "not_sent" and record.dial > 1 and row.status is not None:
         del row.dials[record.dial]  # a redial the API never got: not made, still due
         row.dials[max(row.dials)].redial = True
         return
-    row.outcome = record
+    row.status = record.status
+    row.outcome = record if record.status in ATTENTION else None
 
 
 def _disposition(row: _Row, record: DispositionRecord) -> None:
@@ -326,14 +342,12 @@ def _figures(
             dials_by_number[dial.number] += 1
             if dial.sent_at is not None:
                 sent.append(dial.sent_at)
-            outcome = dial.outcome
-            if _ok(outcome):
+            if dial.status == "ok":
                 placed += 1
                 if dial.sent_at is not None:
                     placed_at.append(dial.sent_at)
-            if _api_time(outcome):
-                assert outcome is not None
-                latency.append(max(outcome.ms - outcome.waited, 0.0))
+            if dial.api_ms is not None:
+                latency.append(dial.api_ms)
             if dial.disposition is not None:
                 answered = dial.disposition == "answered"
                 answered_by_number[dial.number] += answered
@@ -375,28 +389,21 @@ def _figures(
 
 def _made(dial: _Dial) -> bool:
     """Whether the dial was sent (a start record, or an outcome of attempts made)."""
-    return dial.started or (dial.outcome is not None and dial.outcome.attempts > 0)
+    return dial.started or dial.attempts > 0
 
 
-def _ok(outcome: OutcomeRecord | None) -> bool:
-    return outcome is not None and outcome.status == "ok"
-
-
-def _api_time(outcome: OutcomeRecord | None) -> bool:
+def _api_time(outcome: OutcomeRecord) -> bool:
     """Whether the outcome's ``ms`` is the time of requests the API answered (not of
     reconciliation's lookups and waits)."""
     return (
-        outcome is not None
-        and outcome.status in ("ok", "failed")
-        and outcome.attempts > 0
-        and outcome.reconciled is None
+        outcome.status in ("ok", "failed") and outcome.attempts > 0 and outcome.reconciled is None
     )
 
 
 def _final_status(row: _Row) -> str:
-    if row.started_after_outcome or row.outcome is None:
+    if row.started_after_outcome or row.status is None:
         return IN_FLIGHT
-    return row.outcome.status
+    return row.status
 
 
 def _attention(journal: str, index: int, row: _Row, status: str) -> Attention:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk.html_report import check_charts, render_html
-from ..bulk.journal import JournalMismatchError
+from ..bulk.journal import JournalMismatchError, NotAJournalError
 from ..bulk.journal_stats import ATTENTION, CampaignStats, journal_stats, read_journal
 from ..bulk.journal_stats import default_zone_lookup as zone_lookup
 from ..errors import register_secret
@@ -70,6 +70,8 @@ def run(args: Any) -> int:
         stats = journal_stats(
             ((str(path), read_journal(path)) for path in args.journals), zone_of=zone_lookup()
         )
+    except NotAJournalError as exc:  # its advice is for a run: "give a new journal path"
+        return fail("report", str(exc).partition(": give a")[0])
     except JournalMismatchError as exc:
         return fail("report", exc)
     except OSError as exc:
