@@ -5,7 +5,8 @@ progress, shutdown), ``runners`` (what is done with one row: ``calls`` marks, re
 follows and redials, ``function`` and ``mpc`` await one request), ``outcome`` (what
 became of each row and of the run), ``inputs`` (CSV, digests), ``records`` (every journal
 record, written and read), ``journal`` (the store: crash safety), ``report`` (a CSV of
-every row), ``progress``; ``dialer`` (the API lookups of a calls row: reconciliation,
+every row), ``journal_stats`` and ``html_report`` (a campaign's figures from its journals,
+and their page), ``progress``; ``dialer`` (the API lookups of a calls row: reconciliation,
 tracking) and ``policy`` (redials, the live-call cap).
 """
 

@@ -5,7 +5,7 @@ line; no secrets: rows hold numbers and URLs, never the token::
 
     {"journal": "plivo-async", "version": 2, "kind": "calls", "input": "<label or null>"}
     {"s": 17, "h": "<row digest>", "f": {"to": "<field digest>", ...}}   # about to be sent
-    {"o": 17, "status": "ok", "h": "...", "attempts": 1, "to": "+1...", ...}  # its outcome
+    {"o": 17, "status": "ok", "h": "...", "attempts": 1, "ms": 98.5, "w": 12.0, ...}  # its outcome
     {"d": 17, "dial": 1, "disposition": "busy", "redial": 1764640000.0, ...}  # how it ended
 
 :class:`Header`, :class:`StartRecord`, :class:`OutcomeRecord` and
@@ -255,7 +255,12 @@ _UUID_TOKEN = re.compile(r"[^\s'\"\[\],]+")
 @attrs.frozen
 class OutcomeRecord:
     """One dial's outcome, with what a resume needs (whether a failure proves nothing was
-    placed, which dial it was) and what the report of a later run shows."""
+    placed, which dial it was) and what the report of a later run shows.
+
+    ``ms`` is the dial's time from its start to its outcome, ``waited`` (ms, written as
+    ``w`` when not 0) the part of it spent waiting for the client's own limits
+    (concurrency, rate, CPS): ``ms - waited`` is the API's time.
+    """
 
     index: int
     status: str
@@ -272,6 +277,7 @@ class OutcomeRecord:
     message: str | None = None
     http_status: int | None = None
     nothing_placed: bool = False
+    waited: float = 0.0
 
     @classmethod
     def of(cls, outcome: Outcome, key: RowKey | None) -> OutcomeRecord:
@@ -295,6 +301,7 @@ class OutcomeRecord:
             None if error is None else error_text(error).partition(": ")[2],
             status if isinstance(status, int) else None,
             outcome.status == "failed" and nothing_placed(error),
+            round(outcome.waited * 1000, 1),
         )
 
     @property
@@ -320,6 +327,8 @@ class OutcomeRecord:
         if self.digest is not None:
             record["h"] = self.digest
         record.update(attempts=self.attempts, ms=self.ms)
+        if self.waited:
+            record["w"] = self.waited
         for name in ("to", "request_uuid", "api_id"):
             value = getattr(self, name)
             if value is not None:
@@ -359,6 +368,7 @@ class OutcomeRecord:
             _text(record.get("message")),
             http if type(http) is int else None,
             record.get("nothing_placed") is True,
+            _time(record.get("w")) or 0.0,
         )
 
 
@@ -474,6 +484,7 @@ _TEXT = rb'"[ !#-\[\]-\x7f]*"'  # ASCII (json.loads refuses bytes that are not U
 _NUMBER = rb"(?:0|[1-9][0-9]*)"
 _OK_TAIL = (
     rb',"attempts":' + _NUMBER + rb',"ms":' + _NUMBER + rb"(?:\.[0-9]+)?"
+    rb'(?:,"w":' + _NUMBER + rb"(?:\.[0-9]+)?)?"
     rb'(?:,"to":' + _TEXT + rb")?"
     rb'(?:,"request_uuid":' + _TEXT + rb")?"
     rb'(?:,"api_id":' + _TEXT + rb")?"

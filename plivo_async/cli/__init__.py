@@ -1,8 +1,9 @@
-"""``plivo-async``: ``demo`` (no account needed), ``dial`` (a CSV of calls), ``emulator``,
-``xml check`` (Plivo XML documents).
+"""``plivo-async``: ``demo`` (no account needed), ``dial`` (a CSV of calls), ``report`` (a
+run's figures from its journals), ``emulator``, ``xml check`` (Plivo XML documents).
 
-One module per command (:mod:`.dial`, :mod:`.demo`, :mod:`.emulator`, :mod:`.xml`), each adding its
-sub-parser and the function that runs it; :mod:`._common` holds what they share.
+One module per command (:mod:`.dial`, :mod:`.demo`, :mod:`.report`, :mod:`.emulator`,
+:mod:`.xml`), each adding its sub-parser and the function that runs it; :mod:`._common`
+holds what they share.
 Exit codes: 0 every row ok, 1 some row not (or the run stopped early), 2 a usage or
 set-up mistake (nothing sent), 130 interrupted.
 """
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import __version__
-from . import demo, dial, emulator, xml
+from . import demo, dial, emulator, report, xml
 from ._common import Parser, add_log_level
 
 __all__ = ["main"]
@@ -32,7 +33,7 @@ def _parser() -> Parser:
     )
     add_log_level(parser, default="WARNING")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (demo, dial, emulator, xml):
+    for command in (demo, dial, report, emulator, xml):
         command.add_parser(sub)
     return parser
 

@@ -59,6 +59,7 @@ def ok_outcomes(draw: st.DrawFn) -> OutcomeRecord:
         draw(st.none() | ascii_text),
         draw(st.none() | ascii_text),
         draw(st.none() | ascii_text),
+        waited=round(draw(st.floats(0, 1e6)), 1),
     )
 
 
