@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
+from multidict import CIMultiDict
 from yarl import URL
 
 from ._options import ClientOptions
@@ -131,7 +133,7 @@ class HTTPTransport:
                 target,
                 data=request.body,
                 params=request.params,
-                headers=self._headers if request.body is None else self._json_headers,
+                headers=self._headers_for(request),
                 allow_redirects=False,
                 timeout=request.timeout,
                 trace_request_ctx=grant,
@@ -153,6 +155,16 @@ class HTTPTransport:
                 return ApiResponse(resp.status, resp.headers, content)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise _transport_error(exc, request, target) from exc
+
+    def _headers_for(self, request: ApiRequest) -> Mapping[str, str]:
+        """The client's headers, then the request's own on top (never ``Authorization``:
+        :func:`~plivo_async._types.check_headers` refused it where they were given)."""
+        headers = self._headers if request.body is None else self._json_headers
+        if not request.headers:
+            return headers
+        merged = CIMultiDict(headers)
+        merged.update(request.headers)
+        return merged
 
     def _url(self, url: str) -> URL:
         """Sent as the resources encoded it, never re-normalised. Parsed once per URL: the

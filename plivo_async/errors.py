@@ -41,6 +41,7 @@ __all__ = [
     "ValidationError",
     "redact",
     "register_secret",
+    "register_secret_text",
 ]
 
 #: What a secret is replaced with.
@@ -58,13 +59,27 @@ def register_secret(auth_id: str, auth_token: str) -> None:
     The token, ``auth_id:token``, its base64 (alone or as ``Basic <b64>``) are redacted
     from every error message, error body and log record from then on, in every client.
     """
-    global _secret_re
     b64 = base64.b64encode(f"{auth_id}:{auth_token}".encode()).decode("ascii")
     forms = {f"Basic {b64}", b64, f"{auth_id}:{auth_token}"}
     # The bare token too, unless it is too short to be one (Plivo's are 40 characters):
     # redacting "t" or "token" everywhere would garble every message in the process.
     if len(auth_token) >= MIN_REDACTED_TOKEN:
         forms.add(auth_token)
+    _add_secrets(forms)
+
+
+def register_secret_text(value: str) -> None:
+    """Remember one more secret text (a credential-like header's value) never to show.
+
+    Values shorter than ``MIN_REDACTED_TOKEN`` are not redacted everywhere (that would
+    garble every message); reprs still hide them by the header's name.
+    """
+    if len(value) >= MIN_REDACTED_TOKEN:
+        _add_secrets({value})
+
+
+def _add_secrets(forms: set[str]) -> None:
+    global _secret_re
     if forms <= _secrets:
         return
     _secrets.update(forms)

@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._convert import from_wire, to_wire
+from .._types import RequestOptions, split_request_options
 from ..models._shared import ActionResponse, to_id_text
 from ..models.applications import (
     Application,
@@ -67,6 +68,11 @@ class ApplicationSettings(TypedDict, total=False):
     public_uri: bool
 
 
+class _SettingsAndOptions(ApplicationSettings, RequestOptions, total=False):
+    """What ``create`` and ``update`` take as keywords: the settings, and the per-call
+    :class:`~plivo_async._types.RequestOptions`."""
+
+
 class Applications(Resource):
     """The applications of one account. Get it as ``client.applications``."""
 
@@ -76,7 +82,7 @@ class Applications(Resource):
         answer_url: str | None = None,
         *,
         retry_unsafe: bool = False,
-        **settings: Unpack[ApplicationSettings],
+        **settings: Unpack[_SettingsAndOptions],
     ) -> CreateApplicationResponse:
         """Create an application (``POST Application/``).
 
@@ -92,16 +98,18 @@ class Applications(Resource):
                 may or may not exist now. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        fields = {"app_name": app_name, "answer_url": answer_url, **settings}
+        options, fields = split_request_options(settings)
+        fields = {"app_name": app_name, "answer_url": answer_url, **fields}
         request = from_wire(CreateApplicationRequest, fields)
         return await self._post(
             "Application/",
             cast_to=CreateApplicationResponse,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
-    async def get(self, app_id: str | int) -> Application:
+    async def get(self, app_id: str | int, **options: Unpack[RequestOptions]) -> Application:
         """One application (``GET Application/{id}/``).
 
         Raises:
@@ -109,7 +117,9 @@ class Applications(Resource):
                 character (anything else is percent-encoded into its path segment).
             ResourceNotFoundError: If the account has no application with that id.
         """
-        return await self._get(item_path("Application", "app_id", app_id), cast_to=Application)
+        return await self._get(
+            item_path("Application", "app_id", app_id), cast_to=Application, options=options
+        )
 
     async def list(self, **filters: Any) -> ApplicationListResponse:
         """One page of applications (``GET Application/``).
@@ -119,8 +129,11 @@ class Applications(Resource):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListApplicationsRequest, filters)
-        return await self._get("Application/", cast_to=ApplicationListResponse, query=query)
+        return await self._get(
+            "Application/", cast_to=ApplicationListResponse, query=query, options=options
+        )
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[Application]:
         """Every application matching ``filters`` (those of :meth:`list`), page after page.
@@ -129,8 +142,11 @@ class Applications(Resource):
             ValidationError: As for :meth:`list`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListApplicationsRequest, filters)
-        pages = self._paginate("Application/", page=ApplicationListResponse, query=query)
+        pages = self._paginate(
+            "Application/", page=ApplicationListResponse, query=query, options=options
+        )
         async for application in pages:
             yield application
 
@@ -146,7 +162,7 @@ class Applications(Resource):
         self,
         app_id: str | int,
         answer_url: str | None = None,
-        **settings: Unpack[ApplicationSettings],
+        **settings: Unpack[_SettingsAndOptions],
     ) -> ActionResponse:
         """Change an application (``POST Application/{id}/``): only the fields given.
 
@@ -159,9 +175,10 @@ class Applications(Resource):
             ResourceNotFoundError: If the account has no application with that id.
         """
         path = item_path("Application", "app_id", app_id)
-        request = from_wire(UpdateApplicationRequest, {"answer_url": answer_url, **settings})
+        options, fields = split_request_options(settings)
+        request = from_wire(UpdateApplicationRequest, {"answer_url": answer_url, **fields})
         return await self._post(
-            path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
+            path, cast_to=ActionResponse, body=request, idempotent=True, options=options
         )
 
     async def delete(
@@ -169,6 +186,7 @@ class Applications(Resource):
         app_id: str | int,
         cascade: bool | None = None,
         new_endpoint_application: str | int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Delete an application (``DELETE Application/{id}/``; 204, empty answer).
 
@@ -186,4 +204,6 @@ class Applications(Resource):
         request = DeleteApplicationRequest(
             cascade=cascade, new_endpoint_application=to_id_text(new_endpoint_application)
         )
-        return await self._delete(path, cast_to=ActionResponse, body=to_wire(request) or None)
+        return await self._delete(
+            path, cast_to=ActionResponse, body=to_wire(request) or None, options=options
+        )

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._convert import to_wire
+from .._types import split_request_options
 from ..correlation import with_mark
 from ..models.calls import (
     ActionResponse,
@@ -53,7 +54,9 @@ from .streams import CallStreams
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .._types import RequestObserver
+    from typing_extensions import Unpack
+
+    from .._types import RequestObserver, RequestOptions
 
 
 __all__ = ["Calls"]
@@ -124,6 +127,7 @@ class Calls(CallStreams):
         callback_method: str | None = None,
         mark: str | None = None,
         observer: RequestObserver | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
@@ -255,7 +259,7 @@ class Calls(CallStreams):
             callback_method=callback_method,
         )
         return await self.create_from(
-            request, retry_unsafe=retry_unsafe, mark=mark, observer=observer
+            request, retry_unsafe=retry_unsafe, mark=mark, observer=observer, **options
         )
 
     async def create_from(
@@ -265,6 +269,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         mark: str | None = None,
         observer: RequestObserver | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CreateCallResponse:
         """Place the call(s) described by a prebuilt, already validated request model.
 
@@ -285,7 +290,7 @@ class Calls(CallStreams):
         return await self._post(
             "Call/",
             cast_to=CreateCallResponse,
-            body=to_wire(request),
+            body=request,
             calls=request.calls,
             retry_unsafe=retry_unsafe,
             # A 2xx without request_uuid is no proof of a call: ambiguous. In Plivo's
@@ -293,6 +298,7 @@ class Calls(CallStreams):
             # one, and the request_uuid goes to the callback: any JSON object then.
             expect="request_uuid" if request.callback_url is None else "",
             observer=observer,
+            options=options,
         )
 
     async def reconcile(
@@ -315,7 +321,7 @@ class Calls(CallStreams):
             self.with_raw_response, request, sent_at=sent_at, mark=mark, **options
         )
 
-    async def cancel(self, request_uuid: str) -> ActionResponse:
+    async def cancel(self, request_uuid: str, **options: Unpack[RequestOptions]) -> ActionResponse:
         """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).
 
         Raises:
@@ -326,12 +332,19 @@ class Calls(CallStreams):
                 already, or cancelled already).
         """
         request_uuid = path_segment("request_uuid", request_uuid)
-        return await self._delete(api_path("Request", request_uuid), cast_to=ActionResponse)
+        return await self._delete(
+            api_path("Request", request_uuid), cast_to=ActionResponse, options=options
+        )
 
     # -- call records ----------------------------------------------------------------------
 
     async def get(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CallDetails:
         """The detail record of one completed call (``GET Call/{uuid}/``).
 
@@ -343,7 +356,9 @@ class Calls(CallStreams):
         """
         call_uuid = path_segment("call_uuid", call_uuid)
         query = _callback(callback_url, callback_method)
-        return await self._get(api_path("Call", call_uuid), cast_to=CallDetails, query=query)
+        return await self._get(
+            api_path("Call", call_uuid), cast_to=CallDetails, query=query, options=options
+        )
 
     async def list(self, **filters: Any) -> CallListResponse:
         """One page of completed calls (``GET Call/``).
@@ -359,8 +374,9 @@ class Calls(CallStreams):
             ValidationError: If a filter is unknown or breaks its rule (``limit`` outside
                 1..20, a malformed ``end_time``, ...).
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListCallsRequest, filters)
-        return await self._get("Call/", cast_to=CallListResponse, query=query)
+        return await self._get("Call/", cast_to=CallListResponse, query=query, options=options)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[CallDetails]:
         """Every completed call matching ``filters``, following the pages.
@@ -376,9 +392,12 @@ class Calls(CallStreams):
             PlivoError: While iterating, whatever a page's request raises (see the class
                 docstring); the calls already yielded stand.
         """
+        options, filters = split_request_options(filters)
         check("callback_url", "callback_url" not in filters, "cannot follow pages", filters)
         query = filters_query(ListCallsRequest, filters)
-        async for call in self._paginate("Call/", page=CallListResponse, query=query):
+        async for call in self._paginate(
+            "Call/", page=CallListResponse, query=query, options=options
+        ):
             yield call
 
     def __aiter__(self) -> AsyncIterator[CallDetails]:
@@ -393,7 +412,12 @@ class Calls(CallStreams):
     # -- live and queued calls -------------------------------------------------------------
 
     async def get_live(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> LiveCall:
         """A call in progress (``GET Call/{uuid}/?status=live``).
 
@@ -405,7 +429,9 @@ class Calls(CallStreams):
         """
         call_uuid = path_segment("call_uuid", call_uuid)
         query = {**_callback(callback_url, callback_method), "status": "live"}
-        return await self._get(api_path("Call", call_uuid), cast_to=LiveCall, query=query)
+        return await self._get(
+            api_path("Call", call_uuid), cast_to=LiveCall, query=query, options=options
+        )
 
     async def list_live(
         self,
@@ -417,6 +443,7 @@ class Calls(CallStreams):
         offset: int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> LiveCallIds:
         """The uuids of the calls in progress (``GET Call/?status=live``).
 
@@ -435,10 +462,15 @@ class Calls(CallStreams):
             callback_method=callback_method,
         )
         query = {**to_wire(request), "status": "live"}
-        return await self._get("Call/", cast_to=LiveCallIds, query=query)
+        return await self._get("Call/", cast_to=LiveCallIds, query=query, options=options)
 
     async def get_queued(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> QueuedCall:
         """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``).
 
@@ -450,7 +482,9 @@ class Calls(CallStreams):
         """
         call_uuid = path_segment("call_uuid", call_uuid)
         query = {**_callback(callback_url, callback_method), "status": "queued"}
-        return await self._get(api_path("Call", call_uuid), cast_to=QueuedCall, query=query)
+        return await self._get(
+            api_path("Call", call_uuid), cast_to=QueuedCall, query=query, options=options
+        )
 
     async def list_queued(
         self,
@@ -459,6 +493,7 @@ class Calls(CallStreams):
         offset: int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> QueuedCallIds:
         """The uuids of the queued calls (``GET Call/?status=queued``).
 
@@ -469,31 +504,31 @@ class Calls(CallStreams):
             limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
         )
         query = {**to_wire(request), "status": "queued"}
-        return await self._get("Call/", cast_to=QueuedCallIds, query=query)
+        return await self._get("Call/", cast_to=QueuedCallIds, query=query, options=options)
 
     # The official SDK's names for the same lookups.
     live_call_get = get_live
     queued_call_get = get_queued
 
     async def live_call_list_ids(
-        self, limit: int | None = None, offset: int | None = None
+        self, limit: int | None = None, offset: int | None = None, **options: Unpack[RequestOptions]
     ) -> LiveCallIds:
         """Alias of :meth:`list_live` with the official SDK's positional arguments.
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        return await self.list_live(limit=limit, offset=offset)
+        return await self.list_live(limit=limit, offset=offset, **options)
 
     async def queued_call_list_ids(
-        self, limit: int | None = None, offset: int | None = None
+        self, limit: int | None = None, offset: int | None = None, **options: Unpack[RequestOptions]
     ) -> QueuedCallIds:
         """Alias of :meth:`list_queued` with the official SDK's positional arguments.
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        return await self.list_queued(limit=limit, offset=offset)
+        return await self.list_queued(limit=limit, offset=offset, **options)
 
     # -- acting on a call in progress ------------------------------------------------------
 
@@ -509,6 +544,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Transfer a call in progress to new XML (``POST Call/{uuid}/``).
 
@@ -534,12 +570,19 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self._action(call_uuid, None, request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, None, request, ActionResponse, retry_unsafe, options=options
+        )
 
     transfer = update
 
     async def hangup(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Hang up a call in progress (``DELETE Call/{uuid}/``).
 
@@ -550,7 +593,7 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no call in progress has that uuid (it may have ended
                 already).
         """
-        return await self._stop(call_uuid, None, callback_url, callback_method)
+        return await self._stop(call_uuid, None, callback_url, callback_method, options=options)
 
     delete = hangup
 
@@ -568,6 +611,7 @@ class Calls(CallStreams):
         callback_method: str | None = None,
         record_channel_type: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> RecordResponse:
         """Start recording a call (``POST Call/{uuid}/Record/``).
 
@@ -592,12 +636,19 @@ class Calls(CallStreams):
             callback_method=callback_method,
             record_channel_type=record_channel_type,
         )
-        return await self._action(call_uuid, "Record", request, RecordResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "Record", request, RecordResponse, retry_unsafe, options=options
+        )
 
     start_recording = record
 
     async def stop_recording(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Stop every recording of a call (``DELETE Call/{uuid}/Record/``).
 
@@ -607,7 +658,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Record", callback_url, callback_method)
+        return await self._stop(call_uuid, "Record", callback_url, callback_method, options=options)
 
     record_stop = stop_recording
 
@@ -623,6 +674,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Play audio (one URL, or several as a list) on a call (``POST Call/{uuid}/Play/``).
 
@@ -645,12 +697,19 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self._action(call_uuid, "Play", request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "Play", request, ActionResponse, retry_unsafe, options=options
+        )
 
     start_playing = play
 
     async def stop_playing(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``).
 
@@ -660,7 +719,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Play", callback_url, callback_method)
+        return await self._stop(call_uuid, "Play", callback_url, callback_method, options=options)
 
     play_stop = stop_playing
 
@@ -678,6 +737,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Speak text on a call (``POST Call/{uuid}/Speak/``).
 
@@ -702,12 +762,19 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self._action(call_uuid, "Speak", request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "Speak", request, ActionResponse, retry_unsafe, options=options
+        )
 
     start_speaking = speak
 
     async def stop_speaking(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``).
 
@@ -717,7 +784,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Speak", callback_url, callback_method)
+        return await self._stop(call_uuid, "Speak", callback_url, callback_method, options=options)
 
     speak_stop = stop_speaking
 
@@ -730,6 +797,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Send DTMF digits on a call (``POST Call/{uuid}/DTMF/``); ``leg`` aleg or bleg.
 
@@ -746,7 +814,9 @@ class Calls(CallStreams):
         request = SendDigitsRequest(
             digits=digits, leg=leg, callback_url=callback_url, callback_method=callback_method
         )
-        return await self._action(call_uuid, "DTMF", request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "DTMF", request, ActionResponse, retry_unsafe, options=options
+        )
 
     async def _action(
         self,
@@ -755,6 +825,7 @@ class Calls(CallStreams):
         request: Any,
         response: type[R],
         retry_unsafe: bool,
+        options: RequestOptions | None = None,
     ) -> R:
         """POST an in-call action. Not idempotent (digits sent twice are wrong digits).
 
@@ -764,8 +835,9 @@ class Calls(CallStreams):
         return await self._post(
             _call_path(call_uuid, action),
             cast_to=response,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     async def _stop(
@@ -774,11 +846,14 @@ class Calls(CallStreams):
         action: str | None,
         callback_url: str | None,
         callback_method: str | None,
+        options: RequestOptions | None = None,
     ) -> ActionResponse:
         """DELETE the call (``action`` None) or one of its actions (``Record``, ...)."""
         call_uuid = path_segment("call_uuid", call_uuid)
         body = _callback(callback_url, callback_method) or None  # JSON, as the SDK sends it
-        return await self._delete(_call_path(call_uuid, action), cast_to=ActionResponse, body=body)
+        return await self._delete(
+            _call_path(call_uuid, action), cast_to=ActionResponse, body=body, options=options
+        )
 
 
 def _call_path(call_uuid: str, action: str | None) -> str:

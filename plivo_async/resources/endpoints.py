@@ -18,8 +18,8 @@ failures once retries run out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-from .._convert import to_wire
 from ..models._shared import ActionResponse, to_id_text
 from ..models.endpoints import (
     CreateEndpointRequest,
@@ -30,6 +30,11 @@ from ..models.endpoints import (
     UpdateEndpointRequest,
 )
 from ._base import Resource, item_path
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["Endpoints"]
 
@@ -45,6 +50,7 @@ class Endpoints(Resource):
         app_id: str | int | None = None,
         *,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> CreateEndpointResponse:
         """Create a SIP endpoint (``POST Endpoint/``).
 
@@ -65,11 +71,12 @@ class Endpoints(Resource):
         return await self._post(
             "Endpoint/",
             cast_to=CreateEndpointResponse,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
-    async def get(self, endpoint_id: str | int) -> Endpoint:
+    async def get(self, endpoint_id: str | int, **options: Unpack[RequestOptions]) -> Endpoint:
         """One endpoint and its registration state (``GET Endpoint/{id}/``).
 
         Raises:
@@ -77,28 +84,36 @@ class Endpoints(Resource):
                 character (anything else is percent-encoded into its path segment).
             ResourceNotFoundError: If the account has no endpoint with that id.
         """
-        return await self._get(item_path("Endpoint", "endpoint_id", endpoint_id), cast_to=Endpoint)
+        return await self._get(
+            item_path("Endpoint", "endpoint_id", endpoint_id), cast_to=Endpoint, options=options
+        )
 
     async def list(
-        self, limit: int | None = None, offset: int | None = None
+        self, limit: int | None = None, offset: int | None = None, **options: Unpack[RequestOptions]
     ) -> EndpointListResponse:
         """One page of endpoints (``GET Endpoint/``).
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        query = to_wire(ListEndpointsRequest(limit=limit, offset=offset))
-        return await self._get("Endpoint/", cast_to=EndpointListResponse, query=query)
+        query = ListEndpointsRequest(limit=limit, offset=offset)
+        return await self._get(
+            "Endpoint/", cast_to=EndpointListResponse, query=query, options=options
+        )
 
-    async def iter_all(self, *, limit: int | None = None) -> AsyncIterator[Endpoint]:
+    async def iter_all(
+        self, *, limit: int | None = None, **options: Unpack[RequestOptions]
+    ) -> AsyncIterator[Endpoint]:
         """Every endpoint of the account, ``limit`` (default 20) per page.
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        query = to_wire(ListEndpointsRequest(limit=limit))
-        async for endpoint in self._paginate("Endpoint/", page=EndpointListResponse, query=query):
+        query = ListEndpointsRequest(limit=limit)
+        async for endpoint in self._paginate(
+            "Endpoint/", page=EndpointListResponse, query=query, options=options
+        ):
             yield endpoint
 
     def __aiter__(self) -> AsyncIterator[Endpoint]:
@@ -115,6 +130,7 @@ class Endpoints(Resource):
         password: str | None = None,
         alias: str | None = None,
         app_id: str | int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Change an endpoint (``POST Endpoint/{id}/``): only the fields given are sent.
 
@@ -129,10 +145,12 @@ class Endpoints(Resource):
         path = item_path("Endpoint", "endpoint_id", endpoint_id)
         request = UpdateEndpointRequest(password=password, alias=alias, app_id=to_id_text(app_id))
         return await self._post(
-            path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
+            path, cast_to=ActionResponse, body=request, idempotent=True, options=options
         )
 
-    async def delete(self, endpoint_id: str | int) -> ActionResponse:
+    async def delete(
+        self, endpoint_id: str | int, **options: Unpack[RequestOptions]
+    ) -> ActionResponse:
         """Delete an endpoint (``DELETE Endpoint/{id}/``; 204, empty answer).
 
         Raises:
@@ -141,4 +159,4 @@ class Endpoints(Resource):
                 retried delete finds it gone).
         """
         path = item_path("Endpoint", "endpoint_id", endpoint_id)
-        return await self._delete(path, cast_to=ActionResponse)
+        return await self._delete(path, cast_to=ActionResponse, options=options)
