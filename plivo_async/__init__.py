@@ -21,6 +21,7 @@ from .client import AsyncPlivo
 from .errors import (
     AuthenticationError,
     ConfigurationError,
+    EventLoopError,
     ForbiddenError,
     GeoPermissionError,
     InvalidRequestError,
@@ -41,6 +42,7 @@ from .errors import (
 from .limits import Rate, RateLimiter, SlidingWindowLimiter
 from .models import CreateCallRequest, CreateCallResponse, MultiPartyCallActionRequest
 from .response import RawResponse
+from ._types import RequestOptions
 from .retry import RetryPolicy
 from .tracking import CallResult, CallTracker
 
@@ -53,6 +55,7 @@ __all__ = [
     "ConfigurationError",
     "CreateCallRequest",
     "CreateCallResponse",
+    "EventLoopError",
     "ForbiddenError",
     "GeoPermissionError",
     "InvalidRequestError",
@@ -75,6 +78,7 @@ __all__ = [
     "RateLimiter",
     "RawResponse",
     "Redial",
+    "RequestOptions",
     "ResourceNotFoundError",
     "ResponseTooLargeError",
     "RetryPolicy",

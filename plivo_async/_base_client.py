@@ -185,7 +185,7 @@ class BaseClient:
         """Create the session now (it is otherwise created on the first request); a view
         opens nothing (its parent's session is not its to reopen)."""
         if self.owner:
-            self.http.reopen()
+            await self.http.reopen()
 
     async def close(self) -> None:
         """Close the session and its connections; idempotent. Later requests raise.
@@ -228,6 +228,7 @@ class BaseClient:
         ``extra_body`` or ``extra_query`` key naming one is refused, as is one already in
         ``json`` or ``params``).
         """
+        self.http.check_loop()  # before anything waits or is recorded
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS
         if not idempotent and expect is None:

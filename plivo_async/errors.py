@@ -23,6 +23,7 @@ __all__ = [
     "REDACTED",
     "AuthenticationError",
     "ConfigurationError",
+    "EventLoopError",
     "ForbiddenError",
     "GeoPermissionError",
     "InvalidRequestError",
@@ -144,6 +145,15 @@ class ConfigurationError(PlivoError, ValueError):
 
     Raised at construction, before any request; the message names the option and never
     contains a secret.
+    """
+
+
+class EventLoopError(PlivoError, RuntimeError):
+    """The client was used from an event loop other than the one it runs in.
+
+    A client (its aiohttp session and connections) belongs to the loop it was first used
+    in; a second ``asyncio.run()`` is a new loop. Nothing was sent. Create the client
+    inside the coroutine that uses it, or ``async with`` it again in each run.
     """
 
 

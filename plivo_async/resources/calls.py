@@ -213,6 +213,11 @@ class Calls(CallStreams):
             observer: Hears each attempt of the request (see
                 :class:`~plivo_async._types.RequestObserver`): the bulk engine journals
                 every attempt before it leaves.
+            options: The per-call :class:`~plivo_async.RequestOptions`, as every request
+                method takes them: ``timeout`` (for this request only),
+                ``extra_headers``, ``extra_query`` and ``extra_body`` (a parameter Plivo
+                added before this client knew of it; one of the arguments above is
+                refused there).
 
         Returns:
             The API's answer: ``message`` (``"call fired"`` or ``"call queued"``),
