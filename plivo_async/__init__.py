@@ -6,6 +6,7 @@ name (policies, limits, errors, models, bulk outcomes) is re-exported here.
 
 from __future__ import annotations
 
+from ._types import RequestOptions
 from ._version import __version__
 from .bulk import (
     BulkRun,
@@ -42,7 +43,6 @@ from .errors import (
 from .limits import Rate, RateLimiter, SlidingWindowLimiter
 from .models import CreateCallRequest, CreateCallResponse, MultiPartyCallActionRequest
 from .response import RawResponse
-from ._types import RequestOptions
 from .retry import RetryPolicy
 from .tracking import CallResult, CallTracker
 

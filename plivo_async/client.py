@@ -266,8 +266,10 @@ class AsyncPlivo:
         return Bulk(calls=self.calls, phlo=self.phlo, max_concurrency=self.limits.max_concurrency)
 
     def __repr__(self) -> str:
-        state = "open" if self._transport.is_open else "closed"
-        return f"<AsyncPlivo auth_id={self.auth_id!r} {self._transport.api_base} {state}>"
+        transport = self._transport
+        state = "open" if transport.is_open else "closed"
+        kind = ("" if transport.owner else " view") + (" raw" if transport.raw else "")
+        return f"<AsyncPlivo{kind} auth_id={self.auth_id!r} {transport.api_base} {state}>"
 
     @property
     def transport(self) -> BaseClient:

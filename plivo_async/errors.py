@@ -123,8 +123,22 @@ def _rebuild(cls: type[PlivoError], args: tuple[Any, ...], state: dict[str, Any]
 class PlivoError(Exception):
     """Base class of every error this library raises."""
 
+    #: The attributes its repr shows after the message (when set), most telling first.
+    _shown: tuple[str, ...] = ()
+
     def __init__(self, *args: Any) -> None:
         super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
+
+    def __repr__(self) -> str:
+        """``RateLimitError('too many requests', status=429, method='POST', ...)``: the
+        message and the facts to act on (a notebook shows this), never the body."""
+        message = getattr(self, "message", None)
+        parts = [repr(message if isinstance(message, str) else str(self))]
+        for name in self._shown:
+            value = getattr(self, name, None)
+            if value is not None:
+                parts.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception's default pickles args only, then calls cls(*args): that fails for
@@ -164,6 +178,8 @@ class PlivoRestError(PlivoError):
     locally (a :class:`ValidationError` caught before any request was sent).
     """
 
+    _shown: tuple[str, ...] = ("status", "method", "path", "api_id")
+
     def __init__(
         self,
         message: str,
@@ -193,6 +209,8 @@ class PlivoRestError(PlivoError):
 
 class ValidationError(PlivoRestError, ValueError):
     """Bad input: raised locally before sending (``field`` and ``rule`` set), or a 400."""
+
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "field")
 
     def __init__(
         self,
@@ -241,6 +259,8 @@ class InvalidRequestError(PlivoRestError):
 class RateLimitError(PlivoRestError):
     """429: over the account's request rate. ``retry_after`` is in seconds, if sent."""
 
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "retry_after")
+
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
@@ -257,6 +277,8 @@ class PlivoRedirectError(PlivoRestError):
     Nothing is retried: the server answered, and did not take the request.
     """
 
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "location")
+
     def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.location = redact(location)
@@ -270,6 +292,8 @@ class ResponseTooLargeError(PlivoRestError):
     :class:`OutcomeUnknownError`.
     """
 
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "limit")
+
     def __init__(self, message: str, *, limit: int = 0, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.limit = limit
@@ -280,6 +304,8 @@ class PlivoTransportError(PlivoError):
 
     ``attempts`` is the number of attempts made when the error was finally raised.
     """
+
+    _shown: tuple[str, ...] = ("method", "path", "sent", "attempts")
 
     def __init__(
         self, message: str, *, method: str, path: str, sent: bool, attempts: int = 1
@@ -311,6 +337,8 @@ class OutcomeUnknownError(PlivoError):
     dial the same person twice; pass ``retry_unsafe=True`` to accept that risk. The
     ambiguous failure is ``__cause__``; ``attempts`` counts the attempts made.
     """
+
+    _shown: tuple[str, ...] = ("method", "path", "attempts")
 
     def __init__(self, message: str, *, method: str, path: str, attempts: int) -> None:
         super().__init__(redact(message))

@@ -56,6 +56,9 @@ class LiveCalls:
     def __init__(self, calls: Calls) -> None:
         self._calls = calls
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._calls._transport.api_base}>"
+
     async def get(
         self,
         _id: str,
@@ -129,6 +132,9 @@ class QueuedCalls:
 
     def __init__(self, calls: Calls) -> None:
         self._calls = calls
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._calls._transport.api_base}>"
 
     async def get(
         self,
