@@ -29,6 +29,7 @@ from yarl import URL
 from ._http import SUCCESS, HTTPTransport
 from ._options import ClientOptions, require_secure_url
 from ._types import (
+    REQUEST_OPTIONS,
     ApiRequest,
     ApiResponse,
     Headers,
@@ -280,6 +281,12 @@ class BaseClient:
         options: RequestOptions,
     ) -> tuple[aiohttp.ClientTimeout, Headers, Mapping[str, Any] | None, Mapping[str, Any] | None]:
         """One call's options applied: its timeout, headers, query and body (all checked)."""
+        unknown = sorted(set(options) - REQUEST_OPTIONS)
+        if unknown:  # a method's **options take only these (a typo is no silent no-op)
+            raise TypeError(
+                f"unexpected keyword argument {unknown[0]!r} (the per-call options are "
+                f"{', '.join(sorted(REQUEST_OPTIONS))})"
+            )
         timeout = self.timeout
         if "timeout" in options:
             check_timeout("timeout", options["timeout"])

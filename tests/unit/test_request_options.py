@@ -346,3 +346,9 @@ def test_credential_like_headers_never_show() -> None:
     # Registered as secrets: no error message or log record shows them.
     assert redact(f"echoed {secret}") == f"echoed {REDACTED}"
     assert AUTH_TOKEN not in repr(options)
+
+
+async def test_a_misspelt_option_is_a_type_error(client: AsyncPlivo, mocked: aioresponses) -> None:
+    with pytest.raises(TypeError, match="'timout'"):
+        await client.calls.get(CALL_UUID, timout=3)  # type: ignore[call-arg]
+    assert sent(mocked) == []
