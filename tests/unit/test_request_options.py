@@ -21,7 +21,6 @@ import pytest
 from aioresponses import aioresponses
 
 import plivo_async.resources
-from plivo_async import RequestOptions
 from plivo_async._types import ApiRequest
 from plivo_async.client import AsyncPlivo
 from plivo_async.errors import REDACTED, ConfigurationError, ValidationError, redact
@@ -44,7 +43,6 @@ from ._resources_helpers import (
     sent,
 )
 
-OPTIONS = set(RequestOptions.__annotations__) | {"timeout", "extra_query", "extra_body"}
 #: Methods that make requests but do not take the options, and why.
 EXEMPT = {
     # Several lookups over a settle period, each with its own timing: use with_options.
