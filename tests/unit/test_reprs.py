@@ -104,6 +104,8 @@ async def objects() -> AsyncIterator[tuple[str, Any, list[str]]]:
         "transcriptions",
         "endpoints",
         "applications",
+        "numbers",
+        "phone_numbers",
         "live_calls",
         "queued_calls",
         "call_feedback",
