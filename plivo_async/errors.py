@@ -49,8 +49,13 @@ __all__ = [
 REDACTED = "[REDACTED]"
 
 _secrets: set[str] = set()
+#: Header values registered by :func:`register_secret_text`, oldest first (bounded).
+_texts: dict[str, None] = {}
 #: Shorter tokens are redacted only inside their ``id:token`` and base64 forms.
 MIN_REDACTED_TOKEN = 8
+#: The most header values kept: a service sending a new token on every call must not
+#: grow the registry (and the pattern compiled from it) without end.
+MAX_SECRET_TEXTS = 256
 _secret_re: re.Pattern[str] | None = None
 
 
@@ -75,17 +80,25 @@ def register_secret_text(value: str) -> None:
     Values shorter than ``MIN_REDACTED_TOKEN`` are not redacted everywhere (that would
     garble every message); reprs still hide them by the header's name.
     """
-    if len(value) >= MIN_REDACTED_TOKEN:
-        _add_secrets({value})
+    if len(value) < MIN_REDACTED_TOKEN or value in _secrets or value in _texts:
+        return
+    _texts[value] = None
+    while len(_texts) > MAX_SECRET_TEXTS:
+        del _texts[next(iter(_texts))]  # the oldest
+    _compile()
 
 
 def _add_secrets(forms: set[str]) -> None:
-    global _secret_re
     if forms <= _secrets:
         return
     _secrets.update(forms)
+    _compile()
+
+
+def _compile() -> None:
+    global _secret_re
     # Longest first, so "Basic <b64>" is replaced whole rather than leaving "Basic ".
-    ordered = sorted(_secrets, key=len, reverse=True)
+    ordered = sorted(_secrets.union(_texts), key=len, reverse=True)
     _secret_re = re.compile("|".join(re.escape(form) for form in ordered))
 
 

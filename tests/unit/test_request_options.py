@@ -21,6 +21,7 @@ import pytest
 from aioresponses import aioresponses
 
 import plivo_async.resources
+from plivo_async import errors
 from plivo_async._types import ApiRequest
 from plivo_async.client import AsyncPlivo
 from plivo_async.errors import REDACTED, ConfigurationError, ValidationError, redact
@@ -350,3 +351,15 @@ async def test_a_misspelt_option_is_a_type_error(client: AsyncPlivo, mocked: aio
     with pytest.raises(TypeError, match="'timout'"):
         await client.calls.get(CALL_UUID, timout=3)  # type: ignore[call-arg]
     assert sent(mocked) == []
+
+
+def test_the_registry_of_header_secrets_is_bounded() -> None:
+    AsyncPlivo(AUTH_ID, AUTH_TOKEN)  # registers its credential
+    first = "per-call-token-000000"
+    errors.register_secret_text(first)
+    for i in range(1, errors.MAX_SECRET_TEXTS + 1):
+        errors.register_secret_text(f"per-call-token-{i:06d}")
+    assert len(errors._texts) == errors.MAX_SECRET_TEXTS
+    assert redact(first) == first  # the oldest went
+    assert redact(f"per-call-token-{errors.MAX_SECRET_TEXTS:06d}") == REDACTED
+    assert redact(AUTH_TOKEN) == REDACTED  # a client's own credential is never dropped
