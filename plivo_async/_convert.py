@@ -59,9 +59,15 @@ def _wire_fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
     return fields
 
 
+_NAMES: dict[type, frozenset[str]] = {}
+
+
 def wire_names(cls: type) -> frozenset[str]:
     """The JSON keys a request model knows (set or not): what ``extra_body`` may not name."""
-    return frozenset(key for _name, key, _type in _wire_fields(cls))
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = frozenset(key for _name, key, _type in _wire_fields(cls))
+    return names
 
 
 # -- requests -----------------------------------------------------------------------------

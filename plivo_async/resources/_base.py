@@ -64,11 +64,18 @@ def filters_query(model: type[T], filters: Mapping[str, Any]) -> T:
     return from_wire(model, filters)
 
 
-def _wire(value: Wire | None) -> tuple[Mapping[str, Any] | None, Collection[str]]:
-    """A body or query as sent, and the keys its request model knows (a dict: none)."""
+def _wire(value: Wire | None) -> Mapping[str, Any] | None:
+    """A body or query as sent: a request model as ``to_wire`` gives it."""
     if value is None or isinstance(value, Mapping):
-        return value, ()
-    return to_wire(value), wire_names(type(value))
+        return value
+    return to_wire(value)
+
+
+def _known(value: Wire | None) -> frozenset[str]:
+    """The keys a request model knows (a dict: none beyond its own keys)."""
+    if value is None or isinstance(value, Mapping):
+        return frozenset()
+    return wire_names(type(value))
 
 
 class Resource:
@@ -114,20 +121,20 @@ class Resource:
         """
         transport = self._transport
         url = path if path.startswith(("https://", "http://")) else transport.api_base + path
-        params, query_known = _wire(query)
-        json, body_known = _wire(body)
+        if options:  # only then do the model's field names matter
+            known = frozenset(known).union(_known(query), _known(body))
         data = await transport.request(
             method,
             url,
-            json=json,
-            params=params,
+            json=_wire(body),
+            params=_wire(query),
             idempotent=idempotent,
             calls=calls,
             retry_unsafe=retry_unsafe,
             expect=expect,
             observer=observer,
             cast_to=cast_to,
-            known=frozenset(known).union(query_known, body_known),
+            known=known,
             **(options or {}),
         )
         if transport.raw:  # a RawResponse, whose parse() gives cast_to
@@ -217,7 +224,7 @@ class Resource:
         options: RequestOptions | None = None,
     ) -> AsyncIterator[T]:
         """Every object of the list at ``path``, page after page (see ``paginate``)."""
-        first, known = _wire(query)
+        first, known = _wire(query), _known(query)
 
         async def fetch(params: dict[str, Any]) -> Page[T]:
             return await self._request(
