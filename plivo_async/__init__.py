@@ -6,6 +6,7 @@ name (policies, limits, errors, models, bulk outcomes) is re-exported here.
 
 from __future__ import annotations
 
+from ._types import RequestOptions
 from ._version import __version__
 from .bulk import (
     BulkRun,
@@ -21,6 +22,7 @@ from .client import AsyncPlivo
 from .errors import (
     AuthenticationError,
     ConfigurationError,
+    EventLoopError,
     ForbiddenError,
     GeoPermissionError,
     InvalidRequestError,
@@ -53,6 +55,7 @@ __all__ = [
     "ConfigurationError",
     "CreateCallRequest",
     "CreateCallResponse",
+    "EventLoopError",
     "ForbiddenError",
     "GeoPermissionError",
     "InvalidRequestError",
@@ -75,6 +78,7 @@ __all__ = [
     "RateLimiter",
     "RawResponse",
     "Redial",
+    "RequestOptions",
     "ResourceNotFoundError",
     "ResponseTooLargeError",
     "RetryPolicy",

@@ -18,8 +18,8 @@ from __future__ import annotations
 import json as _json
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import attrs
@@ -28,7 +28,19 @@ from yarl import URL
 
 from ._http import SUCCESS, HTTPTransport
 from ._options import ClientOptions, require_secure_url
-from ._types import ApiRequest, ApiResponse, RequestObserver
+from ._types import (
+    REQUEST_OPTIONS,
+    ApiRequest,
+    ApiResponse,
+    Headers,
+    RequestObserver,
+    RequestOptions,
+    check_headers,
+    check_timeout,
+    merge_extra,
+    merge_headers,
+    to_client_timeout,
+)
 from .errors import (
     AuthenticationError,
     ForbiddenError,
@@ -48,6 +60,9 @@ from .errors import (
 from .limits import Grant, Limits, combine
 from .response import RawResponse
 from .retry import RetryBudget, RetryPolicy, Verdict, classify, may_retry
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
 
 __all__ = ["BaseClient", "error_from_response"]
 
@@ -149,6 +164,7 @@ class BaseClient:
         timeout: float | aiohttp.ClientTimeout | None = None,
         retry: RetryPolicy | None = None,
         raw: bool | None = None,
+        default_headers: Headers | None = None,
     ) -> BaseClient:
         """A view with other options, on this client's HTTP layer, limits and budget."""
         changes: dict[str, Any] = {}
@@ -156,6 +172,8 @@ class BaseClient:
             changes["timeout"] = timeout
         if retry is not None:
             changes["retry"] = retry
+        if default_headers is not None:
+            changes["default_headers"] = default_headers
         return BaseClient(
             attrs.evolve(self.options, **changes) if changes else self.options,
             self.limits,
@@ -168,7 +186,7 @@ class BaseClient:
         """Create the session now (it is otherwise created on the first request); a view
         opens nothing (its parent's session is not its to reopen)."""
         if self.owner:
-            self.http.reopen()
+            await self.http.reopen()
 
     async def close(self) -> None:
         """Close the session and its connections; idempotent. Later requests raise.
@@ -191,6 +209,8 @@ class BaseClient:
         expect: str | None = None,
         observer: RequestObserver | None = None,
         cast_to: type[Any] | None = None,
+        known: Collection[str] = (),
+        **options: Unpack[RequestOptions],
     ) -> Any:
         """Send one API request under the client's limits and retry policy.
 
@@ -203,19 +223,29 @@ class BaseClient:
         typed errors of :mod:`plivo_async.errors`, and
         :class:`~plivo_async.errors.OutcomeUnknownError` when a non-idempotent request
         failed ambiguously.
+
+        ``options`` are the per-call :class:`~plivo_async._types.RequestOptions`;
+        ``known`` the wire names of the request model the body was validated by (an
+        ``extra_body`` or ``extra_query`` key naming one is refused, as is one already in
+        ``json`` or ``params``).
         """
+        self.http.check_loop()  # before anything waits or is recorded
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS
         if not idempotent and expect is None:
             expect = ""
+        timeout, headers = self.timeout, self.options.default_headers
+        if options:
+            timeout, headers, params, json = self._per_call(method, params, json, known, options)
         recorder = _Recorder(observer) if self.raw else None
         request = ApiRequest(
             method,
             url,
             url[url.find("/", url.find("//") + 2) :],
-            self.timeout,
+            timeout,
             None if json is None else _encode(json).encode(),
             params,
+            headers=headers,
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
             calls=calls,
@@ -241,6 +271,36 @@ class BaseClient:
             data=data,
             model=cast_to,
         )
+
+    def _per_call(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None,
+        json: Mapping[str, Any] | None,
+        known: Collection[str],
+        options: RequestOptions,
+    ) -> tuple[aiohttp.ClientTimeout, Headers, Mapping[str, Any] | None, Mapping[str, Any] | None]:
+        """One call's options applied: its timeout, headers, query and body (all checked)."""
+        unknown = sorted(set(options) - REQUEST_OPTIONS)
+        if unknown:  # a method's **options take only these (a typo is no silent no-op)
+            raise TypeError(
+                f"unexpected keyword argument {unknown[0]!r} (the per-call options are "
+                f"{', '.join(sorted(REQUEST_OPTIONS))})"
+            )
+        timeout = self.timeout
+        if "timeout" in options:
+            check_timeout("timeout", options["timeout"])
+            timeout = to_client_timeout(options["timeout"])
+        extra = check_headers("extra_headers", options.get("extra_headers"))
+        headers = merge_headers(self.options.default_headers, extra)
+        params = merge_extra("extra_query", params, options.get("extra_query"), known)
+        extra_body = options.get("extra_body")
+        if extra_body and method == "GET":
+            raise ValidationError.invalid(
+                "extra_body", "a GET request has no body: use extra_query"
+            )
+        json = merge_extra("extra_body", json, extra_body, known)
+        return timeout, headers, params, json
 
     async def _retry_loop(self, request: ApiRequest) -> tuple[ApiResponse, Any]:
         """Attempt until a success, or until :mod:`.retry`'s policy says stop."""

@@ -30,6 +30,7 @@ __all__ = [
     "structure_response",
     "to_wire",
     "wire_name",
+    "wire_names",
 ]
 
 T = TypeVar("T")
@@ -56,6 +57,17 @@ def _wire_fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
         fields = tuple((a.name, wire_name(a.name), a.type) for a in attrs.fields(cls))
         _FIELDS[cls] = fields
     return fields
+
+
+_NAMES: dict[type, frozenset[str]] = {}
+
+
+def wire_names(cls: type) -> frozenset[str]:
+    """The JSON keys a request model knows (set or not): what ``extra_body`` may not name."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = frozenset(key for _name, key, _type in _wire_fields(cls))
+    return names
 
 
 # -- requests -----------------------------------------------------------------------------

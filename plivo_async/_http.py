@@ -6,6 +6,13 @@ bodies are read up to ``max_response_bytes`` and no further; paths go out exactl
 resources encoded them (``encoded=True``: nothing decodes ``%2F`` or resolves ``..``);
 every aiohttp failure becomes a :class:`~plivo_async.errors.PlivoTransportError` saying
 whether the request may have been sent.
+
+A session belongs to the event loop it was opened in. When that loop ends
+(``asyncio.run()`` returning) with the session still open, the session is closed in the
+loop, before it ends (an async generator the loop finalises on shutdown), so no
+connection is left for the garbage collector to warn about; a later request from another
+loop raises :class:`~plivo_async.errors.EventLoopError` saying so, instead of aiohttp's
+``Event loop is closed``.
 """
 
 from __future__ import annotations
@@ -13,15 +20,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import sys
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import aiohttp
+from multidict import CIMultiDict
 from yarl import URL
 
 from ._options import ClientOptions
 from ._types import ApiRequest, ApiResponse
 from ._version import __version__
 from .errors import (
+    EventLoopError,
     PlivoConnectionError,
     PlivoError,
     PlivoTimeoutError,
@@ -72,6 +82,11 @@ class HTTPTransport:
         self._limit = limits.max_concurrency
         self._traces = _restamp_traces(limits)
         self._urls: dict[str, URL] = {}
+        #: The loop the session was opened in, and what closes it when that loop ends.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closer: AsyncGenerator[None, None] | None = None
+        #: That loop ended with the session open: the client was used from outside it.
+        self._orphaned = False
 
     @property
     def is_open(self) -> bool:
@@ -99,15 +114,61 @@ class HTTPTransport:
             self.session = session
         return session
 
-    def reopen(self) -> None:
-        """Allow requests again after :meth:`close` (``async with`` the client again)."""
+    async def reopen(self) -> None:
+        """Allow requests again after :meth:`close` (``async with`` the client again), in
+        this loop: a session left by a loop that has ended is replaced."""
+        old = self._loop
+        if self._orphaned or (
+            old is not None and old is not asyncio.get_running_loop() and old.is_closed()
+        ):
+            self._orphaned = False
+            self._loop = None
+            if self.owns_session:
+                self.session = None
         self.closed = False
-        self.open()
+        await self.start()
+
+    def check_loop(self) -> None:
+        """Raise :class:`EventLoopError` unless the running loop is the session's."""
+        loop = asyncio.get_running_loop()
+        if self._orphaned or (self._loop is not None and self._loop is not loop):
+            ended = self._orphaned or (self._loop is not None and self._loop.is_closed())
+            raise EventLoopError(
+                "this client was opened in another event loop"
+                + (", which has ended (an earlier asyncio.run())" if ended else "")
+                + ": its connections belong to that loop and cannot be used from this one. "
+                "Create the client inside the coroutine that uses it (async with "
+                "AsyncPlivo() as client: ... in the function you pass to asyncio.run), "
+                "or enter it again with 'async with client:' in each run"
+            )
+
+    async def start(self) -> aiohttp.ClientSession:
+        """The session (opened now if need be), tied to the running loop.
+
+        A session of this layer's own is closed when that loop ends, if nobody closed it.
+        """
+        self.check_loop()
+        session = self.open()
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+            if self.owns_session:
+                closer = _close_at_loop_end(self)
+                await closer.asend(None)  # the loop now knows it: it finalises it at the end
+                self._closer = closer
+        return session
 
     async def close(self) -> None:
         """Refuse further requests; close the session if it is this layer's."""
         self.closed = True
+        closer, self._closer = self._closer, None
+        if closer is not None:
+            await closer.aclose()  # closes the session
+        else:
+            await self._close_session()
+
+    async def _close_session(self) -> None:
         session = self.session
+        self._loop = None
         if self.owns_session:
             self.session = None
             if session is not None and not session.closed:
@@ -121,8 +182,8 @@ class HTTPTransport:
         status keeps an empty body), and a :class:`PlivoTransportError` for no answer.
         """
         session = self.session
-        if session is None or self.closed:
-            session = self.open()
+        if session is None or self.closed or self._loop is None:
+            session = await self.start()
         target = self._url(request.url)
         cap = self.max_response_bytes
         try:
@@ -131,7 +192,7 @@ class HTTPTransport:
                 target,
                 data=request.body,
                 params=request.params,
-                headers=self._headers if request.body is None else self._json_headers,
+                headers=self._headers_for(request),
                 allow_redirects=False,
                 timeout=request.timeout,
                 trace_request_ctx=grant,
@@ -154,6 +215,16 @@ class HTTPTransport:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise _transport_error(exc, request, target) from exc
 
+    def _headers_for(self, request: ApiRequest) -> Mapping[str, str]:
+        """The client's headers, then the request's own on top (never ``Authorization``:
+        :func:`~plivo_async._types.check_headers` refused it where they were given)."""
+        headers = self._headers if request.body is None else self._json_headers
+        if not request.headers:
+            return headers
+        merged = CIMultiDict(headers)
+        merged.update(request.headers)
+        return merged
+
     def _url(self, url: str) -> URL:
         """Sent as the resources encoded it, never re-normalised. Parsed once per URL: the
         hot paths (Call/, an MPC node) send to the same few URLs again and again."""
@@ -164,6 +235,18 @@ class HTTPTransport:
                 self._urls.clear()  # URLs with ids in them: keep the cache bounded
             self._urls[url] = target
         return target
+
+
+async def _close_at_loop_end(http: HTTPTransport) -> AsyncGenerator[None, None]:
+    """Suspended while the session is open; finalised by ``loop.shutdown_asyncgens()`` (which
+    ``asyncio.run`` calls) if the loop ends first, or by :meth:`HTTPTransport.close`."""
+    try:
+        yield
+    finally:
+        if http._closer is not None:  # the loop is ending, and the client was not closed
+            http._closer = None
+            http._orphaned = True
+        await http._close_session()
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> bytes | None:

@@ -16,6 +16,7 @@ import aiohttp
 import attrs
 from yarl import URL
 
+from ._types import Headers, check_headers, check_timeout, show_headers, to_client_timeout
 from .errors import ConfigurationError, ValidationError
 from .limits import Rate, RateLimiter, cps_window
 from .limits.redis import redact_url
@@ -25,6 +26,8 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MIN_CALLS_PER_SECOND",
     "ClientOptions",
+    "derive_hosts",
+    "header_option",
     "require_secure_url",
 ]
 
@@ -56,22 +59,74 @@ class ClientOptions:
     limits_url: str | None = attrs.field(default=None, repr=False)
     limits_fallback: Literal["fail", "local"] = "fail"
     limits_processes: int | None = None
+    #: Sent with every request (checked by :func:`header_option`; no ``Authorization``).
+    default_headers: Headers = attrs.field(default=(), repr=show_headers)
 
     def __attrs_post_init__(self) -> None:
         _check_credentials(self.auth_id, self.auth_token)
         _check_limits(self.max_concurrency, self.rate_limit, self.calls_per_second)
         _check_http(self)
         _check_shared_limits(self)
-        for field in ("base_url", "phlo_base_url", "callinsights_base_url"):
+        for field in self.host_options():
             require_secure_url(field, getattr(self, field))
+        _check_hosts(self)
+
+    @classmethod
+    def host_options(cls) -> tuple[str, ...]:
+        """The options that name a host the credentials are sent to (``*base_url``)."""
+        return tuple(f.name for f in attrs.fields(cls) if f.name.endswith("base_url"))
 
     @property
     def client_timeout(self) -> aiohttp.ClientTimeout:
         """``timeout`` as aiohttp takes it (a number: the total, and at most 10 s to connect)."""
-        timeout = self.timeout
-        if isinstance(timeout, aiohttp.ClientTimeout):
-            return timeout
-        return aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 10.0))
+        return to_client_timeout(self.timeout)
+
+
+def header_option(option: str, headers: Any) -> Headers:
+    """``default_headers`` checked as :func:`~plivo_async._types.check_headers` does, a
+    bad one being a :class:`ConfigurationError` (it is the client's, not a call's)."""
+    try:
+        return check_headers(option, headers)
+    except ValidationError as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
+def _is_plivo(url: str) -> bool:
+    try:
+        host = URL(url).host or ""
+    except (TypeError, ValueError):
+        return False  # not a URL: require_secure_url says so
+    return host == "plivo.com" or host.endswith(".plivo.com")
+
+
+def derive_hosts(named: dict[str, str | None], plivo: dict[str, str]) -> dict[str, str]:
+    """Every host option's URL: as named, else ``base_url``'s when that is not Plivo's.
+
+    The credentials go only where the caller pointed the client: with ``base_url`` at the
+    emulator (or a gateway) and ``phlo_base_url`` left out, PHLO requests go to that host
+    too (the emulator serves every API under its root), never to Plivo's PHLO host with
+    another host's credentials. With ``base_url`` left at Plivo's, the others are Plivo's.
+    """
+    base = named.get("base_url") or plivo["base_url"]
+    follow = not _is_plivo(base)
+    return {
+        name: named.get(name) or (base if follow else default) for name, default in plivo.items()
+    }
+
+
+def _check_hosts(options: ClientOptions) -> None:
+    """Refuse a mix of Plivo's hosts and others: one set of credentials goes to all of them,
+    so a Plivo host next to the emulator would receive the emulator's (and the emulator,
+    or a stranger's host, a real account's)."""
+    hosts = {name: getattr(options, name) for name in options.host_options()}
+    plivo = [f"{name}={url}" for name, url in hosts.items() if _is_plivo(url)]
+    other = [f"{name}={url}" for name, url in hosts.items() if not _is_plivo(url)]
+    if plivo and other:
+        raise ConfigurationError(
+            f"host options mix Plivo's hosts ({', '.join(plivo)}) with others "
+            f"({', '.join(other)}): the client's credentials would go to both. Point them "
+            "all at the same place, or leave out all but base_url (the others follow it)"
+        )
 
 
 def _is_number(value: object) -> bool:
@@ -131,13 +186,10 @@ def _check_limits(max_concurrency: object, rate_limit: object, calls_per_second:
 
 
 def _check_http(options: ClientOptions) -> None:
-    timeout: Any = options.timeout
-    finite_timeout = _is_number(timeout) and math.isfinite(timeout) and timeout > 0
-    if not (isinstance(timeout, aiohttp.ClientTimeout) or finite_timeout):
-        raise ConfigurationError(
-            "timeout: must be a finite number of seconds > 0 or an aiohttp.ClientTimeout "
-            f"(got {timeout!r})"
-        )
+    try:
+        check_timeout("timeout", options.timeout)
+    except ValidationError as exc:
+        raise ConfigurationError(str(exc)) from None
     cap: Any = options.max_response_bytes
     if not isinstance(cap, int) or isinstance(cap, bool):
         raise ConfigurationError(f"max_response_bytes: must be an integer (got {cap!r})")

@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 import warnings
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Literal
 
@@ -18,7 +19,14 @@ import aiohttp
 import attrs
 
 from ._base_client import BaseClient
-from ._options import DEFAULT_MAX_RESPONSE_BYTES, MIN_CALLS_PER_SECOND, ClientOptions
+from ._options import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    MIN_CALLS_PER_SECOND,
+    ClientOptions,
+    derive_hosts,
+    header_option,
+)
+from ._types import merge_headers
 from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
@@ -50,6 +58,12 @@ PLIVO_API_URL = "https://api.plivo.com"
 PLIVO_PHLO_URL = "https://phlorunner.plivo.com"
 #: The call insights host: ``client.call_feedback`` posts there, not to ``base_url``.
 PLIVO_CALLINSIGHTS_URL = "https://stats.plivo.com"
+#: Plivo's host for each host option (see ``derive_hosts``: left out, one follows ``base_url``).
+PLIVO_HOSTS = {
+    "base_url": PLIVO_API_URL,
+    "phlo_base_url": PLIVO_PHLO_URL,
+    "callinsights_base_url": PLIVO_CALLINSIGHTS_URL,
+}
 #: Plivo's documented account limit, 300 requests per 5 seconds, with the arrival guard.
 PLIVO_RATE_LIMIT = Rate(300, 5.0 + ARRIVAL_GUARD)
 
@@ -104,9 +118,14 @@ class AsyncPlivo:
     :class:`~plivo_async.errors.ResponseTooLargeError`); ``proxy`` (an http(s) proxy URL),
     ``trust_env`` (``HTTPS_PROXY`` / ``NO_PROXY`` and ``~/.netrc``, as aiohttp reads them),
     or your own ``session=`` or ``connector=``, which the client uses and never closes.
-    ``base_url`` / ``phlo_base_url`` fall back to ``PLIVO_BASE_URL`` /
-    ``PLIVO_PHLO_BASE_URL``, then to Plivo's. ``PLIVO_LOG=debug`` (or ``info``) logs the
-    library to stderr; at DEBUG, one line per request.
+    ``default_headers`` are sent with every request (not ``Authorization``).
+
+    Hosts: ``base_url`` / ``phlo_base_url`` fall back to ``PLIVO_BASE_URL`` /
+    ``PLIVO_PHLO_BASE_URL``, then to Plivo's. With ``base_url`` pointed away from Plivo
+    (the emulator, a gateway), the host options left out follow it, so the credentials go
+    only where you pointed the client; a mix of Plivo's hosts and others is refused.
+    ``PLIVO_LOG=debug`` (or ``info``) logs the library to stderr; at DEBUG, one line per
+    request.
 
     :meth:`with_options` and :attr:`with_raw_response` give views of the client sharing
     its session, limits and retry budget.
@@ -114,6 +133,9 @@ class AsyncPlivo:
     Raises :class:`ConfigurationError` for missing credentials, bad limits or options,
     or credentials inside a base URL (the message never repeats them), and
     :class:`~plivo_async.errors.ValidationError` for a plain-http base URL off loopback.
+
+    One client belongs to one event loop: to use the API from several ``asyncio.run()``
+    calls, make a client inside each (``async with AsyncPlivo() as client:``).
     """
 
     def __init__(
@@ -136,15 +158,22 @@ class AsyncPlivo:
         limits_url: str | None = None,
         limits_fallback: Literal["fail", "local"] = "fail",
         limits_processes: int | None = None,
-        callinsights_base_url: str = PLIVO_CALLINSIGHTS_URL,
+        callinsights_base_url: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         _logging_from_env()
+        hosts = derive_hosts(
+            {
+                "base_url": base_url or os.environ.get("PLIVO_BASE_URL"),
+                "phlo_base_url": phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL"),
+                "callinsights_base_url": callinsights_base_url,
+            },
+            PLIVO_HOSTS,
+        )
         options = ClientOptions(
             auth_id=auth_id or os.environ.get("PLIVO_AUTH_ID") or "",
             auth_token=auth_token or os.environ.get("PLIVO_AUTH_TOKEN") or "",
-            base_url=base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
-            phlo_base_url=phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL,
-            callinsights_base_url=callinsights_base_url,
+            **hosts,
             timeout=timeout,
             max_concurrency=max_concurrency,
             rate_limit=rate_limit,
@@ -158,6 +187,7 @@ class AsyncPlivo:
             limits_url=limits_url or os.environ.get("PLIVO_LIMITS_URL") or None,
             limits_fallback=limits_fallback,
             limits_processes=limits_processes,
+            default_headers=header_option("default_headers", default_headers),
         )
         limits = Limits(
             max_concurrency=options.max_concurrency,
@@ -247,8 +277,10 @@ class AsyncPlivo:
         return Bulk(calls=self.calls, phlo=self.phlo, max_concurrency=self.limits.max_concurrency)
 
     def __repr__(self) -> str:
-        state = "open" if self._transport.is_open else "closed"
-        return f"<AsyncPlivo auth_id={self.auth_id!r} {self._transport.api_base} {state}>"
+        transport = self._transport
+        state = "open" if transport.is_open else "closed"
+        kind = ("" if transport.owner else " view") + (" raw" if transport.raw else "")
+        return f"<AsyncPlivo{kind} auth_id={self.auth_id!r} {transport.api_base} {state}>"
 
     @property
     def transport(self) -> BaseClient:
@@ -265,16 +297,20 @@ class AsyncPlivo:
         timeout: float | aiohttp.ClientTimeout | None = None,
         retry: RetryPolicy | None = None,
         max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> AsyncPlivo:
         """A view of this client with other per-request options, for some calls.
 
         It shares the session (no new connection pool), the limits and the retry budget;
         closing it closes nothing. ``max_retries=n`` allows ``n`` retries (``n + 1``
-        attempts) on top of ``retry`` (or this client's policy).
+        attempts) on top of ``retry`` (or this client's policy). ``default_headers`` are
+        added to this client's (a name given again takes the new value), as in the openai
+        and anthropic SDKs.
 
         Raises:
             ConfigurationError: If ``timeout`` is not a finite number > 0 (or a
-                ``ClientTimeout``), or ``max_retries`` is not an integer >= 0.
+                ``ClientTimeout``), ``max_retries`` is not an integer >= 0, or a header
+                is not text or is ``Authorization``.
         """
         policy = retry
         if max_retries is not None:
@@ -283,7 +319,13 @@ class AsyncPlivo:
                     f"max_retries: must be an integer >= 0 (got {max_retries!r})"
                 )
             policy = attrs.evolve(retry or self._transport.retry, max_attempts=max_retries + 1)
-        return AsyncPlivo._over(self._transport.derive(timeout=timeout, retry=policy))
+        headers = None
+        if default_headers is not None:
+            added = header_option("default_headers", default_headers)
+            headers = merge_headers(self._transport.options.default_headers, added)
+        return AsyncPlivo._over(
+            self._transport.derive(timeout=timeout, retry=policy, default_headers=headers)
+        )
 
     @property
     def with_raw_response(self) -> Any:

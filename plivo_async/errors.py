@@ -23,6 +23,7 @@ __all__ = [
     "REDACTED",
     "AuthenticationError",
     "ConfigurationError",
+    "EventLoopError",
     "ForbiddenError",
     "GeoPermissionError",
     "InvalidRequestError",
@@ -41,14 +42,20 @@ __all__ = [
     "ValidationError",
     "redact",
     "register_secret",
+    "register_secret_text",
 ]
 
 #: What a secret is replaced with.
 REDACTED = "[REDACTED]"
 
 _secrets: set[str] = set()
+#: Header values registered by :func:`register_secret_text`, oldest first (bounded).
+_texts: dict[str, None] = {}
 #: Shorter tokens are redacted only inside their ``id:token`` and base64 forms.
 MIN_REDACTED_TOKEN = 8
+#: The most header values kept: a service sending a new token on every call must not
+#: grow the registry (and the pattern compiled from it) without end.
+MAX_SECRET_TEXTS = 256
 _secret_re: re.Pattern[str] | None = None
 
 
@@ -58,18 +65,40 @@ def register_secret(auth_id: str, auth_token: str) -> None:
     The token, ``auth_id:token``, its base64 (alone or as ``Basic <b64>``) are redacted
     from every error message, error body and log record from then on, in every client.
     """
-    global _secret_re
     b64 = base64.b64encode(f"{auth_id}:{auth_token}".encode()).decode("ascii")
     forms = {f"Basic {b64}", b64, f"{auth_id}:{auth_token}"}
     # The bare token too, unless it is too short to be one (Plivo's are 40 characters):
     # redacting "t" or "token" everywhere would garble every message in the process.
     if len(auth_token) >= MIN_REDACTED_TOKEN:
         forms.add(auth_token)
+    _add_secrets(forms)
+
+
+def register_secret_text(value: str) -> None:
+    """Remember one more secret text (a credential-like header's value) never to show.
+
+    Values shorter than ``MIN_REDACTED_TOKEN`` are not redacted everywhere (that would
+    garble every message); reprs still hide them by the header's name.
+    """
+    if len(value) < MIN_REDACTED_TOKEN or value in _secrets or value in _texts:
+        return
+    _texts[value] = None
+    while len(_texts) > MAX_SECRET_TEXTS:
+        del _texts[next(iter(_texts))]  # the oldest
+    _compile()
+
+
+def _add_secrets(forms: set[str]) -> None:
     if forms <= _secrets:
         return
     _secrets.update(forms)
+    _compile()
+
+
+def _compile() -> None:
+    global _secret_re
     # Longest first, so "Basic <b64>" is replaced whole rather than leaving "Basic ".
-    ordered = sorted(_secrets, key=len, reverse=True)
+    ordered = sorted(_secrets.union(_texts), key=len, reverse=True)
     _secret_re = re.compile("|".join(re.escape(form) for form in ordered))
 
 
@@ -107,8 +136,22 @@ def _rebuild(cls: type[PlivoError], args: tuple[Any, ...], state: dict[str, Any]
 class PlivoError(Exception):
     """Base class of every error this library raises."""
 
+    #: The attributes its repr shows after the message (when set), most telling first.
+    _shown: tuple[str, ...] = ()
+
     def __init__(self, *args: Any) -> None:
         super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
+
+    def __repr__(self) -> str:
+        """``RateLimitError('too many requests', status=429, method='POST', ...)``: the
+        message and the facts to act on (a notebook shows this), never the body."""
+        message = getattr(self, "message", None)
+        parts = [repr(message if isinstance(message, str) else str(self))]
+        for name in self._shown:
+            value = getattr(self, name, None)
+            if value is not None:
+                parts.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception's default pickles args only, then calls cls(*args): that fails for
@@ -132,12 +175,23 @@ class ConfigurationError(PlivoError, ValueError):
     """
 
 
+class EventLoopError(PlivoError, RuntimeError):
+    """The client was used from an event loop other than the one it runs in.
+
+    A client (its aiohttp session and connections) belongs to the loop it was first used
+    in; a second ``asyncio.run()`` is a new loop. Nothing was sent. Create the client
+    inside the coroutine that uses it, or ``async with`` it again in each run.
+    """
+
+
 class PlivoRestError(PlivoError):
     """The API answered with a non-success status.
 
     ``status``, ``method``, ``path`` and ``api_id`` are ``None`` only for errors raised
     locally (a :class:`ValidationError` caught before any request was sent).
     """
+
+    _shown: tuple[str, ...] = ("status", "method", "path", "api_id")
 
     def __init__(
         self,
@@ -168,6 +222,8 @@ class PlivoRestError(PlivoError):
 
 class ValidationError(PlivoRestError, ValueError):
     """Bad input: raised locally before sending (``field`` and ``rule`` set), or a 400."""
+
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "field")
 
     def __init__(
         self,
@@ -216,6 +272,8 @@ class InvalidRequestError(PlivoRestError):
 class RateLimitError(PlivoRestError):
     """429: over the account's request rate. ``retry_after`` is in seconds, if sent."""
 
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "retry_after")
+
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
@@ -232,6 +290,8 @@ class PlivoRedirectError(PlivoRestError):
     Nothing is retried: the server answered, and did not take the request.
     """
 
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "location")
+
     def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.location = redact(location)
@@ -245,6 +305,8 @@ class ResponseTooLargeError(PlivoRestError):
     :class:`OutcomeUnknownError`.
     """
 
+    _shown: tuple[str, ...] = (*PlivoRestError._shown, "limit")
+
     def __init__(self, message: str, *, limit: int = 0, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.limit = limit
@@ -255,6 +317,8 @@ class PlivoTransportError(PlivoError):
 
     ``attempts`` is the number of attempts made when the error was finally raised.
     """
+
+    _shown: tuple[str, ...] = ("method", "path", "sent", "attempts")
 
     def __init__(
         self, message: str, *, method: str, path: str, sent: bool, attempts: int = 1
@@ -286,6 +350,8 @@ class OutcomeUnknownError(PlivoError):
     dial the same person twice; pass ``retry_unsafe=True`` to accept that risk. The
     ambiguous failure is ``__cause__``; ``attempts`` counts the attempts made.
     """
+
+    _shown: tuple[str, ...] = ("method", "path", "attempts")
 
     def __init__(self, message: str, *, method: str, path: str, attempts: int) -> None:
         super().__init__(redact(message))

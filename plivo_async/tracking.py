@@ -321,6 +321,12 @@ class CallTracker:
     def __len__(self) -> int:
         return len(self._calls) + len(self._untracked)
 
+    def __repr__(self) -> str:
+        return (
+            f"<CallTracker tracked={len(self._calls)} untracked={len(self._untracked)} "
+            f"duplicates={self.duplicates} late={self.late} dropped={self.dropped}>"
+        )
+
     def track(self, request_uuid: str) -> CallHandle:
         """The handle of ``request_uuid`` (the same one on every call; may already be done).
 

@@ -37,6 +37,9 @@ class Bulk:
         self._phlo = phlo
         self._max_concurrency = max_concurrency
 
+    def __repr__(self) -> str:
+        return f"<Bulk of {self._calls!r}, concurrency {self._max_concurrency}>"
+
     def _options(self, options: dict[str, Any]) -> dict[str, Any]:
         if options.get("concurrency") is None:
             options["concurrency"] = self._max_concurrency

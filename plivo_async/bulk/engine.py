@@ -263,6 +263,9 @@ class BulkRun(Generic[R]):
         if self._iterator is not None:
             await self._iterator.aclose()  # type: ignore[attr-defined]
 
+    def __repr__(self) -> str:
+        return f"<BulkRun {self._kind} {self.summary!r}>"
+
     def __aiter__(self) -> AsyncIterator[Outcome]:
         if self._iterator is None:
             self._iterator = self._drive()

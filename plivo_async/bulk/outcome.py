@@ -127,6 +127,9 @@ class _Histogram:
         self._buckets: Counter[int] = Counter()
         self.count = 0
 
+    def __repr__(self) -> str:
+        return f"<latency histogram n={self.count} p50={_ms(self.quantile(0.5))} ms>"
+
     def add(self, seconds: float) -> None:
         self._buckets[int(math.log(max(seconds, 1e-6)) / self._GROWTH)] += 1
         self.count += 1
@@ -142,9 +145,13 @@ class _Histogram:
         return None  # pragma: no cover - unreachable: seen reaches count
 
 
-@attrs.define
+@attrs.define(repr=False)
 class Summary:
-    """Running totals of a bulk run; final once the run ends."""
+    """Running totals of a bulk run; final once the run ends.
+
+    Its repr is :meth:`as_dict`'s counts and times (zero counts of the rarer statuses left
+    out); ``print(summary)`` gives :meth:`render`'s lines.
+    """
 
     rows: int = 0
     ok: int = 0
@@ -227,6 +234,11 @@ class Summary:
     @property
     def wait_p95(self) -> float | None:
         return self.wait.quantile(0.95)
+
+    def __repr__(self) -> str:
+        always = ("rows", "ok", "placed", "elapsed_s")
+        shown = {k: v for k, v in self.as_dict().items() if k in always or v}
+        return f"Summary({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view (what the CLI prints and benchmarks record)."""

@@ -28,8 +28,6 @@ from ..bulk.progress import write_line
 from ..bulk.report import COLUMNS as REPORT_COLUMNS
 from ..bulk.report import ReportWriteError
 from ..client import (
-    PLIVO_API_URL,
-    PLIVO_PHLO_URL,
     PLIVO_RATE_LIMIT,
     AsyncPlivo,
     ConfigurationError,
@@ -444,10 +442,9 @@ async def _dial(
                 max_concurrency=args.concurrency,
                 rate_limit=args.rate_limit,
                 calls_per_second=args.cps,
-                base_url=args.base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
-                phlo_base_url=(
-                    args.phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL
-                ),
+                # None: the environment, else Plivo's (or, away from Plivo, base_url's)
+                base_url=args.base_url,
+                phlo_base_url=args.phlo_base_url,
             )
         )
         if args.callbacks_listen is not None:

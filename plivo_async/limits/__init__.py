@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from .local import Clock, Sleep, SlidingWindowLimiter
 from .rate import Grant, Grants, Rate, RateLimiter, combine
+from .redis import redact_url
 
 __all__ = [
     "ARRIVAL_GUARD",
@@ -91,6 +92,13 @@ class Limits:
     Takes the options as the client validated them (``_options.ClientOptions``): a
     ``Rate`` or a number is built into a limiter here, a limiter object used as it is.
     """
+
+    def __repr__(self) -> str:
+        shared = f", shared via {redact_url(self.limits_url)}" if self.limits_url else ""
+        return (
+            f"<Limits max_concurrency={self.max_concurrency}, requests={self.requests!r}, "
+            f"calls={self.calls!r}{shared}>"
+        )
 
     def __init__(
         self,

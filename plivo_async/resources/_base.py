@@ -3,31 +3,40 @@
 Every area (``client.calls``, ``client.recordings``, a PHLO handle, ...) is a
 :class:`Resource` over the client's transport, as in the openai and anthropic SDKs: a
 method validates its input into a request model, then sends it with
-``self._post(path, body=to_wire(request), cast_to=Model)``. A path is relative to the
-account's API URL (``"Call/"``); the PHLO and call insights hosts are given as absolute
+``self._post(path, body=request, cast_to=Model, options=options)``. A path is relative to
+the account's API URL (``"Call/"``); the PHLO and call insights hosts are given as absolute
 URLs. Lists are walked by :meth:`Resource._paginate`, over the one paging loop
 (:func:`~plivo_async.resources._paging.paginate`).
+
+Every public method that sends a request takes the per-call
+:class:`~plivo_async._types.RequestOptions` (``timeout``, ``extra_headers``,
+``extra_query``, ``extra_body``) as ``**options`` and hands them on as ``options=``: a
+body or query given as a request model tells the base client which keys the method
+validated, so ``extra_body`` / ``extra_query`` cannot slip one past its rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from .._convert import from_wire, structure_response, to_wire
+from .._convert import from_wire, structure_response, to_wire, wire_names
 from ..errors import ValidationError
 from ..validation import path_segment
 from ._paging import paginate
 
 if TYPE_CHECKING:
     from .._base_client import BaseClient
-    from .._types import RequestObserver
+    from .._types import RequestObserver, RequestOptions
 
 __all__ = ["Resource", "api_path", "filters_query", "item_path"]
 
 R = TypeVar("R")
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
+
+#: A body or query: the wire dict, or the request model it is the wire form of.
+Wire = Mapping[str, Any] | Any
 
 
 class Page(Protocol[T_co]):
@@ -51,9 +60,23 @@ def item_path(area: str, field: str, item_id: object, *segments: str) -> str:
     return api_path(area, path_segment(field, item_id), *segments)
 
 
-def filters_query(model: type[Any], filters: Mapping[str, Any]) -> dict[str, Any]:
-    """The wire query of a list: unknown filters and broken rules refused by ``model``."""
-    return to_wire(from_wire(model, filters))
+def filters_query(model: type[T], filters: Mapping[str, Any]) -> T:
+    """The query model of a list: unknown filters and broken rules refused by ``model``."""
+    return from_wire(model, filters)
+
+
+def _wire(value: Wire | None) -> Mapping[str, Any] | None:
+    """A body or query as sent: a request model as ``to_wire`` gives it."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    return to_wire(value)
+
+
+def _known(value: Wire | None) -> frozenset[str]:
+    """The keys a request model knows (a dict: none beyond its own keys)."""
+    if value is None or isinstance(value, Mapping):
+        return frozenset()
+    return wire_names(type(value))
 
 
 class Resource:
@@ -61,6 +84,9 @@ class Resource:
 
     def __init__(self, transport: BaseClient) -> None:
         self._transport = transport
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._transport.api_base}>"
 
     @property
     def with_raw_response(self) -> Any:
@@ -74,35 +100,43 @@ class Resource:
         path: str,
         *,
         cast_to: type[R],
-        query: Mapping[str, Any] | None = None,
-        body: Mapping[str, Any] | None = None,
+        query: Wire | None = None,
+        body: Wire | None = None,
         idempotent: bool | None = None,
         calls: int = 0,
         retry_unsafe: bool = False,
         expect: str | None = None,
         observer: RequestObserver | None = None,
+        known: Collection[str] = (),
+        options: RequestOptions | None = None,
     ) -> R:
         """Send one request and cast its JSON answer to ``cast_to``.
 
-        ``idempotent`` defaults to the method's own (``GET``/``DELETE`` yes, ``POST``
-        no); ``calls`` is the number of calls the request places (for
+        ``query`` and ``body`` are wire dicts or request models (sent as ``to_wire``
+        gives them). ``idempotent`` defaults to the method's own (``GET``/``DELETE`` yes,
+        ``POST`` no); ``calls`` is the number of calls the request places (for
         ``calls_per_second``); ``expect`` names a key a success must hold; ``observer``
-        hears each attempt (the bulk engine's journal). On a ``with_raw_response`` view the
-        answer is a ``RawResponse`` that parses to ``cast_to``.
+        hears each attempt (the bulk engine's journal); ``options`` are the caller's
+        per-call options. On a ``with_raw_response`` view the answer is a
+        ``RawResponse`` that parses to ``cast_to``.
         """
         transport = self._transport
         url = path if path.startswith(("https://", "http://")) else transport.api_base + path
+        if options:  # only then do the model's field names matter
+            known = frozenset(known).union(_known(query), _known(body))
         data = await transport.request(
             method,
             url,
-            json=body,
-            params=query,
+            json=_wire(body),
+            params=_wire(query),
             idempotent=idempotent,
             calls=calls,
             retry_unsafe=retry_unsafe,
             expect=expect,
             observer=observer,
             cast_to=cast_to,
+            known=known,
+            **(options or {}),
         )
         if transport.raw:  # a RawResponse, whose parse() gives cast_to
             return data  # type: ignore[no-any-return]
@@ -117,6 +151,7 @@ class Resource:
         request: Any,
         idempotent: bool | None = None,
         retry_unsafe: bool = False,
+        options: RequestOptions | None = None,
     ) -> R:
         """Request model ``request`` as the query of a ``GET``, else as the JSON body; an
         empty one sends neither (the conference and multi-party call actions)."""
@@ -130,24 +165,32 @@ class Resource:
             body=body,
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
+            known=wire_names(type(request)),
+            options=options,
         )
 
     async def _get(
-        self, path: str, *, cast_to: type[R], query: Mapping[str, Any] | None = None
+        self,
+        path: str,
+        *,
+        cast_to: type[R],
+        query: Wire | None = None,
+        options: RequestOptions | None = None,
     ) -> R:
-        return await self._request("GET", path, cast_to=cast_to, query=query)
+        return await self._request("GET", path, cast_to=cast_to, query=query, options=options)
 
     async def _post(
         self,
         path: str,
         *,
         cast_to: type[R],
-        body: Mapping[str, Any] | None = None,
+        body: Wire | None = None,
         idempotent: bool | None = None,
         calls: int = 0,
         retry_unsafe: bool = False,
         expect: str | None = None,
         observer: RequestObserver | None = None,
+        options: RequestOptions | None = None,
     ) -> R:
         return await self._request(
             "POST",
@@ -159,34 +202,44 @@ class Resource:
             retry_unsafe=retry_unsafe,
             expect=expect,
             observer=observer,
+            options=options,
         )
 
     async def _delete(
-        self, path: str, *, cast_to: type[R], body: Mapping[str, Any] | None = None
+        self,
+        path: str,
+        *,
+        cast_to: type[R],
+        body: Wire | None = None,
+        options: RequestOptions | None = None,
     ) -> R:
-        return await self._request("DELETE", path, cast_to=cast_to, body=body)
+        return await self._request("DELETE", path, cast_to=cast_to, body=body, options=options)
 
     async def _paginate(
         self,
         path: str,
         *,
         page: type[Page[T]],
-        query: Mapping[str, Any],
+        query: Wire,
         paged: bool = True,
+        options: RequestOptions | None = None,
     ) -> AsyncIterator[T]:
         """Every object of the list at ``path``, page after page (see ``paginate``).
 
         The asynchronous mode (``callback_url``) answers without objects: refused.
         """
-        if query.get("callback_url") is not None:
+        first, known = _wire(query), _known(query)
+        if first is not None and first.get("callback_url") is not None:
             raise ValidationError.invalid(
                 "callback_url", "cannot be used to iterate (the answer holds no objects)"
             )
 
         async def fetch(params: dict[str, Any]) -> Page[T]:
-            return await self._get(path, cast_to=page, query=params or None)
+            return await self._request(
+                "GET", path, cast_to=page, query=params or None, known=known, options=options
+            )
 
-        async for item in paginate(fetch, query, items=_objects, paged=paged):
+        async for item in paginate(fetch, first or {}, items=_objects, paged=paged):
             yield item
 
 

@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._convert import from_wire, to_wire
+from .._types import RequestOptions, split_request_options
 from ..models._shared import ActionResponse, CallbackRequest, to_id_text
 from ..models.applications import (
     Application,
@@ -73,6 +74,11 @@ class ApplicationSettings(TypedDict, total=False):
     callback_method: str
 
 
+class _SettingsAndOptions(ApplicationSettings, RequestOptions, total=False):
+    """What ``create`` and ``update`` take as keywords: the settings, and the per-call
+    :class:`~plivo_async._types.RequestOptions`."""
+
+
 class Applications(Resource):
     """The applications of one account. Get it as ``client.applications``."""
 
@@ -82,7 +88,7 @@ class Applications(Resource):
         answer_url: str | None = None,
         *,
         retry_unsafe: bool = False,
-        **settings: Unpack[ApplicationSettings],
+        **settings: Unpack[_SettingsAndOptions],
     ) -> CreateApplicationResponse:
         """Create an application (``POST Application/``).
 
@@ -98,13 +104,15 @@ class Applications(Resource):
                 may or may not exist now. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        fields = {"app_name": app_name, "answer_url": answer_url, **settings}
+        options, fields = split_request_options(settings)
+        fields = {"app_name": app_name, "answer_url": answer_url, **fields}
         request = from_wire(CreateApplicationRequest, fields)
         return await self._post(
             "Application/",
             cast_to=CreateApplicationResponse,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     async def get(
@@ -112,6 +120,7 @@ class Applications(Resource):
         app_id: str | int,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Application:
         """One application (``GET Application/{id}/``).
 
@@ -123,7 +132,7 @@ class Applications(Resource):
         """
         path = item_path("Application", "app_id", app_id)
         request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
-        return await self._send("GET", path, cast_to=Application, request=request)
+        return await self._send("GET", path, cast_to=Application, request=request, options=options)
 
     async def list(self, **filters: Any) -> ApplicationListResponse:
         """One page of applications (``GET Application/``).
@@ -134,8 +143,11 @@ class Applications(Resource):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListApplicationsRequest, filters)
-        return await self._get("Application/", cast_to=ApplicationListResponse, query=query)
+        return await self._get(
+            "Application/", cast_to=ApplicationListResponse, query=query, options=options
+        )
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[Application]:
         """Every application matching ``filters`` (those of :meth:`list`), page after page.
@@ -144,8 +156,11 @@ class Applications(Resource):
             ValidationError: As for :meth:`list`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListApplicationsRequest, filters)
-        pages = self._paginate("Application/", page=ApplicationListResponse, query=query)
+        pages = self._paginate(
+            "Application/", page=ApplicationListResponse, query=query, options=options
+        )
         async for application in pages:
             yield application
 
@@ -161,7 +176,7 @@ class Applications(Resource):
         self,
         app_id: str | int,
         answer_url: str | None = None,
-        **settings: Unpack[ApplicationSettings],
+        **settings: Unpack[_SettingsAndOptions],
     ) -> ActionResponse:
         """Change an application (``POST Application/{id}/``): only the fields given.
 
@@ -174,9 +189,10 @@ class Applications(Resource):
             ResourceNotFoundError: If the account has no application with that id.
         """
         path = item_path("Application", "app_id", app_id)
-        request = from_wire(UpdateApplicationRequest, {"answer_url": answer_url, **settings})
+        options, fields = split_request_options(settings)
+        request = from_wire(UpdateApplicationRequest, {"answer_url": answer_url, **fields})
         return await self._post(
-            path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
+            path, cast_to=ActionResponse, body=request, idempotent=True, options=options
         )
 
     async def delete(
@@ -186,6 +202,7 @@ class Applications(Resource):
         new_endpoint_application: str | int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Delete an application (``DELETE Application/{id}/``; 204, empty answer).
 
@@ -207,4 +224,6 @@ class Applications(Resource):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self._delete(path, cast_to=ActionResponse, body=to_wire(request) or None)
+        return await self._delete(
+            path, cast_to=ActionResponse, body=to_wire(request) or None, options=options
+        )

@@ -8,11 +8,16 @@ same credentials, limits and retry policy apply.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .._convert import to_wire
 from ..models.call_feedback import CallFeedbackRequest, CallFeedbackResponse
 from ..validation import path_segment
 from ._base import Resource
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["CallFeedback"]
 
@@ -28,6 +33,7 @@ class CallFeedback(Resource):
         notes: str | None = None,
         *,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> CallFeedbackResponse:
         """Post feedback on a call (``POST v1/Call/{call_uuid}/Feedback/`` on the insights host).
 
@@ -57,6 +63,7 @@ class CallFeedback(Resource):
         return await self._post(
             f"{self._transport.callinsights_base}Call/{segment}/Feedback/",
             cast_to=CallFeedbackResponse,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._convert import to_wire
+from .._types import split_request_options
 from ..correlation import with_mark
 from ..models.calls import (
     ActionResponse,
@@ -53,7 +54,9 @@ from .streams import CallStreams
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .._types import RequestObserver
+    from typing_extensions import Unpack
+
+    from .._types import RequestObserver, RequestOptions
 
 
 __all__ = ["Calls"]
@@ -129,6 +132,7 @@ class Calls(CallStreams):
         callback_method: str | None = None,
         mark: str | None = None,
         observer: RequestObserver | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CreateCallResponse:
         """Place an outbound call (``POST Call/``), or several at once.
 
@@ -229,6 +233,11 @@ class Calls(CallStreams):
             observer: Hears each attempt of the request (see
                 :class:`~plivo_async._types.RequestObserver`): the bulk engine journals
                 every attempt before it leaves.
+            options: The per-call :class:`~plivo_async.RequestOptions`, as every request
+                method takes them: ``timeout`` (for this request only),
+                ``extra_headers``, ``extra_query`` and ``extra_body`` (a parameter Plivo
+                added before this client knew of it; one of the arguments above is
+                refused there).
 
         Returns:
             The API's answer: ``message`` (``"call fired"`` or ``"call queued"``),
@@ -280,7 +289,7 @@ class Calls(CallStreams):
             callback_method=callback_method,
         )
         return await self.create_from(
-            request, retry_unsafe=retry_unsafe, mark=mark, observer=observer
+            request, retry_unsafe=retry_unsafe, mark=mark, observer=observer, **options
         )
 
     async def create_from(
@@ -290,6 +299,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         mark: str | None = None,
         observer: RequestObserver | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CreateCallResponse:
         """Place the call(s) described by a prebuilt, already validated request model.
 
@@ -310,7 +320,7 @@ class Calls(CallStreams):
         return await self._post(
             "Call/",
             cast_to=CreateCallResponse,
-            body=to_wire(request),
+            body=request,
             calls=request.calls,
             retry_unsafe=retry_unsafe,
             # A 2xx without request_uuid is no proof of a call: ambiguous. In Plivo's
@@ -318,6 +328,7 @@ class Calls(CallStreams):
             # one, and the request_uuid goes to the callback: any JSON object then.
             expect="request_uuid" if request.callback_url is None else "",
             observer=observer,
+            options=options,
         )
 
     async def reconcile(
@@ -340,7 +351,7 @@ class Calls(CallStreams):
             self.with_raw_response, request, sent_at=sent_at, mark=mark, **options
         )
 
-    async def cancel(self, request_uuid: str) -> ActionResponse:
+    async def cancel(self, request_uuid: str, **options: Unpack[RequestOptions]) -> ActionResponse:
         """Cancel a call that was requested but not answered yet (``DELETE Request/{id}/``).
 
         Raises:
@@ -351,12 +362,19 @@ class Calls(CallStreams):
                 already, or cancelled already).
         """
         request_uuid = path_segment("request_uuid", request_uuid)
-        return await self._delete(api_path("Request", request_uuid), cast_to=ActionResponse)
+        return await self._delete(
+            api_path("Request", request_uuid), cast_to=ActionResponse, options=options
+        )
 
     # -- call records ----------------------------------------------------------------------
 
     async def get(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CallDetails:
         """The detail record of one completed call (``GET Call/{uuid}/``).
 
@@ -368,7 +386,9 @@ class Calls(CallStreams):
         """
         call_uuid = path_segment("call_uuid", call_uuid)
         query = _callback(callback_url, callback_method)
-        return await self._get(api_path("Call", call_uuid), cast_to=CallDetails, query=query)
+        return await self._get(
+            api_path("Call", call_uuid), cast_to=CallDetails, query=query, options=options
+        )
 
     async def list(self, **filters: Any) -> CallListResponse:
         """One page of completed calls (``GET Call/``).
@@ -386,8 +406,9 @@ class Calls(CallStreams):
             ValidationError: If a filter is unknown or breaks its rule (``limit`` outside
                 1..20, a malformed ``end_time``, ...).
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListCallsRequest, filters)
-        return await self._get("Call/", cast_to=CallListResponse, query=query)
+        return await self._get("Call/", cast_to=CallListResponse, query=query, options=options)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[CallDetails]:
         """Every completed call matching ``filters``, following the pages.
@@ -403,9 +424,12 @@ class Calls(CallStreams):
             PlivoError: While iterating, whatever a page's request raises (see the class
                 docstring); the calls already yielded stand.
         """
+        options, filters = split_request_options(filters)
         check("callback_url", "callback_url" not in filters, "cannot follow pages", filters)
         query = filters_query(ListCallsRequest, filters)
-        async for call in self._paginate("Call/", page=CallListResponse, query=query):
+        async for call in self._paginate(
+            "Call/", page=CallListResponse, query=query, options=options
+        ):
             yield call
 
     def __aiter__(self) -> AsyncIterator[CallDetails]:
@@ -420,7 +444,12 @@ class Calls(CallStreams):
     # -- live and queued calls -------------------------------------------------------------
 
     async def get_live(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> LiveCall:
         """A call in progress (``GET Call/{uuid}/?status=live``).
 
@@ -432,7 +461,9 @@ class Calls(CallStreams):
         """
         call_uuid = path_segment("call_uuid", call_uuid)
         query = {**_callback(callback_url, callback_method), "status": "live"}
-        return await self._get(api_path("Call", call_uuid), cast_to=LiveCall, query=query)
+        return await self._get(
+            api_path("Call", call_uuid), cast_to=LiveCall, query=query, options=options
+        )
 
     async def list_live(
         self,
@@ -444,6 +475,7 @@ class Calls(CallStreams):
         offset: int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> LiveCallIds:
         """The uuids of the calls in progress (``GET Call/?status=live``).
 
@@ -462,10 +494,15 @@ class Calls(CallStreams):
             callback_method=callback_method,
         )
         query = {**to_wire(request), "status": "live"}
-        return await self._get("Call/", cast_to=LiveCallIds, query=query)
+        return await self._get("Call/", cast_to=LiveCallIds, query=query, options=options)
 
     async def get_queued(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> QueuedCall:
         """A call waiting in Plivo's queue (``GET Call/{uuid}/?status=queued``).
 
@@ -477,7 +514,9 @@ class Calls(CallStreams):
         """
         call_uuid = path_segment("call_uuid", call_uuid)
         query = {**_callback(callback_url, callback_method), "status": "queued"}
-        return await self._get(api_path("Call", call_uuid), cast_to=QueuedCall, query=query)
+        return await self._get(
+            api_path("Call", call_uuid), cast_to=QueuedCall, query=query, options=options
+        )
 
     async def list_queued(
         self,
@@ -486,6 +525,7 @@ class Calls(CallStreams):
         offset: int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> QueuedCallIds:
         """The uuids of the queued calls (``GET Call/?status=queued``).
 
@@ -496,31 +536,31 @@ class Calls(CallStreams):
             limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
         )
         query = {**to_wire(request), "status": "queued"}
-        return await self._get("Call/", cast_to=QueuedCallIds, query=query)
+        return await self._get("Call/", cast_to=QueuedCallIds, query=query, options=options)
 
     # The official SDK's names for the same lookups.
     live_call_get = get_live
     queued_call_get = get_queued
 
     async def live_call_list_ids(
-        self, limit: int | None = None, offset: int | None = None
+        self, limit: int | None = None, offset: int | None = None, **options: Unpack[RequestOptions]
     ) -> LiveCallIds:
         """Alias of :meth:`list_live` with the official SDK's positional arguments.
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        return await self.list_live(limit=limit, offset=offset)
+        return await self.list_live(limit=limit, offset=offset, **options)
 
     async def queued_call_list_ids(
-        self, limit: int | None = None, offset: int | None = None
+        self, limit: int | None = None, offset: int | None = None, **options: Unpack[RequestOptions]
     ) -> QueuedCallIds:
         """Alias of :meth:`list_queued` with the official SDK's positional arguments.
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20 or ``offset`` is negative.
         """
-        return await self.list_queued(limit=limit, offset=offset)
+        return await self.list_queued(limit=limit, offset=offset, **options)
 
     # -- acting on a call in progress ------------------------------------------------------
 
@@ -536,6 +576,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Transfer a call in progress to new XML (``POST Call/{uuid}/``).
 
@@ -561,12 +602,19 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self._action(call_uuid, None, request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, None, request, ActionResponse, retry_unsafe, options=options
+        )
 
     transfer = update
 
     async def hangup(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Hang up a call in progress (``DELETE Call/{uuid}/``).
 
@@ -577,7 +625,7 @@ class Calls(CallStreams):
             ResourceNotFoundError: If no call in progress has that uuid (it may have ended
                 already).
         """
-        return await self._stop(call_uuid, None, callback_url, callback_method)
+        return await self._stop(call_uuid, None, callback_url, callback_method, options=options)
 
     delete = hangup
 
@@ -595,6 +643,7 @@ class Calls(CallStreams):
         callback_method: str | None = None,
         record_channel_type: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> RecordResponse:
         """Start recording a call (``POST Call/{uuid}/Record/``).
 
@@ -619,12 +668,19 @@ class Calls(CallStreams):
             callback_method=callback_method,
             record_channel_type=record_channel_type,
         )
-        return await self._action(call_uuid, "Record", request, RecordResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "Record", request, RecordResponse, retry_unsafe, options=options
+        )
 
     start_recording = record
 
     async def stop_recording(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Stop every recording of a call (``DELETE Call/{uuid}/Record/``).
 
@@ -634,7 +690,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Record", callback_url, callback_method)
+        return await self._stop(call_uuid, "Record", callback_url, callback_method, options=options)
 
     record_stop = stop_recording
 
@@ -650,6 +706,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Play audio (one URL, or several as a list) on a call (``POST Call/{uuid}/Play/``).
 
@@ -672,12 +729,19 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self._action(call_uuid, "Play", request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "Play", request, ActionResponse, retry_unsafe, options=options
+        )
 
     start_playing = play
 
     async def stop_playing(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Stop playing audio on a call (``DELETE Call/{uuid}/Play/``).
 
@@ -687,7 +751,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Play", callback_url, callback_method)
+        return await self._stop(call_uuid, "Play", callback_url, callback_method, options=options)
 
     play_stop = stop_playing
 
@@ -705,6 +769,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Speak text on a call (``POST Call/{uuid}/Speak/``).
 
@@ -729,12 +794,19 @@ class Calls(CallStreams):
             callback_url=callback_url,
             callback_method=callback_method,
         )
-        return await self._action(call_uuid, "Speak", request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "Speak", request, ActionResponse, retry_unsafe, options=options
+        )
 
     start_speaking = speak
 
     async def stop_speaking(
-        self, call_uuid: str, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        call_uuid: str,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Stop speaking text on a call (``DELETE Call/{uuid}/Speak/``).
 
@@ -744,7 +816,7 @@ class Calls(CallStreams):
                 path segment).
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._stop(call_uuid, "Speak", callback_url, callback_method)
+        return await self._stop(call_uuid, "Speak", callback_url, callback_method, options=options)
 
     speak_stop = stop_speaking
 
@@ -757,6 +829,7 @@ class Calls(CallStreams):
         retry_unsafe: bool = False,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Send DTMF digits on a call (``POST Call/{uuid}/DTMF/``); ``leg`` aleg or bleg.
 
@@ -773,7 +846,9 @@ class Calls(CallStreams):
         request = SendDigitsRequest(
             digits=digits, leg=leg, callback_url=callback_url, callback_method=callback_method
         )
-        return await self._action(call_uuid, "DTMF", request, ActionResponse, retry_unsafe)
+        return await self._action(
+            call_uuid, "DTMF", request, ActionResponse, retry_unsafe, options=options
+        )
 
     async def _action(
         self,
@@ -782,6 +857,7 @@ class Calls(CallStreams):
         request: Any,
         response: type[R],
         retry_unsafe: bool,
+        options: RequestOptions | None = None,
     ) -> R:
         """POST an in-call action. Not idempotent (digits sent twice are wrong digits).
 
@@ -791,8 +867,9 @@ class Calls(CallStreams):
         return await self._post(
             _call_path(call_uuid, action),
             cast_to=response,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     async def _stop(
@@ -801,11 +878,14 @@ class Calls(CallStreams):
         action: str | None,
         callback_url: str | None,
         callback_method: str | None,
+        options: RequestOptions | None = None,
     ) -> ActionResponse:
         """DELETE the call (``action`` None) or one of its actions (``Record``, ...)."""
         call_uuid = path_segment("call_uuid", call_uuid)
         body = _callback(callback_url, callback_method) or None  # JSON, as the SDK sends it
-        return await self._delete(_call_path(call_uuid, action), cast_to=ActionResponse, body=body)
+        return await self._delete(
+            _call_path(call_uuid, action), cast_to=ActionResponse, body=body, options=options
+        )
 
 
 def _call_path(call_uuid: str, action: str | None) -> str:

@@ -17,7 +17,7 @@ posts the action's outcome to that URL.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..models._shared import ActionResponse
 from ..models.conferences import (
@@ -33,6 +33,11 @@ from ..models.conferences import (
 from ..validation import path_segment
 from ._base import Resource, item_path
 from ._paging import paginate
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["Conferences", "MemberId"]
 
@@ -97,6 +102,7 @@ class Conferences(Resource):
         *,
         idempotent: bool | None = None,
         retry_unsafe: bool = False,
+        options: RequestOptions | None = None,
         **fields: Any,
     ) -> R:
         """``model(**fields)`` sent to ``path``: every method is this, so it is written once.
@@ -111,12 +117,17 @@ class Conferences(Resource):
             request=request,
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     # -- conferences ------------------------------------------------------------------------
 
     async def list(
-        self, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceListResponse:
         """The names of the conferences in progress (``GET Conference/``).
 
@@ -128,16 +139,17 @@ class Conferences(Resource):
             "Conference/",
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
-    async def iter_all(self) -> AsyncIterator[str]:
+    async def iter_all(self, **options: Unpack[RequestOptions]) -> AsyncIterator[str]:
         """Every conference name in progress: ``async for name in client.conferences``.
 
         One request: the API lists every conference in one answer (no ``meta`` to follow).
         """
 
         async def fetch(_query: dict[str, Any]) -> ConferenceListResponse:
-            return await self.list()
+            return await self.list(**options)
 
         async for name in paginate(fetch, {}, items=_names, paged=False):
             yield name
@@ -152,6 +164,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Conference:
         """A conference in progress and its members (``GET Conference/{name}/``).
 
@@ -164,6 +177,7 @@ class Conferences(Resource):
             _conference_path(conference_name),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def delete(
@@ -172,6 +186,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Hang up a conference: every member is disconnected (``DELETE Conference/{name}/``).
 
@@ -184,12 +199,17 @@ class Conferences(Resource):
             _conference_path(conference_name),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     hangup = delete
 
     async def delete_all(
-        self, *, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        *,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Hang up every conference in progress (``DELETE Conference/``)."""
         return await self._action(
@@ -198,6 +218,7 @@ class Conferences(Resource):
             "Conference/",
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     hangup_all = delete_all
@@ -213,6 +234,7 @@ class Conferences(Resource):
         callback_url: str | None = None,
         callback_method: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceRecordResponse:
         """Start recording a conference (``POST Conference/{name}/Record/``).
 
@@ -235,6 +257,7 @@ class Conferences(Resource):
             transcription_method=transcription_method,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     start_recording = record
@@ -245,6 +268,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Stop recording a conference (``DELETE Conference/{name}/Record/``).
 
@@ -257,6 +281,7 @@ class Conferences(Resource):
             _conference_path(conference_name, "Record"),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     stop_recording = record_stop
@@ -270,6 +295,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Mute members (``POST .../Member/{id}/Mute/``); sets a state, so it is retried.
 
@@ -283,6 +309,7 @@ class Conferences(Resource):
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_mute_stop(
@@ -292,6 +319,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Unmute members (``DELETE .../Member/{id}/Mute/``).
 
@@ -304,6 +332,7 @@ class Conferences(Resource):
             _member_path(conference_name, member_id, "Mute"),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_deaf(
@@ -313,6 +342,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Make members deaf (``POST .../Member/{id}/Deaf/``); sets a state, so it is retried.
 
@@ -326,6 +356,7 @@ class Conferences(Resource):
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_deaf_stop(
@@ -335,6 +366,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Let members hear again (``DELETE .../Member/{id}/Deaf/``).
 
@@ -347,6 +379,7 @@ class Conferences(Resource):
             _member_path(conference_name, member_id, "Deaf"),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_kick(
@@ -357,6 +390,7 @@ class Conferences(Resource):
         callback_url: str | None = None,
         callback_method: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Remove members from the conference; their calls go on (``POST .../Kick/``).
 
@@ -372,10 +406,11 @@ class Conferences(Resource):
             retry_unsafe=retry_unsafe,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_hangup(
-        self, conference_name: str, member_id: MemberId
+        self, conference_name: str, member_id: MemberId, **options: Unpack[RequestOptions]
     ) -> ConferenceMemberActionResponse:
         """Hang up members' calls (``DELETE Conference/{name}/Member/{id}/``).
 
@@ -383,7 +418,10 @@ class Conferences(Resource):
             ResourceNotFoundError: If the conference or the member is not there.
         """
         return await self._action(
-            ConferenceMemberActionResponse, "DELETE", _member_path(conference_name, member_id)
+            ConferenceMemberActionResponse,
+            "DELETE",
+            _member_path(conference_name, member_id),
+            options=options,
         )
 
     async def member_play(
@@ -395,6 +433,7 @@ class Conferences(Resource):
         callback_url: str | None = None,
         callback_method: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Play an audio file to members (``POST .../Member/{id}/Play/``).
 
@@ -413,6 +452,7 @@ class Conferences(Resource):
             url=url,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_play_stop(
@@ -422,6 +462,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Stop playing audio to members (``DELETE .../Member/{id}/Play/``).
 
@@ -434,6 +475,7 @@ class Conferences(Resource):
             _member_path(conference_name, member_id, "Play"),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_speak(
@@ -447,6 +489,7 @@ class Conferences(Resource):
         callback_url: str | None = None,
         callback_method: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Speak text to members (``POST .../Member/{id}/Speak/``).
 
@@ -467,6 +510,7 @@ class Conferences(Resource):
             language=language,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def member_speak_stop(
@@ -476,6 +520,7 @@ class Conferences(Resource):
         *,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConferenceMemberActionResponse:
         """Stop speaking to members (``DELETE .../Member/{id}/Speak/``).
 
@@ -488,6 +533,7 @@ class Conferences(Resource):
             _member_path(conference_name, member_id, "Speak"),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
 

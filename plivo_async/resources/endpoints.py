@@ -20,8 +20,8 @@ failures once retries run out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-from .._convert import to_wire
 from ..models._shared import ActionResponse, CallbackRequest, to_id_text
 from ..models.endpoints import (
     CreateEndpointRequest,
@@ -32,6 +32,11 @@ from ..models.endpoints import (
     UpdateEndpointRequest,
 )
 from ._base import Resource, item_path
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["Endpoints"]
 
@@ -49,6 +54,7 @@ class Endpoints(Resource):
         callback_method: str | None = None,
         *,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> CreateEndpointResponse:
         """Create a SIP endpoint (``POST Endpoint/``).
 
@@ -75,8 +81,9 @@ class Endpoints(Resource):
         return await self._post(
             "Endpoint/",
             cast_to=CreateEndpointResponse,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     async def get(
@@ -84,6 +91,7 @@ class Endpoints(Resource):
         endpoint_id: str | int,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Endpoint:
         """One endpoint and its registration state (``GET Endpoint/{id}/``).
 
@@ -95,7 +103,7 @@ class Endpoints(Resource):
         """
         path = item_path("Endpoint", "endpoint_id", endpoint_id)
         request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
-        return await self._send("GET", path, cast_to=Endpoint, request=request)
+        return await self._send("GET", path, cast_to=Endpoint, request=request, options=options)
 
     async def list(
         self,
@@ -103,6 +111,7 @@ class Endpoints(Resource):
         offset: int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> EndpointListResponse:
         """One page of endpoints (``GET Endpoint/``).
 
@@ -113,18 +122,23 @@ class Endpoints(Resource):
         request = ListEndpointsRequest(
             limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
         )
-        query = to_wire(request)
-        return await self._get("Endpoint/", cast_to=EndpointListResponse, query=query)
+        return await self._get(
+            "Endpoint/", cast_to=EndpointListResponse, query=request, options=options
+        )
 
-    async def iter_all(self, *, limit: int | None = None) -> AsyncIterator[Endpoint]:
+    async def iter_all(
+        self, *, limit: int | None = None, **options: Unpack[RequestOptions]
+    ) -> AsyncIterator[Endpoint]:
         """Every endpoint of the account, ``limit`` (default 20) per page.
 
         Raises:
             ValidationError: If ``limit`` is outside 1..20, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
-        query = to_wire(ListEndpointsRequest(limit=limit))
-        async for endpoint in self._paginate("Endpoint/", page=EndpointListResponse, query=query):
+        query = ListEndpointsRequest(limit=limit)
+        async for endpoint in self._paginate(
+            "Endpoint/", page=EndpointListResponse, query=query, options=options
+        ):
             yield endpoint
 
     def __aiter__(self) -> AsyncIterator[Endpoint]:
@@ -143,6 +157,7 @@ class Endpoints(Resource):
         app_id: str | int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Change an endpoint (``POST Endpoint/{id}/``): only the fields given are sent.
 
@@ -163,7 +178,7 @@ class Endpoints(Resource):
             callback_method=callback_method,
         )
         return await self._post(
-            path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
+            path, cast_to=ActionResponse, body=request, idempotent=True, options=options
         )
 
     async def delete(
@@ -171,6 +186,7 @@ class Endpoints(Resource):
         endpoint_id: str | int,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Delete an endpoint (``DELETE Endpoint/{id}/``; 204, empty answer).
 
@@ -184,4 +200,6 @@ class Endpoints(Resource):
         """
         path = item_path("Endpoint", "endpoint_id", endpoint_id)
         request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
-        return await self._send("DELETE", path, cast_to=ActionResponse, request=request)
+        return await self._send(
+            "DELETE", path, cast_to=ActionResponse, request=request, options=options
+        )

@@ -19,6 +19,9 @@ from ..models.calls import LiveCall, LiveCallIds, QueuedCall, QueuedCallIds
 from ._paging import MAX_PAGE_SIZE, paginate
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
     from .calls import Calls
 
 __all__ = ["LiveCalls", "QueuedCalls"]
@@ -53,8 +56,15 @@ class LiveCalls:
     def __init__(self, calls: Calls) -> None:
         self._calls = calls
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._calls._transport.api_base}>"
+
     async def get(
-        self, _id: str, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        _id: str,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> LiveCall:
         """A call in progress (``GET Call/{uuid}/?status=live``).
 
@@ -64,7 +74,7 @@ class LiveCalls:
             ResourceNotFoundError: If no call in progress has that uuid.
         """
         return await self._calls.get_live(
-            _id, callback_url=callback_url, callback_method=callback_method
+            _id, callback_url=callback_url, callback_method=callback_method, **options
         )
 
     async def list_ids(
@@ -76,6 +86,7 @@ class LiveCalls:
         offset: int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> LiveCallIds:
         """The uuids of the calls in progress (``GET Call/?status=live``).
 
@@ -95,6 +106,7 @@ class LiveCalls:
             offset=offset,
             callback_url=callback_url,
             callback_method=callback_method,
+            **options,
         )
 
     def iter_all(self, **filters: Any) -> AsyncIterator[str]:
@@ -121,8 +133,15 @@ class QueuedCalls:
     def __init__(self, calls: Calls) -> None:
         self._calls = calls
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._calls._transport.api_base}>"
+
     async def get(
-        self, _id: str, callback_url: str | None = None, callback_method: str | None = None
+        self,
+        _id: str,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> QueuedCall:
         """A queued call (``GET Call/{uuid}/?status=queued``).
 
@@ -131,7 +150,7 @@ class QueuedCalls:
             ResourceNotFoundError: If no queued call has that uuid.
         """
         return await self._calls.get_queued(
-            _id, callback_url=callback_url, callback_method=callback_method
+            _id, callback_url=callback_url, callback_method=callback_method, **options
         )
 
     async def list_ids(
@@ -140,6 +159,7 @@ class QueuedCalls:
         offset: int | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> QueuedCallIds:
         """The uuids of the queued calls (``GET Call/?status=queued``).
 
@@ -148,7 +168,11 @@ class QueuedCalls:
                 callback argument is invalid.
         """
         return await self._calls.list_queued(
-            limit=limit, offset=offset, callback_url=callback_url, callback_method=callback_method
+            limit=limit,
+            offset=offset,
+            callback_url=callback_url,
+            callback_method=callback_method,
+            **options,
         )
 
     def iter_all(self, **filters: Any) -> AsyncIterator[str]:

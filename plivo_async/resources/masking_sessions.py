@@ -13,9 +13,9 @@ so it is retried like a ``GET``; so is a delete.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._convert import to_wire
+from .._types import split_request_options
 from ..models.masking_sessions import (
     CreateMaskingSessionRequest,
     CreateMaskingSessionResponse,
@@ -27,6 +27,11 @@ from ..models.masking_sessions import (
     UpdateMaskingSessionRequest,
 )
 from ._base import Resource, filters_query, item_path
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["MaskingSessions"]
 
@@ -73,6 +78,7 @@ class MaskingSessions(Resource):
         virtual_number_cooloff_period: int | None = None,
         force_pin_authentication: bool | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> CreateMaskingSessionResponse:
         """Connect two numbers through a virtual number (``POST Masking/Session/``).
 
@@ -125,12 +131,15 @@ class MaskingSessions(Resource):
         return await self._post(
             "Masking/Session/",
             cast_to=CreateMaskingSessionResponse,
-            body=to_wire(request),
+            body=request,
             calls=1 if request.initiate_call_to_first_party else 0,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
-    async def get_masking_session(self, session_uuid: str) -> MaskingSessionResponse:
+    async def get_masking_session(
+        self, session_uuid: str, **options: Unpack[RequestOptions]
+    ) -> MaskingSessionResponse:
         """One session (``GET Masking/Session/{session_uuid}/``).
 
         Raises:
@@ -139,7 +148,7 @@ class MaskingSessions(Resource):
             ResourceNotFoundError: If no session has that uuid.
         """
         path = item_path("Masking/Session", "session_uuid", session_uuid)
-        return await self._get(path, cast_to=MaskingSessionResponse)
+        return await self._get(path, cast_to=MaskingSessionResponse, options=options)
 
     async def update_masking_session(
         self,
@@ -161,6 +170,7 @@ class MaskingSessions(Resource):
         subaccount: str | None = None,
         geomatch: bool | None = None,
         create_session_with_single_party: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MaskingSessionActionResponse:
         """Change a session (``POST Masking/Session/{session_uuid}/``).
 
@@ -192,10 +202,16 @@ class MaskingSessions(Resource):
             create_session_with_single_party=create_session_with_single_party,
         )
         return await self._post(
-            path, cast_to=MaskingSessionActionResponse, body=to_wire(request), idempotent=True
+            path,
+            cast_to=MaskingSessionActionResponse,
+            body=request,
+            idempotent=True,
+            options=options,
         )
 
-    async def delete_masking_session(self, session_uuid: str) -> MaskingSessionActionResponse:
+    async def delete_masking_session(
+        self, session_uuid: str, **options: Unpack[RequestOptions]
+    ) -> MaskingSessionActionResponse:
         """End a session (``DELETE Masking/Session/{session_uuid}/``).
 
         Raises:
@@ -203,7 +219,7 @@ class MaskingSessions(Resource):
             ResourceNotFoundError: If no session has that uuid (or it was deleted).
         """
         path = item_path("Masking/Session", "session_uuid", session_uuid)
-        return await self._delete(path, cast_to=MaskingSessionActionResponse)
+        return await self._delete(path, cast_to=MaskingSessionActionResponse, options=options)
 
     async def list_masking_session(self, **filters: Any) -> MaskingSessionListResponse:
         """One page of sessions (``GET Masking/Session/``).
@@ -217,8 +233,11 @@ class MaskingSessions(Resource):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListMaskingSessionsRequest, filters)
-        return await self._get("Masking/Session/", cast_to=MaskingSessionListResponse, query=query)
+        return await self._get(
+            "Masking/Session/", cast_to=MaskingSessionListResponse, query=query, options=options
+        )
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[MaskingSession]:
         """Every session matching ``filters`` (as for :meth:`list_masking_session`), page by page.
@@ -227,8 +246,11 @@ class MaskingSessions(Resource):
             ValidationError: When iteration starts, if a filter is unknown or breaks its rule.
             PlivoError: While iterating, whatever a page's request raises.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListMaskingSessionsRequest, filters)
-        pages = self._paginate("Masking/Session/", page=MaskingSessionListResponse, query=query)
+        pages = self._paginate(
+            "Masking/Session/", page=MaskingSessionListResponse, query=query, options=options
+        )
         async for session in pages:
             yield session
 

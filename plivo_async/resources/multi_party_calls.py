@@ -19,9 +19,10 @@ Adding a participant dials: it counts one call per destination against
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._convert import from_wire, to_wire
+from .._types import split_request_options
 from ..models.multi_party_calls import (
     AddParticipantRequest,
     AddParticipantResponse,
@@ -44,6 +45,11 @@ from ..models.multi_party_calls import (
 )
 from ..validation import check, path_segment
 from ._base import Resource, api_path, filters_query
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["MultiPartyCalls"]
 
@@ -99,6 +105,7 @@ class MultiPartyCalls(Resource):
         *,
         idempotent: bool | None = None,
         retry_unsafe: bool = False,
+        options: RequestOptions | None = None,
         **fields: Any,
     ) -> R:
         """``model(**fields)`` sent to ``path``: every action is this, so it is written once.
@@ -113,6 +120,7 @@ class MultiPartyCalls(Resource):
             request=request,
             idempotent=idempotent,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     # -- multi-party calls ------------------------------------------------------------------
@@ -129,8 +137,11 @@ class MultiPartyCalls(Resource):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListMultiPartyCallsRequest, filters)
-        return await self._get("MultiPartyCall/", cast_to=MultiPartyCallListResponse, query=query)
+        return await self._get(
+            "MultiPartyCall/", cast_to=MultiPartyCallListResponse, query=query, options=options
+        )
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[MultiPartyCallDetails]:
         """Every multi-party call matching ``filters``, following the pages.
@@ -140,8 +151,11 @@ class MultiPartyCalls(Resource):
             PlivoError: While iterating, whatever a page's request raises; the calls
                 already yielded stand.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListMultiPartyCallsRequest, filters)
-        pages = self._paginate("MultiPartyCall/", page=MultiPartyCallListResponse, query=query)
+        pages = self._paginate(
+            "MultiPartyCall/", page=MultiPartyCallListResponse, query=query, options=options
+        )
         async for mpc in pages:
             yield mpc
 
@@ -156,6 +170,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallDetails:
         """One multi-party call (``GET MultiPartyCall/{id}/``)."""
         return await self._action(
@@ -164,6 +179,7 @@ class MultiPartyCalls(Resource):
             _mpc_path(friendly_name, uuid),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def add_participant(
@@ -176,14 +192,14 @@ class MultiPartyCalls(Resource):
         to_: str | Sequence[str] | None = None,
         call_uuid: str | None = None,
         retry_unsafe: bool = False,
-        **options: Any,
+        **params: Any,
     ) -> AddParticipantResponse:
         """Dial someone into a multi-party call, or add a call in progress to it.
 
         ``POST MultiPartyCall/{id}/Participant/``; the multi-party call is created on the
         first participant. Give ``from_`` and ``to_`` (one or more numbers / SIP URIs,
         ``<``-joined or a list, several only for ``role='agent'``, at most 20) or
-        ``call_uuid``. ``options`` are the SDK's other parameters, each validated as the
+        ``call_uuid``. ``params`` are the SDK's other parameters, each validated as the
         SDK does: ``caller_name``, ``call_status_callback_url`` / ``_method``,
         ``sip_headers``, ``confirm_key``, ``confirm_key_sound_url`` / ``_method``,
         ``dial_music``, ``ring_timeout``, ``delay_dial``, ``max_duration``,
@@ -197,7 +213,8 @@ class MultiPartyCalls(Resource):
         ``exit_sound`` / ``_method``, ``start_recording_audio`` / ``_method``,
         ``stop_recording_audio`` / ``_method``, ``create_mpc_with_single_participant``,
         ``send_digits``, ``send_on_preanswer``, ``transcription_url``, ``transcript``,
-        ``callback_url``, ``callback_method``. See :class:`AddParticipantRequest`.
+        ``callback_url``, ``callback_method``. See :class:`AddParticipantRequest`. The
+        per-call :class:`~plivo_async._types.RequestOptions` are taken out of them.
 
         Counts one call per destination against ``calls_per_second``. Not idempotent.
 
@@ -210,11 +227,12 @@ class MultiPartyCalls(Resource):
                 ``retry_unsafe=True``.
         """
         path = _mpc_path(friendly_name, uuid, "Participant")
+        options, params = split_request_options(params)
         request = from_wire(
             AddParticipantRequest,
-            {"role": role, "from_": from_, "to_": to_, "call_uuid": call_uuid, **options},
+            {"role": role, "from_": from_, "to_": to_, "call_uuid": call_uuid, **params},
         )
-        return await self._add_participant(path, request, retry_unsafe)
+        return await self._add_participant(path, request, retry_unsafe, options)
 
     async def add_participant_from(
         self,
@@ -224,6 +242,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         uuid: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> AddParticipantResponse:
         """Send a prebuilt, already validated :class:`AddParticipantRequest`.
 
@@ -232,17 +251,22 @@ class MultiPartyCalls(Resource):
                 :meth:`add_participant`).
         """
         path = _mpc_path(friendly_name, uuid, "Participant") if url is None else url
-        return await self._add_participant(path, request, retry_unsafe)
+        return await self._add_participant(path, request, retry_unsafe, options)
 
     async def _add_participant(
-        self, path: str, request: AddParticipantRequest, retry_unsafe: bool
+        self,
+        path: str,
+        request: AddParticipantRequest,
+        retry_unsafe: bool,
+        options: RequestOptions,
     ) -> AddParticipantResponse:
         return await self._post(
             path,
             cast_to=AddParticipantResponse,
-            body=to_wire(request),
+            body=request,
             calls=request.calls,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     async def start(
@@ -252,6 +276,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Start a multi-party call that waits for it (``POST MultiPartyCall/{id}/``).
 
@@ -263,7 +288,7 @@ class MultiPartyCalls(Resource):
         )
         body = {"status": "active", **to_wire(callback)}
         return await self._post(
-            path, cast_to=MultiPartyCallActionResponse, body=body, idempotent=True
+            path, cast_to=MultiPartyCallActionResponse, body=body, idempotent=True, options=options
         )
 
     async def stop(
@@ -273,6 +298,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """End a multi-party call: every participant leaves (``DELETE MultiPartyCall/{id}/``)."""
         return await self._action(
@@ -281,6 +307,7 @@ class MultiPartyCalls(Resource):
             _mpc_path(friendly_name, uuid),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     # -- recording the multi-party call -----------------------------------------------------
@@ -298,6 +325,7 @@ class MultiPartyCalls(Resource):
         transcription_url: str | None = None,
         transcript: bool | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallRecordingResponse:
         """Start recording the multi-party call (``POST MultiPartyCall/{id}/Record/``).
 
@@ -320,6 +348,7 @@ class MultiPartyCalls(Resource):
             callback_method=callback_method,
             transcription_url=transcription_url,
             transcript=transcript,
+            options=options,
         )
 
     async def stop_recording(
@@ -329,6 +358,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Stop recording the multi-party call (``DELETE MultiPartyCall/{id}/Record/``)."""
         return await self._action(
@@ -338,6 +368,7 @@ class MultiPartyCalls(Resource):
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def pause_recording(
@@ -347,6 +378,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Pause recording (``POST MultiPartyCall/{id}/Record/Pause/``)."""
         return await self._action(
@@ -356,6 +388,7 @@ class MultiPartyCalls(Resource):
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def resume_recording(
@@ -365,6 +398,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Resume a paused recording (``POST MultiPartyCall/{id}/Record/Resume/``)."""
         return await self._action(
@@ -374,6 +408,7 @@ class MultiPartyCalls(Resource):
             idempotent=True,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     # -- participants -----------------------------------------------------------------------
@@ -386,6 +421,7 @@ class MultiPartyCalls(Resource):
         call_uuid: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ParticipantListResponse:
         """The participants of a multi-party call (``GET MultiPartyCall/{id}/Participant/``).
 
@@ -399,6 +435,7 @@ class MultiPartyCalls(Resource):
             call_uuid=call_uuid,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def iter_participants(
@@ -407,6 +444,7 @@ class MultiPartyCalls(Resource):
         uuid: str | None = None,
         friendly_name: str | None = None,
         call_uuid: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncIterator[Participant]:
         """Every participant of a multi-party call, following ``meta.next`` if present.
 
@@ -415,8 +453,10 @@ class MultiPartyCalls(Resource):
                 stand.
         """
         path = _mpc_path(friendly_name, uuid, "Participant")
-        query = to_wire(ListParticipantsRequest(call_uuid=call_uuid))
-        pages = self._paginate(path, page=ParticipantListResponse, query=query, paged=False)
+        query = ListParticipantsRequest(call_uuid=call_uuid)
+        pages = self._paginate(
+            path, page=ParticipantListResponse, query=query, paged=False, options=options
+        )
         async for participant in pages:
             yield participant
 
@@ -428,6 +468,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Participant:
         """One participant (``GET MultiPartyCall/{id}/Participant/{participant_id}/``)."""
         return await self._action(
@@ -436,6 +477,7 @@ class MultiPartyCalls(Resource):
             _participant_path(friendly_name, uuid, participant_id),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def update_participant(
@@ -449,6 +491,7 @@ class MultiPartyCalls(Resource):
         hold: bool | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Set a participant's coach mode, mute or hold (``POST .../Participant/{pid}/``).
 
@@ -472,6 +515,7 @@ class MultiPartyCalls(Resource):
             hold=hold,
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     async def kick_participant(
@@ -482,6 +526,7 @@ class MultiPartyCalls(Resource):
         friendly_name: str | None = None,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Remove a participant (``DELETE MultiPartyCall/{id}/Participant/{pid}/``)."""
         return await self._action(
@@ -490,6 +535,7 @@ class MultiPartyCalls(Resource):
             _participant_path(friendly_name, uuid, participant_id),
             callback_url=callback_url,
             callback_method=callback_method,
+            options=options,
         )
 
     # -- recording one participant ----------------------------------------------------------
@@ -509,6 +555,7 @@ class MultiPartyCalls(Resource):
         transcription_url: str | None = None,
         transcript: bool | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallRecordingResponse:
         """Start recording one participant (``POST .../Participant/{pid}/Record/``).
 
@@ -532,6 +579,7 @@ class MultiPartyCalls(Resource):
             record_track_type=record_track_type,
             transcription_url=transcription_url,
             transcript=transcript,
+            options=options,
         )
 
     async def stop_participant_recording(
@@ -543,6 +591,7 @@ class MultiPartyCalls(Resource):
         callback_url: str | None = None,
         callback_method: str | None = None,
         record_track_type: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Stop recording one participant (``DELETE .../Participant/{pid}/Record/``)."""
         return await self._action(
@@ -554,6 +603,7 @@ class MultiPartyCalls(Resource):
             callback_url=callback_url,
             callback_method=callback_method,
             record_track_type=record_track_type,
+            options=options,
         )
 
     async def pause_participant_recording(
@@ -565,6 +615,7 @@ class MultiPartyCalls(Resource):
         callback_url: str | None = None,
         callback_method: str | None = None,
         record_track_type: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Pause recording one participant (``POST .../Participant/{pid}/Record/Pause/``)."""
         return await self._action(
@@ -576,6 +627,7 @@ class MultiPartyCalls(Resource):
             callback_url=callback_url,
             callback_method=callback_method,
             record_track_type=record_track_type,
+            options=options,
         )
 
     async def resume_participant_recording(
@@ -587,6 +639,7 @@ class MultiPartyCalls(Resource):
         callback_url: str | None = None,
         callback_method: str | None = None,
         record_track_type: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Resume recording one participant (``POST .../Participant/{pid}/Record/Resume/``)."""
         return await self._action(
@@ -598,6 +651,7 @@ class MultiPartyCalls(Resource):
             callback_url=callback_url,
             callback_method=callback_method,
             record_track_type=record_track_type,
+            options=options,
         )
 
     # -- audio ------------------------------------------------------------------------------
@@ -610,6 +664,7 @@ class MultiPartyCalls(Resource):
         uuid: str | None = None,
         friendly_name: str | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallPlayAudioResponse:
         """Play an audio file to a participant (``POST MultiPartyCall/{id}/Member/{pid}/Play/``).
 
@@ -625,6 +680,7 @@ class MultiPartyCalls(Resource):
             StartPlayAudioRequest,
             retry_unsafe=retry_unsafe,
             url=url,
+            options=options,
         )
 
     async def stop_play_audio(
@@ -633,10 +689,12 @@ class MultiPartyCalls(Resource):
         *,
         uuid: str | None = None,
         friendly_name: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MultiPartyCallActionResponse:
         """Stop the audio playing to a participant (``DELETE .../Member/{pid}/Play/``)."""
         return await self._action(
             MultiPartyCallActionResponse,
             "DELETE",
             _participant_path(friendly_name, uuid, participant_id, "Play", area="Member"),
+            options=options,
         )

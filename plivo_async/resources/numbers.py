@@ -24,9 +24,10 @@ failures once retries run out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._convert import from_wire, to_wire
+from .._types import split_request_options
 from ..models._shared import ActionResponse
 from ..models.numbers import (
     BuyNumberRequest,
@@ -43,6 +44,11 @@ from ..models.numbers import (
 )
 from ._base import Resource, api_path, filters_query
 
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
+
 __all__ = ["Numbers", "PhoneNumbers"]
 
 
@@ -52,7 +58,7 @@ def _number_path(area: str, number: str | int) -> str:
 
 def _search_query(filters: dict[str, Any]) -> dict[str, Any]:
     """The query of a search: flags as the official SDK sends them (``True``/``False``)."""
-    query = filters_query(SearchNumbersRequest, filters)
+    query = to_wire(filters_query(SearchNumbersRequest, filters))
     return {k: str(value) if isinstance(value, bool) else value for k, value in query.items()}
 
 
@@ -74,6 +80,7 @@ class PhoneNumbers(Resource):
         city: str | None = None,
         npanxx: str | int | None = None,
         local_calling_area: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PhoneNumberListResponse:
         """One page of rentable numbers of a country (``GET PhoneNumber/``).
 
@@ -104,7 +111,9 @@ class PhoneNumbers(Resource):
             "local_calling_area": local_calling_area,
         }
         query = _search_query(filters)
-        return await self._get("PhoneNumber/", cast_to=PhoneNumberListResponse, query=query)
+        return await self._get(
+            "PhoneNumber/", cast_to=PhoneNumberListResponse, query=query, options=options
+        )
 
     async def iter_search(self, country_iso: str, **filters: Any) -> AsyncIterator[PhoneNumber]:
         """Every rentable number :meth:`search` finds with ``filters``, page after page.
@@ -113,8 +122,11 @@ class PhoneNumbers(Resource):
             ValidationError: As for :meth:`search`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
+        options, filters = split_request_options(filters)
         query = _search_query({"country_iso": country_iso, **filters})
-        pages = self._paginate("PhoneNumber/", page=PhoneNumberListResponse, query=query)
+        pages = self._paginate(
+            "PhoneNumber/", page=PhoneNumberListResponse, query=query, options=options
+        )
         async for number in pages:
             yield number
 
@@ -126,6 +138,7 @@ class PhoneNumbers(Resource):
         cnam_lookup: str | None = None,
         ha_enable: bool | None = None,
         compliance_application_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> BuyNumberResponse:
         """Rent ``number`` (``POST PhoneNumber/{number}/``); it becomes one of yours.
 
@@ -157,7 +170,7 @@ class PhoneNumbers(Resource):
         }
         request = from_wire(BuyNumberRequest, fields)
         # A POST is never idempotent here, and retry_unsafe is not offered: never re-sent.
-        return await self._post(path, cast_to=BuyNumberResponse, body=to_wire(request))
+        return await self._post(path, cast_to=BuyNumberResponse, body=request, options=options)
 
 
 class Numbers(PhoneNumbers):
@@ -180,8 +193,9 @@ class Numbers(PhoneNumbers):
         Raises:
             ValidationError: If a filter is unknown or breaks its rule.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListNumbersRequest, filters)
-        return await self._get("Number/", cast_to=NumberListResponse, query=query)
+        return await self._get("Number/", cast_to=NumberListResponse, query=query, options=options)
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[Number]:
         """Every number of yours matching ``filters`` (those of :meth:`list`), page after page.
@@ -190,8 +204,11 @@ class Numbers(PhoneNumbers):
             ValidationError: As for :meth:`list`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListNumbersRequest, filters)
-        async for number in self._paginate("Number/", page=NumberListResponse, query=query):
+        async for number in self._paginate(
+            "Number/", page=NumberListResponse, query=query, options=options
+        ):
             yield number
 
     def __aiter__(self) -> AsyncIterator[Number]:
@@ -202,14 +219,14 @@ class Numbers(PhoneNumbers):
         """
         return self.iter_all()
 
-    async def get(self, number: str | int) -> Number:
+    async def get(self, number: str | int, **options: Unpack[RequestOptions]) -> Number:
         """One of your numbers (``GET Number/{number}/``).
 
         Raises:
             ValidationError: If ``number`` is not a phone number.
             ResourceNotFoundError: If the number is not one of yours.
         """
-        return await self._get(_number_path("Number", number), cast_to=Number)
+        return await self._get(_number_path("Number", number), cast_to=Number, options=options)
 
     async def update(
         self,
@@ -219,6 +236,7 @@ class Numbers(PhoneNumbers):
         alias: str | None = None,
         verification_info: dict[str, Any] | None = None,
         cnam_lookup: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Change one of your numbers (``POST Number/{number}/``): only the fields given.
 
@@ -242,10 +260,10 @@ class Numbers(PhoneNumbers):
         request = from_wire(UpdateNumberRequest, fields)
         path = _number_path("Number", number)
         return await self._post(
-            path, cast_to=ActionResponse, body=to_wire(request), idempotent=True
+            path, cast_to=ActionResponse, body=request, idempotent=True, options=options
         )
 
-    async def delete(self, number: str | int) -> ActionResponse:
+    async def delete(self, number: str | int, **options: Unpack[RequestOptions]) -> ActionResponse:
         """Release one of your numbers (``DELETE Number/{number}/``; 204, empty answer).
 
         A rented number stops being billed and goes back to Plivo's inventory.
@@ -255,7 +273,9 @@ class Numbers(PhoneNumbers):
             ResourceNotFoundError: If the number is not one of yours (or a retried delete
                 finds it gone).
         """
-        return await self._delete(_number_path("Number", number), cast_to=ActionResponse)
+        return await self._delete(
+            _number_path("Number", number), cast_to=ActionResponse, options=options
+        )
 
     async def create(
         self,
@@ -267,6 +287,7 @@ class Numbers(PhoneNumbers):
         subaccount: str | None = None,
         *,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Add numbers you hold at your own carrier (``POST Number/``).
 
@@ -289,5 +310,9 @@ class Numbers(PhoneNumbers):
         }
         request = from_wire(CreateNumberRequest, fields)
         return await self._post(
-            "Number/", cast_to=ActionResponse, body=to_wire(request), retry_unsafe=retry_unsafe
+            "Number/",
+            cast_to=ActionResponse,
+            body=request,
+            retry_unsafe=retry_unsafe,
+            options=options,
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json as _json
 from typing import TYPE_CHECKING, Any
 
-from .._convert import to_wire
+from .._types import split_request_options
 from ..models.phlo import (
     MemberActionRequest,
     MultiPartyCallActionRequest,
@@ -35,8 +35,10 @@ from ..validation import check, check_destination, path_segment
 from ._base import Resource
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .._base_client import BaseClient as Transport
-    from .._types import RequestObserver
+    from .._types import RequestObserver, RequestOptions
 
 __all__ = ["ConferenceBridge", "Member", "MultiPartyCall", "Node", "Phlo"]
 
@@ -83,16 +85,22 @@ class Phlo(Resource):
     def __repr__(self) -> str:
         return f"<Phlo {self.phlo_id}>"
 
-    async def get(self) -> PhloDetails:
+    async def get(self, **options: Unpack[RequestOptions]) -> PhloDetails:
         """The PHLO's details (``GET phlo/{phlo_id}``).
 
         Raises:
             ResourceNotFoundError: If no PHLO has this id.
         """
-        return await self._get(self._transport.phlo_base + self._segment, cast_to=PhloDetails)
+        return await self._get(
+            self._transport.phlo_base + self._segment, cast_to=PhloDetails, options=options
+        )
 
     async def run(self, *, retry_unsafe: bool = False, **payload: Any) -> PhloRunResponse:
         """Run the PHLO with the payload its Start node expects (``phlo.run(**payload)``).
+
+        The per-call :class:`~plivo_async._types.RequestOptions` (``timeout``,
+        ``extra_headers``, ...) are taken out of the keywords; a PHLO variable of one of
+        those names goes in ``extra_body``.
 
         Not idempotent: a run may place calls or send messages, so a request that failed
         ambiguously is not sent again unless ``retry_unsafe=True``.
@@ -104,6 +112,7 @@ class Phlo(Resource):
                 not have run. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
+        options, payload = split_request_options(payload)
         try:
             _json.dumps(payload)
         except (TypeError, ValueError):
@@ -113,6 +122,7 @@ class Phlo(Resource):
             cast_to=PhloRunResponse,
             body=payload,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     def multi_party_call(self, node_id: str) -> MultiPartyCall:
@@ -173,7 +183,13 @@ class MultiPartyCall(Resource):
         return f"<MultiPartyCall phlo={self.phlo_id} node={self.node_id}>"
 
     async def call(
-        self, trigger_source: str, to: str, role: str = "agent", *, retry_unsafe: bool = False
+        self,
+        trigger_source: str,
+        to: str,
+        role: str = "agent",
+        *,
+        retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> PhloActionResponse:
         """Dial ``to`` and add them to the call with ``role`` (agent or customer).
 
@@ -185,10 +201,18 @@ class MultiPartyCall(Resource):
                 have been dialled. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        return await self.update("call", trigger_source, to, role, retry_unsafe=retry_unsafe)
+        return await self.update(
+            "call", trigger_source, to, role, retry_unsafe=retry_unsafe, **options
+        )
 
     async def warm_transfer(
-        self, trigger_source: str, to: str, role: str = "agent", *, retry_unsafe: bool = False
+        self,
+        trigger_source: str,
+        to: str,
+        role: str = "agent",
+        *,
+        retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> PhloActionResponse:
         """Dial ``to``; ``trigger_source`` talks to them privately before the hand-over.
 
@@ -201,11 +225,17 @@ class MultiPartyCall(Resource):
                 ``retry_unsafe=True``.
         """
         return await self.update(
-            "warm_transfer", trigger_source, to, role, retry_unsafe=retry_unsafe
+            "warm_transfer", trigger_source, to, role, retry_unsafe=retry_unsafe, **options
         )
 
     async def cold_transfer(
-        self, trigger_source: str, to: str, role: str = "agent", *, retry_unsafe: bool = False
+        self,
+        trigger_source: str,
+        to: str,
+        role: str = "agent",
+        *,
+        retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> PhloActionResponse:
         """Dial ``to`` and hand the call over; ``trigger_source`` leaves the call.
 
@@ -218,7 +248,7 @@ class MultiPartyCall(Resource):
                 ``retry_unsafe=True``.
         """
         return await self.update(
-            "cold_transfer", trigger_source, to, role, retry_unsafe=retry_unsafe
+            "cold_transfer", trigger_source, to, role, retry_unsafe=retry_unsafe, **options
         )
 
     async def update(
@@ -230,6 +260,7 @@ class MultiPartyCall(Resource):
         *,
         retry_unsafe: bool = False,
         observer: RequestObserver | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PhloActionResponse:
         """Any of the node's actions by name (``call``, ``warm_transfer``, ``cold_transfer``).
 
@@ -245,7 +276,9 @@ class MultiPartyCall(Resource):
         request = MultiPartyCallActionRequest(
             action=action, trigger_source=trigger_source, to=to, role=role
         )
-        return await self.update_from(request, retry_unsafe=retry_unsafe, observer=observer)
+        return await self.update_from(
+            request, retry_unsafe=retry_unsafe, observer=observer, **options
+        )
 
     async def update_from(
         self,
@@ -253,6 +286,7 @@ class MultiPartyCall(Resource):
         *,
         retry_unsafe: bool = False,
         observer: RequestObserver | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PhloActionResponse:
         """Send a prebuilt, already validated action request.
 
@@ -268,10 +302,11 @@ class MultiPartyCall(Resource):
         return await self._post(
             self.url,
             cast_to=PhloActionResponse,
-            body=to_wire(request),
+            body=request,
             calls=request.calls,
             retry_unsafe=retry_unsafe,
             observer=observer,
+            options=options,
         )
 
     def member(self, member_id: str) -> Member:
@@ -303,7 +338,9 @@ class Member(Resource):
     def __repr__(self) -> str:
         return f"<Member {self.member_id} of {self.mpc!r}>"
 
-    async def update(self, action: str, *, retry_unsafe: bool = False) -> PhloActionResponse:
+    async def update(
+        self, action: str, *, retry_unsafe: bool = False, **options: Unpack[RequestOptions]
+    ) -> PhloActionResponse:
         """Any member action by name.
 
         ``hold``, ``unhold``, ``mute`` and ``unmute`` set a state, so they are retried like
@@ -320,12 +357,15 @@ class Member(Resource):
         return await self._post(
             self.url,
             cast_to=PhloActionResponse,
-            body=to_wire(request),
+            body=request,
             idempotent=request.action in _IDEMPOTENT_MEMBER_ACTIONS,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
-    async def abort_transfer(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
+    async def abort_transfer(
+        self, *, retry_unsafe: bool = False, **options: Unpack[RequestOptions]
+    ) -> PhloActionResponse:
         """Abort a transfer this member started.
 
         Raises:
@@ -334,9 +374,11 @@ class Member(Resource):
                 may not have been aborted. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        return await self.update("abort_transfer", retry_unsafe=retry_unsafe)
+        return await self.update("abort_transfer", retry_unsafe=retry_unsafe, **options)
 
-    async def resume_call(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
+    async def resume_call(
+        self, *, retry_unsafe: bool = False, **options: Unpack[RequestOptions]
+    ) -> PhloActionResponse:
         """Return to the call after a warm transfer.
 
         Raises:
@@ -345,9 +387,11 @@ class Member(Resource):
                 not be back. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        return await self.update("resume_call", retry_unsafe=retry_unsafe)
+        return await self.update("resume_call", retry_unsafe=retry_unsafe, **options)
 
-    async def voicemail_drop(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
+    async def voicemail_drop(
+        self, *, retry_unsafe: bool = False, **options: Unpack[RequestOptions]
+    ) -> PhloActionResponse:
         """Leave the configured voicemail for this member and drop them.
 
         Raises:
@@ -356,9 +400,11 @@ class Member(Resource):
                 may not have been left. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        return await self.update("voicemail_drop", retry_unsafe=retry_unsafe)
+        return await self.update("voicemail_drop", retry_unsafe=retry_unsafe, **options)
 
-    async def hangup(self, *, retry_unsafe: bool = False) -> PhloActionResponse:
+    async def hangup(
+        self, *, retry_unsafe: bool = False, **options: Unpack[RequestOptions]
+    ) -> PhloActionResponse:
         """Hang up this member.
 
         Raises:
@@ -367,39 +413,39 @@ class Member(Resource):
                 not have been hung up. Raised at once, or when retries run out if
                 ``retry_unsafe=True``.
         """
-        return await self.update("hangup", retry_unsafe=retry_unsafe)
+        return await self.update("hangup", retry_unsafe=retry_unsafe, **options)
 
-    async def hold(self) -> PhloActionResponse:
+    async def hold(self, **options: Unpack[RequestOptions]) -> PhloActionResponse:
         """Put this member on hold.
 
         Raises:
             ResourceNotFoundError: If the PHLO, the node or the member does not exist.
         """
-        return await self.update("hold")
+        return await self.update("hold", **options)
 
-    async def unhold(self) -> PhloActionResponse:
+    async def unhold(self, **options: Unpack[RequestOptions]) -> PhloActionResponse:
         """Take this member off hold.
 
         Raises:
             ResourceNotFoundError: If the PHLO, the node or the member does not exist.
         """
-        return await self.update("unhold")
+        return await self.update("unhold", **options)
 
-    async def mute(self) -> PhloActionResponse:
+    async def mute(self, **options: Unpack[RequestOptions]) -> PhloActionResponse:
         """Mute this member.
 
         Raises:
             ResourceNotFoundError: If the PHLO, the node or the member does not exist.
         """
-        return await self.update("mute")
+        return await self.update("mute", **options)
 
-    async def unmute(self) -> PhloActionResponse:
+    async def unmute(self, **options: Unpack[RequestOptions]) -> PhloActionResponse:
         """Unmute this member.
 
         Raises:
             ResourceNotFoundError: If the PHLO, the node or the member does not exist.
         """
-        return await self.update("unmute")
+        return await self.update("unmute", **options)
 
 
 class Node(Resource):
@@ -425,13 +471,13 @@ class Node(Resource):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.node_type} phlo={self.phlo_id} node={self.node_id}>"
 
-    async def get(self) -> PhloNodeDetails:
+    async def get(self, **options: Unpack[RequestOptions]) -> PhloNodeDetails:
         """The node's details (``GET phlo/{phlo_id}/{node_type}/{node_id}``).
 
         Raises:
             ResourceNotFoundError: If the PHLO or the node does not exist.
         """
-        return await self._get(self.url, cast_to=PhloNodeDetails)
+        return await self._get(self.url, cast_to=PhloNodeDetails, options=options)
 
     async def update(
         self,
@@ -441,6 +487,7 @@ class Node(Resource):
         role: str = "agent",
         *,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> PhloActionResponse:
         """Any node action by name, as the SDK's ``Node.update(action, trigger_source, to, role)``.
 
@@ -458,9 +505,10 @@ class Node(Resource):
         return await self._post(
             self.url,
             cast_to=PhloActionResponse,
-            body=to_wire(request),
+            body=request,
             calls=1,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     def member(self, member_id: str) -> Member:

@@ -23,9 +23,9 @@ failures once retries run out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._convert import to_wire
+from .._types import split_request_options
 from ..models._shared import ActionResponse, CallbackRequest
 from ..models.recordings import (
     CreateTranscriptionRequest,
@@ -36,6 +36,11 @@ from ..models.recordings import (
     Transcription,
 )
 from ._base import Resource, filters_query, item_path
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["Recordings", "Transcriptions"]
 
@@ -60,8 +65,11 @@ class Recordings(Resource):
                 1..20, a malformed ``add_time__gt``, a ``subaccount`` that is not an
                 ``SA...`` id, ...).
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListRecordingsRequest, filters)
-        return await self._get("Recording/", cast_to=RecordingListResponse, query=query)
+        return await self._get(
+            "Recording/", cast_to=RecordingListResponse, query=query, options=options
+        )
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[Recording]:
         """Every recording matching ``filters`` (those of :meth:`list`), page after page.
@@ -70,9 +78,10 @@ class Recordings(Resource):
             ValidationError: As for :meth:`list`, before the first request.
             PlivoError: While iterating, whatever a page's request raises.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListRecordingsRequest, filters)
         async for recording in self._paginate(
-            "Recording/", page=RecordingListResponse, query=query
+            "Recording/", page=RecordingListResponse, query=query, options=options
         ):
             yield recording
 
@@ -89,6 +98,7 @@ class Recordings(Resource):
         recording_id: str | int,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Recording:
         """One recording (``GET Recording/{id}/``).
 
@@ -100,13 +110,14 @@ class Recordings(Resource):
         """
         path = item_path("Recording", "recording_id", recording_id)
         request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
-        return await self._send("GET", path, cast_to=Recording, request=request)
+        return await self._send("GET", path, cast_to=Recording, request=request, options=options)
 
     async def delete(
         self,
         recording_id: str | int,
         callback_url: str | None = None,
         callback_method: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Delete a recording for good (``DELETE Recording/{id}/``; 204, empty answer).
 
@@ -120,7 +131,9 @@ class Recordings(Resource):
         """
         path = item_path("Recording", "recording_id", recording_id)
         request = CallbackRequest(callback_url=callback_url, callback_method=callback_method)
-        return await self._send("DELETE", path, cast_to=ActionResponse, request=request)
+        return await self._send(
+            "DELETE", path, cast_to=ActionResponse, request=request, options=options
+        )
 
 
 class Transcriptions(Resource):
@@ -132,7 +145,10 @@ class Transcriptions(Resource):
     """
 
     async def get_transcription(
-        self, transcription_id: str | int, type: str | None = None
+        self,
+        transcription_id: str | int,
+        type: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Transcription:
         """The transcription of a recording (``GET Transcription/{id}/``).
 
@@ -145,8 +161,8 @@ class Transcriptions(Resource):
                 ready yet).
         """
         path = item_path("Transcription", "transcription_id", transcription_id)
-        query = to_wire(GetTranscriptionRequest(type=type)) or None
-        return await self._get(path, cast_to=Transcription, query=query)
+        query = GetTranscriptionRequest(type=type)
+        return await self._get(path, cast_to=Transcription, query=query, options=options)
 
     async def create_transcription(
         self,
@@ -154,6 +170,7 @@ class Transcriptions(Resource):
         transcription_callback_url: str | None = None,
         *,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ActionResponse:
         """Order the transcription of a recording (``POST Transcription/{recording_id}/``).
 
@@ -171,10 +188,12 @@ class Transcriptions(Resource):
         path = item_path("Transcription", "recording_id", recording_id)
         request = CreateTranscriptionRequest(transcription_callback_url=transcription_callback_url)
         return await self._post(
-            path, cast_to=ActionResponse, body=to_wire(request), retry_unsafe=retry_unsafe
+            path, cast_to=ActionResponse, body=request, retry_unsafe=retry_unsafe, options=options
         )
 
-    async def delete_transcription(self, transcription_id: str | int) -> ActionResponse:
+    async def delete_transcription(
+        self, transcription_id: str | int, **options: Unpack[RequestOptions]
+    ) -> ActionResponse:
         """Delete a transcription (``DELETE Transcription/{id}/``).
 
         Raises:
@@ -183,7 +202,7 @@ class Transcriptions(Resource):
                 delete finds it gone).
         """
         path = item_path("Transcription", "transcription_id", transcription_id)
-        return await self._delete(path, cast_to=ActionResponse)
+        return await self._delete(path, cast_to=ActionResponse, options=options)
 
     get = get_transcription
     create = create_transcription

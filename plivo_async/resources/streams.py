@@ -14,12 +14,18 @@ and stopping streams are ``GET`` and ``DELETE``: idempotent, retried.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING
 
-from .._convert import to_wire
+from .._types import RequestOptions
 from ..models._shared import ActionResponse
 from ..models.streams import StartStreamRequest, StartStreamResponse, Stream, StreamListResponse
 from ..validation import path_segment
 from ._base import Resource, api_path, item_path
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import BaseRequestOptions
 
 __all__ = ["CallStreams"]
 
@@ -47,10 +53,14 @@ class CallStreams(Resource):
         extra_headers: Mapping[str, str | int] | str | None = None,
         cx_bot: bool | None = None,
         retry_unsafe: bool = False,
+        **options: Unpack[BaseRequestOptions],
     ) -> StartStreamResponse:
         """Stream a live call's audio to a WebSocket (``POST Call/{uuid}/Stream/``).
 
-        ``extra_headers`` may be a mapping (sent as ``"k=v,k2=v2"``). Arguments left as
+        ``extra_headers`` is Plivo's stream parameter (the headers Plivo sends to
+        ``service_url``), as in the official SDK, not extra HTTP headers for this request:
+        for those, ``client.with_options(default_headers=...)``. It may be a mapping (sent as
+        ``"k=v,k2=v2"``). Arguments left as
         ``None`` are not sent: the API's defaults are ``audio_track`` inbound,
         ``stream_timeout`` 86400 s, ``content_type`` ``audio/x-l16;rate=8000``.
 
@@ -81,20 +91,27 @@ class CallStreams(Resource):
         return await self._post(
             path,
             cast_to=StartStreamResponse,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=RequestOptions(**options, extra_headers=None),
         )
 
-    async def get_all_streams(self, call_uuid: str) -> StreamListResponse:
+    async def get_all_streams(
+        self, call_uuid: str, **options: Unpack[RequestOptions]
+    ) -> StreamListResponse:
         """The streams of a call, running or ended (``GET Call/{uuid}/Stream/``).
 
         Raises:
             ValidationError: If ``call_uuid`` is not a usable path segment.
             ResourceNotFoundError: If the API knows no call with that uuid.
         """
-        return await self._get(_streams_path(call_uuid), cast_to=StreamListResponse)
+        return await self._get(
+            _streams_path(call_uuid), cast_to=StreamListResponse, options=options
+        )
 
-    async def iter_all_streams(self, call_uuid: str) -> AsyncIterator[Stream]:
+    async def iter_all_streams(
+        self, call_uuid: str, **options: Unpack[RequestOptions]
+    ) -> AsyncIterator[Stream]:
         """Every stream of a call, following ``meta.next`` if the API pages them.
 
         Raises:
@@ -102,35 +119,45 @@ class CallStreams(Resource):
             PlivoError: While iterating, whatever a page's request raises.
         """
         path = _streams_path(call_uuid)
-        async for stream in self._paginate(path, page=StreamListResponse, query={}, paged=False):
+        async for stream in self._paginate(
+            path, page=StreamListResponse, query={}, paged=False, options=options
+        ):
             yield stream
 
-    async def get_stream(self, call_uuid: str, stream_id: str) -> Stream:
+    async def get_stream(
+        self, call_uuid: str, stream_id: str, **options: Unpack[RequestOptions]
+    ) -> Stream:
         """One stream of a call (``GET Call/{uuid}/Stream/{stream_id}/``).
 
         Raises:
             ValidationError: If ``call_uuid`` or ``stream_id`` is not a usable path segment.
             ResourceNotFoundError: If the call has no stream with that id.
         """
-        return await self._get(_stream_path(call_uuid, stream_id), cast_to=Stream)
+        return await self._get(_stream_path(call_uuid, stream_id), cast_to=Stream, options=options)
 
-    async def delete_all_streams(self, call_uuid: str) -> ActionResponse:
+    async def delete_all_streams(
+        self, call_uuid: str, **options: Unpack[RequestOptions]
+    ) -> ActionResponse:
         """Stop every stream of a call (``DELETE Call/{uuid}/Stream/``; 204).
 
         Raises:
             ValidationError: If ``call_uuid`` is not a usable path segment.
             ResourceNotFoundError: If no call in progress has that uuid.
         """
-        return await self._delete(_streams_path(call_uuid), cast_to=ActionResponse)
+        return await self._delete(_streams_path(call_uuid), cast_to=ActionResponse, options=options)
 
-    async def delete_stream(self, call_uuid: str, stream_id: str) -> ActionResponse:
+    async def delete_stream(
+        self, call_uuid: str, stream_id: str, **options: Unpack[RequestOptions]
+    ) -> ActionResponse:
         """Stop one stream of a call (``DELETE Call/{uuid}/Stream/{stream_id}/``; 204).
 
         Raises:
             ValidationError: If ``call_uuid`` or ``stream_id`` is not a usable path segment.
             ResourceNotFoundError: If the call has no such stream (or it stopped already).
         """
-        return await self._delete(_stream_path(call_uuid, stream_id), cast_to=ActionResponse)
+        return await self._delete(
+            _stream_path(call_uuid, stream_id), cast_to=ActionResponse, options=options
+        )
 
     # The official SDK's names.
     get_details_of_specific_stream = get_stream

@@ -6,8 +6,15 @@ To sign one locally with the auth token instead (no request), use
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..models.token import CreateTokenRequest, TokenResponse
 from ._base import Resource
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["Token"]
 
@@ -24,6 +31,7 @@ class Token(Resource):
         incoming_allow: bool | None = None,
         outgoing_allow: bool | None = None,
         app: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> TokenResponse:
         """Mint a token for an endpoint (``POST JWT/Token/``), as the SDK's ``token.create``.
 
@@ -51,5 +59,9 @@ class Token(Resource):
             app=app,
         )
         return await self._post(
-            "JWT/Token/", cast_to=TokenResponse, body=request.body(), idempotent=True
+            "JWT/Token/",
+            cast_to=TokenResponse,
+            body=request.body(),
+            idempotent=True,
+            options=options,
         )

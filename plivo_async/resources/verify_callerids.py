@@ -14,9 +14,9 @@ ambiguous failure; an update sets values and is retried like a ``GET``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._convert import to_wire
+from .._types import split_request_options
 from ..models.verify_callerids import (
     InitiateVerifyRequest,
     InitiateVerifyResponse,
@@ -28,6 +28,11 @@ from ..models.verify_callerids import (
 )
 from ..validation import path_segment
 from ._base import Resource, api_path, filters_query, item_path
+
+if TYPE_CHECKING:  # typing.Unpack is 3.11+; only the type checker needs it
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
 
 __all__ = ["VerifyCallerids"]
 
@@ -50,6 +55,7 @@ class VerifyCallerids(Resource):
         subaccount: str | None = None,
         *,
         retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> InitiateVerifyResponse:
         """Send a verification code to ``phone_number`` (``POST VerifiedCallerId/``).
 
@@ -74,12 +80,18 @@ class VerifyCallerids(Resource):
         return await self._post(
             "VerifiedCallerId/",
             cast_to=InitiateVerifyResponse,
-            body=to_wire(request),
+            body=request,
             retry_unsafe=retry_unsafe,
+            options=options,
         )
 
     async def verify_caller_id(
-        self, verification_uuid: str, otp: str | int | None = None, *, retry_unsafe: bool = False
+        self,
+        verification_uuid: str,
+        otp: str | int | None = None,
+        *,
+        retry_unsafe: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> VerifiedCallerId:
         """Complete a verification with the code the number received.
 
@@ -97,10 +109,12 @@ class VerifyCallerids(Resource):
         path = api_path("VerifiedCallerId", "Verification", segment)
         request = VerifyCallerIdRequest(otp=otp)
         return await self._post(
-            path, cast_to=VerifiedCallerId, body=to_wire(request), retry_unsafe=retry_unsafe
+            path, cast_to=VerifiedCallerId, body=request, retry_unsafe=retry_unsafe, options=options
         )
 
-    async def get_verified_caller_id(self, phone_number: str) -> VerifiedCallerId:
+    async def get_verified_caller_id(
+        self, phone_number: str, **options: Unpack[RequestOptions]
+    ) -> VerifiedCallerId:
         """One verified caller id (``GET VerifiedCallerId/{phone_number}/``).
 
         Raises:
@@ -109,10 +123,14 @@ class VerifyCallerids(Resource):
             ResourceNotFoundError: If the number is not a verified caller id.
         """
         path = item_path("VerifiedCallerId", "phone_number", phone_number)
-        return await self._get(path, cast_to=VerifiedCallerId)
+        return await self._get(path, cast_to=VerifiedCallerId, options=options)
 
     async def update_verified_caller_id(
-        self, phone_number: str, alias: str | None = None, subaccount: str | None = None
+        self,
+        phone_number: str,
+        alias: str | None = None,
+        subaccount: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> VerifiedCallerId:
         """Change a verified caller id's alias or subaccount (``POST VerifiedCallerId/{number}/``).
 
@@ -124,10 +142,12 @@ class VerifyCallerids(Resource):
         path = item_path("VerifiedCallerId", "phone_number", phone_number)
         request = UpdateVerifiedCallerIdRequest(alias=alias, subaccount=subaccount)
         return await self._post(
-            path, cast_to=VerifiedCallerId, body=to_wire(request), idempotent=True
+            path, cast_to=VerifiedCallerId, body=request, idempotent=True, options=options
         )
 
-    async def delete_verified_caller_id(self, phone_number: str) -> VerifiedCallerId:
+    async def delete_verified_caller_id(
+        self, phone_number: str, **options: Unpack[RequestOptions]
+    ) -> VerifiedCallerId:
         """Remove a verified caller id (``DELETE VerifiedCallerId/{phone_number}/``).
 
         Raises:
@@ -135,7 +155,7 @@ class VerifyCallerids(Resource):
             ResourceNotFoundError: If the number is not a verified caller id.
         """
         path = item_path("VerifiedCallerId", "phone_number", phone_number)
-        return await self._delete(path, cast_to=VerifiedCallerId)
+        return await self._delete(path, cast_to=VerifiedCallerId, options=options)
 
     async def list_verified_caller_id(
         self,
@@ -144,6 +164,7 @@ class VerifyCallerids(Resource):
         alias: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> VerifiedCallerIdListResponse:
         """One page of verified caller ids (``GET VerifiedCallerId/``).
 
@@ -160,7 +181,7 @@ class VerifyCallerids(Resource):
         }
         query = filters_query(ListVerifiedCallerIdsRequest, filters)
         return await self._get(
-            "VerifiedCallerId/", cast_to=VerifiedCallerIdListResponse, query=query
+            "VerifiedCallerId/", cast_to=VerifiedCallerIdListResponse, query=query, options=options
         )
 
     async def iter_all(self, **filters: Any) -> AsyncIterator[VerifiedCallerId]:
@@ -170,8 +191,11 @@ class VerifyCallerids(Resource):
             ValidationError: When iteration starts, if a filter is unknown or breaks its rule.
             PlivoError: While iterating, whatever a page's request raises.
         """
+        options, filters = split_request_options(filters)
         query = filters_query(ListVerifiedCallerIdsRequest, filters)
-        pages = self._paginate("VerifiedCallerId/", page=VerifiedCallerIdListResponse, query=query)
+        pages = self._paginate(
+            "VerifiedCallerId/", page=VerifiedCallerIdListResponse, query=query, options=options
+        )
         async for caller_id in pages:
             yield caller_id
 

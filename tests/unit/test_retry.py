@@ -382,6 +382,9 @@ def test_deadline_holds_whatever_retry_after_the_server_sends(value: str) -> Non
     class SlowDown:
         """An HTTP layer answering every attempt 429 with the hostile ``Retry-After``."""
 
+        def check_loop(self) -> None:
+            """Any loop will do."""
+
         async def send(self, request: ApiRequest, grant: Grant | None = None) -> ApiResponse:
             nonlocal attempts
             attempts += 1
