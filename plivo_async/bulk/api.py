@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from ..errors import ValidationError
@@ -15,6 +15,8 @@ from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW
 from ..resources.calls import Calls
 from ..resources.phlo import Phlo
 from ..tracking import CallTracker
+from .campaign import Campaign, CallerIds, CallingWindow
+from .campaign.suppression import Suppress
 from .dialer import Dialer
 from .engine import BulkRun
 from .inputs import Rows, build_request
@@ -68,6 +70,11 @@ class Bulk:
         track_wait: float | None = None,
         redial: Redial | None = None,
         max_live_calls: int | None = None,
+        window: CallingWindow | None = None,
+        tz: str | None = None,
+        suppress: Suppress | None = None,
+        region: str | None = None,
+        caller_ids: CallerIds | Iterable[str] | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> BulkRun[Any]:
@@ -101,13 +108,37 @@ class Bulk:
         :class:`~plivo_async.bulk.policy.Redial`) dials rows again by disposition;
         ``max_live_calls`` holds new calls while that many are queued or live. ``clock``
         and ``sleep`` (epoch seconds) are injectable, for tests.
+
+        A campaign (see the guide, and :mod:`plivo_async.bulk.campaign`; needs
+        ``pip install "plivo-async[campaigns]"``): ``window`` (a
+        :class:`~plivo_async.bulk.campaign.CallingWindow`) dials each row only inside its
+        callee's local calling hours, its zones from its number, its ``tz`` column, or
+        ``tz`` for the whole run; a row outside waits without its slot, journaled as
+        deferred (redials too). ``suppress`` (a file of numbers, a collection, or an
+        async callable ``number -> bool``) is a do-not-call list asked before every
+        dial: a listed row ends ``suppressed`` (a redial is not made). ``region`` reads
+        national numbers of the list. ``caller_ids`` (your numbers, E.164) gives each
+        row without a ``from`` the pool number of its callee's area code, else country,
+        else the default ``from``.
         """
         base = dict(defaults or {})
+        campaign = None
+        if window is not None or tz is not None or suppress is not None or caller_ids:
+            campaign = Campaign(
+                window=window, tz=tz, suppress=suppress, region=region, caller_ids=caller_ids
+            )
 
         def prepare(row: Any) -> CreateCallRequest:
+            zone = None
             if isinstance(row, CreateCallRequest):
-                return row
-            request: CreateCallRequest = build_request(CreateCallRequest, {**base, **row})
+                request: CreateCallRequest = row
+            else:
+                data = {**base, **row}
+                if campaign is not None:
+                    zone = campaign.fill(row, data)
+                request = build_request(CreateCallRequest, data)
+            if campaign is not None:
+                campaign.check(request, zone, clock())
             return request
 
         calls = self._calls
@@ -129,7 +160,7 @@ class Bulk:
         return BulkRun(
             rows,
             prepare=prepare if track is None else _needing_hangup_url(prepare),
-            runner=CallsRunner(dialer),
+            runner=CallsRunner(dialer, campaign),
             kind="calls",
             concurrency=concurrency or self._max_concurrency,
             journal=journal,

@@ -38,6 +38,7 @@ from .records import (
     PENDING,
     SENT,
     Code,
+    DeferredRecord,
     DispositionRecord,
     OutcomeRecord,
     RowKey,
@@ -128,6 +129,10 @@ class _Row:
         return outcome
 
     def record_disposition(self, record: DispositionRecord) -> None:
+        if self._run._journal is not None:
+            self._run._journal.write(record)
+
+    def record_deferral(self, record: DeferredRecord) -> None:
         if self._run._journal is not None:
             self._run._journal.write(record)
 
@@ -500,6 +505,7 @@ class BulkRun(Generic[R]):
                     retries=self.summary.retries,
                     failed=sum(self.summary.failed.values()),
                     unknown=self.summary.unknown,
+                    waiting=len(self.summary.waiting),
                     refresh=False,
                 )
         if self._callback is not None:

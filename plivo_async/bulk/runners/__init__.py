@@ -21,7 +21,7 @@ from ...errors import OutcomeUnknownError
 from ..attempts import Sending
 from ..journal import Pending
 from ..outcome import Outcome, Summary
-from ..records import Code, DispositionRecord, OutcomeRecord, StartRecord
+from ..records import Code, DeferredRecord, DispositionRecord, OutcomeRecord, StartRecord
 
 __all__ = [
     "Follow",
@@ -113,6 +113,9 @@ class RowContext(Protocol):
 
     def record_disposition(self, record: DispositionRecord) -> None:
         """Journal how a dial's call(s) ended."""
+
+    def record_deferral(self, record: DeferredRecord) -> None:
+        """Journal that the row's next dial waits for its calling window."""
 
     def park(self) -> None:
         """Give the row's slot to other rows while it waits."""
