@@ -15,7 +15,7 @@ from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW
 from ..resources.calls import Calls
 from ..resources.phlo import Phlo
 from ..tracking import CallTracker
-from .campaign import Campaign, CallerIds, CallingWindow
+from .campaign import CallerIds, CallingWindow, Campaign
 from .campaign.suppression import Suppress
 from .dialer import Dialer
 from .engine import BulkRun

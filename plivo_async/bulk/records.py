@@ -9,8 +9,8 @@ line; no secrets: rows hold numbers and URLs, never the token::
     {"d": 17, "dial": 1, "disposition": "busy", "redial": 1764640000.0, ...}  # how it ended
     {"w": 17, "dial": 1, "until": 1764640000.0}  # waits for its calling window
 
-:class:`Header`, :class:`StartRecord`, :class:`OutcomeRecord`,
-:class:`DispositionRecord` and :class:`DeferredRecord` each say what goes in their line (``to_json``, key order
+:class:`Header`, :class:`StartRecord`, :class:`OutcomeRecord`, :class:`DispositionRecord`
+and :class:`DeferredRecord` each say what goes in their line (``to_json``, key order
 included: old journals and the fast pattern depend on it) and what a line means
 (``from_json``, lenient about key order and absent keys, strict about the row number,
 digest and status a resume decides on). :data:`FAST` matches the two commonest lines as

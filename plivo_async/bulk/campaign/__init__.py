@@ -17,7 +17,7 @@ from .numbers import zones_for_number
 from .suppression import Suppress, Suppression
 from .window import CallingWindow, check_zone
 
-__all__ = ["Campaign", "CallerIds", "CallingWindow", "Suppression", "zones_for_number"]
+__all__ = ["CallerIds", "CallingWindow", "Campaign", "Suppression", "zones_for_number"]
 
 #: The column a row may give its callee's time zone in (an IANA name).
 TZ_COLUMN = "tz"
