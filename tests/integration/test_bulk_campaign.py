@@ -224,3 +224,186 @@ async def test_a_row_whose_zone_cannot_be_known_is_invalid_and_sent_nothing() ->
     assert {o.status for o in outcomes} == {"invalid"}
     assert all("tz: unknown time zone 'Mars/Olympus'" in str(o.error) for o in outcomes)
     assert emu.history.calls == []
+
+
+# -- the do-not-call list --------------------------------------------------------------------
+
+
+async def test_a_suppressed_number_never_reaches_the_emulator(tmp_path: Path) -> None:
+    dnc = tmp_path / "dnc.txt"
+    dnc.write_text("number\n(212) 555-0142  # asked not to be called\n\n")
+    clock = Clock(MONDAY_NOON)
+    async with Emulator(clock=clock) as emu, client_for(emu) as plivo:
+        run = plivo.bulk.create_calls(
+            rows(NEW_YORK, LONDON), suppress=dnc, region="US", journal=tmp_path / "j.jsonl"
+        )
+        outcomes = {o.request.to: o for o in await run.collect()}
+        assert outcomes[NEW_YORK].status == "suppressed" and outcomes[LONDON].ok
+        assert "do-not-call" in (outcomes[NEW_YORK].note or "")
+        assert run.summary.suppressed == 1 and "suppressed 1" in run.summary.render()
+        # a resume asks the list again: still suppressed, still never sent
+        again = plivo.bulk.create_calls(
+            rows(NEW_YORK, LONDON), suppress={"+12125550142"}, journal=tmp_path / "j.jsonl"
+        )
+        assert [o.status for o in await again.collect()] == ["suppressed"]
+    assert [c.to for c in emu.history.calls] == [LONDON]
+
+
+async def test_a_bad_number_in_the_do_not_call_file_is_named_before_anything_is_sent(
+    tmp_path: Path,
+) -> None:
+    dnc = tmp_path / "dnc.txt"
+    dnc.write_text("+12125550142\nnot a number\n")
+    async with Emulator() as emu, client_for(emu) as plivo:
+        with pytest.raises(ValidationError, match=r"dnc\.txt line 2: 'not a number'"):
+            plivo.bulk.create_calls(rows(LONDON), suppress=dnc)
+    assert emu.history.requests == []
+
+
+# -- tracked: redial schedules, suppression before a redial -----------------------------------
+
+HUMAN, BUSY, SILENT = "+14155550181", "+14155550182", "+14155550183"
+
+
+async def answer(event: CallbackEvent) -> Response | None:
+    return Response([Speak("Hi")]) if isinstance(event, AnswerEvent) else None
+
+
+class Tracked:
+    def __init__(self, emu: Emulator, tracker: CallTracker, base: str) -> None:
+        self.emu, self.tracker, self.base = emu, tracker, base
+
+    def rows(self, *numbers: str) -> list[dict[str, Any]]:
+        urls = {"answer_url": f"{self.base}/answer", "hangup_url": f"{self.base}/hangup"}
+        return [{"from": FROM, "to": to, **urls} for to in numbers]
+
+
+@pytest.fixture
+async def tracked() -> AsyncIterator[Tracked]:
+    tracker = CallTracker()
+    async with Emulator(
+        flows=True, callbacks=True, lifecycle=Lifecycle(ringing_s=0.02, talk_s=0.02)
+    ) as emu:
+        emu.flows.scripts[BUSY] = Script(answer="busy")
+        emu.flows.scripts[SILENT] = Script(answer="no-answer")
+        app = web.Application()
+        app.add_subapp("/plivo/", tracker.app(emu.auth_token, on_event=answer))
+        async with TestServer(app, host="127.0.0.1") as server:
+            yield Tracked(emu, tracker, str(server.make_url("/plivo")).rstrip("/"))
+
+
+SCHEDULE = Redial(
+    {
+        "busy": Retry(after=300, attempts=3),
+        "no-answer": Retry(after=3600, attempts=2),
+        "machine": Retry(after=7200, attempts=1),
+    }
+)
+
+
+async def test_each_outcome_is_redialled_as_its_schedule_says(
+    tracked: Tracked, tmp_path: Path
+) -> None:
+    clock = Clock(MONDAY_NOON, block_beyond=10_000.0)  # the tracking timer never fires
+    async with client_for(tracked.emu) as plivo:
+        run = plivo.bulk.create_calls(
+            tracked.rows(HUMAN, BUSY, SILENT),
+            track=tracked.tracker,
+            redial=SCHEDULE,
+            journal=tmp_path / "run.jsonl",
+            clock=clock,
+            sleep=clock.sleep,
+            progress=clock.poke,
+        )
+        outcomes = {o.request.to: o for o in await collect(run, clock, 3)}
+    assert tracked.emu.dialled_counts() == {HUMAN: 1, BUSY: 4, SILENT: 3}  # never answered twice
+    assert outcomes[BUSY].dials == 4 and outcomes[SILENT].dials == 3
+    assert sorted(d for d in clock.delays if d <= 10_000) == [300.0] * 3 + [3600.0] * 2
+    lines = [json.loads(line) for line in (tmp_path / "run.jsonl").read_text().splitlines()[1:]]
+    busy = [r for r in lines if "d" in r and r["disposition"] == "busy"]
+    assert [r["seen"] for r in busy] == [{"busy": n} for n in (1, 2, 3, 4)]
+    assert [r.get("redial") is not None for r in busy] == [True, True, True, False]
+
+
+async def test_a_row_put_on_the_list_after_its_first_call_is_not_redialled(
+    tracked: Tracked, tmp_path: Path
+) -> None:
+    clock = Clock(MONDAY_NOON, block_beyond=10_000.0)
+
+    async def on_the_list(number: str) -> bool:
+        return number == BUSY and tracked.emu.dialled_counts().get(BUSY, 0) >= 1
+
+    async with client_for(tracked.emu) as plivo:
+        run = plivo.bulk.create_calls(
+            tracked.rows(BUSY),
+            track=tracked.tracker,
+            redial=SCHEDULE,
+            suppress=on_the_list,
+            journal=tmp_path / "run.jsonl",
+            clock=clock,
+            sleep=clock.sleep,
+            progress=clock.poke,
+        )
+        [outcome] = await collect(run, clock, 1)
+    assert tracked.emu.dialled_counts() == {BUSY: 1}
+    assert outcome.ok and outcome.disposition == "busy" and outcome.dials == 1
+    assert "do-not-call list: redial 2 not made" in (outcome.note or "")
+    last = json.loads((tmp_path / "run.jsonl").read_text().splitlines()[-1])
+    assert last["d"] == 0 and "redial" not in last  # ended: a resume makes no redial
+
+
+async def test_a_redial_due_outside_the_window_waits_for_it(tracked: Tracked) -> None:
+    # 20:30 in Los Angeles: the busy call's redial (300 s on) would fall at 20:35
+    clock = Clock(utc(8, 4, 30), block_beyond=90_000.0)
+    window = CallingWindow(start="08:00", end="20:33")
+    async with client_for(tracked.emu) as plivo:
+        run = plivo.bulk.create_calls(
+            tracked.rows(BUSY),
+            track=tracked.tracker,
+            redial=Redial({"busy": Retry(after=300, attempts=1)}),
+            track_wait=100_000.0,  # its timer never fires (beyond block_beyond)
+            window=window,
+            clock=clock,
+            sleep=clock.sleep,
+            progress=clock.poke,
+        )
+        [outcome] = await collect(run, clock, 1)
+    assert outcome.dials == 2 and tracked.emu.dialled_counts() == {BUSY: 2}
+    # 300 s to the redial, then the wait until 08:00 the next morning (11 h 25 min)
+    assert [d for d in clock.delays if d <= 90_000] == [300.0, 11 * 3600 + 25 * 60]
+    assert run.summary.deferrals == 1
+
+
+# -- local caller ids --------------------------------------------------------------------------
+
+POOL = ["+12125550001", "+12125550002", "+14155550001", "+442071230001"]
+
+
+async def test_each_row_is_called_from_the_pool_number_of_its_area_then_its_country() -> None:
+    chicago, paris = "+13125550142", "+33142685300"
+    async with Emulator() as emu, client_for(emu) as plivo:
+        given = rows(NEW_YORK, LOS_ANGELES, LONDON, chicago, paris)
+        given.append({**rows("+12125550199")[0], "from": "+19995550100"})  # its own from wins
+        for row in given[:-1]:
+            del row["from"]
+        run = plivo.bulk.create_calls(given, defaults={"from": FROM}, caller_ids=POOL)
+        assert all(o.ok for o in await run.collect())
+        first = {c.to: c.from_ for c in emu.history.calls}
+        await plivo.bulk.create_calls(given, defaults={"from": FROM}, caller_ids=POOL).collect()
+    strip = {to.lstrip("+"): number.lstrip("+") for to, number in first.items()}
+    assert strip[NEW_YORK[1:]] in ("12125550001", "12125550002")
+    assert strip[LOS_ANGELES[1:]] == "14155550001"
+    assert strip[LONDON[1:]] == "442071230001"
+    assert strip[chicago[1:]] in ("12125550001", "12125550002", "14155550001")  # same country
+    assert strip[paris[1:]] == FROM[1:]  # no French number: the default
+    assert strip["12125550199"] == "19995550100"
+    second = [(c.to, c.from_) for c in emu.history.calls[len(given) :]]
+    assert dict(second) == first  # stable: the same choice every run
+
+
+@pytest.mark.parametrize("bad", ["4155550100", "+1415", "+99912345"])
+async def test_a_caller_id_pool_with_a_bad_number_is_refused_naming_it(bad: str) -> None:
+    async with Emulator() as emu, client_for(emu) as plivo:
+        with pytest.raises(ValidationError, match="caller_ids") as raised:
+            plivo.bulk.create_calls(rows(LONDON), caller_ids=["+12125550001", bad])
+    assert bad in str(raised.value) and emu.history.requests == []
