@@ -16,6 +16,13 @@ from ..resources.calls import Calls
 from ..resources.phlo import Phlo
 from ..tracking import CallTracker
 from .campaign import CallerIds, CallingWindow, Campaign
+from .campaign.preflight import (
+    DEFAULT_AVG_MINUTES,
+    AccountSource,
+    Preflight,
+    PricingSource,
+    preflight,
+)
 from .campaign.suppression import Suppress
 from .dialer import Dialer
 from .engine import BulkRun
@@ -34,10 +41,20 @@ class Bulk:
     """Bulk operations of one client (``client.bulk``): what they need is passed in, the
     client's ``calls``, its ``phlo`` factory and its concurrency limit."""
 
-    def __init__(self, *, calls: Calls, phlo: Callable[[str], Phlo], max_concurrency: int) -> None:
+    def __init__(
+        self,
+        *,
+        calls: Calls,
+        phlo: Callable[[str], Phlo],
+        max_concurrency: int,
+        pricing: PricingSource | None = None,
+        account: AccountSource | None = None,
+    ) -> None:
         self._calls = calls
         self._phlo = phlo
         self._max_concurrency = max_concurrency
+        self._pricing = pricing
+        self._account = account
 
     def _options(self, options: dict[str, Any]) -> dict[str, Any]:
         if options.get("concurrency") is None:
@@ -121,26 +138,8 @@ class Bulk:
         row without a ``from`` the pool number of its callee's area code, else country,
         else the default ``from``.
         """
-        base = dict(defaults or {})
-        campaign = None
-        if window is not None or tz is not None or suppress is not None or caller_ids:
-            campaign = Campaign(
-                window=window, tz=tz, suppress=suppress, region=region, caller_ids=caller_ids
-            )
-
-        def prepare(row: Any) -> CreateCallRequest:
-            zone = None
-            if isinstance(row, CreateCallRequest):
-                request: CreateCallRequest = row
-            else:
-                data = {**base, **row}
-                if campaign is not None:
-                    zone = campaign.fill(row, data)
-                request = build_request(CreateCallRequest, data)
-            if campaign is not None:
-                campaign.check(request, zone, clock())
-            return request
-
+        campaign = _campaign(window, tz, suppress, region, caller_ids)
+        prepare = _call_preparer(defaults, campaign, clock)
         calls = self._calls
         dialer = Dialer(
             calls,
@@ -173,6 +172,41 @@ class Bulk:
             grace_period=grace_period,
             report=report,
             shard=shard,
+        )
+
+    async def preflight(
+        self,
+        rows: Rows,
+        *,
+        defaults: dict[str, Any] | None = None,
+        window: CallingWindow | None = None,
+        tz: str | None = None,
+        suppress: Suppress | None = None,
+        region: str | None = None,
+        caller_ids: CallerIds | Iterable[str] | None = None,
+        cps: float | None = None,
+        avg_minutes: float = DEFAULT_AVG_MINUTES,
+        pricing: PricingSource | None = None,
+        account: AccountSource | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Preflight:
+        """What :meth:`create_calls` with these arguments would do, without placing a
+        call: rows valid, invalid, suppressed and outside their window now, how long the
+        first dials take at ``cps`` with the windows, and their estimated cost (each call
+        ``avg_minutes`` long, at its destination's outbound rate) against the account's
+        cash credit. ``pricing``/``account`` default to the client's Pricing and Account
+        APIs. See :mod:`plivo_async.bulk.campaign.preflight`.
+        """
+        campaign = _campaign(window, tz, suppress, region, caller_ids)
+        return await preflight(
+            rows,
+            prepare=_call_preparer(defaults, campaign, clock),
+            campaign=campaign,
+            now=clock(),
+            cps=cps,
+            avg_minutes=avg_minutes,
+            pricing=pricing or self._pricing,
+            account=account or self._account,
         )
 
     def mpc_actions(
@@ -225,6 +259,42 @@ class Bulk:
         return BulkRun(
             items, prepare=lambda item: item, runner=runner, kind=kind, **self._options(options)
         )
+
+
+def _campaign(
+    window: CallingWindow | None,
+    tz: str | None,
+    suppress: Suppress | None,
+    region: str | None,
+    caller_ids: CallerIds | Iterable[str] | None,
+) -> Campaign | None:
+    """The run's campaign choices, checked (ValidationError), or None if it has none."""
+    if window is None and tz is None and suppress is None and caller_ids is None:
+        return None
+    return Campaign(window=window, tz=tz, suppress=suppress, region=region, caller_ids=caller_ids)
+
+
+def _call_preparer(
+    defaults: dict[str, Any] | None, campaign: Campaign | None, clock: Callable[[], float]
+) -> Callable[[Any], CreateCallRequest]:
+    """A row (a dict over ``defaults``, or a ``CreateCallRequest``) to its request, as
+    the campaign fills and checks it."""
+    base = dict(defaults or {})
+
+    def prepare(row: Any) -> CreateCallRequest:
+        zone = None
+        if isinstance(row, CreateCallRequest):
+            request: CreateCallRequest = row
+        else:
+            data = {**base, **row}
+            if campaign is not None:
+                zone = campaign.fill(row, data)
+            request = build_request(CreateCallRequest, data)
+        if campaign is not None:
+            campaign.check(request, zone, clock())
+        return request
+
+    return prepare
 
 
 def _needing_hangup_url(
