@@ -36,6 +36,13 @@ from ..client import (
 from ..errors import PlivoError, ValidationError
 from ..models.calls import CreateCallRequest
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SKEW
+from ._campaign import (
+    add_campaign_options,
+    campaign_options,
+    check_campaign_options,
+    print_preflight,
+    schedule_from_args,
+)
 from ._common import (
     EXIT_NOT_ALL_OK,
     EXIT_OK,
@@ -71,6 +78,8 @@ CALL_COLUMNS = frozenset(
 #: Statuses that get a line on stderr (``cancelled`` rows are counted in the summary);
 #: ``not_sent`` is a newer engine's status for rows stopped by a 401/403 or the journal.
 REPORTED = ("invalid", "failed", "unknown", "not_sent")
+#: The options of a run that the preflight takes too.
+CAMPAIGN = ("window", "tz", "suppress", "region", "caller_ids")
 
 
 def add_parser(sub: Any) -> None:
@@ -143,6 +152,7 @@ def add_parser(sub: Any) -> None:
     add("--json", action="store_true", help="print the summary as JSON")
     _add_reconcile_options(dial)
     _add_tracking_options(dial)
+    add_campaign_options(dial)
     add_log_level(dial)
     dial.set_defaults(run=run)
 
@@ -258,9 +268,10 @@ def run(args: Any) -> int:
     configure_logging(args.log_level)
     try:
         check_tracking_options(args)
+        check_campaign_options(args)
         defaults = _defaults(args)
-        rows = _open_rows(args.rows, defaults)
-        options = _bulk_options(args)
+        rows = _open_rows(args.rows, defaults, tz=args.window is not None)
+        options = {**_bulk_options(args), **campaign_options(args)}
     except (CsvError, UsageError) as exc:
         return fail("dial", exc)
     except OSError as exc:
@@ -299,14 +310,16 @@ def _defaults(args: Any) -> dict[str, str]:
     return {key: value for key, value in given if value}
 
 
-def _open_rows(path: Path, defaults: dict[str, str]) -> CsvRows:
-    """The CSV, checked as a whole: every mistake that would fail every row is one error."""
+def _open_rows(path: Path, defaults: dict[str, str], *, tz: bool = False) -> CsvRows:
+    """The CSV, checked as a whole: every mistake that would fail every row is one error.
+    ``tz``: a 'tz' column is the callee's time zone (``--window``)."""
     rows = CsvRows(path)
     columns = [name for name in rows.columns if name]
     if "to" not in columns:
         shown = ", ".join(repr(name) for name in columns) or "none"
         raise UsageError(f"{path} has no 'to' column (its columns: {shown})")
-    unknown = [name for name in columns if name not in CALL_COLUMNS]
+    known = CALL_COLUMNS | {"tz"} if tz else CALL_COLUMNS
+    unknown = [name for name in columns if name not in known]
     if unknown:
         raise UsageError(
             f"{path}: column {unknown[0]!r} is not a calls.create argument "
@@ -352,7 +365,7 @@ def _bulk_options(args: Any) -> dict[str, Any]:
     if args.callbacks_listen is not None:
         options.update(
             track_wait=args.track_wait,
-            redial=redial_from_args(args),
+            redial=redial_from_args(args) or schedule_from_args(args),
             max_live_calls=args.max_live_calls,
         )
     return options
@@ -417,6 +430,29 @@ async def _dial(
                 ),
             )
         )
+        campaign = {k: options[k] for k in CAMPAIGN if k in options}
+        resuming = journal is not None and journal.exists() and journal.stat().st_size > 0
+        priced = getattr(client, "pricing", None) is not None and hasattr(client, "account")
+        if args.preflight or (priced and not args.force and not resuming):
+            try:
+                report = await client.bulk.preflight(
+                    rows, defaults=defaults, cps=args.cps, avg_minutes=args.avg_minutes, **campaign
+                )
+            except PlivoError as exc:
+                raise UsageError(
+                    f"cannot estimate the cost ({type(exc).__name__}: {exc}); --force dials "
+                    "without the estimate"
+                ) from None
+            if args.preflight:
+                title = f"preflight of {args.rows} (nothing dialled)"
+                print_preflight(title, report, as_json=args.json)
+                return EXIT_OK
+            if report.affordable is False:
+                raise UsageError(
+                    f"the estimated cost {report.cost:.2f} ({report.valid} calls x "
+                    f"{args.avg_minutes:g} min) exceeds the cash credit {report.credit:.2f}: "
+                    "add credit, or --force to dial anyway (--preflight shows the estimate)"
+                )
         if args.callbacks_listen is not None:
             listener = await stack.enter_async_context(_listen(args))
             defaults = {**listener.defaults(), **defaults}
@@ -445,8 +481,9 @@ async def _dial(
     else:
         print_summary(f"dialled {args.rows} (journal: {journal})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))
+    done = summary.ok + int(getattr(summary, "suppressed", 0))  # suppressed: as asked
     incomplete = (
-        summary.rows != summary.ok or not_sent > 0 or unfollowed > 0 or summary.stopped is not None
+        summary.rows != done or not_sent > 0 or unfollowed > 0 or summary.stopped is not None
     )
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
 

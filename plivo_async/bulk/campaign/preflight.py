@@ -101,9 +101,9 @@ class Preflight:
             "ends": utc_text(self.starts + self.duration),
             "cps": self.cps,
             "avg_minutes": self.avg_minutes,
-            "cost": None if self.cost is None else str(self.cost.normalize()),
+            "cost": _money(self.cost),
             "unpriced": self.unpriced,
-            "cash_credit": None if self.credit is None else str(self.credit.normalize()),
+            "cash_credit": _money(self.credit),
             "affordable": self.affordable,
             "problems": list(self.problems),
         }
@@ -146,6 +146,11 @@ class Preflight:
         )
 
     __str__ = render
+
+
+def _money(amount: Decimal | None) -> str | None:
+    """``0.09``, ``100`` (never ``1E+2``)."""
+    return None if amount is None else format(amount.normalize(), "f")
 
 
 def _duration(seconds: float) -> str:
