@@ -9,11 +9,13 @@ from __future__ import annotations
 from ._version import __version__
 from .bulk import (
     BulkRun,
+    CallingWindow,
     JournalInUseError,
     JournalMismatchError,
     MpcActionRow,
     Outcome,
     Redial,
+    Retry,
     Summary,
     read_csv,
 )
@@ -50,6 +52,7 @@ __all__ = [
     "BulkRun",
     "CallResult",
     "CallTracker",
+    "CallingWindow",
     "ConfigurationError",
     "CreateCallRequest",
     "CreateCallResponse",
@@ -77,6 +80,7 @@ __all__ = [
     "Redial",
     "ResourceNotFoundError",
     "ResponseTooLargeError",
+    "Retry",
     "RetryPolicy",
     "SlidingWindowLimiter",
     "Summary",

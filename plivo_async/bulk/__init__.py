@@ -6,10 +6,13 @@ follows and redials, ``function`` and ``mpc`` await one request), ``outcome`` (w
 became of each row and of the run), ``inputs`` (CSV, digests), ``records`` (every journal
 record, written and read), ``journal`` (the store: crash safety), ``report`` (a CSV of
 every row), ``progress``; ``dialer`` (the API lookups of a calls row: reconciliation,
-tracking) and ``policy`` (redials, the live-call cap).
+tracking) and ``policy`` (redials, the live-call cap); ``campaign`` (calling windows,
+do-not-call lists, caller ids, the preflight).
 """
 
 from .api import Bulk
+from .campaign import CallerIds, CallingWindow, Suppression, zones_for_number
+from .campaign.preflight import Preflight
 from .engine import BulkRun
 from .inputs import file_digest, read_csv
 from .journal import (
@@ -20,12 +23,14 @@ from .journal import (
     NotAJournalError,
 )
 from .outcome import MpcActionRow, Outcome, Summary
-from .policy import Redial
+from .policy import Redial, Retry
 from .report import ReportWriteError
 
 __all__ = [
     "Bulk",
     "BulkRun",
+    "CallerIds",
+    "CallingWindow",
     "JournalCorruptError",
     "JournalInUseError",
     "JournalMismatchError",
@@ -33,9 +38,13 @@ __all__ = [
     "MpcActionRow",
     "NotAJournalError",
     "Outcome",
+    "Preflight",
     "Redial",
     "ReportWriteError",
+    "Retry",
     "Summary",
+    "Suppression",
     "file_digest",
     "read_csv",
+    "zones_for_number",
 ]

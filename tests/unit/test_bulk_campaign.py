@@ -3,6 +3,7 @@ redial schedules, the deferral record and the preflight (with fake pricing/accou
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -90,6 +91,16 @@ def test_numbers_compare_in_e164_and_know_their_area() -> None:
     assert e164("14155550142") == "+14155550142"
     place = place_of("+14155550142")
     assert (place.country, place.area) == ("US", "415")
+
+
+def test_campaign_features_without_phonenumbers_say_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "phonenumbers", None)  # as if not installed
+    with pytest.raises(ImportError, match=r'pip install "plivo-async\[campaigns\]"'):
+        zones_for_number("+33142685399")
+    with pytest.raises(ImportError, match="campaigns"):
+        CallerIds(["+33142685399"])
 
 
 # -- the do-not-call list, caller ids --------------------------------------------------------
