@@ -58,6 +58,10 @@ class _Call:
     seen: dict[str, int] = attrs.Factory(dict)
     #: When the calling window the row waits for opens (None: not waiting).
     window_opens: float | None = None
+    #: The request and call uuids of the row's calls so far, this run's and (on a resume)
+    #: the ones its journal records name: reconciling a later dial never takes one of
+    #: them for the dial in flight (the run's bounded recent set may have let them go).
+    own: set[str] = attrs.Factory(set)
 
 
 def _calls(request: Any) -> int:
@@ -90,17 +94,18 @@ class CallsRunner:
 
     def resume(self, index: int, code: Code, pending: Pending) -> Resume:
         ended, placed, start = pending.disposition, pending.outcome, pending.start
+        earlier = pending.calls
         if code == Code.REDIAL and ended is not None and ended.redial is not None:
-            return Redial(ended)
+            return Redial(ended, earlier)
         if code == Code.OK and placed is not None:
             # Placed, but the run stopped before its call ended (or before its hangup was
             # journaled): follow it now, from its callbacks or its record.
             uuid = placed.request_uuid
             if not uuid or uuid.startswith("["):
                 return Skip()  # several destinations: their uuids were not journaled
-            return Follow(placed)
+            return Follow(placed, earlier)
         if self.dialer.reconcile and start is not None and start.sent_at is not None:
-            return Reconcile(start)
+            return Reconcile(start, earlier)
         if code != Code.STARTED:
             return Skip()  # nothing new to learn: it stays as recorded
         why = " (no send time recorded to reconcile)" if self.dialer.reconcile else ""
@@ -112,6 +117,8 @@ class CallsRunner:
         call, resume = _Call(), ctx.resume
         placed: Outcome | None = None
         resumed: StartRecord | None = None
+        if isinstance(resume, (Redial, Follow, Reconcile)):
+            call.own.update(resume.earlier)
         if isinstance(resume, Redial):
             call.dial, call.redial_at = resume.ended.dial, resume.ended.redial
             call.ended, call.seen = resume.ended, dict(resume.ended.seen or {})
@@ -248,6 +255,7 @@ class CallsRunner:
                     mark=mark,
                     sent_at=sent.sent_at,
                     error=exc,
+                    own=call.own,
                     sleep=lambda seconds: self._sleep_parked(ctx, seconds),
                 )
                 self._count(ctx, call, resolved)
@@ -257,9 +265,9 @@ class CallsRunner:
                 if resolved.response is None:
                     assert resolved.error is not None
                     raise resolved.error from exc
-                dialer.placed(resolved.response)
+                self._placed(call, resolved.response)
                 return resolved.response, resolved
-            dialer.placed(response)
+            self._placed(call, response)
             return response, resolved
 
     async def _reconcile_resumed(
@@ -280,6 +288,7 @@ class CallsRunner:
             mark=start.mark,
             sent_at=start.sent_at,
             error=error,
+            own=call.own,
             sleep=lambda seconds: self._sleep_parked(ctx, seconds),
         )
         self._count(ctx, call, resolved)
@@ -296,9 +305,13 @@ class CallsRunner:
             placed=call.placed,
         )
         if resolved.response is not None:
-            self.dialer.placed(resolved.response)
+            self._placed(call, resolved.response)
             outcome = attrs.evolve(outcome, placed=call.placed + _calls(ctx.request))
         return outcome
+
+    def _placed(self, call: _Call, response: CreateCallResponse) -> None:
+        self.dialer.placed(response)
+        call.own.update(response.request_uuids)
 
     @staticmethod
     def _count(ctx: RowContext, call: _Call, resolved: Resolved) -> None:
@@ -351,6 +364,7 @@ class CallsRunner:
                 for uuid in outcome.response.request_uuids:  # followed: only repeats can come
                     dialer.tracker.release(uuid)
         ctx.summary.lookups += followed.lookups
+        call.own.update(r.call_uuid for r in followed.results if r is not None and r.call_uuid)
         disposition, first = followed.disposition, followed.first
         due = None
         if disposition is not None:
