@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from ..bulk import BulkRun, JournalInUseError, JournalMismatchError, Outcome, file_digest
+from ..bulk.campaign.preflight import Preflight
 from ..bulk.inputs import CsvError, CsvRows
 from ..bulk.journal import JournalWriteError
 from ..bulk.progress import write_line
@@ -434,20 +435,20 @@ async def _dial(
         resuming = journal is not None and journal.exists() and journal.stat().st_size > 0
         priced = getattr(client, "pricing", None) is not None and hasattr(client, "account")
         if args.preflight or (priced and not args.force and not resuming):
+            report: Preflight | None = None
             try:
                 report = await client.bulk.preflight(
                     rows, defaults=defaults, cps=args.cps, avg_minutes=args.avg_minutes, **campaign
                 )
             except PlivoError as exc:
-                raise UsageError(
-                    f"cannot estimate the cost ({type(exc).__name__}: {exc}); --force dials "
-                    "without the estimate"
-                ) from None
-            if args.preflight:
+                if args.preflight:
+                    raise UsageError(f"cannot make the preflight ({exc})") from None
+                warn("dial", f"no cost estimate ({type(exc).__name__}: {exc}): dialling")
+            if args.preflight and report is not None:
                 title = f"preflight of {args.rows} (nothing dialled)"
                 print_preflight(title, report, as_json=args.json)
                 return EXIT_OK
-            if report.affordable is False:
+            if report is not None and report.affordable is False:
                 raise UsageError(
                     f"the estimated cost {report.cost:.2f} ({report.valid} calls x "
                     f"{args.avg_minutes:g} min) exceeds the cash credit {report.credit:.2f}: "

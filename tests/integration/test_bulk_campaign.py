@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import inspect
 import json
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -407,3 +409,38 @@ async def test_a_caller_id_pool_with_a_bad_number_is_refused_naming_it(bad: str)
         with pytest.raises(ValidationError, match="caller_ids") as raised:
             plivo.bulk.create_calls(rows(LONDON), caller_ids=["+12125550001", bad])
     assert bad in str(raised.value) and emu.history.requests == []
+
+
+# -- the preflight against the emulator's pricing and account ---------------------------------
+
+needs_billing = pytest.mark.skipif(
+    "cash_credit" not in inspect.signature(Emulator).parameters,
+    reason="the emulator's Pricing and Account APIs (branch acct) are not merged yet",
+)
+
+
+@needs_billing
+async def test_the_preflight_figures_match_the_emulators_pricing_and_account() -> None:
+    clock = Clock(MONDAY_NOON)
+    async with Emulator(clock=clock, cash_credit="0.05") as emu, client_for(emu) as plivo:
+        given = rows(NEW_YORK, LOS_ANGELES, LONDON, "+12125550199")
+        report = await plivo.bulk.preflight(
+            given,
+            window=US_HOURS,
+            suppress={"+12125550199"},
+            cps=1.0,
+            avg_minutes=2.5,
+            clock=clock,
+        )
+        rates = [
+            (await plivo.pricing.get(country)).outbound_rate(to)  # type: ignore[attr-defined]
+            for country, to in (("US", NEW_YORK), ("US", LOS_ANGELES), ("GB", LONDON))
+        ]
+        credit = (await plivo.account.get()).cash_credit  # type: ignore[attr-defined]
+    assert None not in rates
+    assert report.cost == sum(rate * Decimal("2.5") for rate in rates)
+    assert report.credit == credit == Decimal("0.05")
+    assert report.affordable == (report.cost <= credit)
+    assert (report.valid, report.suppressed, report.out_of_window) == (3, 1, 2)
+    assert report.duration == 4 * 3600  # Los Angeles opens at 16:00 UTC
+    assert emu.history.calls == []

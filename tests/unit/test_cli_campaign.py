@@ -3,6 +3,7 @@ do-not-call file and a caller-id pool on a real run, and one-line usage errors."
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -148,3 +149,21 @@ async def test_a_bad_caller_id_or_window_is_named_and_nothing_is_sent(
     schedule = await dial(plivo_emulator, rows, "--redial-schedule", "answered=10x1")
     assert schedule.code == 2 and "never redialled" in schedule.err
     assert plivo_emulator.history.requests == []
+
+
+@pytest.mark.skipif(
+    "cash_credit" not in inspect.signature(Emulator).parameters,
+    reason="the emulator's Pricing and Account APIs (branch acct) are not merged yet",
+)
+async def test_dial_refuses_a_campaign_its_credit_cannot_pay_for_unless_forced(
+    tmp_path: Path,
+) -> None:
+    rows = write(tmp_path / "rows.csv", "to", NEW_YORK, LOS_ANGELES)
+    async with Emulator(cash_credit="0.00001") as emu:  # type: ignore[call-arg]
+        refused = await dial(emu, rows, "--avg-minutes", "10")
+        assert refused.code == 2 and len(refused.err_lines) == 1
+        assert "exceeds the cash credit" in refused.err and "--force" in refused.err
+        assert emu.history.calls == [] and not (tmp_path / "rows.csv.journal.jsonl").exists()
+        forced = await dial(emu, rows, "--avg-minutes", "10", "--force")
+        assert forced.code == 0, forced.err
+        assert len(emu.history.calls) == 2

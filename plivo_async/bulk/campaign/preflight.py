@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ResourceNotFoundError, ValidationError
 from ..inputs import Rows, enumerate_rows
 from ..outcome import utc_text
 from . import Campaign
@@ -259,8 +259,15 @@ async def _cost(
             unpriced += 1
             continue
         if country not in by_country:
-            by_country[country] = await pricing.get(country)
-        rate = by_country[country].outbound_rate(number)
+            try:
+                by_country[country] = await pricing.get(country)
+            except ResourceNotFoundError:  # no pricing for that country: not priced
+                by_country[country] = None
+        prices = by_country[country]
+        try:
+            rate = None if prices is None else prices.outbound_rate(number)
+        except ValidationError:
+            rate = None
         if rate is None:
             unpriced += 1
         else:
