@@ -34,7 +34,7 @@ from ..client import (
     AsyncPlivo,
     ConfigurationError,
 )
-from ..errors import PlivoError, ValidationError
+from ..errors import AuthenticationError, ForbiddenError, PlivoError, ValidationError
 from ..models.calls import CreateCallRequest
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SKEW
 from ._campaign import (
@@ -443,7 +443,9 @@ async def _dial(
             except PlivoError as exc:
                 if args.preflight:
                     raise UsageError(f"cannot make the preflight ({exc})") from None
-                warn("dial", f"no cost estimate ({type(exc).__name__}: {exc}): dialling")
+                if not isinstance(exc, (AuthenticationError, ForbiddenError)):
+                    # (the run itself reports credentials the API refuses)
+                    warn("dial", f"no cost estimate ({type(exc).__name__}: {exc}): dialling")
             if args.preflight and report is not None:
                 title = f"preflight of {args.rows} (nothing dialled)"
                 print_preflight(title, report, as_json=args.json)
