@@ -431,35 +431,19 @@ async def _dial(
                 ),
             )
         )
-        campaign = {k: options[k] for k in CAMPAIGN if k in options}
-        resuming = journal is not None and journal.exists() and journal.stat().st_size > 0
-        priced = getattr(client, "pricing", None) is not None and hasattr(client, "account")
-        if args.preflight or (priced and not args.force and not resuming):
-            report: Preflight | None = None
-            try:
-                report = await client.bulk.preflight(
-                    rows, defaults=defaults, cps=args.cps, avg_minutes=args.avg_minutes, **campaign
-                )
-            except PlivoError as exc:
-                if args.preflight:
-                    raise UsageError(f"cannot make the preflight ({exc})") from None
-                if not isinstance(exc, (AuthenticationError, ForbiddenError)):
-                    # (the run itself reports credentials the API refuses)
-                    warn("dial", f"no cost estimate ({type(exc).__name__}: {exc}): dialling")
-            if args.preflight and report is not None:
-                title = f"preflight of {args.rows} (nothing dialled)"
-                print_preflight(title, report, as_json=args.json)
-                return EXIT_OK
-            if report is not None and report.affordable is False:
-                raise UsageError(
-                    f"the estimated cost {report.cost:.2f} ({report.valid} calls x "
-                    f"{args.avg_minutes:g} min) exceeds the cash credit {report.credit:.2f}: "
-                    "add credit, or --force to dial anyway (--preflight shows the estimate)"
-                )
+        if args.preflight:
+            report = await _preflight(client, args, rows, defaults, options)
+            title = f"preflight of {args.rows} (nothing dialled)"
+            print_preflight(title, report, as_json=args.json)
+            return EXIT_OK
         if args.callbacks_listen is not None:
             listener = await stack.enter_async_context(_listen(args))
             defaults = {**listener.defaults(), **defaults}
             options["track"] = listener.tracker
+        resuming = journal is not None and journal.exists() and journal.stat().st_size > 0
+        priced = getattr(client, "pricing", None) is not None and hasattr(client, "account")
+        if priced and not args.force and not resuming:
+            await _check_credit(client, args, rows, defaults, options)
         run = client.bulk.create_calls(
             rows,
             defaults=defaults,
@@ -489,6 +473,40 @@ async def _dial(
         summary.rows != done or not_sent > 0 or unfollowed > 0 or summary.stopped is not None
     )
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
+
+
+async def _preflight(
+    client: AsyncPlivo, args: Any, rows: CsvRows, defaults: dict[str, str], options: dict[str, Any]
+) -> Preflight:
+    """The run's preflight (see :mod:`plivo_async.bulk.campaign.preflight`)."""
+    campaign = {key: options[key] for key in CAMPAIGN if key in options}
+    try:
+        return await client.bulk.preflight(
+            rows, defaults=defaults, cps=args.cps, avg_minutes=args.avg_minutes, **campaign
+        )
+    except PlivoError as exc:
+        raise UsageError(f"cannot make the preflight ({type(exc).__name__}: {exc})") from None
+
+
+async def _check_credit(
+    client: AsyncPlivo, args: Any, rows: CsvRows, defaults: dict[str, str], options: dict[str, Any]
+) -> None:
+    """Refuse a run whose estimated cost exceeds the cash credit (``--force`` skips this;
+    a resume is not checked). An estimate that cannot be made does not stop the run."""
+    try:
+        report = await _preflight(client, args, rows, defaults, options)
+    except UsageError as exc:
+        cause = exc.__context__
+        if not isinstance(cause, (AuthenticationError, ForbiddenError)):
+            # (the run itself reports credentials the API refuses)
+            warn("dial", f"no cost estimate: {exc}; dialling")
+        return
+    if report.affordable is False:
+        raise UsageError(
+            f"the estimated cost {report.cost:.2f} ({report.valid} calls x "
+            f"{args.avg_minutes:g} min) exceeds the cash credit {report.credit:.2f}: "
+            "add credit, or --force to dial anyway (--preflight shows the estimate)"
+        )
 
 
 @contextlib.asynccontextmanager

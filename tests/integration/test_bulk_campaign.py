@@ -12,25 +12,27 @@ import asyncio
 import heapq
 import inspect
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from plivo_async.bulk.campaign import CallingWindow
 from plivo_async.bulk.policy import Redial, Retry
-from plivo_async.emulator import Emulator, Lifecycle, Script
+from plivo_async.emulator import Emulator, Script
 from plivo_async.errors import ValidationError
-from plivo_async.tracking import CallTracker
-from plivo_async.webhooks import AnswerEvent, CallbackEvent
-from plivo_async.xml import Response, Speak
 
 from .conftest import ANSWER_URL, FROM, client_for
+from .test_bulk_tracking import (
+    BUSY,
+    HUMAN,
+    SILENT,
+    Setup,
+    setup_fixture,  # noqa: F401 - the "setup" fixture: a tracked emulator
+)
 
 pytest.importorskip("phonenumbers")
 
@@ -264,36 +266,6 @@ async def test_a_bad_number_in_the_do_not_call_file_is_named_before_anything_is_
 
 # -- tracked: redial schedules, suppression before a redial -----------------------------------
 
-HUMAN, BUSY, SILENT = "+14155550181", "+14155550182", "+14155550183"
-
-
-async def answer(event: CallbackEvent) -> Response | None:
-    return Response([Speak("Hi")]) if isinstance(event, AnswerEvent) else None
-
-
-class Tracked:
-    def __init__(self, emu: Emulator, tracker: CallTracker, base: str) -> None:
-        self.emu, self.tracker, self.base = emu, tracker, base
-
-    def rows(self, *numbers: str) -> list[dict[str, Any]]:
-        urls = {"answer_url": f"{self.base}/answer", "hangup_url": f"{self.base}/hangup"}
-        return [{"from": FROM, "to": to, **urls} for to in numbers]
-
-
-@pytest.fixture
-async def tracked() -> AsyncIterator[Tracked]:
-    tracker = CallTracker()
-    async with Emulator(
-        flows=True, callbacks=True, lifecycle=Lifecycle(ringing_s=0.02, talk_s=0.02)
-    ) as emu:
-        emu.flows.scripts[BUSY] = Script(answer="busy")
-        emu.flows.scripts[SILENT] = Script(answer="no-answer")
-        app = web.Application()
-        app.add_subapp("/plivo/", tracker.app(emu.auth_token, on_event=answer))
-        async with TestServer(app, host="127.0.0.1") as server:
-            yield Tracked(emu, tracker, str(server.make_url("/plivo")).rstrip("/"))
-
-
 SCHEDULE = Redial(
     {
         "busy": Retry(after=300, attempts=3),
@@ -303,14 +275,12 @@ SCHEDULE = Redial(
 )
 
 
-async def test_each_outcome_is_redialled_as_its_schedule_says(
-    tracked: Tracked, tmp_path: Path
-) -> None:
+async def test_each_outcome_is_redialled_as_its_schedule_says(setup: Setup, tmp_path: Path) -> None:
     clock = Clock(MONDAY_NOON, block_beyond=10_000.0)  # the tracking timer never fires
-    async with client_for(tracked.emu) as plivo:
+    async with client_for(setup.emu) as plivo:
         run = plivo.bulk.create_calls(
-            tracked.rows(HUMAN, BUSY, SILENT),
-            track=tracked.tracker,
+            setup.rows([HUMAN, BUSY, SILENT]),
+            track=setup.tracker,
             redial=SCHEDULE,
             journal=tmp_path / "run.jsonl",
             clock=clock,
@@ -318,7 +288,7 @@ async def test_each_outcome_is_redialled_as_its_schedule_says(
             progress=clock.poke,
         )
         outcomes = {o.request.to: o for o in await collect(run, clock, 3)}
-    assert tracked.emu.dialled_counts() == {HUMAN: 1, BUSY: 4, SILENT: 3}  # never answered twice
+    assert setup.emu.dialled_counts() == {HUMAN: 1, BUSY: 4, SILENT: 3}  # never answered twice
     assert outcomes[BUSY].dials == 4 and outcomes[SILENT].dials == 3
     assert sorted(d for d in clock.delays if d <= 10_000) == [300.0] * 3 + [3600.0] * 2
     lines = [json.loads(line) for line in (tmp_path / "run.jsonl").read_text().splitlines()[1:]]
@@ -328,17 +298,17 @@ async def test_each_outcome_is_redialled_as_its_schedule_says(
 
 
 async def test_a_row_put_on_the_list_after_its_first_call_is_not_redialled(
-    tracked: Tracked, tmp_path: Path
+    setup: Setup, tmp_path: Path
 ) -> None:
     clock = Clock(MONDAY_NOON, block_beyond=10_000.0)
 
     async def on_the_list(number: str) -> bool:
-        return number == BUSY and tracked.emu.dialled_counts().get(BUSY, 0) >= 1
+        return number == BUSY and setup.emu.dialled_counts().get(BUSY, 0) >= 1
 
-    async with client_for(tracked.emu) as plivo:
+    async with client_for(setup.emu) as plivo:
         run = plivo.bulk.create_calls(
-            tracked.rows(BUSY),
-            track=tracked.tracker,
+            setup.rows([BUSY]),
+            track=setup.tracker,
             redial=SCHEDULE,
             suppress=on_the_list,
             journal=tmp_path / "run.jsonl",
@@ -347,21 +317,22 @@ async def test_a_row_put_on_the_list_after_its_first_call_is_not_redialled(
             progress=clock.poke,
         )
         [outcome] = await collect(run, clock, 1)
-    assert tracked.emu.dialled_counts() == {BUSY: 1}
+    assert setup.emu.dialled_counts() == {BUSY: 1}
     assert outcome.ok and outcome.disposition == "busy" and outcome.dials == 1
     assert "do-not-call list: redial 2 not made" in (outcome.note or "")
     last = json.loads((tmp_path / "run.jsonl").read_text().splitlines()[-1])
     assert last["d"] == 0 and "redial" not in last  # ended: a resume makes no redial
 
 
-async def test_a_redial_due_outside_the_window_waits_for_it(tracked: Tracked) -> None:
+async def test_a_redial_due_outside_the_window_waits_for_it(setup: Setup) -> None:
     # 20:30 in Los Angeles: the busy call's redial (300 s on) would fall at 20:35
     clock = Clock(utc(8, 4, 30), block_beyond=90_000.0)
     window = CallingWindow(start="08:00", end="20:33")
-    async with client_for(tracked.emu) as plivo:
+    setup.emu.flows.scripts[LOS_ANGELES] = Script(answer="busy")
+    async with client_for(setup.emu) as plivo:
         run = plivo.bulk.create_calls(
-            tracked.rows(BUSY),
-            track=tracked.tracker,
+            setup.rows([LOS_ANGELES]),
+            track=setup.tracker,
             redial=Redial({"busy": Retry(after=300, attempts=1)}),
             track_wait=100_000.0,  # its timer never fires (beyond block_beyond)
             window=window,
@@ -370,7 +341,7 @@ async def test_a_redial_due_outside_the_window_waits_for_it(tracked: Tracked) ->
             progress=clock.poke,
         )
         [outcome] = await collect(run, clock, 1)
-    assert outcome.dials == 2 and tracked.emu.dialled_counts() == {BUSY: 2}
+    assert outcome.dials == 2 and setup.emu.dialled_counts() == {LOS_ANGELES: 2}
     # 300 s to the redial, then the wait until 08:00 the next morning (11 h 25 min)
     assert [d for d in clock.delays if d <= 90_000] == [300.0, 11 * 3600 + 25 * 60]
     assert run.summary.deferrals == 1

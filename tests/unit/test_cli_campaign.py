@@ -11,8 +11,7 @@ import pytest
 
 from plivo_async.cli import _parser
 from plivo_async.emulator import Emulator
-from tests.unit._cli_helpers import Finished, cli_environment, run_cli
-from tests.unit.test_bulk import ANSWER, FROM
+from tests.unit.test_cli_tracking import dial
 
 pytest.importorskip("phonenumbers")
 
@@ -23,22 +22,6 @@ NEW_YORK, LOS_ANGELES, LONDON = "+12125550142", "+14155550142", "+442071234567"
 def write(path: Path, *lines: str) -> Path:
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-async def dial(emu: Emulator, rows: Path, *extra: str) -> Finished:
-    return await run_cli(
-        "dial",
-        str(rows),
-        "--from",
-        FROM,
-        "--answer-url",
-        ANSWER,
-        "--no-progress",
-        "--rate-limit",
-        "none",
-        *extra,
-        env=cli_environment(emu),
-    )
 
 
 def test_dial_help_lists_the_campaign_options() -> None:

@@ -58,14 +58,7 @@ class Suppression:
             return cls.read(value, region=region)
         if callable(value):
             return cls(ask=value, region=region, source=getattr(value, "__name__", "callable"))
-        numbers = set()
-        for number in value:
-            try:
-                numbers.add(e164(number, region))
-            except ValidationError as exc:
-                raise ValidationError.invalid(
-                    "suppress", f"holds {number!r}, which {exc.rule}"
-                ) from None
+        numbers = {_listed(number, region, "the numbers given:") for number in value}
         return cls(numbers, region=region, source="the given numbers")
 
     @classmethod
@@ -78,12 +71,7 @@ class Suppression:
                 text = line.split("#", 1)[0].split(",", 1)[0].strip()
                 if not text or (line_number == 1 and not any(c.isdigit() for c in text)):
                     continue
-                try:
-                    numbers.add(e164(text, region))
-                except ValidationError as exc:
-                    raise ValidationError.invalid(
-                        "suppress", f"{path} line {line_number}: {text!r} {exc.rule}"
-                    ) from None
+                numbers.add(_listed(text, region, f"{path} line {line_number}:"))
         return cls(numbers, region=region, source=str(Path(path)))
 
     async def check(self, destination: str) -> bool:
@@ -103,3 +91,11 @@ class Suppression:
             if await self.check(destination):
                 return destination
         return None
+
+
+def _listed(number: str, region: str | None, where: str) -> str:
+    """A number of the list in E.164; ValidationError saying where it is if it is not one."""
+    try:
+        return e164(number, region)
+    except ValidationError as exc:
+        raise ValidationError.invalid("suppress", f"{where} {number!r}: {exc.rule}") from None
