@@ -87,7 +87,7 @@ class Redial:
     destination are redialled (a ``<`` bulk row keeps its first dispositions).
     """
 
-    schedule: Mapping[str, Retry]
+    plan: tuple[tuple[str, Retry], ...]  # the schedule, sorted (hashable, as before)
     max_attempts: int | None
 
     def __init__(
@@ -121,7 +121,12 @@ class Redial:
         _check_on(None, None, frozenset(plan))
         if max_attempts is not None:
             _check_attempts(None, None, max_attempts)
-        self.__attrs_init__(plan, max_attempts)
+        self.__attrs_init__(tuple(sorted(plan.items())), max_attempts)
+
+    @property
+    def schedule(self) -> dict[str, Retry]:
+        """Each disposition redialled, and how."""
+        return dict(self.plan)
 
     @property
     def on(self) -> frozenset[str]:
