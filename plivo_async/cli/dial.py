@@ -442,7 +442,8 @@ async def _dial(
             options["track"] = listener.tracker
         resuming = journal is not None and journal.exists() and journal.stat().st_size > 0
         priced = getattr(client, "pricing", None) is not None and hasattr(client, "account")
-        if priced and not args.force and not resuming:
+        campaign = any(key in options for key in CAMPAIGN) or args.redial_schedule is not None
+        if campaign and priced and not args.force and not resuming:
             await _check_credit(client, args, rows, defaults, options)
         run = client.bulk.create_calls(
             rows,
@@ -491,8 +492,9 @@ async def _preflight(
 async def _check_credit(
     client: AsyncPlivo, args: Any, rows: CsvRows, defaults: dict[str, str], options: dict[str, Any]
 ) -> None:
-    """Refuse a run whose estimated cost exceeds the cash credit (``--force`` skips this;
-    a resume is not checked). An estimate that cannot be made does not stop the run."""
+    """Refuse a campaign run (one with a campaign option) whose estimated cost exceeds the
+    cash credit (``--force`` skips this; a resume is not checked). An estimate that cannot
+    be made does not stop the run."""
     try:
         report = await _preflight(client, args, rows, defaults, options)
     except UsageError as exc:

@@ -143,10 +143,14 @@ async def test_dial_refuses_a_campaign_its_credit_cannot_pay_for_unless_forced(
 ) -> None:
     rows = write(tmp_path / "rows.csv", "to", NEW_YORK, LOS_ANGELES)
     async with Emulator(cash_credit="0.00001") as emu:  # type: ignore[call-arg]
-        refused = await dial(emu, rows, "--avg-minutes", "10")
+        plain = await dial(emu, rows, "--avg-minutes", "10", "--no-journal")
+        assert plain.code == 0, plain.err  # no campaign option: no estimate, no refusal
+        calls = len(emu.history.calls)
+        refused = await dial(emu, rows, "--avg-minutes", "10", "--window", "00:00-23:59")
         assert refused.code == 2 and len(refused.err_lines) == 1
         assert "exceeds the cash credit" in refused.err and "--force" in refused.err
-        assert emu.history.calls == [] and not (tmp_path / "rows.csv.journal.jsonl").exists()
-        forced = await dial(emu, rows, "--avg-minutes", "10", "--force")
+        assert len(emu.history.calls) == calls
+        assert not (tmp_path / "rows.csv.journal.jsonl").exists()
+        forced = await dial(emu, rows, "--suppress", str(write(tmp_path / "none.txt")), "--force")
         assert forced.code == 0, forced.err
-        assert len(emu.history.calls) == 2
+        assert len(emu.history.calls) == calls + 2
