@@ -30,6 +30,7 @@ from .resources.endpoints import Endpoints
 from .resources.live_calls import LiveCalls, QueuedCalls
 from .resources.masking_sessions import MaskingSessions
 from .resources.multi_party_calls import MultiPartyCalls
+from .resources.numbers import Numbers, PhoneNumbers
 from .resources.phlo import Phlo
 from .resources.recordings import Recordings, Transcriptions
 from .resources.token import Token
@@ -205,6 +206,16 @@ class AsyncPlivo:
     @functools.cached_property
     def applications(self) -> Applications:
         return Applications(self._transport)
+
+    @functools.cached_property
+    def numbers(self) -> Numbers:
+        """Your numbers (list, get, update, delete, create) and renting more (search, buy)."""
+        return Numbers(self._transport)
+
+    @functools.cached_property
+    def phone_numbers(self) -> PhoneNumbers:
+        """Plivo's rentable numbers: ``search`` and ``buy`` (also on :attr:`numbers`)."""
+        return PhoneNumbers(self._transport)
 
     @functools.cached_property
     def live_calls(self) -> LiveCalls:

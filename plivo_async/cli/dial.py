@@ -471,7 +471,11 @@ async def _dial(
     not_sent = int(getattr(summary, "not_sent", 0))
     done = summary.ok + int(getattr(summary, "suppressed", 0))  # suppressed: as asked
     incomplete = (
-        summary.rows != done or not_sent > 0 or unfollowed > 0 or summary.stopped is not None
+        summary.rows != done
+        or not_sent > 0
+        or unfollowed > 0
+        or summary.redials_due > 0
+        or summary.stopped is not None
     )
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
 

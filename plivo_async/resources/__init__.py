@@ -15,6 +15,7 @@ from .endpoints import Endpoints
 from .live_calls import LiveCalls, QueuedCalls
 from .masking_sessions import MaskingSessions
 from .multi_party_calls import MultiPartyCalls
+from .numbers import Numbers, PhoneNumbers
 from .phlo import ConferenceBridge, Member, MultiPartyCall, Node, Phlo
 from .recordings import Recordings, Transcriptions
 from .streams import CallStreams
@@ -35,7 +36,9 @@ __all__ = [
     "MultiPartyCall",
     "MultiPartyCalls",
     "Node",
+    "Numbers",
     "Phlo",
+    "PhoneNumbers",
     "QueuedCalls",
     "Recordings",
     "Resource",

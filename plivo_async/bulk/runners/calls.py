@@ -46,7 +46,8 @@ class _Call:
 
     dial: int = 1
     placed: int = 0  # calls placed by the row's dials so far
-    redial_at: float | None = None
+    redial_at: float | None = None  # the next redial, while the row waits for it
+    due: float | None = None  # when the redial being made was due
     #: What reconciliation found of this dial: the call records of calls already over,
     #: and the call uuids (a resumed run hears no callback of a call found over).
     records: tuple[Any, ...] = ()
@@ -148,7 +149,12 @@ class CallsRunner:
                     await self._acquire_live(ctx, _calls(outcome.request))
                 else:
                     if call.redial_at is not None and not await self._wait_to_redial(ctx, call):
-                        break  # the run stopped first: a resume dials it
+                        # the run stopped first: a resume dials it
+                        assert outcome is not None
+                        outcome = attrs.evolve(
+                            outcome, note=self._stopped(call), redial_at=call.redial_at
+                        )
+                        break
                     if resumed is None and self.campaign is not None:
                         ended = await self._before_dial(ctx, call)
                         if ended is not None:
@@ -166,7 +172,9 @@ class CallsRunner:
                     break
         except asyncio.CancelledError:
             if ctx.so_far is not None:
-                ctx.so_far = attrs.evolve(ctx.so_far, note=self._stopped(call))
+                ctx.so_far = attrs.evolve(
+                    ctx.so_far, note=self._stopped(call), redial_at=call.redial_at
+                )
             raise
         assert outcome is not None
         return outcome
@@ -228,7 +236,9 @@ class CallsRunner:
             # resume reads as still due; the row's outcome is still its last dial's.
             call.redial_lost = True
             return attrs.evolve(
-                previous, note=f"redial not made ({outcome.error}): a resume makes it"
+                previous,
+                note=f"redial not made ({outcome.error}): a resume makes it",
+                redial_at=call.due,
             )
         return outcome
 
@@ -394,7 +404,7 @@ class CallsRunner:
         if ctx.stopping:
             return False
         await ctx.unpark()
-        call.redial_at = None
+        call.due, call.redial_at = call.redial_at, None
         call.dial += 1
         return True
 
@@ -429,6 +439,8 @@ class CallsRunner:
                 ctx.so_far = ctx.record(
                     Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
                 )
+            else:
+                call.redial_at = call.due  # still due (the journal says so): see run()
             raise
         finally:
             ctx.summary.undefer(ctx.index)
@@ -437,7 +449,8 @@ class CallsRunner:
                 return ctx.record(
                     Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
                 )
-            return attrs.evolve(ctx.so_far, note=self._stopped(call)) if ctx.so_far else None
+            assert ctx.so_far is not None  # a redial: its last dial's outcome
+            return attrs.evolve(ctx.so_far, note=self._stopped(call), redial_at=call.due)
         call.window_opens = None
         ctx.in_flight = in_flight
         if call.ended is None:

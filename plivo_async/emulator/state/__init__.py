@@ -23,6 +23,7 @@ from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
 from .endpoints import EndpointRecord, EndpointState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
+from .numbers import NumberState, OwnedNumber
 from .phlo import MemberState, PhloState
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
@@ -46,6 +47,8 @@ __all__ = [
     "MemberState",
     "MultiPartyCallRoom",
     "MultiPartyCallState",
+    "NumberState",
+    "OwnedNumber",
     "ParticipantState",
     "PendingVerification",
     "PhloState",
