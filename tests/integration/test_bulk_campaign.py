@@ -9,6 +9,7 @@ real time and is checked to the second.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import inspect
 import json
@@ -415,3 +416,50 @@ async def test_the_preflight_figures_match_the_emulators_pricing_and_account() -
     assert (report.valid, report.suppressed, report.out_of_window) == (3, 1, 2)
     assert report.duration == 4 * 3600  # Los Angeles opens at 16:00 UTC
     assert emu.history.calls == []
+
+
+async def test_a_redial_stopped_while_it_waits_for_its_window_is_due_and_made_by_the_resume(
+    setup: Setup, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    clock = Clock(utc(8, 4, 30), block_beyond=30_000.0)  # the night's wait never ends
+    setup.emu.flows.scripts[LOS_ANGELES] = Script(answer="busy")
+
+    def run() -> Any:
+        return plivo.bulk.create_calls(
+            setup.rows([LOS_ANGELES]),
+            journal=journal,
+            track=setup.tracker,
+            track_wait=100_000.0,
+            redial=Redial({"busy": Retry(after=300, attempts=1)}),
+            window=CallingWindow(start="08:00", end="20:33"),
+            clock=clock,
+            sleep=clock.sleep,
+            progress=clock.poke,
+            grace_period=0.1,
+        )
+
+    async with client_for(setup.emu) as plivo:
+        first = run()
+
+        async def consume() -> None:
+            async with first:
+                async for _ in first:
+                    pass
+
+        driver = asyncio.create_task(clock.drive(first, 1))
+        task = asyncio.create_task(consume())
+        await clock.until(lambda: clock.blocked == 2)  # the track timer, then the night
+        assert first.summary.waiting == {0: utc(8, 16)}
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        driver.cancel()
+        assert setup.emu.dialled_counts() == {LOS_ANGELES: 1}
+        assert first.summary.redials_due == 1  # not done: a resume makes it
+
+        clock.now, clock.block_beyond = utc(8, 15, 59), 90_000.0  # a minute before 08:00
+        again = run()
+        [outcome] = await collect(again, clock, 1)
+    assert outcome.dials == 2 and setup.emu.dialled_counts() == {LOS_ANGELES: 2}
+    assert clock.now >= utc(8, 16)  # the resume waited for 08:00 in Los Angeles
