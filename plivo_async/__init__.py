@@ -10,11 +10,13 @@ from ._types import RequestOptions
 from ._version import __version__
 from .bulk import (
     BulkRun,
+    CallingWindow,
     JournalInUseError,
     JournalMismatchError,
     MpcActionRow,
     Outcome,
     Redial,
+    Retry,
     Summary,
     read_csv,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "BulkRun",
     "CallResult",
     "CallTracker",
+    "CallingWindow",
     "ConfigurationError",
     "CreateCallRequest",
     "CreateCallResponse",
@@ -81,6 +84,7 @@ __all__ = [
     "RequestOptions",
     "ResourceNotFoundError",
     "ResponseTooLargeError",
+    "Retry",
     "RetryPolicy",
     "SlidingWindowLimiter",
     "Summary",

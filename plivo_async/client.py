@@ -274,7 +274,13 @@ class AsyncPlivo:
     @functools.cached_property
     def bulk(self) -> Bulk:
         """The bulk engine: many calls or MPC actions, concurrently, with a journal."""
-        return Bulk(calls=self.calls, phlo=self.phlo, max_concurrency=self.limits.max_concurrency)
+        return Bulk(
+            calls=self.calls,
+            phlo=self.phlo,
+            max_concurrency=self.limits.max_concurrency,
+            pricing=getattr(self, "pricing", None),  # the Pricing and Account APIs, for
+            account=getattr(self, "account", None),  # the preflight of a campaign
+        )
 
     def __repr__(self) -> str:
         transport = self._transport

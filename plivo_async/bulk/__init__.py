@@ -7,10 +7,13 @@ became of each row and of the run), ``inputs`` (CSV, digests), ``records`` (ever
 record, written and read), ``journal`` (the store: crash safety), ``report`` (a CSV of
 every row), ``journal_stats`` and ``html_report`` (a campaign's figures from its journals,
 and their page), ``progress``; ``dialer`` (the API lookups of a calls row: reconciliation,
-tracking) and ``policy`` (redials, the live-call cap).
+tracking) and ``policy`` (redials, the live-call cap); ``campaign`` (calling windows,
+do-not-call lists, caller ids, the preflight).
 """
 
 from .api import Bulk
+from .campaign import CallerIds, CallingWindow, Suppression, zones_for_number
+from .campaign.preflight import Preflight
 from .engine import BulkRun
 from .inputs import file_digest, read_csv
 from .journal import (
@@ -21,12 +24,14 @@ from .journal import (
     NotAJournalError,
 )
 from .outcome import MpcActionRow, Outcome, Summary
-from .policy import Redial
+from .policy import Redial, Retry
 from .report import ReportWriteError
 
 __all__ = [
     "Bulk",
     "BulkRun",
+    "CallerIds",
+    "CallingWindow",
     "JournalCorruptError",
     "JournalInUseError",
     "JournalMismatchError",
@@ -34,9 +39,13 @@ __all__ = [
     "MpcActionRow",
     "NotAJournalError",
     "Outcome",
+    "Preflight",
     "Redial",
     "ReportWriteError",
+    "Retry",
     "Summary",
+    "Suppression",
     "file_digest",
     "read_csv",
+    "zones_for_number",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from ..errors import ValidationError
@@ -15,6 +15,15 @@ from ..reconciliation import DEFAULT_LAG, DEFAULT_SETTLE, DEFAULT_SKEW
 from ..resources.calls import Calls
 from ..resources.phlo import Phlo
 from ..tracking import CallTracker
+from .campaign import CallerIds, CallingWindow, Campaign
+from .campaign.preflight import (
+    DEFAULT_AVG_MINUTES,
+    AccountSource,
+    Preflight,
+    PricingSource,
+    preflight,
+)
+from .campaign.suppression import Suppress
 from .dialer import Dialer
 from .engine import BulkRun
 from .inputs import Rows, build_request
@@ -32,10 +41,20 @@ class Bulk:
     """Bulk operations of one client (``client.bulk``): what they need is passed in, the
     client's ``calls``, its ``phlo`` factory and its concurrency limit."""
 
-    def __init__(self, *, calls: Calls, phlo: Callable[[str], Phlo], max_concurrency: int) -> None:
+    def __init__(
+        self,
+        *,
+        calls: Calls,
+        phlo: Callable[[str], Phlo],
+        max_concurrency: int,
+        pricing: PricingSource | None = None,
+        account: AccountSource | None = None,
+    ) -> None:
         self._calls = calls
         self._phlo = phlo
         self._max_concurrency = max_concurrency
+        self._pricing = pricing
+        self._account = account
 
     def __repr__(self) -> str:
         return f"<Bulk of {self._calls!r}, concurrency {self._max_concurrency}>"
@@ -72,6 +91,11 @@ class Bulk:
         track_wait: float | None = None,
         redial: Redial | None = None,
         max_live_calls: int | None = None,
+        window: CallingWindow | None = None,
+        tz: str | None = None,
+        suppress: Suppress | None = None,
+        region: str | None = None,
+        caller_ids: CallerIds | Iterable[str] | None = None,
         # test hooks (epoch seconds), left out of the reference (docs/_griffe/hidden.py)
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -144,15 +168,22 @@ class Bulk:
                 disposition (needs ``track``).
             max_live_calls: Hold new calls while this many of the run's calls are
                 queued or live (needs ``track``).
+            window: A :class:`~plivo_async.bulk.campaign.CallingWindow`: dial each row
+                only inside its callee's local calling hours (zones from its number, its
+                ``tz`` column, or ``tz`` for the whole run); a row outside waits without
+                its slot, journaled as deferred (redials too). A campaign feature: needs
+                ``pip install "plivo-async[campaigns]"`` (see the campaign guide).
+            tz: One time zone name for every row of the run (with ``window``).
+            suppress: A do-not-call list: a file of numbers, a collection, or an async
+                callable ``number -> bool``, asked before every dial (E.164); a listed row
+                ends ``suppressed`` with no request (a redial is not made).
+            region: The region (ISO country) in which ``suppress``'s national numbers are
+                read.
+            caller_ids: Your numbers (E.164): each row without a ``from`` gets the one of
+                its callee's area code, else country, else the default ``from``.
         """
-        base = dict(defaults or {})
-
-        def prepare(row: Any) -> CreateCallRequest:
-            if isinstance(row, CreateCallRequest):
-                return row
-            request: CreateCallRequest = build_request(CreateCallRequest, {**base, **row})
-            return request
-
+        campaign = _campaign(window, tz, suppress, region, caller_ids)
+        prepare = _call_preparer(defaults, campaign, clock)
         calls = self._calls
         dialer = Dialer(
             calls,
@@ -172,7 +203,7 @@ class Bulk:
         return BulkRun(
             rows,
             prepare=prepare if track is None else _needing_hangup_url(prepare),
-            runner=CallsRunner(dialer),
+            runner=CallsRunner(dialer, campaign),
             kind="calls",
             concurrency=concurrency or self._max_concurrency,
             journal=journal,
@@ -186,6 +217,41 @@ class Bulk:
             report=report,
             shard=shard,
             extra_columns=extra_columns,
+        )
+
+    async def preflight(
+        self,
+        rows: Rows,
+        *,
+        defaults: dict[str, Any] | None = None,
+        window: CallingWindow | None = None,
+        tz: str | None = None,
+        suppress: Suppress | None = None,
+        region: str | None = None,
+        caller_ids: CallerIds | Iterable[str] | None = None,
+        cps: float | None = None,
+        avg_minutes: float = DEFAULT_AVG_MINUTES,
+        pricing: PricingSource | None = None,
+        account: AccountSource | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Preflight:
+        """What :meth:`create_calls` with these arguments would do, without placing a
+        call: rows valid, invalid, suppressed and outside their window now, how long the
+        first dials take at ``cps`` with the windows, and their estimated cost (each call
+        ``avg_minutes`` long, at its destination's outbound rate) against the account's
+        cash credit. ``pricing``/``account`` default to the client's Pricing and Account
+        APIs. See :mod:`plivo_async.bulk.campaign.preflight`.
+        """
+        campaign = _campaign(window, tz, suppress, region, caller_ids)
+        return await preflight(
+            rows,
+            prepare=_call_preparer(defaults, campaign, clock),
+            campaign=campaign,
+            now=clock(),
+            cps=cps,
+            avg_minutes=avg_minutes,
+            pricing=pricing or self._pricing,
+            account=account or self._account,
         )
 
     def mpc_actions(
@@ -238,6 +304,42 @@ class Bulk:
         return BulkRun(
             items, prepare=lambda item: item, runner=runner, kind=kind, **self._options(options)
         )
+
+
+def _campaign(
+    window: CallingWindow | None,
+    tz: str | None,
+    suppress: Suppress | None,
+    region: str | None,
+    caller_ids: CallerIds | Iterable[str] | None,
+) -> Campaign | None:
+    """The run's campaign choices, checked (ValidationError), or None if it has none."""
+    if window is None and tz is None and suppress is None and caller_ids is None:
+        return None
+    return Campaign(window=window, tz=tz, suppress=suppress, region=region, caller_ids=caller_ids)
+
+
+def _call_preparer(
+    defaults: dict[str, Any] | None, campaign: Campaign | None, clock: Callable[[], float]
+) -> Callable[[Any], CreateCallRequest]:
+    """A row (a dict over ``defaults``, or a ``CreateCallRequest``) to its request, as
+    the campaign fills and checks it."""
+    base = dict(defaults or {})
+
+    def prepare(row: Any) -> CreateCallRequest:
+        zone = None
+        if isinstance(row, CreateCallRequest):
+            request: CreateCallRequest = row
+        else:
+            data = {**base, **row}
+            if campaign is not None:
+                zone = campaign.fill(row, data)
+            request = build_request(CreateCallRequest, data)
+        if campaign is not None:
+            campaign.check(request, zone, clock())
+        return request
+
+    return prepare
 
 
 def _needing_hangup_url(

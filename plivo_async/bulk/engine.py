@@ -46,6 +46,7 @@ from .records import (
     PENDING,
     SENT,
     Code,
+    DeferredRecord,
     DispositionRecord,
     OutcomeRecord,
     RowKey,
@@ -140,6 +141,10 @@ class _Row:
         self._run._calls_live(calls)
 
     def record_disposition(self, record: DispositionRecord) -> None:
+        if self._run._journal is not None:
+            self._run._journal.write(record)
+
+    def record_deferral(self, record: DeferredRecord) -> None:
         if self._run._journal is not None:
             self._run._journal.write(record)
 

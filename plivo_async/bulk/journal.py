@@ -47,6 +47,7 @@ from .records import (
     PENDING,
     VERSION,
     Code,
+    DeferredRecord,
     DispositionRecord,
     Header,
     OutcomeRecord,
@@ -348,12 +349,21 @@ def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> No
         state._set(index, record.code, digest)
         if state.last_outcome is not None:
             state.last_outcome[index] = number
+    elif isinstance(record, DeferredRecord):
+        if state.code(index) in _NOTHING_SENT:  # a redial's wait leaves the row as it is
+            state._set(index, Code.DEFERRED, None)
     else:
         if state.code(index) not in (Code.OK, Code.REDIAL, Code.ENDED):
             raise _corrupt(path, number, "is a disposition record of a row not placed")
         code = record.code
         if code is not None:  # else how the call ended is not known yet: still OK
             state._set(index, code, None)
+
+
+#: Codes of rows nothing was sent for (yet): a deferral record makes them DEFERRED.
+_NOTHING_SENT = frozenset(
+    {Code.NONE, Code.CANCELLED, Code.NOT_SENT, Code.SUPPRESSED, Code.INVALID, Code.DEFERRED}
+)
 
 
 @attrs.frozen
@@ -391,7 +401,7 @@ def pending_records(
             elif isinstance(record, OutcomeRecord):
                 calls = was.calls.union(record.request_uuids)
                 found[index] = attrs.evolve(was, outcome=record, calls=calls)
-            else:
+            elif isinstance(record, DispositionRecord):
                 call = record.call
                 calls = (
                     was.calls

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import attrs
 
+from ..errors import ValidationError
+from .campaign.numbers import zones_for_number
 from .journal import JournalCorruptError, load
 from .records import (
     DispositionRecord,
@@ -196,20 +198,13 @@ class _Row:
 
 
 def _callee_zone(number: str) -> tuple[str | None, bool]:
-    """The callee's time zone from its number's prefix (``phonenumbers``' data).
-
-    A prefix that spans several zones (a whole country, an overlay area code) gives the
-    first zone phonenumbers lists, and says so. Kept in one place: the campaign module's
-    zone lookup (calling windows) is the one to use here once both are merged.
-    """
-    import phonenumbers
-    from phonenumbers import timezone as number_zones
-
+    """The callee's time zone from its number (the calling windows' own lookup,
+    :func:`~plivo_async.bulk.campaign.numbers.zones_for_number`). A prefix that spans
+    several zones (a whole country, an overlay area code) gives the first, and says so."""
     try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
+        zones = zones_for_number(number)
+    except ValidationError:
         return None, False
-    zones = [z for z in number_zones.time_zones_for_number(parsed) if z != "Etc/Unknown"]
     return (zones[0] if zones else None), len(zones) > 1
 
 
@@ -284,8 +279,9 @@ def _read(
             row.started_after_outcome = True
         elif isinstance(record, OutcomeRecord):
             _outcome(row, record)
-        else:
+        elif isinstance(record, DispositionRecord):
             _disposition(row, record)
+        # a DeferredRecord (a dial waiting for its calling window) changes no figure
     return JournalInfo(name, kind, input_id, len(rows)), rows
 
 

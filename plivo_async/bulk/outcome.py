@@ -6,6 +6,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import Any
 
 import attrs
@@ -31,6 +32,7 @@ __all__ = [
     "error_text",
     "never_reached",
     "row_request",
+    "utc_text",
 ]
 
 
@@ -56,7 +58,8 @@ class Outcome:
     API was never reached or answered "not now" to every attempt (:func:`never_reached`),
     or a failure of the run itself stopped it: a 401 or 403 answer, which says the
     credentials or the account are wrong, or a journal that could not be written; a
-    resumed run sends it).
+    resumed run sends it); or ``suppressed`` (its number is on the run's do-not-call
+    list: never sent; a resume checks it again).
     ``waited`` is the part of ``elapsed`` spent waiting for the client's own limits.
 
     In a calls run: ``reconciled`` says what reconciliation made of an ambiguous create
@@ -186,6 +189,20 @@ class Summary:
     #: Calls placed whose end is not known yet (a tracked run follows them): the run's
     #: progress shows it; 0 once the run is over.
     live: int = 0
+    #: Rows whose number is on the do-not-call list (never sent).
+    suppressed: int = 0
+    #: Rows waiting now for their calling window, and when each window opens (epoch s).
+    waiting: dict[int, float] = attrs.Factory(dict)
+    #: Waits for a calling window in all (a row waits once per dial at most).
+    deferrals: int = 0
+
+    def defer(self, index: int, until: float) -> None:
+        """Row ``index`` waits for its calling window until ``until``."""
+        self.waiting[index] = until
+        self.deferrals += 1
+
+    def undefer(self, index: int) -> None:
+        self.waiting.pop(index, None)
 
     def add(self, outcome: Outcome, *, counted: int = 0) -> None:
         """Count a row's outcome; ``counted``: its calls already counted in ``placed``, as
@@ -265,6 +282,11 @@ class Summary:
             "dispositions": dict(self.dispositions),
             "redials": self.redials,
             "redials_due": self.redials_due,
+            "suppressed": self.suppressed,
+            "deferrals": self.deferrals,
+            "waiting": len(self.waiting),
+            "waiting_until": utc_text(max(self.waiting.values(), default=None)),
+            "next_window": utc_text(min(self.waiting.values(), default=None)),
         }
 
     def render(self) -> str:
@@ -275,7 +297,7 @@ class Summary:
         if failed:
             kinds = ", ".join(f"{k} {v}" for k, v in sorted(d["failed"].items()))
             parts.append(f"failed {failed} ({kinds})")
-        for key in ("invalid", "unknown"):
+        for key in ("invalid", "unknown", "suppressed"):
             if d[key]:
                 parts.append(f"{key} {d[key]}")
         if self.not_sent:
@@ -300,11 +322,25 @@ class Summary:
             f"limit wait p50 {_shown(d['wait_p50_ms'])}, "
             f"p95 {_shown(d['wait_p95_ms'])}",
         ]
+        if self.waiting:
+            lines.append(
+                f"waiting for their calling window: {d['waiting']} rows (next opens "
+                f"{d['next_window']}, the last {d['waiting_until']})"
+            )
+        elif self.deferrals:
+            lines.append(f"waited for their calling window: {self.deferrals} dials")
         if d["stopped"]:
             lines.append(f"stopped early: {d['stopped']}")
         return "\n".join(lines)
 
     __str__ = render
+
+
+def utc_text(moment: float | None) -> str | None:
+    """A moment (epoch seconds) as ``2026-12-07T14:00:00+00:00``."""
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment, timezone.utc).isoformat(timespec="seconds")
 
 
 def _ms(seconds: float | None) -> float | None:

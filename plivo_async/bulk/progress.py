@@ -44,6 +44,8 @@ def postfix(summary: Summary) -> dict[str, int]:
         ("failed", sum(summary.failed.values())),
         ("unknown", summary.unknown),
         ("not_sent", summary.not_sent),
+        ("suppressed", summary.suppressed),
+        ("waiting", len(summary.waiting)),
     ):
         if value:
             shown[name] = value

@@ -7,9 +7,10 @@ line; no secrets: rows hold numbers and URLs, never the token::
     {"s": 17, "h": "<row digest>", "f": {"to": "<field digest>", ...}}   # about to be sent
     {"o": 17, "status": "ok", "h": "...", "attempts": 1, "ms": 98.5, "w": 12.0, ...}  # its outcome
     {"d": 17, "dial": 1, "disposition": "busy", "redial": 1764640000.0, ...}  # how it ended
+    {"w": 17, "dial": 1, "until": 1764640000.0}  # waits for its calling window
 
-:class:`Header`, :class:`StartRecord`, :class:`OutcomeRecord` and
-:class:`DispositionRecord` each say what goes in their line (``to_json``, key order
+:class:`Header`, :class:`StartRecord`, :class:`OutcomeRecord`, :class:`DispositionRecord`
+and :class:`DeferredRecord` each say what goes in their line (``to_json``, key order
 included: old journals and the fast pattern depend on it) and what a line means
 (``from_json``, lenient about key order and absent keys, strict about the row number,
 digest and status a resume decides on). :data:`FAST` matches the two commonest lines as
@@ -40,6 +41,7 @@ __all__ = [
     "SENT",
     "VERSION",
     "Code",
+    "DeferredRecord",
     "DispositionRecord",
     "Header",
     "OutcomeRecord",
@@ -69,6 +71,8 @@ class Code(enum.IntEnum):
     NOT_SENT = 8  # stopped by a run-level failure (auth, the journal itself)
     REDIAL = 9  # its call ended as the redial policy says to dial again (a "d" record)
     ENDED = 10  # placed, and its call ended (a "d" record with a disposition, no redial due)
+    SUPPRESSED = 11  # on the do-not-call list: never sent (checked again on a resume)
+    DEFERRED = 12  # nothing sent yet: waits for its calling window (a "w" record)
 
 
 #: The code of each outcome status (before ``nothing_placed`` and redials refine it).
@@ -79,6 +83,7 @@ BY_STATUS = {
     "unknown": Code.UNKNOWN,
     "cancelled": Code.CANCELLED,
     "not_sent": Code.NOT_SENT,
+    "suppressed": Code.SUPPRESSED,
 }
 #: Rows whose request went out: their input row may not change between runs.
 SENT = frozenset(
@@ -382,6 +387,9 @@ class DispositionRecord:
     call: CallResult | None = None
     note: str | None = None
     redial: float | None = None
+    #: The row's dials so far by disposition, this one's included (a redial schedule
+    #: counts its redials per disposition from it); None in older journals.
+    seen: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         record: dict[str, Any] = {"d": self.index, "dial": self.dial}
@@ -398,6 +406,8 @@ class DispositionRecord:
             record["note"] = self.note
         if self.redial is not None:
             record["redial"] = round(self.redial, 3)
+        if self.seen:
+            record["seen"] = self.seen
         return record
 
     @classmethod
@@ -415,7 +425,9 @@ class DispositionRecord:
                 hangup_cause=_text(record.get("hangup_cause")),
                 hangup_cause_code=code if type(code) is int else None,
             )
-        dial = record.get("dial", 1)
+        dial, seen = record.get("dial", 1), record.get("seen")
+        if isinstance(seen, dict):
+            seen = {str(k): v for k, v in seen.items() if type(v) is int and v > 0}
         return cls(
             index,
             dial if type(dial) is int else 1,
@@ -423,6 +435,7 @@ class DispositionRecord:
             call,
             _text(record.get("note")),
             _time(record.get("redial")),
+            seen if isinstance(seen, dict) else None,
         )
 
     @property
@@ -446,7 +459,26 @@ class DispositionRecord:
         )
 
 
-Record: TypeAlias = "Header | StartRecord | OutcomeRecord | DispositionRecord"
+@attrs.frozen
+class DeferredRecord:
+    """A row's next dial waits for its calling window (see
+    :mod:`plivo_async.bulk.campaign.window`) until ``until``: nothing of it was sent for
+    that dial. A resume works the window out again from its clock, so it never dials
+    before then; the record says what the run was doing (summaries, reports)."""
+
+    index: int
+    dial: int = 1
+    until: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"w": self.index, "dial": self.dial, "until": round(self.until, 3)}
+
+    @classmethod
+    def from_json(cls, record: Mapping[str, Any]) -> DeferredRecord:
+        return cls(_row(record, "w"), _dial(record.get("dial")), _time(record.get("until")) or 0.0)
+
+
+Record: TypeAlias = "Header | StartRecord | OutcomeRecord | DispositionRecord | DeferredRecord"
 
 
 def encode(record: Record) -> bytes:
@@ -454,7 +486,7 @@ def encode(record: Record) -> bytes:
     return json.dumps(record.to_json(), separators=(",", ":")).encode() + b"\n"
 
 
-def decode(line: bytes) -> StartRecord | OutcomeRecord | DispositionRecord:
+def decode(line: bytes) -> StartRecord | OutcomeRecord | DispositionRecord | DeferredRecord:
     """The record of one line after the header; :class:`RecordError` says why not."""
     try:
         record = json.loads(line)
@@ -468,7 +500,9 @@ def decode(line: bytes) -> StartRecord | OutcomeRecord | DispositionRecord:
         return OutcomeRecord.from_json(record)
     if "d" in record:
         return DispositionRecord.from_json(record)
-    raise RecordError("is neither a start, an outcome nor a disposition record")
+    if "w" in record:
+        return DeferredRecord.from_json(record)
+    raise RecordError("is neither a start, an outcome, a disposition nor a deferral record")
 
 
 # The two lines a resume reads most, in exactly the form :func:`encode` writes a

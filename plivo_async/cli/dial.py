@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from ..bulk import BulkRun, JournalInUseError, JournalMismatchError, Outcome, file_digest
+from ..bulk.campaign.preflight import Preflight
 from ..bulk.inputs import CsvError, CsvRows
 from ..bulk.journal import JournalWriteError
 from ..bulk.progress import write_line
@@ -32,9 +33,16 @@ from ..client import (
     AsyncPlivo,
     ConfigurationError,
 )
-from ..errors import PlivoError, ValidationError
+from ..errors import AuthenticationError, ForbiddenError, PlivoError, ValidationError
 from ..models.calls import CreateCallRequest
 from ..reconciliation import DEFAULT_LAG, DEFAULT_SKEW
+from ._campaign import (
+    add_campaign_options,
+    campaign_options,
+    check_campaign_options,
+    print_preflight,
+    schedule_from_args,
+)
 from ._common import (
     EXIT_NOT_ALL_OK,
     EXIT_OK,
@@ -72,6 +80,8 @@ CALL_COLUMNS = frozenset(
 #: Statuses that get a line on stderr (``cancelled`` rows are counted in the summary);
 #: ``not_sent`` is a newer engine's status for rows stopped by a 401/403 or the journal.
 REPORTED = ("invalid", "failed", "unknown", "not_sent")
+#: The options of a run that the preflight takes too.
+CAMPAIGN = ("window", "tz", "suppress", "region", "caller_ids")
 
 
 def add_parser(sub: Any) -> None:
@@ -151,6 +161,7 @@ def add_parser(sub: Any) -> None:
     add("--json", action="store_true", help="print the summary as JSON")
     _add_reconcile_options(dial)
     _add_tracking_options(dial)
+    add_campaign_options(dial)
     add_log_level(dial)
     dial.set_defaults(run=run)
 
@@ -271,9 +282,12 @@ def run(args: Any) -> int:
             PLIVO_PHLO_BASE_URL=os.environ.get("PLIVO_PHLO_BASE_URL"),
         )
         check_tracking_options(args)
+        check_campaign_options(args)
         defaults = _defaults(args)
-        rows, extra = _open_rows(args.rows, defaults, strict=args.strict_columns)
-        options = _bulk_options(args)
+        rows, extra = _open_rows(
+            args.rows, defaults, strict=args.strict_columns, tz=args.window is not None
+        )
+        options = {**_bulk_options(args), **campaign_options(args)}
     except (CsvError, UsageError) as exc:
         return fail("dial", exc)
     except OSError as exc:
@@ -283,7 +297,7 @@ def run(args: Any) -> int:
         kept = "the report keeps them" if args.report else "--report keeps them"
         warn(
             "dial",
-            f"{args.rows}: {_columns(extra)} not calls.create arguments: not sent, {kept} "
+            f"{args.rows}: {_columns(extra)}: not sent, {kept} "
             "(--strict-columns to refuse)",
         )
         options["extra_columns"] = extra
@@ -320,15 +334,19 @@ def _defaults(args: Any) -> dict[str, str]:
     return {key: value for key, value in given if value}
 
 
-def _open_rows(path: Path, defaults: dict[str, str], *, strict: bool) -> tuple[CsvRows, list[str]]:
+def _open_rows(
+    path: Path, defaults: dict[str, str], *, strict: bool, tz: bool = False
+) -> tuple[CsvRows, list[str]]:
     """The CSV, checked as a whole: every mistake that would fail every row is one error;
-    and its columns that are not call arguments (refused if ``strict``)."""
+    and its columns that are not call arguments (refused if ``strict``). ``tz``: a 'tz'
+    column is the callee's time zone (``--window``)."""
     rows = CsvRows(path)
     columns = [name for name in rows.columns if name]
     if "to" not in columns:
         shown = ", ".join(repr(name) for name in columns) or "none"
         raise UsageError(f"{path} has no 'to' column (its columns: {shown})")
-    unknown = [name for name in columns if name not in CALL_COLUMNS]
+    known = CALL_COLUMNS | {"tz"} if tz else CALL_COLUMNS
+    unknown = [name for name in columns if name not in known]
     if unknown and strict:
         raise UsageError(
             f"{path}: column {unknown[0]!r} is not a calls.create argument "
@@ -344,7 +362,9 @@ def _open_rows(path: Path, defaults: dict[str, str], *, strict: bool) -> tuple[C
 
 def _columns(names: list[str]) -> str:
     quoted = ", ".join(repr(name) for name in names)
-    return f"column {quoted} is" if len(names) == 1 else f"columns {quoted} are"
+    if len(names) == 1:
+        return f"column {quoted} is not a calls.create argument"
+    return f"columns {quoted} are not calls.create arguments"
 
 
 def shard(text: str) -> tuple[int, int]:
@@ -379,7 +399,7 @@ def _bulk_options(args: Any) -> dict[str, Any]:
     if args.callbacks_listen is not None:
         options.update(
             track_wait=args.track_wait,
-            redial=redial_from_args(args),
+            redial=redial_from_args(args) or schedule_from_args(args),
             max_live_calls=args.max_live_calls,
         )
     return options
@@ -447,10 +467,20 @@ async def _dial(
                 phlo_base_url=args.phlo_base_url,
             )
         )
+        if args.preflight:
+            report = await _preflight(client, args, rows, defaults, options)
+            title = f"preflight of {args.rows} (nothing dialled)"
+            print_preflight(title, report, as_json=args.json)
+            return EXIT_OK
         if args.callbacks_listen is not None:
             listener = await stack.enter_async_context(_listen(args))
             defaults = {**listener.defaults(), **defaults}
             options["track"] = listener.tracker
+        resuming = journal is not None and journal.exists() and journal.stat().st_size > 0
+        priced = getattr(client, "pricing", None) is not None and hasattr(client, "account")
+        campaign = any(key in options for key in CAMPAIGN) or args.redial_schedule is not None
+        if campaign and priced and not args.force and not resuming:
+            await _check_credit(client, args, rows, defaults, options)
         run = client.bulk.create_calls(
             rows,
             defaults=defaults,
@@ -481,14 +511,50 @@ async def _dial(
         kept = "no journal" if journal is None else f"journal: {journal}"
         print_summary(f"dialled {args.rows} ({kept})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))
+    done = summary.ok + int(getattr(summary, "suppressed", 0))  # suppressed: as asked
     incomplete = (
-        summary.rows != summary.ok
+        summary.rows != done
         or not_sent > 0
         or unfollowed > 0
         or summary.redials_due > 0
         or summary.stopped is not None
     )
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
+
+
+async def _preflight(
+    client: AsyncPlivo, args: Any, rows: CsvRows, defaults: dict[str, str], options: dict[str, Any]
+) -> Preflight:
+    """The run's preflight (see :mod:`plivo_async.bulk.campaign.preflight`)."""
+    campaign = {key: options[key] for key in CAMPAIGN if key in options}
+    try:
+        return await client.bulk.preflight(
+            rows, defaults=defaults, cps=args.cps, avg_minutes=args.avg_minutes, **campaign
+        )
+    except PlivoError as exc:
+        raise UsageError(f"cannot make the preflight ({type(exc).__name__}: {exc})") from None
+
+
+async def _check_credit(
+    client: AsyncPlivo, args: Any, rows: CsvRows, defaults: dict[str, str], options: dict[str, Any]
+) -> None:
+    """Refuse a campaign run (one with a campaign option) whose estimated cost exceeds the
+    cash credit (``--force`` skips this; a resume is not checked). An estimate that cannot
+    be made does not stop the run."""
+    try:
+        report = await _preflight(client, args, rows, defaults, options)
+    except UsageError as exc:
+        cause = exc.__context__
+        if not isinstance(cause, (AuthenticationError, ForbiddenError)):
+            # (the run itself reports credentials the API refuses)
+            warn("dial", f"no cost estimate: {exc}; dialling")
+        return
+    if report.affordable is False:
+        raise UsageError(
+            f"the estimated cost {report.cost:.2f} ({report.valid} calls x "
+            f"{args.avg_minutes:g} min) exceeds the cash credit {report.credit:.2f}: "
+            "add credit, or --force to dial anyway (--preflight shows the estimate)"
+        )
 
 
 @contextlib.asynccontextmanager

@@ -13,9 +13,15 @@ from plivo_async.bulk import Summary, engine, progress
 from plivo_async.emulator import Emulator
 
 from .conftest import FROM, client_for, number
-from .test_bulk_tracking import BUSY, HUMAN, MACHINE, SILENT, FakeSleep, Setup, setup
-
-__all__ = ["setup"]  # the fixture, shared with the tracking tests
+from .test_bulk_tracking import (
+    BUSY,
+    HUMAN,
+    MACHINE,
+    SILENT,
+    FakeSleep,
+    Setup,
+    setup_fixture,  # noqa: F401 - the "setup" fixture, shared with the tracking tests
+)
 
 ANSWER_URL = "https://example.com/answer"
 

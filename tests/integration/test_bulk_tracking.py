@@ -111,8 +111,8 @@ class Setup:
         )
 
 
-@pytest.fixture
-async def setup() -> AsyncIterator[Setup]:
+@pytest.fixture(name="setup")  # imported as setup_fixture by test_bulk_campaign.py
+async def setup_fixture() -> AsyncIterator[Setup]:
     tracker = CallTracker()
     life = Lifecycle(ringing_s=0.05, talk_s=0.05)
     async with Emulator(flows=True, callbacks=True, lifecycle=life) as emu:

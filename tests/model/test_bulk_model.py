@@ -21,7 +21,8 @@ Checked, as the API places each call and after the last run:
 
 (a) ``dials``: no row's destination dialled more often than its dials allow (the first,
     plus a redial only after a call that really ended busy/no-answer, up to the policy's
-    attempts);
+    attempts, or as often as a per-outcome schedule gives that outcome: ``campaign``),
+    and never a row on the do-not-call list (``suppressed``);
 (b) ``terminal``: every row ends in exactly one terminal status (the last run's outcomes
     plus the rows it skipped as done; the journal has no start or due redial left over);
 (c) ``never_sent``: a row none of whose creates reached the API is never final
@@ -65,7 +66,7 @@ from hypothesis import strategies as st
 
 from plivo_async import AsyncPlivo
 from plivo_async.bulk.journal import Journal
-from plivo_async.bulk.policy import Redial
+from plivo_async.bulk.policy import Redial, Retry
 from plivo_async.retry import RetryPolicy
 from plivo_async.tracking import CallTracker
 
@@ -112,6 +113,7 @@ MAX_VIRTUAL = 3 * 86400.0
 #: Behaviour sets (pytest ids), each a family of hostility (the issue's item it reproduces,
 #: where it has one); ``everything`` is all of them at once, ``honest`` none.
 SWITCHES = (
+    "campaign",  # a redial schedule per outcome, and a do-not-call list
     "create_pre",  # creates refused, 429 (with or without Retry-After), 503, redirected
     "create_post",  # creates processed, then 500/502/504, a timeout, the connection dropped
     "create_lost",  # creates timed out or reset on the way: ambiguous, never processed
@@ -157,6 +159,7 @@ BEHAVIOURS: dict[str, frozenset[str]] = {
     "callbacks": frozenset({"duplicated", "delayed", "dropped_callback"}),
     "forged": frozenset({"forged"}),  # item 5
     "outage": frozenset({"outage"}),  # item 6
+    "campaign": frozenset({"campaign", "crash", "tight_slots", *_AMBIGUOUS}),
     "everything": frozenset(SWITCHES),
 }
 
@@ -189,6 +192,23 @@ class Plan:
     hostility: Hostility = attrs.Factory(Hostility)
     crashes: tuple[Crash, ...] = ()
     start: float = 0.0  # when the first run starts (its fraction of a second matters)
+    #: A redial schedule, (disposition, redials) each ``after`` apart; () is the simple
+    #: form on REDIAL_ON. ``attempts`` caps the dials of a row either way.
+    schedule: tuple[tuple[str, int], ...] = ()
+    #: Rows on the do-not-call list: never dialled, ``suppressed``.
+    suppressed: tuple[int, ...] = ()
+
+    def redials(self, fate: str) -> int:
+        """How many redials a call ending ``fate`` may lead to (in the row's life)."""
+        if self.schedule:
+            return dict(self.schedule).get(fate, 0)
+        return self.attempts - 1 if fate in REDIAL_ON else 0
+
+    def redial(self) -> Redial:
+        if not self.schedule:
+            return Redial(on=REDIAL_ON, after=self.after, attempts=self.attempts)
+        schedule = {fate: Retry(after=self.after, attempts=n) for fate, n in self.schedule}
+        return Redial(schedule, max_attempts=self.attempts)
 
     @property
     def rows(self) -> int:
@@ -274,6 +294,8 @@ def make_plan(pick: Pick, behaviour: str) -> Plan:
         hostility=hostility,
         crashes=tuple(crashes),
         start=pick(0, 999) / 1000,
+        schedule=(("busy", pick(1, 3)), ("no-answer", pick(1, 2))) if "campaign" in on else (),
+        suppressed=(tuple(i for i in range(rows) if pick(0, 2) == 0) if "campaign" in on else ()),
     )
 
 
@@ -334,14 +356,18 @@ def _check_dial(plan: Plan, result: Result) -> Callable[[FakePlivo, FakeCall], N
     """(a), the moment the API places a call: is this dial one the row may make?"""
 
     def check(api: FakePlivo, call: FakeCall) -> None:
+        if call.row in plan.suppressed:
+            result.fail("suppressed", f"row {call.row} is on the do-not-call list, yet dialled")
         if call.dial == 1 or call.row is None:
             return
-        previous = api.by_row[call.row][call.dial - 2]
+        earlier = api.by_row[call.row][: call.dial - 1]
+        previous = earlier[-1]
+        ended_so = sum(c.fate == previous.fate for c in earlier)
         reason = None
         if call.dial > plan.attempts:
             reason = f"the policy allows {plan.attempts} dial(s)"
-        elif previous.fate not in REDIAL_ON:
-            reason = f"its previous call was {previous.fate}"
+        elif ended_so > plan.redials(previous.fate):
+            reason = f"its calls ended {previous.fate} {ended_so} times: that many redials?"
         elif previous.ended > api.now():
             reason = f"its previous call ({previous.fate}) was still going"
         if reason is not None:
@@ -447,7 +473,8 @@ async def simulate(plan: Plan, workdir: Path) -> Result:
                 reconcile_lag=LAG,
                 reconcile_settle=SETTLE,
                 track=tracker,
-                redial=Redial(on=REDIAL_ON, after=plan.after, attempts=plan.attempts),
+                redial=plan.redial(),
+                suppress={f"+1415555{2000 + i}" for i in plan.suppressed} or None,
                 max_live_calls=plan.max_live,
                 clock=wall,
                 sleep=asyncio.sleep,
@@ -631,8 +658,14 @@ def _check_final(
                     result.fail("disposition_missing", f"row {i} is ok without a disposition")
             elif row.disposition != truth:
                 result.fail("disposition", f"row {i} ended {row.disposition}, its call was {truth}")
-            elif truth in REDIAL_ON and len(placed) < plan.attempts and not refused:
+            elif (
+                sum(c.fate == truth for c in placed) <= plan.redials(truth)
+                and len(placed) < plan.attempts
+                and not refused
+            ):
                 result.fail("lost", f"row {i}: its call was {truth}, the redial never made")
+        if i in plan.suppressed and (status != "suppressed" or placed):
+            result.fail("suppressed", f"row {i} is on the list, yet ended {status}")
         # the truth behind the status
         if status == "ok" and not placed:
             result.fail("lost", f"row {i} is ok but no call of it was ever placed")
@@ -654,6 +687,7 @@ def _check_final(
         "not_sent": counts["not_sent"] + counts["cancelled"],
         "failed": counts["failed"],
         "redials_due": sum(1 for o in outcomes if o.redial_at is not None),
+        "suppressed": counts["suppressed"],
     }
     actual = {
         "rows": summary.rows,
@@ -664,6 +698,7 @@ def _check_final(
         "not_sent": summary.not_sent,
         "failed": sum(summary.failed.values()),
         "redials_due": summary.redials_due,
+        "suppressed": summary.suppressed,
     }
     if actual != expected:
         result.fail("agree", f"summary {actual} != outcomes {expected}")

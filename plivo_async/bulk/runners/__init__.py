@@ -21,7 +21,7 @@ from ...errors import OutcomeUnknownError
 from ..attempts import Sending
 from ..journal import Pending
 from ..outcome import Outcome, Summary
-from ..records import Code, DispositionRecord, OutcomeRecord, StartRecord
+from ..records import Code, DeferredRecord, DispositionRecord, OutcomeRecord, StartRecord
 
 __all__ = [
     "Follow",
@@ -121,6 +121,9 @@ class RowContext(Protocol):
     def calls_live(self, calls: int) -> None:
         """``calls`` of the row's calls are now live (followed to their end); negative:
         ended. The run's summary counts them, and its progress shows them."""
+
+    def record_deferral(self, record: DeferredRecord) -> None:
+        """Journal that the row's next dial waits for its calling window."""
 
     def park(self) -> None:
         """Give the row's slot to other rows while it waits."""

@@ -9,6 +9,11 @@ or its call record), and is dialled again while the redial policy says so; the
 live-call cap holds new calls while the row's calls are queued or live. On a resume, a
 row a crash left in flight is reconciled from its start record, a row due is redialled,
 and a call placed but never followed is followed (see :meth:`CallsRunner.resume`).
+
+With a :class:`~plivo_async.bulk.campaign.Campaign`, every new dial (the first, each
+redial, a resend of a dial proven not placed) is preceded by two checks: a number on the
+do-not-call list ends the row (``suppressed``; a redial not made), and a row outside its
+calling window waits for it without its slot, journaled as deferred.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from ...correlation import new_mark, with_mark
 from ...errors import OutcomeUnknownError
 from ...models.calls import CreateCallResponse
 from ..attempts import Sending
+from ..campaign import Campaign
 from ..dialer import MAX_RESENDS, Dialer, Resolved
 from ..journal import Pending
-from ..outcome import Outcome, never_reached, row_request
+from ..outcome import Outcome, never_reached, row_request, utc_text
 from ..policy import LiveCallCap
-from ..records import PENDING, Code, DispositionRecord, StartRecord
+from ..records import PENDING, Code, DeferredRecord, DispositionRecord, StartRecord
 from . import Follow, Reconcile, Redial, ReportUnknown, Resume, RowContext, Skip
 from .function import Sent, send_once, skipped_codes
 
@@ -48,6 +54,11 @@ class _Call:
     call_uuids: tuple[str, ...] = ()
     #: A redial that never reached the API: the row stops here, still due.
     redial_lost: bool = False
+    #: How the last dial ended (its journal record), and the row's dials by disposition.
+    ended: DispositionRecord | None = None
+    seen: dict[str, int] = attrs.Factory(dict)
+    #: When the calling window the row waits for opens (None: not waiting).
+    window_opens: float | None = None
     #: The request and call uuids of the row's calls so far, this run's and (on a resume)
     #: the ones its journal records name: reconciling a later dial never takes one of
     #: them for the dial in flight (the run's bounded recent set may have let them go).
@@ -61,8 +72,9 @@ def _calls(request: Any) -> int:
 class CallsRunner:
     """Places, reconciles, follows and redials one row's call (see the module doc)."""
 
-    def __init__(self, dialer: Dialer) -> None:
+    def __init__(self, dialer: Dialer, campaign: Campaign | None = None) -> None:
         self.dialer = dialer
+        self.campaign = campaign
 
     @property
     def tracking(self) -> bool:
@@ -110,6 +122,9 @@ class CallsRunner:
             call.own.update(resume.earlier)
         if isinstance(resume, Redial):
             call.dial, call.redial_at = resume.ended.dial, resume.ended.redial
+            call.ended, call.seen = resume.ended, dict(resume.ended.seen or {})
+            if not call.seen and resume.ended.disposition is not None:
+                call.seen = {resume.ended.disposition: call.dial}  # an older journal: the most
             ctx.so_far = resume.ended.outcome_so_far(ctx.request)
         elif isinstance(resume, Follow):
             call.dial = resume.placed.dial
@@ -140,6 +155,11 @@ class CallsRunner:
                             outcome, note=self._stopped(call), redial_at=call.redial_at
                         )
                         break
+                    if resumed is None and self.campaign is not None:
+                        ended = await self._before_dial(ctx, call)
+                        if ended is not None:
+                            outcome = ended
+                            break
                     outcome = await self._dial(ctx, call, resumed)
                     resumed = None
                     if call.redial_lost:
@@ -162,6 +182,11 @@ class CallsRunner:
     @staticmethod
     def _stopped(call: _Call) -> str:
         """Why a row the run stopped while it waited (its call or a redial) is not done."""
+        if call.window_opens is not None:
+            return (
+                f"dial {call.dial} waits for its calling window (opens "
+                f"{utc_text(call.window_opens)}): the run stopped; a resume makes it then"
+            )
         if call.redial_at is not None:
             when = datetime.fromtimestamp(call.redial_at, timezone.utc)
             due = when.isoformat(timespec="seconds")
@@ -178,6 +203,10 @@ class CallsRunner:
             if isinstance(decided, Outcome):
                 return ctx.record(decided)
             proven = decided
+            if self.campaign is not None:  # sent now: as any new dial, checked first
+                ended = await self._before_dial(ctx, call)
+                if ended is not None:
+                    return ended
         mark, calls, live = new_mark(), _calls(request), dialer.live
 
         async def send(sent: Sending) -> Sent:
@@ -351,11 +380,15 @@ class CallsRunner:
         call.own.update(r.call_uuid for r in followed.results if r is not None and r.call_uuid)
         disposition, first = followed.disposition, followed.first
         due = None
+        if disposition is not None:
+            call.seen[disposition] = call.seen.get(disposition, 0) + 1
         if dialer.redial is not None and len(request.destinations) == 1 and followed.confirmed:
-            due = dialer.redial.due(disposition, call.dial, followed.ended_at)
-        ctx.record_disposition(
-            DispositionRecord(ctx.index, call.dial, disposition, first, followed.note, due)
+            due = dialer.redial.due(disposition, call.dial, followed.ended_at, call.seen)
+        seen = dict(call.seen) if dialer.redial is not None else None
+        call.ended = DispositionRecord(
+            ctx.index, call.dial, disposition, first, followed.note, due, seen
         )
+        ctx.record_disposition(call.ended)
         call.redial_at, call.placed = due, outcome.placed
         outcome = attrs.evolve(
             outcome, disposition=disposition, call=first, note=followed.note or outcome.note
@@ -377,3 +410,68 @@ class CallsRunner:
         call.due, call.redial_at = call.redial_at, None
         call.dial += 1
         return True
+
+    async def _before_dial(self, ctx: RowContext, call: _Call) -> Outcome | None:
+        """The campaign's checks before a new dial: the row's outcome if it ends here
+        (its number suppressed), else None once it is inside its calling window."""
+        campaign = self.campaign
+        assert campaign is not None
+        request = ctx.request
+        listed = await campaign.suppressed(request)
+        if listed is not None:
+            return self._suppressed(ctx, call, listed)
+        clock = self.dialer.clock
+        opens = campaign.opens(request, clock())
+        if opens is None:
+            raise AssertionError("a row whose window never opens is refused when prepared")
+        if opens <= clock():
+            return None
+        ctx.park()
+        in_flight, ctx.in_flight = ctx.in_flight, None  # nothing sent: a stop ends the wait
+        call.window_opens = opens
+        ctx.summary.defer(ctx.index, opens)
+        ctx.record_deferral(DeferredRecord(ctx.index, call.dial, opens))
+        if call.ended is None:
+            ctx.so_far = Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
+        try:
+            while opens is not None and opens > clock():
+                await self.dialer.sleep(opens - clock())
+                opens = campaign.opens(request, clock())
+        except asyncio.CancelledError:
+            if call.ended is None:
+                ctx.so_far = ctx.record(
+                    Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
+                )
+            else:
+                call.redial_at = call.due  # still due (the journal says so): see run()
+            raise
+        finally:
+            ctx.summary.undefer(ctx.index)
+        if ctx.stopping:  # as a redial's wait: no new dial once the run stops
+            if call.ended is None:
+                return ctx.record(
+                    Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
+                )
+            assert ctx.so_far is not None  # a redial: its last dial's outcome
+            return attrs.evolve(ctx.so_far, note=self._stopped(call), redial_at=call.due)
+        call.window_opens = None
+        ctx.in_flight = in_flight
+        if call.ended is None:
+            ctx.so_far = None
+        await ctx.unpark()
+        listed = await campaign.suppressed(request)  # the list may have changed meanwhile
+        return None if listed is None else self._suppressed(ctx, call, listed)
+
+    @staticmethod
+    def _suppressed(ctx: RowContext, call: _Call, number: str) -> Outcome:
+        """A row whose number is on the do-not-call list: ``suppressed`` if it was never
+        dialled; else its last dial's outcome, the redial not made (journaled as ended)."""
+        ended = call.ended
+        if ended is None:
+            note = f"{number} is on the do-not-call list: not dialled"
+            return ctx.record(Outcome(ctx.index, ctx.request, status="suppressed", note=note))
+        note = f"{number} is on the do-not-call list: redial {call.dial} not made"
+        call.ended = attrs.evolve(ended, note=note, redial=None)
+        ctx.record_disposition(call.ended)
+        so_far = ctx.so_far or ended.outcome_so_far(ctx.request)
+        return attrs.evolve(so_far, note=note)
