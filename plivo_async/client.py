@@ -22,6 +22,7 @@ from ._options import DEFAULT_MAX_RESPONSE_BYTES, MIN_CALLS_PER_SECOND, ClientOp
 from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
+from .resources.account import Accounts
 from .resources.applications import Applications
 from .resources.call_feedback import CallFeedback
 from .resources.calls import Calls
@@ -31,6 +32,7 @@ from .resources.live_calls import LiveCalls, QueuedCalls
 from .resources.masking_sessions import MaskingSessions
 from .resources.multi_party_calls import MultiPartyCalls
 from .resources.phlo import Phlo
+from .resources.pricing import Pricings
 from .resources.recordings import Recordings, Transcriptions
 from .resources.token import Token
 from .resources.verify_callerids import VerifyCallerids
@@ -229,6 +231,14 @@ class AsyncPlivo:
     @functools.cached_property
     def token(self) -> Token:
         return Token(self._transport)
+
+    @functools.cached_property
+    def account(self) -> Accounts:
+        return Accounts(self._transport)
+
+    @functools.cached_property
+    def pricing(self) -> Pricings:
+        return Pricings(self._transport)
 
     @functools.cached_property
     def bulk(self) -> Bulk:

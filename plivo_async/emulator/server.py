@@ -7,6 +7,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -19,6 +20,8 @@ from .flow import FlowRunner
 from .history import DEFAULT_HISTORY_LIMIT, History
 from .scripts import Scripts
 from .state import AreaState, CallState, Lifecycle
+from .state.account import DEFAULT_CASH_CREDIT
+from .state.pricing import VoicePrices
 
 __all__ = ["DEFAULT_AUTH_ID", "DEFAULT_AUTH_TOKEN", "Emulator"]
 
@@ -54,6 +57,11 @@ class Emulator:
     ``history_limit`` caps the full records kept of requests and of callbacks (each; the
     oldest are dropped and counted, ``history.requests.dropped``; None keeps them all):
     calls placed, counts per destination, duplicates and fault counts stay exact.
+    ``cash_credit`` is the account's starting credit (``"1000.00"``); every call is billed
+    from it when it ends, at the rate of its destination's longest prefix in the prices
+    ``GET Pricing/`` serves: the defaults of ``plivo_async.emulator.state.pricing`` (US, CA,
+    GB, IN, AU), with ``voice_prices={"US": {"1": "0.02", "1907": "0.2"}}`` replacing a
+    country's per-minute rates by prefix.
     """
 
     def __init__(
@@ -72,6 +80,8 @@ class Emulator:
         callbacks: bool = False,
         flows: bool = False,
         history_limit: int | None = DEFAULT_HISTORY_LIMIT,
+        cash_credit: Decimal | str = DEFAULT_CASH_CREDIT,
+        voice_prices: VoicePrices | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -89,6 +99,8 @@ class Emulator:
             callbacks=callbacks,
             flows=flows,
             history_limit=history_limit,
+            cash_credit=cash_credit,
+            voice_prices=voice_prices,
         )
         self._app = build_app(self._core)
         self.auth_id = auth_id
@@ -218,6 +230,11 @@ class Emulator:
     def placed_calls(self) -> list[CallState]:
         """The calls the client placed (API creates, MPC and masking-session calls)."""
         return [c for c in self._core.calls.calls.values() if c.source != "dial"]
+
+    @property
+    def cash_credit(self) -> Decimal:
+        """The account's credit now: the starting credit less every call billed so far."""
+        return self._core.credit()
 
     def state(self, kind: type[S]) -> S:
         """This emulator's state of one API area, e.g. ``emu.state(PhloState)``.

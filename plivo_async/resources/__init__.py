@@ -7,6 +7,7 @@ Get them from the client (``client.calls``, ``client.recordings``, ``client.phlo
 from __future__ import annotations
 
 from ._base import Resource
+from .account import Accounts
 from .applications import Applications
 from .call_feedback import CallFeedback
 from .calls import Calls
@@ -16,12 +17,14 @@ from .live_calls import LiveCalls, QueuedCalls
 from .masking_sessions import MaskingSessions
 from .multi_party_calls import MultiPartyCalls
 from .phlo import ConferenceBridge, Member, MultiPartyCall, Node, Phlo
+from .pricing import Pricings
 from .recordings import Recordings, Transcriptions
 from .streams import CallStreams
 from .token import Token
 from .verify_callerids import VerifyCallerids
 
 __all__ = [
+    "Accounts",
     "Applications",
     "CallFeedback",
     "CallStreams",
@@ -36,6 +39,7 @@ __all__ = [
     "MultiPartyCalls",
     "Node",
     "Phlo",
+    "Pricings",
     "QueuedCalls",
     "Recordings",
     "Resource",

@@ -66,6 +66,7 @@ from aiohttp import web
 
 from ..http import RouteSpec, add_route_specs
 from . import (
+    account,
     admin,
     applications,
     call_feedback,
@@ -75,6 +76,7 @@ from . import (
     masking_sessions,
     multi_party_calls,
     phlo,
+    pricing,
     recordings,
     streams,
     token,
@@ -96,6 +98,8 @@ AREAS: tuple[tuple[RouteSpec, ...], ...] = (
     masking_sessions.ROUTES,
     verify_callerids.ROUTES,
     token.ROUTES,
+    account.ROUTES,
+    pricing.ROUTES,
     admin.ROUTES,
 )
 """Every area's ``ROUTES``, in registration order: one line per area."""

@@ -9,13 +9,15 @@ the emulator's clock where time matters (see :class:`CallState`): nothing runs i
 background, so an injected clock drives everything.
 
 :class:`CallStore` is the exception to the no-argument rule: it needs the lifecycle and
-the CPS, so the emulator creates it up front (``core.calls``).
+the CPS, so the emulator creates it up front (``core.calls``); so are
+:class:`AccountState` (the starting credit) and :class:`PricingState` (the prices).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from .account import AccountState
 from .applications import ApplicationRecord, ApplicationState
 from .call_feedback import CallFeedbackState, Feedback
 from .calls import CallState, CallStore, Lifecycle, format_time
@@ -24,11 +26,13 @@ from .endpoints import EndpointRecord, EndpointState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
 from .phlo import MemberState, PhloState
+from .pricing import PricingState
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
 from .verify_callerids import PendingVerification, VerifyCallerIdState
 
 __all__ = [
+    "AccountState",
     "ApplicationRecord",
     "ApplicationState",
     "AreaState",
@@ -49,6 +53,7 @@ __all__ = [
     "ParticipantState",
     "PendingVerification",
     "PhloState",
+    "PricingState",
     "RecordingRecord",
     "RecordingState",
     "StreamRecord",
