@@ -24,6 +24,7 @@ from .retry import RetryPolicy
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MIN_CALLS_PER_SECOND",
+    "PLIVO_LOOKUP_URL",
     "ClientOptions",
     "require_secure_url",
 ]
@@ -32,6 +33,8 @@ __all__ = [
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 #: The slowest CPS that makes sense: one call a day (1e-320 would mean "one per inf s").
 MIN_CALLS_PER_SECOND = 1 / 86400
+#: The number lookup host: ``client.lookup`` asks there, not at ``base_url``.
+PLIVO_LOOKUP_URL = "https://lookup.plivo.com"
 
 
 @attrs.frozen
@@ -43,6 +46,7 @@ class ClientOptions:
     base_url: str
     phlo_base_url: str
     callinsights_base_url: str
+    lookup_base_url: str = PLIVO_LOOKUP_URL
     timeout: float | aiohttp.ClientTimeout = 30.0
     max_concurrency: int = 64
     rate_limit: Rate | RateLimiter | None = None
@@ -62,7 +66,7 @@ class ClientOptions:
         _check_limits(self.max_concurrency, self.rate_limit, self.calls_per_second)
         _check_http(self)
         _check_shared_limits(self)
-        for field in ("base_url", "phlo_base_url", "callinsights_base_url"):
+        for field in ("base_url", "phlo_base_url", "callinsights_base_url", "lookup_base_url"):
             require_secure_url(field, getattr(self, field))
 
     @property

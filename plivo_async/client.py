@@ -18,7 +18,12 @@ import aiohttp
 import attrs
 
 from ._base_client import BaseClient
-from ._options import DEFAULT_MAX_RESPONSE_BYTES, MIN_CALLS_PER_SECOND, ClientOptions
+from ._options import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    MIN_CALLS_PER_SECOND,
+    PLIVO_LOOKUP_URL,
+    ClientOptions,
+)
 from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
@@ -29,11 +34,13 @@ from .resources.calls import Calls
 from .resources.conferences import Conferences
 from .resources.endpoints import Endpoints
 from .resources.live_calls import LiveCalls, QueuedCalls
+from .resources.lookup import Lookup
 from .resources.masking_sessions import MaskingSessions
 from .resources.multi_party_calls import MultiPartyCalls
 from .resources.phlo import Phlo
 from .resources.pricing import Pricings
 from .resources.recordings import Recordings, Transcriptions
+from .resources.subaccounts import Subaccounts
 from .resources.token import Token
 from .resources.verify_callerids import VerifyCallerids
 from .retry import RetryPolicy
@@ -42,6 +49,7 @@ __all__ = [
     "MIN_CALLS_PER_SECOND",
     "PLIVO_API_URL",
     "PLIVO_CALLINSIGHTS_URL",
+    "PLIVO_LOOKUP_URL",
     "PLIVO_PHLO_URL",
     "AsyncPlivo",
     "ConfigurationError",
@@ -105,9 +113,10 @@ class AsyncPlivo:
     :class:`~plivo_async.errors.ResponseTooLargeError`); ``proxy`` (an http(s) proxy URL),
     ``trust_env`` (``HTTPS_PROXY`` / ``NO_PROXY`` and ``~/.netrc``, as aiohttp reads them),
     or your own ``session=`` or ``connector=``, which the client uses and never closes.
-    ``base_url`` / ``phlo_base_url`` fall back to ``PLIVO_BASE_URL`` /
-    ``PLIVO_PHLO_BASE_URL``, then to Plivo's. ``PLIVO_LOG=debug`` (or ``info``) logs the
-    library to stderr; at DEBUG, one line per request.
+    ``base_url`` / ``phlo_base_url`` / ``lookup_base_url`` fall back to ``PLIVO_BASE_URL``
+    / ``PLIVO_PHLO_BASE_URL`` / ``PLIVO_LOOKUP_BASE_URL``, then to Plivo's.
+    ``PLIVO_LOG=debug`` (or ``info``) logs the library to stderr; at DEBUG, one line per
+    request.
 
     :meth:`with_options` and :attr:`with_raw_response` give views of the client sharing
     its session, limits and retry budget.
@@ -138,6 +147,7 @@ class AsyncPlivo:
         limits_fallback: Literal["fail", "local"] = "fail",
         limits_processes: int | None = None,
         callinsights_base_url: str = PLIVO_CALLINSIGHTS_URL,
+        lookup_base_url: str | None = None,
     ) -> None:
         _logging_from_env()
         options = ClientOptions(
@@ -146,6 +156,9 @@ class AsyncPlivo:
             base_url=base_url or os.environ.get("PLIVO_BASE_URL") or PLIVO_API_URL,
             phlo_base_url=phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL") or PLIVO_PHLO_URL,
             callinsights_base_url=callinsights_base_url,
+            lookup_base_url=(
+                lookup_base_url or os.environ.get("PLIVO_LOOKUP_BASE_URL") or PLIVO_LOOKUP_URL
+            ),
             timeout=timeout,
             max_concurrency=max_concurrency,
             rate_limit=rate_limit,
@@ -237,8 +250,17 @@ class AsyncPlivo:
         return Accounts(self._transport)
 
     @functools.cached_property
+    def subaccounts(self) -> Subaccounts:
+        return Subaccounts(self._transport)
+
+    @functools.cached_property
     def pricing(self) -> Pricings:
         return Pricings(self._transport)
+
+    @functools.cached_property
+    def lookup(self) -> Lookup:
+        """Number lookup, on its own host (``lookup_base_url``)."""
+        return Lookup(self._transport)
 
     @functools.cached_property
     def bulk(self) -> Bulk:

@@ -23,7 +23,15 @@ from .flow import FlowRunner
 from .history import DEFAULT_HISTORY_LIMIT, CallEntry, CallSource, History, RequestEntry
 from .ratelimit import SlidingWindow
 from .scripts import Scripts
-from .state import AccountState, AreaState, CallState, CallStore, Lifecycle, PricingState
+from .state import (
+    AccountState,
+    AreaState,
+    CallState,
+    CallStore,
+    Lifecycle,
+    PricingState,
+    SubaccountState,
+)
 from .state.account import DEFAULT_CASH_CREDIT
 from .state.pricing import VoicePrices
 
@@ -80,7 +88,9 @@ class EmulatorCore:
         voice_prices: VoicePrices | None = None,
     ) -> None:
         self.auth_id = auth_id
-        self.credentials = Credentials(auth_id, auth_token)
+        self.subaccounts = SubaccountState()
+        """The subaccounts, whose credentials :attr:`credentials` accepts too."""
+        self.credentials = Credentials(auth_id, auth_token, self.subaccounts.token_of)
         self.seed = seed
         self.clock = clock
         """The emulator's time (seconds): call lifecycles and record timestamps use it."""
@@ -98,6 +108,7 @@ class EmulatorCore:
             CallStore: self.calls,
             PricingState: self.prices,
             AccountState: self.account,
+            SubaccountState: self.subaccounts,
         }
         self._ids = random.Random(f"ids-{seed}") if seed is not None else None
         self.window = SlidingWindow(*rate_limit) if rate_limit else None

@@ -172,6 +172,11 @@ class Emulator:
         return self.url
 
     @property
+    def lookup_url(self) -> str:
+        """Number lookup base: the same server root; the client appends ``/v1/Number/``."""
+        return self.url
+
+    @property
     def app(self) -> web.Application:
         """The aiohttp application, e.g. to mount it in another test server."""
         return self._app

@@ -14,12 +14,14 @@ from .calls import Calls
 from .conferences import Conferences
 from .endpoints import Endpoints
 from .live_calls import LiveCalls, QueuedCalls
+from .lookup import Lookup
 from .masking_sessions import MaskingSessions
 from .multi_party_calls import MultiPartyCalls
 from .phlo import ConferenceBridge, Member, MultiPartyCall, Node, Phlo
 from .pricing import Pricings
 from .recordings import Recordings, Transcriptions
 from .streams import CallStreams
+from .subaccounts import Subaccounts
 from .token import Token
 from .verify_callerids import VerifyCallerids
 
@@ -33,6 +35,7 @@ __all__ = [
     "Conferences",
     "Endpoints",
     "LiveCalls",
+    "Lookup",
     "MaskingSessions",
     "Member",
     "MultiPartyCall",
@@ -43,6 +46,7 @@ __all__ = [
     "QueuedCalls",
     "Recordings",
     "Resource",
+    "Subaccounts",
     "Token",
     "Transcriptions",
     "VerifyCallerids",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plivo_async import AsyncPlivo
+import pytest
+
+from plivo_async import AsyncPlivo, AuthenticationError, ResourceNotFoundError
 from plivo_async.emulator import Emulator, ManualClock
 
-from .conftest import ANSWER_URL, FROM
+from .conftest import ANSWER_URL, FROM, client_for
 
 
 async def test_account_get_and_update(client: AsyncPlivo, emu: Emulator) -> None:
@@ -36,3 +38,34 @@ async def test_a_call_costs_exactly_the_price_the_emulator_serves(
     record = await client.calls.get(created.request_uuid or "")
     assert record.total_rate == f"{rate:.5f}"
     assert Decimal(record.total_amount or "") == before - after
+
+
+async def test_subaccount_lifecycle_and_its_credentials(client: AsyncPlivo, emu: Emulator) -> None:
+    created = await client.subaccounts.create("Customer A", enabled=True)
+    assert created.auth_id and created.auth_token
+    assert created.auth_token not in repr(created)
+    sub = await client.subaccounts.get(created.auth_id)
+    assert (sub.name, sub.enabled, sub.auth_token) == ("Customer A", True, created.auth_token)
+    await client.subaccounts.update(created.auth_id, "Customer B")
+    assert (await client.subaccounts.get(created.auth_id)).name == "Customer B"
+    assert [s.auth_id async for s in client.subaccounts.iter_all(limit=1)] == [created.auth_id]
+
+    async with client_for(emu, auth_id=created.auth_id, auth_token=created.auth_token) as sub_c:
+        account = await sub_c.account.get()
+        assert (account.auth_id, account.name) == (created.auth_id, "Customer B")
+        placed = await sub_c.calls.create(FROM, "+14155550123", ANSWER_URL)
+        assert placed.request_uuid
+        await client.subaccounts.delete(created.auth_id, cascade=True)
+        with pytest.raises(AuthenticationError):
+            await sub_c.account.get()
+    with pytest.raises(ResourceNotFoundError):
+        await client.subaccounts.get(created.auth_id)
+
+
+async def test_lookup_on_the_emulator(emu: Emulator) -> None:
+    async with client_for(emu, lookup_base_url=emu.lookup_url) as c:
+        found = await c.lookup.get("+447700900123")
+        assert (found.country.iso2, found.carrier.type) == ("GB", "mobile")
+        assert found.format.e164 == "+447700900123"
+        with pytest.raises(ResourceNotFoundError):
+            await c.lookup.get("+999123456789")

@@ -73,12 +73,14 @@ from . import (
     calls,
     conferences,
     endpoints,
+    lookup,
     masking_sessions,
     multi_party_calls,
     phlo,
     pricing,
     recordings,
     streams,
+    subaccounts,
     token,
     verify_callerids,
 )
@@ -99,7 +101,9 @@ AREAS: tuple[tuple[RouteSpec, ...], ...] = (
     verify_callerids.ROUTES,
     token.ROUTES,
     account.ROUTES,
+    subaccounts.ROUTES,
     pricing.ROUTES,
+    lookup.ROUTES,
     admin.ROUTES,
 )
 """Every area's ``ROUTES``, in registration order: one line per area."""

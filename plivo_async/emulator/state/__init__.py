@@ -23,12 +23,14 @@ from .call_feedback import CallFeedbackState, Feedback
 from .calls import CallState, CallStore, Lifecycle, format_time
 from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
 from .endpoints import EndpointRecord, EndpointState
+from .lookup import LookupState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
 from .phlo import MemberState, PhloState
 from .pricing import PricingState
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
+from .subaccounts import SubaccountRecord, SubaccountState
 from .verify_callerids import PendingVerification, VerifyCallerIdState
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "EndpointState",
     "Feedback",
     "Lifecycle",
+    "LookupState",
     "MaskingSessionState",
     "MemberState",
     "MultiPartyCallRoom",
@@ -58,6 +61,8 @@ __all__ = [
     "RecordingState",
     "StreamRecord",
     "StreamState",
+    "SubaccountRecord",
+    "SubaccountState",
     "VerifyCallerIdState",
     "format_time",
 ]

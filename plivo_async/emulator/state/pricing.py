@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["DEFAULT_PRICES", "CountryPrices", "PricingState", "VoicePrices"]
+
+T = TypeVar("T")
 
 VoicePrices = Mapping[str, Mapping[str, "str | Decimal"]]
 """``{country_iso: {prefix: per-minute rate}}``, e.g. ``{"US": {"1": "0.0120"}}``."""
@@ -159,6 +161,18 @@ DEFAULT_PRICES: dict[str, CountryPrices] = {
 """The emulator's prices unless ``voice_prices`` says otherwise (made up, plausible)."""
 
 
+def _longest(index: Mapping[str, T], number: str) -> T | None:
+    """The value of ``number``'s longest prefix in ``index`` (``+`` optional), else None."""
+    digits = number[1:] if number.startswith("+") else number
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    for end in range(min(len(digits), 15), 0, -1):
+        found = index.get(digits[:end])
+        if found is not None:
+            return found
+    return None
+
+
 def _parse(country_iso: str, table: Mapping[str, str | Decimal]) -> dict[str, Decimal]:
     """A caller's prefix table, checked where it is given (a typo is an error at once)."""
     if len(country_iso) != 2 or not country_iso.isascii() or not country_iso.isupper():
@@ -185,6 +199,7 @@ class PricingState:
 
     countries: dict[str, CountryPrices] = field(default_factory=lambda: dict(DEFAULT_PRICES))
     _by_prefix: dict[str, Decimal] = field(default_factory=dict, repr=False)
+    _countries_by_prefix: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -207,21 +222,19 @@ class PricingState:
     def reindex(self) -> None:
         """Rebuild the prefix index after :attr:`countries` was changed in place."""
         self._by_prefix = {}
-        for prices in self.countries.values():
+        self._countries_by_prefix = {}
+        for country_iso, prices in self.countries.items():
             for prefix, rate in prices.outbound.items():
                 self._by_prefix[prefix] = max(rate, self._by_prefix.get(prefix, rate))
+                self._countries_by_prefix.setdefault(prefix, country_iso)
 
     def outbound_rate(self, to: str) -> Decimal | None:
         """The per-minute rate of a call to ``to``: its longest priced prefix, else None."""
-        digits = to[1:] if to.startswith("+") else to
-        if not digits.isdigit():
-            return None
-        index = self._by_prefix
-        for end in range(min(len(digits), 15), 0, -1):
-            found = index.get(digits[:end])
-            if found is not None:
-                return found
-        return None
+        return _longest(self._by_prefix, to)
+
+    def country_of(self, number: str) -> str | None:
+        """The country (ISO code) whose longest priced prefix ``number`` starts with."""
+        return _longest(self._countries_by_prefix, number)
 
     def reset(self) -> None:
         """Prices are configuration, not state: nothing to forget."""
