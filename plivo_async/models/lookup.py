@@ -23,10 +23,10 @@ INFO_TYPES = ("carrier",)
 @request_model
 @attrs.frozen(kw_only=True)
 class LookupRequest:
-    """``GET Number/{number}?type=``: an E.164 number and what to look up."""
+    """``GET Number/{number}?type={info_type}``: an E.164 number and what to look up."""
 
     number: str = attrs.field(validator=v.phone_number())
-    type: str = attrs.field(default="carrier", validator=v.one_of(INFO_TYPES))
+    info_type: str = attrs.field(default="carrier", validator=v.one_of(INFO_TYPES))
 
 
 @attrs.frozen(kw_only=True)

@@ -26,6 +26,6 @@ class Lookup(Resource):
                 digits) or ``info_type`` is not ``carrier``.
             ResourceNotFoundError: If Plivo finds the number invalid (404).
         """
-        request = LookupRequest(number=number, type=info_type)
+        request = LookupRequest(number=number, info_type=info_type)
         url = self._transport.lookup_base + "Number/" + path_segment("number", request.number)
-        return await self._get(url, cast_to=NumberLookup, query={"type": request.type})
+        return await self._get(url, cast_to=NumberLookup, query={"type": request.info_type})

@@ -97,7 +97,7 @@ def test_lookup_base_url_must_be_secure_off_loopback() -> None:
         ({"number": "+0123"}, "number"),
         ({"number": "sip:alice@example.com"}, "number"),
         ({"number": 14154305555}, "number"),
-        ({"number": NUMBER, "info_type": "caller_name"}, "type"),
+        ({"number": NUMBER, "info_type": "caller_name"}, "info_type"),
     ],
 )
 async def test_bad_input_is_refused_before_sending(
