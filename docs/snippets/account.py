@@ -39,9 +39,7 @@ async def main() -> None:
         # --8<-- [start:subaccounts]
         created = await client.subaccounts.create("Customer A", enabled=True)
         print(created)  # the auth token is not in the repr
-        async with AsyncPlivo(
-            created.auth_id, created.auth_token, base_url=emu.url
-        ) as customer:
+        async with AsyncPlivo(created.auth_id, created.auth_token, base_url=emu.url) as customer:
             print("as the customer:", (await customer.account.get()).auth_id)
         await client.subaccounts.update(created.auth_id or "", "Customer A (paused)", False)
         async for sub in client.subaccounts.iter_all():
