@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from aioresponses import aioresponses
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plivo_async._convert import structure_response
 from plivo_async.client import AsyncPlivo
@@ -113,3 +115,39 @@ async def test_bad_country_is_refused_before_sending(
     with pytest.raises(ValidationError) as excinfo:
         await client.pricing.get(country_iso)  # type: ignore[arg-type]
     refused(excinfo, "country_iso", mocked)
+
+
+DIGITS = "0123456789"
+prefixes = st.builds(
+    "{}{}".format, st.sampled_from(DIGITS[1:]), st.text(alphabet=DIGITS, max_size=4)
+)
+tables = st.lists(
+    st.tuples(
+        st.lists(prefixes, min_size=1, max_size=3),
+        st.decimals(min_value=0, max_value=1, places=5, allow_nan=False),
+    ),
+    max_size=8,
+)
+
+
+numbers = st.builds(
+    "{}{}{}".format,
+    st.sampled_from(["", "+"]),
+    st.sampled_from(DIGITS[1:]),
+    st.text(alphabet=DIGITS, min_size=5, max_size=13),
+)
+
+
+@given(tables, numbers)
+def test_outbound_rate_agrees_with_a_brute_force_oracle(
+    table: list[tuple[list[str], Decimal]], number: str
+) -> None:
+    pricing = structure_response(
+        Pricing,
+        {"voice": {"outbound": {"rates": [{"prefix": p, "rate": str(r)} for p, r in table]}}},
+    )
+    digits = number.lstrip("+")
+    matches = [(len(p), r) for ps, r in table for p in ps if digits.startswith(p)]
+    longest = max((n for n, _ in matches), default=None)
+    expected = max((r for n, r in matches if n == longest), default=None)
+    assert pricing.outbound_rate(number) == expected
