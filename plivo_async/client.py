@@ -37,6 +37,7 @@ from .resources.live_calls import LiveCalls, QueuedCalls
 from .resources.lookup import Lookup
 from .resources.masking_sessions import MaskingSessions
 from .resources.multi_party_calls import MultiPartyCalls
+from .resources.numbers import Numbers, PhoneNumbers
 from .resources.phlo import Phlo
 from .resources.pricing import Pricings
 from .resources.recordings import Recordings, Transcriptions
@@ -220,6 +221,16 @@ class AsyncPlivo:
     @functools.cached_property
     def applications(self) -> Applications:
         return Applications(self._transport)
+
+    @functools.cached_property
+    def numbers(self) -> Numbers:
+        """Your numbers (list, get, update, delete, create) and renting more (search, buy)."""
+        return Numbers(self._transport)
+
+    @functools.cached_property
+    def phone_numbers(self) -> PhoneNumbers:
+        """Plivo's rentable numbers: ``search`` and ``buy`` (also on :attr:`numbers`)."""
+        return PhoneNumbers(self._transport)
 
     @functools.cached_property
     def live_calls(self) -> LiveCalls:

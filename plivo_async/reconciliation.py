@@ -36,7 +36,7 @@ nothing follows it (a page cut short, with more behind it, is not the end). Othe
 the walk starts again (at most ``_WALKS`` times), then gives up: no evidence. (An API
 that cut the same page short the same way three times running would still be believed.)
 
-**Clock skew.** History carry the API's times in whole seconds. ``skew`` bounds how far
+**Clock skew.** Call records carry the API's times in whole seconds. ``skew`` bounds how far
 the client's clock may be from the API's; the ``Date`` headers of the lookups' answers
 widen it when they show more. A record that started clearly before the create was sent
 (more than the bound plus a second, and a margin as wide again) is another call; one in

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 
     from .webhooks.receiver import OnEvent
     from .webhooks.signature import AuthToken
+    from .webhooks.urls import Proxies
 
 __all__ = [
     "CallHandle",
@@ -447,14 +448,18 @@ class CallTracker:
         auth_token: AuthToken,
         *,
         on_event: OnEvent | None = None,
+        public_url: str | None = None,
+        trusted_proxies: Proxies = (),
+        require_v3: bool = False,
         trust_forwarded: bool = False,
         base_url: str | None = None,
-        require_v3: bool = False,
     ) -> web.Application:
         """A signature-checking receiver app that feeds this tracker, then ``on_event``.
 
         ``on_event`` answers what must be answered (Plivo XML for the answer URL); by
-        default every callback gets an empty 200.
+        default every callback gets an empty 200. ``public_url``, ``trusted_proxies``:
+        the URL Plivo called, as for :func:`~plivo_async.webhooks.webhook_app`
+        (``trust_forwarded`` and ``base_url`` are deprecated).
         """
         from .webhooks.receiver import webhook_app
 
@@ -464,9 +469,11 @@ class CallTracker:
         return webhook_app(
             auth_token,
             on_event or nothing,
+            public_url=public_url,
+            trusted_proxies=trusted_proxies,
+            require_v3=require_v3,
             trust_forwarded=trust_forwarded,
             base_url=base_url,
-            require_v3=require_v3,
             observe=self.observe,
         )
 

@@ -35,8 +35,8 @@ def ivr_app(auth_token: str, public_url: str) -> web.Application:
         return Response([Speak("We are open from nine to five."), Hangup()])
 
     app = web.Application()  # signatures are checked: forged callbacks get a 403
-    app.router.add_post("/answer", webhook_handler(auth_token, answer, base_url=public_url))
-    app.router.add_post("/menu", webhook_handler(auth_token, menu, base_url=public_url))
+    app.router.add_post("/answer", webhook_handler(auth_token, answer, public_url=public_url))
+    app.router.add_post("/menu", webhook_handler(auth_token, menu, public_url=public_url))
     return app
 
 

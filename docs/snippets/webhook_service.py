@@ -24,7 +24,7 @@ class CallService:
         self.client, self.public_url = client, public_url.rstrip("/")
         self.hangups: dict[str, asyncio.Future[HangupEvent]] = {}
         self.app = web.Application()
-        hooks = webhook_app(auth_token, self.on_event, base_url=self.public_url)
+        hooks = webhook_app(auth_token, self.on_event, public_url=self.public_url)
         self.app.add_subapp("/plivo/", hooks)  # forged callbacks get a 403
 
     def _hangup(self, request_uuid: str) -> asyncio.Future[HangupEvent]:

@@ -117,6 +117,23 @@ class _Recent(Collection[str]):
         return len(self._uuids)
 
 
+class _Both(Collection[str]):
+    """Two collections of uuids read as one, without copying the run's recent set."""
+
+    def __init__(self, first: Collection[str], second: Collection[str]) -> None:
+        self._first, self._second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._first or item in self._second
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._first
+        yield from (uuid for uuid in self._second if uuid not in self._first)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class Dialer:
     """Places, reconciles and follows the calls of one bulk run (see the module doc).
 
@@ -178,15 +195,17 @@ class Dialer:
         mark: str | None,
         sent_at: float,
         error: BaseException,
+        own: Collection[str] = (),
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> Resolved:
-        """Ask the API about one ambiguous create (its own lookups are not the row's attempts)."""
+        """Ask the API about one ambiguous create (its own lookups are not the row's
+        attempts); ``own``: the uuids of the row's earlier calls, never this create's."""
         found = await self.calls.reconcile(
             request,
             sent_at=datetime.fromtimestamp(sent_at, timezone.utc),
             mark=mark,
             marks=None if self.tracker is None else self.tracker.marks,
-            exclude=self.recent,
+            exclude=_Both(self.recent, own) if own else self.recent,
             lag=self.lag,
             settle=self.settle,
             wait=self.wait,

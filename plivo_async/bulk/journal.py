@@ -358,11 +358,14 @@ def _apply_line(path: Path, state: JournalState, number: int, line: bytes) -> No
 
 @attrs.frozen
 class Pending:
-    """A row's last start, outcome and disposition records, for a resume to decide on."""
+    """A row's last start, outcome and disposition records, for a resume to decide on,
+    and the uuids of every call its records name (its earlier dials: a lookup that shows
+    one of them has not found the dial in flight)."""
 
     start: StartRecord | None = None
     outcome: OutcomeRecord | None = None
     disposition: DispositionRecord | None = None
+    calls: frozenset[str] = frozenset()
 
 
 def pending_records(
@@ -386,9 +389,16 @@ def pending_records(
             if isinstance(record, StartRecord):
                 found[index] = attrs.evolve(was, start=record)
             elif isinstance(record, OutcomeRecord):
-                found[index] = attrs.evolve(was, outcome=record)
+                calls = was.calls.union(record.request_uuids)
+                found[index] = attrs.evolve(was, outcome=record, calls=calls)
             else:
-                found[index] = attrs.evolve(was, disposition=record)
+                call = record.call
+                calls = (
+                    was.calls
+                    if call is None or not call.call_uuid
+                    else was.calls | {call.call_uuid}
+                )
+                found[index] = attrs.evolve(was, disposition=record, calls=calls)
     return found
 
 

@@ -65,7 +65,9 @@ class Outcome:
     ``no-answer``, ``failed``, ``machine``, ``cancelled``; None if no hangup came within
     the wait), ``call`` its :class:`~plivo_async.tracking.CallResult` (duration, hangup
     cause), ``dials`` how many times the row was dialled (redials included), and
-    ``placed`` the calls it placed in all.
+    ``placed`` the calls it placed in all; ``redial_at`` the moment (epoch seconds) of a
+    redial that is due and was not made in this run (the API refused every attempt, or
+    the run stopped first): the row is not done, and a resume makes it.
     """
 
     index: int
@@ -82,6 +84,7 @@ class Outcome:
     call: Any = None
     dials: int = 1
     placed: int = attrs.field()
+    redial_at: float | None = None
 
     @status.default
     def _status(self) -> str:
@@ -171,11 +174,14 @@ class Summary:
     dispositions: Counter[str] = attrs.Factory(Counter)
     #: Dials beyond each row's first (the redial policy).
     redials: int = 0
+    #: Rows whose redial is due and was not made in this run (a resume makes them).
+    redials_due: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.rows += 1
         self.placed += getattr(outcome, "placed", 0)
         self.redials += max(getattr(outcome, "dials", 1) - 1, 0)
+        self.redials_due += getattr(outcome, "redial_at", None) is not None
         disposition = getattr(outcome, "disposition", None)
         if disposition is not None:
             self.dispositions[disposition] += 1
@@ -241,6 +247,7 @@ class Summary:
             "lookups": self.lookups,
             "dispositions": dict(self.dispositions),
             "redials": self.redials,
+            "redials_due": self.redials_due,
         }
 
     def render(self) -> str:
@@ -268,6 +275,8 @@ class Summary:
             kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.dispositions.items()))
             redials = f", {self.redials} redials" if self.redials else ""
             lines.append(f"dispositions: {kinds}{redials}")
+        if self.redials_due:
+            lines.append(f"redials due {self.redials_due} (not made yet: a resume makes them)")
         lines += [
             f"retries {d['retries']}, {d['calls_per_second']} calls/s over {d['elapsed_s']} s",
             f"API latency p50 {_shown(d['p50_ms'])}, p95 {_shown(d['p95_ms'])}; "

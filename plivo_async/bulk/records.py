@@ -249,6 +249,9 @@ def nothing_placed(error: BaseException | None) -> bool:
     return isinstance(error, PlivoTransportError) and not error.sent
 
 
+_UUID_TOKEN = re.compile(r"[^\s'\"\[\],]+")
+
+
 @attrs.frozen
 class OutcomeRecord:
     """One dial's outcome, with what a resume needs (whether a failure proves nothing was
@@ -293,6 +296,15 @@ class OutcomeRecord:
             status if isinstance(status, int) else None,
             outcome.status == "failed" and nothing_placed(error),
         )
+
+    @property
+    def request_uuids(self) -> tuple[str, ...]:
+        """The request uuid(s) of the dial's call(s): one, or a create's several (journaled
+        as the text of their list)."""
+        text = self.request_uuid
+        if not text:
+            return ()
+        return tuple(_UUID_TOKEN.findall(text)) if text.startswith("[") else (text,)
 
     @property
     def code(self) -> Code:

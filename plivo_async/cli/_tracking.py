@@ -211,7 +211,7 @@ async def listen(
     ``header_timeout`` and ``max_connections``: as for :func:`serve`.
     """
     tracker = CallTracker()
-    app = tracker.app(auth_token, base_url=public, on_event=on_event)
+    app = tracker.app(auth_token, public_url=public, on_event=on_event)
     async with AsyncExitStack() as stack:
         try:
             bound = await stack.enter_async_context(

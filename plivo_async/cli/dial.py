@@ -446,7 +446,11 @@ async def _dial(
         print_summary(f"dialled {args.rows} (journal: {journal})", summary)
     not_sent = int(getattr(summary, "not_sent", 0))
     incomplete = (
-        summary.rows != summary.ok or not_sent > 0 or unfollowed > 0 or summary.stopped is not None
+        summary.rows != summary.ok
+        or not_sent > 0
+        or unfollowed > 0
+        or summary.redials_due > 0
+        or summary.stopped is not None
     )
     return EXIT_NOT_ALL_OK if incomplete else EXIT_OK
 

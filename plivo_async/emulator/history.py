@@ -110,7 +110,7 @@ class Recent(Sequence[T]):
             raise ValueError("a history limit is a number of entries >= 0, or None")
         self._items: deque[T] = deque(maxlen=limit)
         self.dropped = 0
-        """History dropped as newer ones came in (the oldest first)."""
+        """Entries dropped as newer ones came in (the oldest first)."""
 
     @property
     def limit(self) -> int | None:

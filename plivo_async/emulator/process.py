@@ -2,7 +2,7 @@
 
 ``with run_in_subprocess(fault_429=0.05, seed=1) as url: ...`` starts
 ``python -m plivo_async.emulator --host 127.0.0.1 --port 0 ...``, waits for the
-``PLIVO_EMULATOR_URL=`` line, yields the URL, and terminates the child on exit. History of
+``PLIVO_EMULATOR_URL=`` line, yields the URL, and terminates the child on exit. The history of
 a child emulator are read over HTTP: ``GET {url}/__emulator__/stats`` (same Basic auth).
 """
 

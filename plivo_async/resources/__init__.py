@@ -17,6 +17,7 @@ from .live_calls import LiveCalls, QueuedCalls
 from .lookup import Lookup
 from .masking_sessions import MaskingSessions
 from .multi_party_calls import MultiPartyCalls
+from .numbers import Numbers, PhoneNumbers
 from .phlo import ConferenceBridge, Member, MultiPartyCall, Node, Phlo
 from .pricing import Pricings
 from .recordings import Recordings, Transcriptions
@@ -41,7 +42,9 @@ __all__ = [
     "MultiPartyCall",
     "MultiPartyCalls",
     "Node",
+    "Numbers",
     "Phlo",
+    "PhoneNumbers",
     "Pricings",
     "QueuedCalls",
     "Recordings",

@@ -7,7 +7,8 @@ and keeps every param, known or not, in ``.raw``.
 
 ``params_signed`` is True only on an event the receiver built from a callback whose
 signature covers its params (v3); False for a v2-only callback, whose params anyone could
-have written, and for an event built here from params.
+have written, and for an event built here from params. ``nonce`` is the verified
+signature's nonce (``None`` on an event built here), to release it when handling failed.
 """
 
 from __future__ import annotations
@@ -93,8 +94,13 @@ def _signed() -> Any:
     return attrs.field(default=False, eq=False, repr=False)
 
 
+def _nonce() -> Any:
+    """``nonce``: set by the receiver, not read from params; not part of equality."""
+    return attrs.field(default=None, eq=False, repr=False)
+
+
 #: Fields that are not params.
-_NOT_WIRE = ("raw", "params_signed")
+_NOT_WIRE = ("raw", "params_signed", "nonce")
 
 
 def _register(cls: type[_T]) -> type[_T]:
@@ -122,6 +128,7 @@ def _register(cls: type[_T]) -> type[_T]:
 class _Event:
     raw: dict[str, Any]
     params_signed: bool
+    nonce: str | None
 
     @classmethod
     def from_params(cls: type[_E], params: Mapping[str, Any]) -> _E:
@@ -150,6 +157,7 @@ class CallEvent(_Event):
     forwarded_from: str | None = _wire("ForwardedFrom")
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False)
     params_signed: bool = _signed()
+    nonce: str | None = _nonce()
 
     @property
     def sip_headers(self) -> dict[str, str]:
@@ -222,6 +230,7 @@ class MPCEvent(_Event):
     mpc_billed_amount: str | None = _wire("MPCBilledAmount")
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False)
     params_signed: bool = _signed()
+    nonce: str | None = _nonce()
 
 
 #: What :func:`parse_event` returns; narrow with ``isinstance``.

@@ -1,9 +1,10 @@
 """An aiohttp receiver for Plivo callbacks: verify first, then parse, then user code.
 
-The signature check runs before any user code and before parsing into events, so a
-forged request costs one HMAC and gets a 403. The URL Plivo signed is rebuilt from the
-request; behind a TLS-terminating proxy the scheme and host differ, which is what
-``trust_forwarded`` (or an explicit ``base_url``) is for.
+An adapter over :func:`plivo_async.webhooks.verify.verify`: the signature check runs
+before any user code and before parsing into events, so a forged request costs one HMAC
+and gets a 403. The URL Plivo signed is rebuilt from the request; behind a proxy or TLS
+terminator pass ``public_url`` (what Plivo calls) or ``trusted_proxies`` (whose
+forwarded headers are believed): see :mod:`plivo_async.webhooks.urls`.
 
 Every body that is not a well-formed callback (unreadable JSON, nested past the parser's
 depth, not UTF-8, files, another content type) is a 403, a body over ``max_body_size`` a
@@ -17,29 +18,25 @@ v2-only callback are anyone's.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Any
 
-import attrs
 from aiohttp import web
 
-from plivo_async.errors import PlivoError
-from plivo_async.webhooks.events import CallbackEvent, CallEvent, MPCEvent, parse_event
+from plivo_async.webhooks.events import CallbackEvent
 from plivo_async.webhooks.nonces import MemoryNonces, NonceStore
-from plivo_async.webhooks.signature import (
-    SIGNATURE_V2_HEADER,
-    SIGNATURE_V2_MA_HEADER,
-    SIGNATURE_V2_NONCE_HEADER,
-    SIGNATURE_V3_HEADER,
-    SIGNATURE_V3_MA_HEADER,
-    SIGNATURE_V3_NONCE_HEADER,
-    AuthToken,
-    plain_params,
-    tokens_of,
-    validate_signature_v2,
-    validate_signature_v3,
+from plivo_async.webhooks.signature import AuthToken, tokens_of
+from plivo_async.webhooks.urls import Proxies, TrustedProxies, public_request_url
+from plivo_async.webhooks.verify import (
+    EventType,
+    InvalidSignatureError,
+    VerifiedCallback,
+    check_callback,
+    header_lookup,
+    signed_headers_present,
+    verify,
 )
 from plivo_async.xml import Response as XMLResponse
 
@@ -62,18 +59,6 @@ log = logging.getLogger("plivo_async")
 BODY_TIMEOUT = 10.0
 #: The largest body taken (413 beyond): aiohttp's default.
 MAX_BODY_SIZE = 1 << 20
-#: The media types a callback's body may have (a body of any other is refused).
-_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-#: Plivo's JSON callbacks are flat objects: deeper ones are not Plivo's (and would cost
-#: every consumer a recursion).
-MAX_JSON_DEPTH = 32
-#: Plivo's bodies are UTF-8: a body declared in another charset is not Plivo's.
-_CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
-
-
-class InvalidSignatureError(PlivoError):
-    """A callback whose signature is missing or wrong: treat it as forged."""
-
 
 #: What a callback may return: a Plivo XML document (typed or as text), a response, nothing.
 Reply = XMLResponse | web.StreamResponse | str | None
@@ -84,113 +69,71 @@ OnEvent = Callable[[CallbackEvent], Awaitable[Reply]]
 Observe = Callable[[web.Request, CallbackEvent], None]
 
 
-def _first(header: str | None) -> str:
-    return header.split(",")[0].strip() if header else ""
+def _where(
+    public_url: str | None,
+    trusted_proxies: Proxies | TrustedProxies,
+    base_url: str | None,
+    trust_forwarded: bool,
+) -> tuple[str | None, TrustedProxies]:
+    """``public_url`` and the trusted proxies, from the options old and new."""
+    if base_url is not None:
+        warnings.warn(
+            "base_url= is now public_url= (the same meaning)", DeprecationWarning, stacklevel=3
+        )
+        if public_url is not None:
+            raise ValueError("pass public_url= only (base_url= is its old name)")
+        public_url = base_url
+    if trust_forwarded:
+        warnings.warn(
+            "trust_forwarded=True believes forwarded headers from anyone who can connect;"
+            " pass trusted_proxies=[...] (your proxies' addresses) instead",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        trusted_proxies = ["0.0.0.0/0", "::/0"]
+    if isinstance(trusted_proxies, TrustedProxies):
+        return public_url, trusted_proxies
+    return public_url, TrustedProxies(trusted_proxies)
 
 
 def request_url(
-    request: web.BaseRequest, *, trust_forwarded: bool = False, base_url: str | None = None
+    request: web.BaseRequest,
+    *,
+    public_url: str | None = None,
+    trusted_proxies: Proxies | TrustedProxies = (),
+    trust_forwarded: bool = False,
+    base_url: str | None = None,
 ) -> str:
     """The URL Plivo called, as it signed it.
 
-    ``base_url`` (e.g. ``"https://hooks.example.com/plivo"``) is prepended to the request's
-    raw path, for proxies that rewrite more than scheme and host. ``X-Forwarded-Proto`` and
-    ``X-Forwarded-Host`` are honoured only with ``trust_forwarded``, since anyone can send
-    them when the app is reachable directly.
+    ``public_url`` (e.g. ``"https://hooks.example.com/plivo"``) is prepended to the
+    request's raw path and query, for proxies that rewrite more than scheme and host.
+    ``Forwarded``, ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are honoured only from a
+    peer in ``trusted_proxies``, since anyone can send them when the app is reachable
+    directly. ``base_url`` and ``trust_forwarded`` (anyone's forwarded headers) are
+    deprecated.
     """
-    if base_url is not None:
-        return base_url.rstrip("/") + request.raw_path
-    scheme, host = request.scheme, request.host
-    if trust_forwarded:
-        proto = _first(request.headers.get("X-Forwarded-Proto")).lower()
-        if proto in ("http", "https"):
-            scheme = proto
-        forwarded_host = _first(request.headers.get("X-Forwarded-Host"))
-        if forwarded_host and not any(c in forwarded_host for c in "/?#@ \t"):
-            host = forwarded_host
-    return f"{scheme}://{host}{request.raw_path}"
-
-
-async def _read_params(request: web.BaseRequest) -> dict[str, Any]:
-    """The params of a request (query for GET, else the body), or InvalidSignatureError for
-    a body that is not a callback's; a body too large stays aiohttp's 413."""
-    if request.method in ("GET", "HEAD"):
-        return plain_params(request.query)
-    try:
-        return await _read_body(request)
-    except (InvalidSignatureError, web.HTTPException):
-        raise
-    except Exception as exc:  # a hostile body: a parser's error, whatever its type
-        raise InvalidSignatureError(f"unreadable body ({type(exc).__name__})") from exc
-
-
-async def _read_body(request: web.BaseRequest) -> dict[str, Any]:
-    content_type = request.content_type
-    if (request.charset or "utf-8").lower() not in _CHARSETS:
-        raise InvalidSignatureError(f"a body in {request.charset!r}, not UTF-8")
-    if content_type == "application/json" or content_type.endswith("+json"):
-        try:
-            data = json.loads(await request.text())
-        except (ValueError, RecursionError) as exc:
-            raise InvalidSignatureError("unreadable JSON body") from exc
-        if not isinstance(data, dict):
-            raise InvalidSignatureError("JSON body is not an object")
-        if not _nested_within(data, MAX_JSON_DEPTH):
-            raise InvalidSignatureError(f"JSON body nested deeper than {MAX_JSON_DEPTH}")
-        return data
-    if content_type not in _FORMS:
-        if await request.read():
-            raise InvalidSignatureError(f"a body of type {content_type!r}")
-        return {}
-    try:
-        form = plain_params(await request.post())
-    except UnicodeDecodeError as exc:  # Plivo's forms are UTF-8: this one is not Plivo's
-        raise InvalidSignatureError("form body is not UTF-8") from exc
-    if not all(isinstance(v, str) or _all_str(v) for v in form.values()):
-        raise InvalidSignatureError("form body with files")
-    return form
-
-
-def _nested_within(data: Any, depth: int) -> bool:
-    """Whether ``data`` nests at most ``depth`` lists and objects (checked without recursion)."""
-    level: list[Any] = [data]
-    while level and depth >= 0:
-        depth -= 1
-        inner: list[Any] = []
-        for value in level:
-            if isinstance(value, dict):
-                inner.extend(value.values())
-            elif isinstance(value, list):
-                inner.extend(value)
-        level = [value for value in inner if isinstance(value, (dict, list))]
-    return not level
-
-
-def _all_str(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-@attrs.frozen
-class VerifiedCallback:
-    """A callback whose signature checked out.
-
-    ``params_signed``: the signature covers ``params`` (v3 does, query and body; v2 signs
-    only the URL without its query, and the nonce, so its params could be anyone's).
-    """
-
-    params: dict[str, Any] = attrs.field(repr=False)
-    version: Literal["v2", "v3"]
-    nonce: str
-    params_signed: bool
+    public_url, trusted = _where(public_url, trusted_proxies, base_url, trust_forwarded)
+    return public_request_url(
+        request.scheme,
+        request.host,
+        request.raw_path,
+        headers=header_lookup(request.headers),
+        peer=request.remote,
+        public_url=public_url,
+        trusted_proxies=trusted,
+    )
 
 
 async def verify_request(
     request: web.BaseRequest,
     auth_token: AuthToken,
     *,
+    public_url: str | None = None,
+    trusted_proxies: Proxies | TrustedProxies = (),
+    require_v3: bool = False,
     trust_forwarded: bool = False,
     base_url: str | None = None,
-    require_v3: bool = False,
 ) -> dict[str, Any]:
     """Check a callback's signature and return its params (query for GET, else body).
 
@@ -199,9 +142,11 @@ async def verify_request(
     verified = await verify_callback(
         request,
         auth_token,
+        public_url=public_url,
+        trusted_proxies=trusted_proxies,
+        require_v3=require_v3,
         trust_forwarded=trust_forwarded,
         base_url=base_url,
-        require_v3=require_v3,
     )
     return verified.params
 
@@ -210,38 +155,44 @@ async def verify_callback(
     request: web.BaseRequest,
     auth_token: AuthToken,
     *,
+    public_url: str | None = None,
+    trusted_proxies: Proxies | TrustedProxies = (),
+    require_v3: bool = False,
     trust_forwarded: bool = False,
     base_url: str | None = None,
-    require_v3: bool = False,
 ) -> VerifiedCallback:
     """Check a callback's signature; its params (query for GET, else body), the signature
     version and nonce, and whether the signature covers the params.
 
-    v3 is checked when any v3 header is present, without falling back to v2: v2 does not
-    cover the body, so a replayed v2 signature could carry forged params. Raises
-    :class:`InvalidSignatureError`.
+    :func:`~plivo_async.webhooks.verify.check_callback` on this request: v3 when any v3
+    header is present, without falling back to v2. Raises :class:`InvalidSignatureError`
+    (a body too large stays aiohttp's 413). Does not claim the nonce.
     """
-    headers = request.headers
-    v3 = [headers[h] for h in (SIGNATURE_V3_HEADER, SIGNATURE_V3_MA_HEADER) if h in headers]
-    v2 = [headers[h] for h in (SIGNATURE_V2_HEADER, SIGNATURE_V2_MA_HEADER) if h in headers]
-    use_v3 = bool(v3) or SIGNATURE_V3_NONCE_HEADER in headers
-    if not use_v3 and (require_v3 or not v2):  # refuse before reading any body
-        raise InvalidSignatureError("no v3 signature" if require_v3 else "unsigned request")
-    params = await _read_params(request)
-    url = request_url(request, trust_forwarded=trust_forwarded, base_url=base_url)
-    if use_v3:
-        signed = {} if request.method in ("GET", "HEAD") else params
-        nonce = headers.get(SIGNATURE_V3_NONCE_HEADER)
-        ok = any(
-            validate_signature_v3(request.method, url, signed, nonce, sig, auth_token) for sig in v3
-        )
-    else:
-        nonce = headers.get(SIGNATURE_V2_NONCE_HEADER)
-        ok = any(validate_signature_v2(url, nonce, sig, auth_token) for sig in v2)
-    if not ok:
-        raise InvalidSignatureError(f"{'v3' if use_v3 else 'v2'} signature does not match")
-    assert nonce is not None  # no signature matches without one
-    return VerifiedCallback(params, "v3" if use_v3 else "v2", nonce, params_signed=use_v3)
+    public_url, trusted = _where(public_url, trusted_proxies, base_url, trust_forwarded)
+    url, body = await _signed_request(request, public_url, trusted, require_v3)
+    return check_callback(
+        request.method, url, request.headers, body, auth_token, require_v3=require_v3
+    )
+
+
+async def _signed_request(
+    request: web.BaseRequest, public_url: str | None, trusted: TrustedProxies, require_v3: bool
+) -> tuple[str, bytes]:
+    """The URL Plivo signed and the body; an unsigned request is refused before its body
+    is read."""
+    signed_headers_present(header_lookup(request.headers), require_v3=require_v3)
+    body = b"" if request.method in ("GET", "HEAD") else await _read(request)
+    return request_url(request, public_url=public_url, trusted_proxies=trusted), body
+
+
+async def _read(request: web.BaseRequest) -> bytes:
+    """The body; one too large stays aiohttp's 413, one that breaks the reader a forgery."""
+    try:
+        return await request.read()
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        raise InvalidSignatureError(f"unreadable body ({type(exc).__name__})") from exc
 
 
 def _response(result: Reply) -> web.StreamResponse:
@@ -280,13 +231,15 @@ def webhook_handler(
     auth_token: AuthToken,
     on_event: OnEvent,
     *,
-    trust_forwarded: bool = False,
-    base_url: str | None = None,
+    public_url: str | None = None,
+    trusted_proxies: Proxies = (),
     require_v3: bool = False,
-    event_type: type[CallEvent] | type[MPCEvent] | None = None,
+    event_type: EventType = None,
     observe: Observe | None = None,
     body_timeout: float = BODY_TIMEOUT,
     nonces: NonceStore | bool = True,
+    trust_forwarded: bool = False,
+    base_url: str | None = None,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """An aiohttp handler: verify (403 before any user code), parse, ``await on_event(event)``.
 
@@ -295,6 +248,7 @@ def webhook_handler(
     ``None`` (empty 200). ``event_type`` forces one event class for a dedicated route.
     ``observe`` (e.g. a call tracker's) sees every verified event first, with its request;
     ``event.params_signed`` says whether the signature covered the event's params.
+    ``public_url`` and ``trusted_proxies``: the URL Plivo called, as for :func:`request_url`.
 
     A body not read within ``body_timeout`` seconds is a 408. ``nonces``: where the nonces
     of accepted callbacks are kept, to refuse a replay (403); ``True`` (the default) is a
@@ -306,38 +260,36 @@ def webhook_handler(
     if not body_timeout > 0:
         raise ValueError(f"body_timeout must be > 0 (got {body_timeout!r})")
     store = _nonce_store(nonces)
+    public_url, trusted = _where(public_url, trusted_proxies, base_url, trust_forwarded)
 
     async def handler(request: web.Request) -> web.StreamResponse:
         try:
-            verified = await asyncio.wait_for(
-                verify_callback(
-                    request,
-                    auth_token,
-                    trust_forwarded=trust_forwarded,
-                    base_url=base_url,
-                    require_v3=require_v3,
-                ),
-                body_timeout,
+            url, body = await asyncio.wait_for(
+                _signed_request(request, public_url, trusted, require_v3), body_timeout
+            )
+            event = await verify(
+                request.method,
+                url,
+                request.headers,
+                body,
+                auth_token,
+                nonces=store,
+                require_v3=require_v3,
+                event_type=event_type,
             )
         except InvalidSignatureError as exc:
             return _rejected(request, exc)
         except asyncio.TimeoutError:
             log.warning("Plivo callback %s %s: body not read in time", request.method, request.path)
             raise web.HTTPRequestTimeout(text="body not received in time") from None
-        if store is not None and not await store.claim(verified.nonce):
-            return _rejected(request, f"{verified.version} nonce seen before (a replay)")
-        params = verified.params
-        event = parse_event(params) if event_type is None else event_type.from_params(params)
-        if verified.params_signed:
-            event = attrs.evolve(event, params_signed=True)
         log.debug("Plivo callback %s %s: %s", request.method, request.path, type(event).__name__)
         try:
             if observe is not None:
                 observe(request, event)
             return _response(await on_event(event))
         except BaseException:
-            if store is not None:  # not handled: Plivo's retry must be served
-                await store.release(verified.nonce)
+            if store is not None and event.nonce is not None:  # not handled: serve the retry
+                await store.release(event.nonce)
             raise
 
     return handler
@@ -347,13 +299,15 @@ def webhook_app(
     auth_token: AuthToken,
     on_event: OnEvent,
     *,
-    trust_forwarded: bool = False,
-    base_url: str | None = None,
+    public_url: str | None = None,
+    trusted_proxies: Proxies = (),
     require_v3: bool = False,
     observe: Observe | None = None,
     body_timeout: float = BODY_TIMEOUT,
     max_body_size: int = MAX_BODY_SIZE,
     nonces: NonceStore | bool = True,
+    trust_forwarded: bool = False,
+    base_url: str | None = None,
 ) -> web.Application:
     """A small app taking GET and POST callbacks on every path.
 
@@ -364,11 +318,12 @@ def webhook_app(
     :func:`plivo_async.webhooks.server.serve` (or give ``AppRunner`` a
     ``keepalive_timeout``: it is also how long aiohttp waits for a request's headers).
     """
+    public_url, trusted = _where(public_url, trusted_proxies, base_url, trust_forwarded)
     handler = webhook_handler(
         auth_token,
         on_event,
-        trust_forwarded=trust_forwarded,
-        base_url=base_url,
+        public_url=public_url,
+        trusted_proxies=trusted.networks,
         require_v3=require_v3,
         observe=observe,
         body_timeout=body_timeout,

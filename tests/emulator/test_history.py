@@ -54,12 +54,12 @@ async def test_dialled_counts_and_duplicates(
 
 
 def test_max_calls_in_window_checks_a_cps_limit() -> None:
-    records = History()
+    history = History()
     for i, t in enumerate([0.0, 0.5, 0.99, 1.0, 1.6, 3.0]):
-        records.add_call(CallEntry(f"u{i}", f"+1415555000{i}", "+14155550100", t, "api", i, "r"))
-    assert records.max_calls_in_window(1.0) == 3  # never 4 within any 1 s
-    assert records.max_calls_in_window(0.5) == 2
-    assert records.max_calls_in_window(1.0, source="mpc") == 0
+        history.add_call(CallEntry(f"u{i}", f"+1415555000{i}", "+14155550100", t, "api", i, "r"))
+    assert history.max_calls_in_window(1.0) == 3  # never 4 within any 1 s
+    assert history.max_calls_in_window(0.5) == 2
+    assert history.max_calls_in_window(1.0, source="mpc") == 0
 
 
 def test_recent_keeps_the_newest_and_reads_like_a_list() -> None:

@@ -44,7 +44,7 @@ HUMAN, BUSY, SILENT, MACHINE = (number(i) for i in range(81, 85))
 
 
 class FakeSleep:
-    """History delays; returns at once up to ``block_beyond`` seconds, else never."""
+    """Records delays; returns at once up to ``block_beyond`` seconds, else never."""
 
     def __init__(self, block_beyond: float = 10_000.0) -> None:
         self.block_beyond = block_beyond

@@ -1,5 +1,6 @@
-"""Replays refused across processes: two receivers sharing one :class:`RedisNonces` on a
-real redis-server (127.0.0.1) accept a callback once between them."""
+"""Replays refused across processes: two receivers (aiohttp, or Starlette apps with the
+dependency) sharing one :class:`RedisNonces` on a real redis-server (127.0.0.1) accept a
+callback once between them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import aiohttp
 
 from plivo_async.webhooks import CallbackEvent, RedisNonces, signature_headers, webhook_app
 from plivo_async.webhooks.server import serve
+from plivo_async.webhooks.starlette import PlivoWebhook
 from tests.shared.servers import RedisServer, redis_server
 from tests.unit.test_webhooks_receiver import HANGUP, TOKEN, Recorder
+from tests.unit.test_webhooks_starlette import Endpoint, app_for, client, sdk_v3
 
 __all__ = ["redis_server"]  # the fixture, used by name
 
@@ -20,7 +23,7 @@ async def test_two_receivers_sharing_redis_accept_a_callback_once(
     nonces = RedisNonces.from_url(redis_server.url, ttl=600)
     try:
         apps = [
-            webhook_app(TOKEN, r, nonces=nonces, base_url="http://hooks") for r in (first, second)
+            webhook_app(TOKEN, r, nonces=nonces, public_url="http://hooks") for r in (first, second)
         ]
         async with (
             serve(apps[0], "127.0.0.1", 0) as (_, port_a),
@@ -65,5 +68,26 @@ async def test_a_callback_whose_handling_failed_is_released_in_redis(
                 async with session.post(url, data=HANGUP, headers=headers) as resp:
                     statuses.append(resp.status)
         assert statuses == [500, 200, 403]
+    finally:
+        await nonces.aclose()
+
+
+async def test_two_starlette_apps_sharing_redis_accept_a_callback_once(
+    redis_server: RedisServer,
+) -> None:
+    """The Starlette/FastAPI dependency refuses a replay another process accepted."""
+    nonces = RedisNonces.from_url(redis_server.url)
+    try:
+        first, second = (Endpoint(PlivoWebhook(TOKEN, nonces=nonces)) for _ in "ab")
+        url = "http://testserver/plivo/hangup"
+        headers = sdk_v3("POST", url, HANGUP, "20261207", TOKEN)
+        async with client(app_for(first)) as a, client(app_for(second)) as b:
+            statuses = [
+                (await http.post(url, data=HANGUP, headers=headers)).status_code
+                for http in (a, b, a)
+            ]
+        assert statuses == [200, 403, 403]
+        assert len(first.events) == 1 and second.events == []
+        assert await nonces._redis.keys("plivo-async:nonce:*")
     finally:
         await nonces.aclose()

@@ -300,6 +300,18 @@ def test_summary_percentiles_and_rendering() -> None:
     assert "placed 200 (100 ok)" in text and "invalid 1" in text and "unknown" not in text
 
 
+def test_a_row_whose_redial_is_due_is_counted_not_done() -> None:
+    """A redial the API refused (or the run stopped before) leaves the row ok with its last
+    disposition: the summary must still say a resume has work (before, it said nothing)."""
+    summary = Summary()
+    request = CreateCallRequest(from_=FROM, to="+14155550101", answer_url=ANSWER)
+    summary.add(Outcome(0, request, response=object(), disposition="busy", redial_at=1.0e9))
+    summary.add(Outcome(1, request, response=object(), disposition="answered"))
+    assert summary.ok == 2 and summary.redials_due == 1
+    assert summary.as_dict()["redials_due"] == 1
+    assert "redials due 1 (not made yet: a resume makes them)" in summary.render()
+
+
 async def test_leaving_async_with_after_break_ends_the_run_and_resume_is_clean(
     plivo_emulator: Emulator, tmp_path: Path
 ) -> None:

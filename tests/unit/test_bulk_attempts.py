@@ -19,10 +19,12 @@ import pytest
 from aioresponses import aioresponses
 
 from plivo_async import AsyncPlivo
+from plivo_async.bulk import Redial
 from plivo_async.bulk.dialer import Dialer, Resolved
 from plivo_async.emulator import ManualClock
 from plivo_async.errors import OutcomeUnknownError
 from plivo_async.retry import RetryPolicy
+from plivo_async.tracking import CallTracker
 
 from ._resources_helpers import API, AUTH_ID, AUTH_TOKEN
 
@@ -47,6 +49,7 @@ def resolutions(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         mark: Any,
         sent_at: float,
         error: BaseException,
+        own: Any = (),
         sleep: Any = None,
     ) -> Resolved:
         seen.append(sent_at)
@@ -120,6 +123,7 @@ async def test_a_resend_after_not_placed_is_reconciled_from_the_resend(
         mark: Any,
         sent_at: float,
         error: BaseException,
+        own: Any = (),
         sleep: Any = None,
     ) -> Resolved:
         seen.append(sent_at)
@@ -139,3 +143,48 @@ async def test_a_resend_after_not_placed_is_reconciled_from_the_resend(
     assert outcome.status == "unknown"
     assert seen == [START, START + 40]
     assert [r["t"] for r in lines(journal) if "s" in r] == [START, START + 40]
+
+
+async def test_a_resumed_redial_is_never_reconciled_against_the_rows_earlier_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 while a redial was in flight: the row's first call (same number, same caller
+    id, maybe inside the time window) is in the journal, and reconciliation is told it is
+    not the redial. Before, only this run's in-memory set was excluded: a resume took the
+    first call for the redial, and the redial was never made (found by the soak)."""
+    clock = ManualClock(START + 100)
+    tracked_row = {**ROW, "hangup_url": "https://example.com/hangup"}
+    excluded: list[set[str]] = []
+
+    async def resolve(self: Dialer, request: Any, *, own: Any = (), **_: Any) -> Resolved:
+        excluded.append(set(own))
+        unknown = OutcomeUnknownError("still unknown", method="POST", path="", attempts=0)
+        return Resolved("unknown", "test", error=unknown)
+
+    journal = tmp_path / "run.jsonl"
+    with aioresponses() as m:
+        m.post(CREATE, exception=aiohttp.ServerDisconnectedError())
+        async with client(clock) as plivo:
+            await plivo.bulk.create_calls(
+                [tracked_row], journal=journal, clock=clock, sleep=clock.sleep, reconcile=False
+            ).collect()
+    header, first = journal.read_text().splitlines()[:2]
+    start = json.loads(first)
+    ok = {"o": 0, "status": "ok", "h": start["h"], "request_uuid": "r1", "attempts": 1, "ms": 1}
+    busy = {"d": 0, "dial": 1, "disposition": "busy", "call_uuid": "c1", "redial": START + 10}
+    redial = {**start, "m": "m2", "t": START + 10, "dial": 2}  # in flight at the crash
+    records = [json.loads(header), start, ok, busy, redial]
+    journal.write_text("".join(json.dumps(r) + "\n" for r in records))
+    monkeypatch.setattr(Dialer, "resolve", resolve)
+    async with client(clock) as plivo:
+        run = plivo.bulk.create_calls(
+            [tracked_row],
+            journal=journal,
+            clock=clock,
+            sleep=clock.sleep,
+            track=CallTracker(),
+            redial=Redial(after=10, attempts=3),
+        )
+        [outcome] = await run.collect()
+    assert outcome.status == "unknown", outcome.error
+    assert excluded == [{"r1", "c1"}]

@@ -187,3 +187,24 @@ def test_a_journal_with_nothing_pending_is_not_read_again(tmp_path: Path) -> Non
     assert state is not None
     path.write_text("not a journal any more\n")  # a second pass would choke on this
     assert pending_records(path, state) == {}
+
+
+def test_pending_names_every_call_of_the_rows_earlier_dials(tmp_path: Path) -> None:
+    """A resume must know the row's own earlier calls: reconciling its next dial must never
+    take one of them for the dial in flight (the soak found a redial lost that way)."""
+    path = write(
+        tmp_path / "j",
+        {"s": 0, "h": DIGEST, "m": "m0", "t": 1.0},
+        {"o": 0, "status": "ok", "h": DIGEST, "request_uuid": "r1", "attempts": 1, "ms": 1.0},
+        {"d": 0, "dial": 1, "disposition": "busy", "call_uuid": "c1", "redial": 3.0},
+        {"s": 0, "h": DIGEST, "m": "m1", "t": 4.0, "dial": 2},
+        {"o": 0, "status": "ok", "h": DIGEST, "request_uuid": "['r2', 'r3']", "dial": 2,
+         "attempts": 1, "ms": 1.0},
+        {"d": 0, "dial": 2, "disposition": "busy", "call_uuid": "c2", "redial": 6.0},
+        {"s": 0, "h": DIGEST, "m": "m2", "t": 7.0, "dial": 3},
+    )  # fmt: skip
+    state = load(path)
+    assert state is not None
+    pending = pending_records(path, state)
+    assert pending[0].calls == {"r1", "c1", "r2", "r3", "c2"}
+    assert pending[0].start is not None and pending[0].start.dial == 3

@@ -412,6 +412,7 @@ _REQUIRED: dict[str, dict[str, Any]] = {
     "StartStreamRequest": {"service_url": "wss://example.com/stream"},
     "CreateMaskingSessionRequest": {"first_party": "+14155550100", "second_party": "+14155550101"},
     "CreateTokenRequest": {"iss": "MAXXXXXXXXXXXXXXXXXX"},
+    "SearchNumbersRequest": {"country_iso": "US"},
 }
 INT_FIELDS = _int_fields()
 

@@ -271,30 +271,76 @@ async def test_forwarded_headers_ignored_unless_trusted() -> None:
     assert len(recorder.events) == 1
 
 
-async def test_forwarded_headers_honoured_when_trusted() -> None:
+async def test_forwarded_headers_from_an_untrusted_peer_are_ignored() -> None:
     recorder = Recorder()
-    async with receiver(recorder, mount="/plivo", trust_forwarded=True) as client:
+    signed = {**signature_headers("POST", PUBLIC, HANGUP, TOKEN), **FORWARDED}
+    # the test client connects from 127.0.0.1, which is not among the trusted proxies
+    async with receiver(recorder, mount="/plivo", trusted_proxies=["10.0.0.0/8"]) as client:
+        assert (await client.post("/plivo/hangup", data=HANGUP, headers=signed)).status == 403
+        forwarded = {"Forwarded": "proto=https;host=hooks.example.com"}
+        resigned = {**signature_headers("POST", PUBLIC, HANGUP, TOKEN), **forwarded}
+        assert (await client.post("/plivo/hangup", data=HANGUP, headers=resigned)).status == 403
+    assert recorder.events == []
+
+
+async def test_forwarded_headers_from_a_trusted_proxy_are_used() -> None:
+    recorder = Recorder()
+    async with receiver(recorder, mount="/plivo", trusted_proxies=["127.0.0.1"]) as client:
         signed = {**signature_headers("POST", PUBLIC, HANGUP, TOKEN), **FORWARDED}
         assert (await client.post("/plivo/hangup", data=HANGUP, headers=signed)).status == 200
-        resigned = signature_headers("POST", PUBLIC, HANGUP, TOKEN)  # (the same nonce: a replay)
-        chain = {**resigned, **FORWARDED, "X-Forwarded-Proto": "https, http"}  # the leftmost
+        forwarded = {"Forwarded": 'for=198.51.100.7;proto=https;host="hooks.example.com"'}
+        resigned = {**signature_headers("POST", PUBLIC, HANGUP, TOKEN), **forwarded}
+        assert (await client.post("/plivo/hangup", data=HANGUP, headers=resigned)).status == 200
+        # two hops, the inner one (127.0.0.1) trusted: the outer one's view counts
+        chain = {
+            **signature_headers("POST", PUBLIC, HANGUP, TOKEN),
+            **FORWARDED,
+            "X-Forwarded-Proto": "https, http",
+            "X-Forwarded-For": "198.51.100.7, 127.0.0.1",
+        }
         assert (await client.post("/plivo/hangup", data=HANGUP, headers=chain)).status == 200
         # No forwarded headers: falls back to the request itself.
         direct = signature_headers("POST", url_of(client, "/plivo/hangup"), HANGUP, TOKEN)
         assert (await client.post("/plivo/hangup", data=HANGUP, headers=direct)).status == 200
         # A header that is not a bare host is ignored rather than trusted.
-        odd = {**signed, "X-Forwarded-Host": "hooks.example.com/evil"}
+        odd = {**signature_headers("POST", PUBLIC, HANGUP, TOKEN), **FORWARDED}
+        odd["X-Forwarded-Host"] = "hooks.example.com/evil"
         assert (await client.post("/plivo/hangup", data=HANGUP, headers=odd)).status == 403
-    assert len(recorder.events) == 3
+    assert len(recorder.events) == 4
 
 
-async def test_explicit_base_url_for_path_rewriting_proxies() -> None:
+async def test_trust_forwarded_still_believes_anyone_but_is_deprecated() -> None:
+    recorder = Recorder()
+    with pytest.warns(DeprecationWarning, match="trusted_proxies"):
+        app = webhook_app(TOKEN, recorder, trust_forwarded=True)
+    async with serve(app) as client:
+        signed = signature_headers("POST", "https://hooks.example.com/hangup", HANGUP, TOKEN)
+        chain = {**signed, **FORWARDED, "X-Forwarded-Proto": "https, http"}  # the leftmost
+        assert (await client.post("/hangup", data=HANGUP, headers=chain)).status == 200
+    assert len(recorder.events) == 1
+
+
+async def test_public_url_for_path_rewriting_proxies() -> None:
     recorder = Recorder()
     # The proxy maps https://hooks.example.com/plivo/* to http://app/*.
-    async with receiver(recorder, base_url="https://hooks.example.com/plivo/") as client:
+    async with receiver(recorder, public_url="https://hooks.example.com/plivo/") as client:
+        headers = signature_headers("POST", PUBLIC, HANGUP, TOKEN)
+        assert (await client.post("/hangup", data=HANGUP, headers=headers)).status == 200
+        query = signature_headers("POST", PUBLIC + "?campaign=7", HANGUP, TOKEN)
+        assert (await client.post("/hangup?campaign=7", data=HANGUP, headers=query)).status == 200
+    assert len(recorder.events) == 2
+
+
+async def test_base_url_is_the_old_name_of_public_url() -> None:
+    recorder = Recorder()
+    with pytest.warns(DeprecationWarning, match="public_url"):
+        app = webhook_app(TOKEN, recorder, base_url="https://hooks.example.com/plivo/")
+    async with serve(app) as client:
         headers = signature_headers("POST", PUBLIC, HANGUP, TOKEN)
         assert (await client.post("/hangup", data=HANGUP, headers=headers)).status == 200
     assert len(recorder.events) == 1
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="public_url= only"):
+        webhook_app(TOKEN, recorder, base_url="https://a.example", public_url="https://b.example")
 
 
 async def test_dedicated_route_with_forced_event_type() -> None:

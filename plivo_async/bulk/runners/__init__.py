@@ -67,6 +67,8 @@ class Reconcile:
     """A dial a crash left in flight: ask the API about it (from its start record)."""
 
     start: StartRecord
+    #: The uuids of the row's earlier calls (:attr:`Pending.calls`): never this dial's.
+    earlier: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -74,6 +76,7 @@ class Redial:
     """A row whose call ended as the redial policy says: dial it again when due."""
 
     ended: DispositionRecord
+    earlier: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -81,6 +84,7 @@ class Follow:
     """A call placed in an earlier run and never followed to its end: follow it now."""
 
     placed: OutcomeRecord
+    earlier: frozenset[str] = frozenset()
 
 
 Resume = Send | Skip | ReportUnknown | Reconcile | Redial | Follow

@@ -40,13 +40,18 @@ class _Call:
 
     dial: int = 1
     placed: int = 0  # calls placed by the row's dials so far
-    redial_at: float | None = None
+    redial_at: float | None = None  # the next redial, while the row waits for it
+    due: float | None = None  # when the redial being made was due
     #: What reconciliation found of this dial: the call records of calls already over,
     #: and the call uuids (a resumed run hears no callback of a call found over).
     records: tuple[Any, ...] = ()
     call_uuids: tuple[str, ...] = ()
     #: A redial that never reached the API: the row stops here, still due.
     redial_lost: bool = False
+    #: The request and call uuids of the row's calls so far, this run's and (on a resume)
+    #: the ones its journal records name: reconciling a later dial never takes one of
+    #: them for the dial in flight (the run's bounded recent set may have let them go).
+    own: set[str] = attrs.Factory(set)
 
 
 def _calls(request: Any) -> int:
@@ -78,17 +83,18 @@ class CallsRunner:
 
     def resume(self, index: int, code: Code, pending: Pending) -> Resume:
         ended, placed, start = pending.disposition, pending.outcome, pending.start
+        earlier = pending.calls
         if code == Code.REDIAL and ended is not None and ended.redial is not None:
-            return Redial(ended)
+            return Redial(ended, earlier)
         if code == Code.OK and placed is not None:
             # Placed, but the run stopped before its call ended (or before its hangup was
             # journaled): follow it now, from its callbacks or its record.
             uuid = placed.request_uuid
             if not uuid or uuid.startswith("["):
                 return Skip()  # several destinations: their uuids were not journaled
-            return Follow(placed)
+            return Follow(placed, earlier)
         if self.dialer.reconcile and start is not None and start.sent_at is not None:
-            return Reconcile(start)
+            return Reconcile(start, earlier)
         if code != Code.STARTED:
             return Skip()  # nothing new to learn: it stays as recorded
         why = " (no send time recorded to reconcile)" if self.dialer.reconcile else ""
@@ -100,6 +106,8 @@ class CallsRunner:
         call, resume = _Call(), ctx.resume
         placed: Outcome | None = None
         resumed: StartRecord | None = None
+        if isinstance(resume, (Redial, Follow, Reconcile)):
+            call.own.update(resume.earlier)
         if isinstance(resume, Redial):
             call.dial, call.redial_at = resume.ended.dial, resume.ended.redial
             ctx.so_far = resume.ended.outcome_so_far(ctx.request)
@@ -126,7 +134,12 @@ class CallsRunner:
                     await self._acquire_live(ctx, _calls(outcome.request))
                 else:
                     if call.redial_at is not None and not await self._wait_to_redial(ctx, call):
-                        break  # the run stopped first: a resume dials it
+                        # the run stopped first: a resume dials it
+                        assert outcome is not None
+                        outcome = attrs.evolve(
+                            outcome, note=self._stopped(call), redial_at=call.redial_at
+                        )
+                        break
                     outcome = await self._dial(ctx, call, resumed)
                     resumed = None
                     if call.redial_lost:
@@ -139,7 +152,9 @@ class CallsRunner:
                     break
         except asyncio.CancelledError:
             if ctx.so_far is not None:
-                ctx.so_far = attrs.evolve(ctx.so_far, note=self._stopped(call))
+                ctx.so_far = attrs.evolve(
+                    ctx.so_far, note=self._stopped(call), redial_at=call.redial_at
+                )
             raise
         assert outcome is not None
         return outcome
@@ -192,7 +207,9 @@ class CallsRunner:
             # resume reads as still due; the row's outcome is still its last dial's.
             call.redial_lost = True
             return attrs.evolve(
-                previous, note=f"redial not made ({outcome.error}): a resume makes it"
+                previous,
+                note=f"redial not made ({outcome.error}): a resume makes it",
+                redial_at=call.due,
             )
         return outcome
 
@@ -219,6 +236,7 @@ class CallsRunner:
                     mark=mark,
                     sent_at=sent.sent_at,
                     error=exc,
+                    own=call.own,
                     sleep=lambda seconds: self._sleep_parked(ctx, seconds),
                 )
                 self._count(ctx, call, resolved)
@@ -228,9 +246,9 @@ class CallsRunner:
                 if resolved.response is None:
                     assert resolved.error is not None
                     raise resolved.error from exc
-                dialer.placed(resolved.response)
+                self._placed(call, resolved.response)
                 return resolved.response, resolved
-            dialer.placed(response)
+            self._placed(call, response)
             return response, resolved
 
     async def _reconcile_resumed(
@@ -251,6 +269,7 @@ class CallsRunner:
             mark=start.mark,
             sent_at=start.sent_at,
             error=error,
+            own=call.own,
             sleep=lambda seconds: self._sleep_parked(ctx, seconds),
         )
         self._count(ctx, call, resolved)
@@ -267,9 +286,13 @@ class CallsRunner:
             placed=call.placed,
         )
         if resolved.response is not None:
-            self.dialer.placed(resolved.response)
+            self._placed(call, resolved.response)
             outcome = attrs.evolve(outcome, placed=call.placed + _calls(ctx.request))
         return outcome
+
+    def _placed(self, call: _Call, response: CreateCallResponse) -> None:
+        self.dialer.placed(response)
+        call.own.update(response.request_uuids)
 
     @staticmethod
     def _count(ctx: RowContext, call: _Call, resolved: Resolved) -> None:
@@ -322,6 +345,7 @@ class CallsRunner:
                 for uuid in outcome.response.request_uuids:  # followed: only repeats can come
                     dialer.tracker.release(uuid)
         ctx.summary.lookups += followed.lookups
+        call.own.update(r.call_uuid for r in followed.results if r is not None and r.call_uuid)
         disposition, first = followed.disposition, followed.first
         due = None
         if dialer.redial is not None and len(request.destinations) == 1 and followed.confirmed:
@@ -347,6 +371,6 @@ class CallsRunner:
         if ctx.stopping:
             return False
         await ctx.unpark()
-        call.redial_at = None
+        call.due, call.redial_at = call.redial_at, None
         call.dial += 1
         return True

@@ -26,6 +26,7 @@ from .endpoints import EndpointRecord, EndpointState
 from .lookup import LookupState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
+from .numbers import NumberState, OwnedNumber
 from .phlo import MemberState, PhloState
 from .pricing import PricingState
 from .recordings import RecordingRecord, RecordingState
@@ -53,6 +54,8 @@ __all__ = [
     "MemberState",
     "MultiPartyCallRoom",
     "MultiPartyCallState",
+    "NumberState",
+    "OwnedNumber",
     "ParticipantState",
     "PendingVerification",
     "PhloState",
