@@ -69,3 +69,25 @@ async def test_lookup_on_the_emulator(emu: Emulator) -> None:
         assert found.format.e164 == "+447700900123"
         with pytest.raises(ResourceNotFoundError):
             await c.lookup.get("+999123456789")
+
+
+async def test_rent_a_number_call_from_it_and_pay_the_emulators_price(
+    client: AsyncPlivo, emu: Emulator, manual_clock: ManualClock
+) -> None:
+    """The issue's end to end: buy a number, see it listed, point it at an application,
+    place a call from it, and see the credit drop by exactly the price served."""
+    [offer] = (await client.numbers.search("US", type="local", limit=1)).objects
+    rented = offer.number or ""
+    await client.numbers.buy(rented)
+    assert [n.number async for n in client.numbers] == [rented]
+    app = await client.applications.create("Campaign", answer_url=ANSWER_URL)
+    await client.numbers.update(rented, app_id=app.app_id)
+    assert (await client.numbers.get(rented)).app_id == app.app_id
+
+    to = "+61412345678"  # an Australian mobile: prefix 614
+    before = (await client.account.get()).cash_credit
+    rate = (await client.pricing.get("AU")).outbound_rate(to)
+    assert rate is not None
+    await client.calls.create(rented, to, ANSWER_URL)
+    manual_clock.advance(3600.0)  # rings 2 s, talks 30 s: one billed minute
+    assert before - (await client.account.get()).cash_credit == rate
