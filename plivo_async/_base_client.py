@@ -127,6 +127,9 @@ class BaseClient:
         self.phlo_runner_base = str(phlo_root.with_path(f"/v1/account/{account}/phlo/"))
         # Call quality feedback lives on its own host, without the account in the path.
         self.callinsights_base = str(insights_root.with_path("/v1/"))
+        # So does number lookup (``/v1/Number/{number}``).
+        lookup_root = require_secure_url("lookup_base_url", options.lookup_base_url)
+        self.lookup_base = str(lookup_root.with_path("/v1/"))
         self.timeout = options.client_timeout
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import attrs
@@ -200,6 +201,23 @@ def _structure_bool(value: Any, _type: Any) -> bool:
 
 
 converter.register_structure_hook(bool, _structure_bool)
+
+
+def _structure_decimal(value: Any, _type: Any) -> Decimal:
+    # Money comes as text ("0.00650"): exact, never through a float. A finite number only.
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError(f"expected a decimal number, got {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise TypeError(f"expected a decimal number, got {value!r}") from None
+    if not number.is_finite():
+        raise TypeError(f"expected a finite decimal number, got {value!r}")
+    return number
+
+
+converter.register_structure_hook(Decimal, _structure_decimal)
+converter.register_unstructure_hook(Decimal, str)
 
 
 def structure_response(cls: type[T], data: Any) -> T:

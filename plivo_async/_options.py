@@ -25,6 +25,7 @@ from .retry import RetryPolicy
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MIN_CALLS_PER_SECOND",
+    "PLIVO_LOOKUP_URL",
     "ClientOptions",
     "derive_hosts",
     "header_option",
@@ -35,6 +36,8 @@ __all__ = [
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 #: The slowest CPS that makes sense: one call a day (1e-320 would mean "one per inf s").
 MIN_CALLS_PER_SECOND = 1 / 86400
+#: The number lookup host: ``client.lookup`` asks there, not at ``base_url``.
+PLIVO_LOOKUP_URL = "https://lookup.plivo.com"
 
 
 @attrs.frozen
@@ -46,6 +49,7 @@ class ClientOptions:
     base_url: str
     phlo_base_url: str
     callinsights_base_url: str
+    lookup_base_url: str = PLIVO_LOOKUP_URL
     timeout: float | aiohttp.ClientTimeout = 30.0
     max_concurrency: int = 64
     rate_limit: Rate | RateLimiter | None = None

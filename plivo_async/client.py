@@ -22,6 +22,7 @@ from ._base_client import BaseClient
 from ._options import (
     DEFAULT_MAX_RESPONSE_BYTES,
     MIN_CALLS_PER_SECOND,
+    PLIVO_LOOKUP_URL,
     ClientOptions,
     derive_hosts,
     header_option,
@@ -30,17 +31,21 @@ from ._types import merge_headers
 from .bulk import Bulk
 from .errors import ConfigurationError
 from .limits import ARRIVAL_GUARD, Limits, Rate, RateLimiter
+from .resources.account import Accounts
 from .resources.applications import Applications
 from .resources.call_feedback import CallFeedback
 from .resources.calls import Calls
 from .resources.conferences import Conferences
 from .resources.endpoints import Endpoints
 from .resources.live_calls import LiveCalls, QueuedCalls
+from .resources.lookup import Lookup
 from .resources.masking_sessions import MaskingSessions
 from .resources.multi_party_calls import MultiPartyCalls
 from .resources.numbers import Numbers, PhoneNumbers
 from .resources.phlo import Phlo
+from .resources.pricing import Pricings
 from .resources.recordings import Recordings, Transcriptions
+from .resources.subaccounts import Subaccounts
 from .resources.token import Token
 from .resources.verify_callerids import VerifyCallerids
 from .retry import RetryPolicy
@@ -49,6 +54,7 @@ __all__ = [
     "MIN_CALLS_PER_SECOND",
     "PLIVO_API_URL",
     "PLIVO_CALLINSIGHTS_URL",
+    "PLIVO_LOOKUP_URL",
     "PLIVO_PHLO_URL",
     "AsyncPlivo",
     "ConfigurationError",
@@ -63,6 +69,7 @@ PLIVO_HOSTS = {
     "base_url": PLIVO_API_URL,
     "phlo_base_url": PLIVO_PHLO_URL,
     "callinsights_base_url": PLIVO_CALLINSIGHTS_URL,
+    "lookup_base_url": PLIVO_LOOKUP_URL,
 }
 #: Plivo's documented account limit, 300 requests per 5 seconds, with the arrival guard.
 PLIVO_RATE_LIMIT = Rate(300, 5.0 + ARRIVAL_GUARD)
@@ -120,10 +127,11 @@ class AsyncPlivo:
     or your own ``session=`` or ``connector=``, which the client uses and never closes.
     ``default_headers`` are sent with every request (not ``Authorization``).
 
-    Hosts: ``base_url`` / ``phlo_base_url`` fall back to ``PLIVO_BASE_URL`` /
-    ``PLIVO_PHLO_BASE_URL``, then to Plivo's. With ``base_url`` pointed away from Plivo
-    (the emulator, a gateway), the host options left out follow it, so the credentials go
-    only where you pointed the client; a mix of Plivo's hosts and others is refused.
+    Hosts: ``base_url`` / ``phlo_base_url`` / ``lookup_base_url`` fall back to
+    ``PLIVO_BASE_URL`` / ``PLIVO_PHLO_BASE_URL`` / ``PLIVO_LOOKUP_BASE_URL``, then to
+    Plivo's. With ``base_url`` pointed away from Plivo (the emulator, a gateway), the host
+    options left out follow it, so the credentials go only where you pointed the client; a
+    mix of Plivo's hosts and others is refused.
     ``PLIVO_LOG=debug`` (or ``info``) logs the library to stderr; at DEBUG, one line per
     request.
 
@@ -160,6 +168,7 @@ class AsyncPlivo:
         limits_processes: int | None = None,
         callinsights_base_url: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        lookup_base_url: str | None = None,
     ) -> None:
         _logging_from_env()
         hosts = derive_hosts(
@@ -167,6 +176,7 @@ class AsyncPlivo:
                 "base_url": base_url or os.environ.get("PLIVO_BASE_URL"),
                 "phlo_base_url": phlo_base_url or os.environ.get("PLIVO_PHLO_BASE_URL"),
                 "callinsights_base_url": callinsights_base_url,
+                "lookup_base_url": lookup_base_url or os.environ.get("PLIVO_LOOKUP_BASE_URL"),
             },
             PLIVO_HOSTS,
         )
@@ -270,6 +280,23 @@ class AsyncPlivo:
     @functools.cached_property
     def token(self) -> Token:
         return Token(self._transport)
+
+    @functools.cached_property
+    def account(self) -> Accounts:
+        return Accounts(self._transport)
+
+    @functools.cached_property
+    def subaccounts(self) -> Subaccounts:
+        return Subaccounts(self._transport)
+
+    @functools.cached_property
+    def pricing(self) -> Pricings:
+        return Pricings(self._transport)
+
+    @functools.cached_property
+    def lookup(self) -> Lookup:
+        """Number lookup, on its own host (``lookup_base_url``)."""
+        return Lookup(self._transport)
 
     @functools.cached_property
     def bulk(self) -> Bulk:

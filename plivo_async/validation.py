@@ -35,12 +35,14 @@ __all__ = [
     "RULE_REQUIRED",
     "RULE_SEND_DIGITS",
     "RULE_SIP_HEADERS",
+    "RULE_SUBACCOUNT",
     "RULE_URL",
     "Validator",
     "all_of",
     "boolean",
     "check",
     "check_destination",
+    "check_subaccount",
     "destination",
     "destinations",
     "empty_to_none",
@@ -89,6 +91,7 @@ RULE_URL = "must be an absolute http(s) URL"
 RULE_HTTP_METHOD = "must be GET or POST"
 RULE_BOOLEAN = "must be a boolean (true or false)"
 RULE_SEND_DIGITS = "may hold only digits, '*', '#', 'w', 'W', optionally followed by '@<ms>'"
+RULE_SUBACCOUNT = "must be a subaccount auth id (SA then 18 capital letters or digits)"
 RULE_SIP_HEADERS = "must be a mapping of alphanumeric keys to alphanumeric values"
 
 _PHONE_RE = re.compile(r"\+?[1-9][0-9]{1,14}")
@@ -419,12 +422,13 @@ def time_filter() -> Validator:
     )
 
 
+def _is_subaccount(value: object) -> bool:
+    return isinstance(value, str) and _SUBACCOUNT_RE.fullmatch(value) is not None
+
+
 def subaccount() -> Validator:
     """A subaccount auth id: ``SA`` then 18 capital letters or digits."""
-    return rule(
-        "must be a subaccount auth id (SA then 18 capital letters or digits)",
-        lambda s: isinstance(s, str) and _SUBACCOUNT_RE.fullmatch(s) is not None,
-    )
+    return rule(RULE_SUBACCOUNT, _is_subaccount)
 
 
 def path_segment(field: str, value: object) -> str:
@@ -446,6 +450,13 @@ def path_segment(field: str, value: object) -> str:
     check(field, ok, RULE_PATH_TEXT, value)
     assert isinstance(value, str)
     return quote(value, safe=":@+")
+
+
+def check_subaccount(field: str, value: object) -> str:
+    """A plain-argument check: a subaccount auth id (``SA`` then 18 capitals or digits)."""
+    check(field, _is_subaccount(value), RULE_SUBACCOUNT, value)
+    assert isinstance(value, str)
+    return value
 
 
 def check_destination(field: str, value: object) -> str:

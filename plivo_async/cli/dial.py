@@ -297,8 +297,7 @@ def run(args: Any) -> int:
         kept = "the report keeps them" if args.report else "--report keeps them"
         warn(
             "dial",
-            f"{args.rows}: {_columns(extra)}: not sent, {kept} "
-            "(--strict-columns to refuse)",
+            f"{args.rows}: {_columns(extra)}: not sent, {kept} (--strict-columns to refuse)",
         )
         options["extra_columns"] = extra
     if args.callbacks_listen is not None and "hangup_url" in rows.columns:

@@ -15,12 +15,14 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .faults import FaultConfig
 from .history import DEFAULT_HISTORY_LIMIT
 from .server import DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, Emulator
 from .state import Lifecycle
+from .state.account import DEFAULT_CASH_CREDIT
 
 __all__ = [
     "add_emulator_arguments",
@@ -37,6 +39,16 @@ def _probability(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError("a probability must be within 0..1")
+    return value
+
+
+def _cash_credit(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError("a cash credit must be a decimal amount, e.g. 1000.00")
     return value
 
 
@@ -140,6 +152,12 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         f"{DEFAULT_HISTORY_LIMIT}; 'none': all); counts and duplicates stay exact",
     )
     add(
+        "--cash-credit",
+        type=_cash_credit,
+        default=DEFAULT_CASH_CREDIT,
+        help="the account's starting credit; calls are billed from it as they end",
+    )
+    add(
         "--phlo",
         type=_phlo,
         action="append",
@@ -184,6 +202,7 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
         history_limit=args.history_limit,
         phlos=_merged(args.phlo),
         any_phlo=args.any_phlo,
+        cash_credit=args.cash_credit,
         host=args.host,
         port=args.port,
     )

@@ -11,6 +11,7 @@ import json
 import os
 import random
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -22,7 +23,17 @@ from .flow import FlowRunner
 from .history import DEFAULT_HISTORY_LIMIT, CallEntry, CallSource, History, RequestEntry
 from .ratelimit import SlidingWindow
 from .scripts import Scripts
-from .state import AreaState, CallState, CallStore, Lifecycle
+from .state import (
+    AccountState,
+    AreaState,
+    CallState,
+    CallStore,
+    Lifecycle,
+    PricingState,
+    SubaccountState,
+)
+from .state.account import DEFAULT_CASH_CREDIT
+from .state.pricing import VoicePrices
 
 __all__ = ["EmulatorCore"]
 
@@ -44,6 +55,16 @@ def _uuid4_text(bits: int) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def _credit(value: Decimal | str) -> Decimal:
+    try:
+        credit = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        raise ValueError(f"cash_credit: not a decimal amount ({value!r})") from None
+    if not credit.is_finite():
+        raise ValueError(f"cash_credit: not a finite amount ({value!r})")
+    return credit
+
+
 class EmulatorCore:
     """State and shared helpers of one emulator; :class:`Emulator` adds the server."""
 
@@ -63,9 +84,13 @@ class EmulatorCore:
         callbacks: bool,
         flows: bool = False,
         history_limit: int | None = DEFAULT_HISTORY_LIMIT,
+        cash_credit: Decimal | str = DEFAULT_CASH_CREDIT,
+        voice_prices: VoicePrices | None = None,
     ) -> None:
         self.auth_id = auth_id
-        self.credentials = Credentials(auth_id, auth_token)
+        self.subaccounts = SubaccountState()
+        """The subaccounts, whose credentials :attr:`credentials` accepts too."""
+        self.credentials = Credentials(auth_id, auth_token, self.subaccounts.token_of)
         self.seed = seed
         self.clock = clock
         """The emulator's time (seconds): call lifecycles and record timestamps use it."""
@@ -75,7 +100,16 @@ class EmulatorCore:
         self.calls = CallStore(lifecycle, cps, cdr_lag)
         self.scripts = Scripts()
         """How each destination behaves (answers, busy, rings out; when; for how long)."""
-        self._states: dict[type[Any], AreaState] = {CallStore: self.calls}
+        self.prices = PricingState.of(voice_prices)
+        """What ``GET Pricing/`` serves and calls are billed at."""
+        self.account = AccountState(_credit(cash_credit))
+        """The account's details and starting credit; :meth:`credit` is what is left."""
+        self._states: dict[type[Any], AreaState] = {
+            CallStore: self.calls,
+            PricingState: self.prices,
+            AccountState: self.account,
+            SubaccountState: self.subaccounts,
+        }
         self._ids = random.Random(f"ids-{seed}") if seed is not None else None
         self.window = SlidingWindow(*rate_limit) if rate_limit else None
         """The account's request limit (None: off); the middleware answers 429 beyond it."""
@@ -124,6 +158,14 @@ class EmulatorCore:
             self.flows.reset()
         if self.window is not None:
             self.window.reset()
+
+    def credit(self) -> Decimal:
+        """The account's cash credit now: the start less every call billed so far."""
+        return self.account.credit(self.calls.calls.values(), self.clock(), self.rate)
+
+    def rate(self, call: CallState) -> Decimal:
+        """The per-minute price of ``call``'s destination (0 where nothing matches)."""
+        return self.prices.outbound_rate(call.to) or Decimal(0)
 
     def new_id(self) -> str:
         """A uuid4 string; reproducible when the emulator has a seed."""

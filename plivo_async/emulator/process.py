@@ -46,6 +46,7 @@ _FLAGS = {
     "talk_s": "--talk-s",
     "duplicate_callbacks": "--duplicate-callbacks",
     "history_limit": "--history-limit",
+    "cash_credit": "--cash-credit",
     "log_level": "--log-level",
 }
 

@@ -7,6 +7,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -20,6 +21,8 @@ from .flow import FlowRunner
 from .history import DEFAULT_HISTORY_LIMIT, History
 from .scripts import Scripts
 from .state import AreaState, CallState, Lifecycle, Phlos, PhloState
+from .state.account import DEFAULT_CASH_CREDIT
+from .state.pricing import VoicePrices
 
 __all__ = ["DEFAULT_AUTH_ID", "DEFAULT_AUTH_TOKEN", "Emulator"]
 
@@ -59,6 +62,11 @@ class Emulator:
     {"node-id": "multi_party_call"}}``, or a :class:`~plivo_async.emulator.state.PhloNode`
     with members): an unknown PHLO, node or member is a 404, so a test with a wrong id
     fails as it would on Plivo. ``any_phlo=True`` accepts any id (quick demos).
+    ``cash_credit`` is the account's starting credit (``"1000.00"``); every call is billed
+    from it when it ends, at the rate of its destination's longest prefix in the prices
+    ``GET Pricing/`` serves: the defaults of ``plivo_async.emulator.state.pricing`` (US, CA,
+    GB, IN, AU), with ``voice_prices={"US": {"1": "0.02", "1907": "0.2"}}`` replacing a
+    country's per-minute rates by prefix.
     """
 
     def __init__(
@@ -79,6 +87,8 @@ class Emulator:
         history_limit: int | None = DEFAULT_HISTORY_LIMIT,
         phlos: Phlos | None = None,
         any_phlo: bool = False,
+        cash_credit: Decimal | str = DEFAULT_CASH_CREDIT,
+        voice_prices: VoicePrices | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -96,6 +106,8 @@ class Emulator:
             callbacks=callbacks,
             flows=flows,
             history_limit=history_limit,
+            cash_credit=cash_credit,
+            voice_prices=voice_prices,
         )
         self.declare_phlos(phlos or {})
         self._core.state(PhloState).any_phlo = any_phlo
@@ -171,6 +183,11 @@ class Emulator:
         return self.url
 
     @property
+    def lookup_url(self) -> str:
+        """Number lookup base: the same server root; the client appends ``/v1/Number/``."""
+        return self.url
+
+    @property
     def app(self) -> web.Application:
         """The aiohttp application, e.g. to mount it in another test server."""
         return self._app
@@ -229,6 +246,11 @@ class Emulator:
     def placed_calls(self) -> list[CallState]:
         """The calls the client placed (API creates, MPC and masking-session calls)."""
         return [c for c in self._core.calls.calls.values() if c.source != "dial"]
+
+    @property
+    def cash_credit(self) -> Decimal:
+        """The account's credit now: the starting credit less every call billed so far."""
+        return self._core.credit()
 
     def state(self, kind: type[S]) -> S:
         """This emulator's state of one API area, e.g. ``emu.state(PhloState)``.

@@ -7,22 +7,27 @@ Get them from the client (``client.calls``, ``client.recordings``, ``client.phlo
 from __future__ import annotations
 
 from ._base import Resource
+from .account import Accounts
 from .applications import Applications
 from .call_feedback import CallFeedback
 from .calls import Calls
 from .conferences import Conferences
 from .endpoints import Endpoints
 from .live_calls import LiveCalls, QueuedCalls
+from .lookup import Lookup
 from .masking_sessions import MaskingSessions
 from .multi_party_calls import MultiPartyCalls
 from .numbers import Numbers, PhoneNumbers
 from .phlo import ConferenceBridge, Member, MultiPartyCall, Node, Phlo
+from .pricing import Pricings
 from .recordings import Recordings, Transcriptions
 from .streams import CallStreams
+from .subaccounts import Subaccounts
 from .token import Token
 from .verify_callerids import VerifyCallerids
 
 __all__ = [
+    "Accounts",
     "Applications",
     "CallFeedback",
     "CallStreams",
@@ -31,6 +36,7 @@ __all__ = [
     "Conferences",
     "Endpoints",
     "LiveCalls",
+    "Lookup",
     "MaskingSessions",
     "Member",
     "MultiPartyCall",
@@ -39,9 +45,11 @@ __all__ = [
     "Numbers",
     "Phlo",
     "PhoneNumbers",
+    "Pricings",
     "QueuedCalls",
     "Recordings",
     "Resource",
+    "Subaccounts",
     "Token",
     "Transcriptions",
     "VerifyCallerids",

@@ -34,3 +34,11 @@ class Api:
 
 def call_body(to: str = "+14155550101", **extra: Any) -> dict[str, Any]:
     return {"from": FROM, "to": to, "answer_url": ANSWER_URL, **extra}
+
+
+async def request_json(
+    http: aiohttp.ClientSession, method: str, url: str, **kwargs: Any
+) -> tuple[int, Any]:
+    """``(status, decoded JSON)`` of one request; ``None`` for a 204's empty body."""
+    async with http.request(method, url, **kwargs) as resp:
+        return resp.status, (None if resp.status == 204 else await resp.json())

@@ -6,6 +6,7 @@ import argparse
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 
 import aiohttp
 import pytest
@@ -113,7 +114,7 @@ def test_cli_exits_cleanly_on_sigint() -> None:
 def test_emulator_command_maps_options_to_flags() -> None:
     argv = emulator_command(
         latency_ms=(5, 10), rate_limit=(300, 5), schedule=["429", None], retry_after=None,
-        callbacks=True, cps=2, seed=None, duplicate_callbacks=0.5,
+        callbacks=True, cps=2, seed=None, duplicate_callbacks=0.5, cash_credit="1000.00",
     )  # fmt: skip
     assert argv[:3] == [sys.executable, "-m", "plivo_async.emulator"]
     flags = argv[3:]
@@ -124,6 +125,7 @@ def test_emulator_command_maps_options_to_flags() -> None:
     assert pairs["--schedule"] == "429,ok"
     assert pairs["--retry-after"] == "none" and pairs["--duplicate-callbacks"] == "0.5"
     assert pairs["--host"] == "127.0.0.1" and pairs["--port"] == "0"
+    assert pairs["--cash-credit"] == "1000.00"
     with pytest.raises(TypeError):
         emulator_command(bogus=1)
 
@@ -135,9 +137,10 @@ def test_arguments_build_the_configured_emulator() -> None:
         ["--latency-ms", "10:20", "--fault-429", "0.1", "--fault-5xx-after", "0.2",
          "--drop-after", "0.05", "--schedule", "503, ok", "--fault-paths", "calls",
          "--rate-limit", "300/5", "--retry-after", "none", "--seed", "9", "--ringing-s", "1",
-         "--duplicate-callbacks", "0.25"]
+         "--duplicate-callbacks", "0.25", "--cash-credit", "1000.50"]
     )  # fmt: skip
     emu = emulator_from_args(args)
+    assert emu.cash_credit == Decimal("1000.50")
     faults = emu.faults
     assert faults.latency_bounds == (0.01, 0.02)
     assert (faults.rate_429, faults.rate_5xx_after, faults.drop_after) == (0.1, 0.2, 0.05)
@@ -148,7 +151,14 @@ def test_arguments_build_the_configured_emulator() -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--fault-429", "2"], ["--latency-ms", "abc"], ["--rate-limit", "x/y"]]
+    "argv",
+    [
+        ["--fault-429", "2"],
+        ["--latency-ms", "abc"],
+        ["--rate-limit", "x/y"],
+        ["--cash-credit", "lots"],
+        ["--cash-credit", "NaN"],
+    ],
 )
 def test_bad_arguments_are_usage_errors(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:

@@ -54,8 +54,10 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "CreateEndpointRequest": {"username": "user1", "password": "secret1", "alias": "one"},
     "CreateMaskingSessionRequest": {"first_party": "+14155550100", "second_party": "+14155550101"},
     "CreateNumberRequest": {"numbers": "14155550100", "carrier": "c1", "region": "CA"},
+    "CreateSubaccountRequest": {"name": "Customer A"},
     "CreateTokenRequest": {"iss": "MAXXXXXXXXXXXXXXXXXX"},
     "InitiateVerifyRequest": {"phone_number": "+14155550100"},
+    "LookupRequest": {"number": "+14155550100"},
     "MemberActionRequest": {"action": "hold"},
     "MultiPartyCallActionRequest": {
         "action": "call",
@@ -64,13 +66,16 @@ REQUIRED: dict[str, dict[str, Any]] = {
     },
     "NodeActionRequest": {"action": "call", "to": "+14155550101", "trigger_source": "+14155550100"},
     "PlayRequest": {"urls": "https://example.com/a.mp3"},
+    "PricingRequest": {"country_iso": "US"},
     "SearchNumbersRequest": {"country_iso": "US"},
     "SendDigitsRequest": {"digits": "123"},
     "SpeakRequest": {"text": "hello"},
     "StartPlayAudioRequest": {"url": "https://example.com/a.mp3"},
     "StartStreamRequest": {"service_url": "wss://example.com/stream"},
+    "UpdateAccountRequest": {"city": "London"},
     "UpdateCallRequest": {"legs": "aleg", "aleg_url": "https://example.com/x"},
     "UpdateParticipantRequest": {"mute": True},
+    "UpdateSubaccountRequest": {"name": "Customer A"},
     "VerifyCallerIdRequest": {"otp": "123456"},
 }
 

@@ -66,18 +66,22 @@ from aiohttp import web
 
 from ..http import RouteSpec, add_route_specs
 from . import (
+    account,
     admin,
     applications,
     call_feedback,
     calls,
     conferences,
     endpoints,
+    lookup,
     masking_sessions,
     multi_party_calls,
     numbers,
     phlo,
+    pricing,
     recordings,
     streams,
+    subaccounts,
     token,
     verify_callerids,
 )
@@ -98,6 +102,10 @@ AREAS: tuple[tuple[RouteSpec, ...], ...] = (
     masking_sessions.ROUTES,
     verify_callerids.ROUTES,
     token.ROUTES,
+    account.ROUTES,
+    subaccounts.ROUTES,
+    pricing.ROUTES,
+    lookup.ROUTES,
     admin.ROUTES,
 )
 """Every area's ``ROUTES``, in registration order: one line per area."""

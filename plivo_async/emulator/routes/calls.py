@@ -87,7 +87,7 @@ async def list_calls(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     for call in reversed(store.calls.values()):  # newest first, like Plivo's CDR list
         if not store.has_record(call, now) or (status and call.status(now) != status):
             continue
-        cdr = call.cdr(now, core.auth_id)
+        cdr = call.cdr(now, core.auth_id, core.rate(call))
         end = call.end_at if call.is_over(now) else None
         if all(test(cdr, end) for test in tests):
             selected.append(cdr)
@@ -130,7 +130,8 @@ async def get_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:
         return core.json(200, {"api_id": core.new_id(), **call.live_view(now)})
     if not core.calls.has_record(call, now):
         return core.error(404, "call not found")
-    return core.json(200, {"api_id": core.new_id(), **call.cdr(now, core.auth_id)})
+    cdr = call.cdr(now, core.auth_id, core.rate(call))
+    return core.json(200, {"api_id": core.new_id(), **cdr})
 
 
 async def transfer_call(request: web.Request, ctx: Ctx) -> web.StreamResponse:

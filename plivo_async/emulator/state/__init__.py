@@ -9,27 +9,33 @@ the emulator's clock where time matters (see :class:`CallState`): nothing runs i
 background, so an injected clock drives everything.
 
 :class:`CallStore` is the exception to the no-argument rule: it needs the lifecycle and
-the CPS, so the emulator creates it up front (``core.calls``).
+the CPS, so the emulator creates it up front (``core.calls``); so are
+:class:`AccountState` (the starting credit) and :class:`PricingState` (the prices).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from .account import AccountState
 from .applications import ApplicationRecord, ApplicationState
 from .call_feedback import CallFeedbackState, Feedback
 from .calls import CallState, CallStore, Lifecycle, format_time
 from .conferences import ConferenceMemberState, ConferenceRoom, ConferenceState
 from .endpoints import EndpointRecord, EndpointState
+from .lookup import LookupState
 from .masking_sessions import MaskingSessionState
 from .multi_party_calls import MultiPartyCallRoom, MultiPartyCallState, ParticipantState
 from .numbers import NumberState, OwnedNumber
 from .phlo import MemberState, PhloNode, Phlos, PhloState
+from .pricing import PricingState
 from .recordings import RecordingRecord, RecordingState
 from .streams import StreamRecord, StreamState
+from .subaccounts import SubaccountRecord, SubaccountState
 from .verify_callerids import PendingVerification, VerifyCallerIdState
 
 __all__ = [
+    "AccountState",
     "ApplicationRecord",
     "ApplicationState",
     "AreaState",
@@ -43,6 +49,7 @@ __all__ = [
     "EndpointState",
     "Feedback",
     "Lifecycle",
+    "LookupState",
     "MaskingSessionState",
     "MemberState",
     "MultiPartyCallRoom",
@@ -54,10 +61,13 @@ __all__ = [
     "PhloNode",
     "PhloState",
     "Phlos",
+    "PricingState",
     "RecordingRecord",
     "RecordingState",
     "StreamRecord",
     "StreamState",
+    "SubaccountRecord",
+    "SubaccountState",
     "VerifyCallerIdState",
     "format_time",
 ]

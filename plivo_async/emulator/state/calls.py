@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["HANGUP_CAUSE_CODES", "CallState", "CallStore", "Lifecycle", "format_time"]
 
 INF = math.inf
-_RATE = 0.0065
-"""Made-up per-minute price used in CDR amounts."""
+_FREE = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +165,17 @@ class CallState:
         duration = math.ceil(max(0.0, min(now, self.end_at) - self.answer_at))
         return duration, 60 * math.ceil(duration / 60)
 
-    def cdr(self, now: float, auth_id: str) -> dict[str, Any]:
-        """The call detail record shape of ``GET /Call/{uuid}/`` (plus ``call_status``)."""
+    def cost(self, now: float, rate: Decimal) -> Decimal:
+        """What the call costs at ``rate`` per minute: its billed minutes times it."""
+        return rate * (self.durations(now)[1] // 60)
+
+    def cdr(self, now: float, auth_id: str, rate: Decimal = _FREE) -> dict[str, Any]:
+        """The call detail record shape of ``GET /Call/{uuid}/`` (plus ``call_status``);
+        ``rate`` is the per-minute price of its destination."""
         status = self.status(now)
         over = now >= self.end_at
         duration, billed = self.durations(now)
         answered = self.answer_at <= min(now, self.end_at)
-        amount = f"{billed / 60 * _RATE:.5f}"
         _, cause_name, cause_code = self.cause()
         return {
             "answer_time": format_time(self.answer_at) if answered else None,
@@ -194,8 +198,8 @@ class CallState:
             "resource_uri": f"/v1/Account/{auth_id}/Call/{self.uuid}/",
             "stir_verification": stir_verification(self.from_, self.to),
             "to_number": self.to,
-            "total_amount": amount,
-            "total_rate": f"{_RATE:.5f}",
+            "total_amount": f"{self.cost(now, rate):.5f}",
+            "total_rate": f"{rate:.5f}",
         }
 
     def live_view(self, now: float) -> dict[str, Any]:
