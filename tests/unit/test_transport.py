@@ -151,7 +151,9 @@ async def test_plain_http_to_non_loopback_is_refused_before_connecting(url: str)
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"])
 def test_plain_http_to_loopback_is_allowed(url: str) -> None:
-    transport = make_transport(base_url=url, phlo_base_url=url, callinsights_base_url=url)
+    transport = make_transport(
+        base_url=url, phlo_base_url=url, callinsights_base_url=url, lookup_base_url=url
+    )
     assert transport.api_base.startswith(url)
     assert transport.phlo_base == f"{url}/v1/phlo/"
 
