@@ -26,7 +26,7 @@ from .campaign.preflight import (
 from .campaign.suppression import Suppress
 from .dialer import Dialer
 from .engine import BulkRun
-from .inputs import Rows, build_request
+from .inputs import Rows, build_request, split_row
 from .journal import Journal
 from .outcome import MpcActionRow, Summary
 from .policy import Redial
@@ -229,6 +229,7 @@ class Bulk:
         suppress: Suppress | None = None,
         region: str | None = None,
         caller_ids: CallerIds | Iterable[str] | None = None,
+        extra_columns: Sequence[str] = (),
         cps: float | None = None,
         avg_minutes: float = DEFAULT_AVG_MINUTES,
         pricing: PricingSource | None = None,
@@ -240,12 +241,15 @@ class Bulk:
         first dials take at ``cps`` with the windows, and their estimated cost (each call
         ``avg_minutes`` long, at its destination's outbound rate) against the account's
         cash credit. ``pricing``/``account`` default to the client's Pricing and Account
-        APIs. See :mod:`plivo_async.bulk.campaign.preflight`.
+        APIs. ``extra_columns`` are left out of each row as :meth:`create_calls` leaves
+        them. See :mod:`plivo_async.bulk.campaign.preflight`.
         """
         campaign = _campaign(window, tz, suppress, region, caller_ids)
+        prepare = _call_preparer(defaults, campaign, clock)
+        columns = tuple(extra_columns)
         return await preflight(
             rows,
-            prepare=_call_preparer(defaults, campaign, clock),
+            prepare=lambda row: prepare(split_row(row, columns)[0]),
             campaign=campaign,
             now=clock(),
             cps=cps,

@@ -81,7 +81,7 @@ CALL_COLUMNS = frozenset(
 #: ``not_sent`` is a newer engine's status for rows stopped by a 401/403 or the journal.
 REPORTED = ("invalid", "failed", "unknown", "not_sent")
 #: The options of a run that the preflight takes too.
-CAMPAIGN = ("window", "tz", "suppress", "region", "caller_ids")
+CAMPAIGN = ("window", "tz", "suppress", "region", "caller_ids", "extra_columns")
 
 
 def add_parser(sub: Any) -> None:

@@ -260,3 +260,18 @@ async def test_the_preflight_counts_estimates_and_compares_with_the_credit() -> 
     assert "outside window now" in table and "first opens 2026-12-07T13:00:00+00:00" in table
     assert "cost (est.)" in table and "cash credit" in table and "enough" in table
     assert report.as_dict()["cost"] == "0.09"
+
+
+async def test_the_preflight_leaves_the_extra_columns_out_as_a_run_does() -> None:
+    """A CRM export's columns are not call arguments: the run leaves them out of each row,
+    and so must its preflight (before, `dial --preflight` counted every such row invalid)."""
+    rows = [{"to": "+14155550142", "name": "Ann", "notes": 'said "call me, later"'}]
+    async with AsyncPlivo("MAXXXXXXXXXXXXXXXXXX", "token") as plivo:
+        report = await plivo.bulk.preflight(
+            rows,
+            defaults={"from": "+14155550100", "answer_url": "https://example.com/a"},
+            extra_columns=["name", "notes"],
+            pricing=FakePricingApi(),
+            account=FakeAccount(),
+        )
+    assert (report.rows, report.valid, report.invalid) == (1, 1, 0)
