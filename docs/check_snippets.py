@@ -28,6 +28,12 @@ def main() -> int:
     # The examples must not depend on (or use) real credentials.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLIVO_AUTH")}
     failed = []
+    # A script runs with its folder first on sys.path: one named like a standard module
+    # (numbers.py) would shadow it for every snippet's imports.
+    shadowing = [p.name for p in SNIPPETS.glob("*.py") if p.stem in sys.stdlib_module_names]
+    if shadowing:
+        print(f"snippets named like standard modules: {', '.join(shadowing)}", file=sys.stderr)
+        return 1
     for path in sorted(SNIPPETS.glob("*.py")):
         started = time.perf_counter()
         try:
