@@ -1251,6 +1251,62 @@ KNOWN: dict[str, Plan] = {
         crashes=(),
         start=0.059,
     ),
+    # A redial (per-outcome schedule) in flight at a crash: the resume reconciled it with
+    # no dispositions so far, so its schedule counted from zero and the row was dialled
+    # once more than the schedule allows. The last disposition record's counts now come
+    # along with a resumed dial (``Reconcile.before``, ``Follow.before``).
+    "schedule-redial-in-flight-at-a-crash": Plan(
+        behaviour="campaign",
+        seed=16708,
+        fates=(
+            ("failed", "failed", "failed"),
+            ("failed", "no-answer", "answered"),
+            ("no-answer", "no-answer", "no-answer"),
+            ("failed", "failed", "answered"),
+            ("failed", "failed", "answered"),
+            ("no-answer", "no-answer", "no-answer"),
+        ),
+        concurrency=3,
+        max_live=3,
+        attempts=3,
+        after=5.0,
+        ring=True,
+        rules=Rules(
+            cps=7.0,
+            settle_api=8.1,
+            lag_api=12.7,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("error_500", 20),
+                ("error_502", 5),
+                ("error_504", 17),
+                ("timeout", 18),
+                ("dropped", 17),
+                ("lost_timeout", 16),
+                ("lost_reset", 9),
+            ),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=False,
+            retry_after=2,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(
+            Crash(kind="time", n=200, power_loss=True, downtime=82.0),
+            Crash(kind="processed", n=10, power_loss=False, downtime=26.0),
+        ),
+        start=0.689,
+        schedule=(("busy", 2), ("no-answer", 1)),
+        suppressed=(0, 4),
+    ),
     "everything": Plan(
         behaviour="everything",
         seed=63402,

@@ -69,6 +69,8 @@ class Reconcile:
     start: StartRecord
     #: The uuids of the row's earlier calls (:attr:`Pending.calls`): never this dial's.
     earlier: frozenset[str] = frozenset()
+    #: How the row's previous dial ended (a redial in flight): its dispositions so far.
+    before: DispositionRecord | None = None
 
 
 @attrs.frozen
@@ -85,6 +87,7 @@ class Follow:
 
     placed: OutcomeRecord
     earlier: frozenset[str] = frozenset()
+    before: DispositionRecord | None = None
 
 
 Resume = Send | Skip | ReportUnknown | Reconcile | Redial | Follow

@@ -65,6 +65,20 @@ class _Call:
     own: set[str] = attrs.Factory(set)
 
 
+def _before(ended: DispositionRecord | None, dial: int) -> DispositionRecord | None:
+    """The disposition record of a dial before ``dial``: what a redial in flight (or
+    placed, not yet followed) at a crash counts its schedule from."""
+    return ended if ended is not None and ended.dial < dial else None
+
+
+def _ended(call: _Call, ended: DispositionRecord) -> None:
+    """Take the row's dispositions so far from its last disposition record, so a per-
+    outcome redial schedule counts across a crash."""
+    call.ended, call.seen = ended, dict(ended.seen or {})
+    if not call.seen and ended.disposition is not None:
+        call.seen = {ended.disposition: ended.dial}  # an older journal: the most it can be
+
+
 def _calls(request: Any) -> int:
     return int(getattr(row_request(request), "calls", 1))
 
@@ -104,9 +118,9 @@ class CallsRunner:
             uuid = placed.request_uuid
             if not uuid or uuid.startswith("["):
                 return Skip()  # several destinations: their uuids were not journaled
-            return Follow(placed, earlier)
+            return Follow(placed, earlier, _before(ended, placed.dial))
         if self.dialer.reconcile and start is not None and start.sent_at is not None:
-            return Reconcile(start, earlier)
+            return Reconcile(start, earlier, _before(ended, start.dial))
         if code != Code.STARTED:
             return Skip()  # nothing new to learn: it stays as recorded
         why = " (no send time recorded to reconcile)" if self.dialer.reconcile else ""
@@ -122,12 +136,12 @@ class CallsRunner:
             call.own.update(resume.earlier)
         if isinstance(resume, Redial):
             call.dial, call.redial_at = resume.ended.dial, resume.ended.redial
-            call.ended, call.seen = resume.ended, dict(resume.ended.seen or {})
-            if not call.seen and resume.ended.disposition is not None:
-                call.seen = {resume.ended.disposition: call.dial}  # an older journal: the most
+            _ended(call, resume.ended)
             ctx.so_far = resume.ended.outcome_so_far(ctx.request)
         elif isinstance(resume, Follow):
             call.dial = resume.placed.dial
+            if resume.before is not None:
+                _ended(call, resume.before)
             uuid = resume.placed.request_uuid
             response = CreateCallResponse(message="placed in an earlier run", request_uuid=uuid)
             placed = Outcome(
@@ -141,6 +155,8 @@ class CallsRunner:
             )
         elif isinstance(resume, Reconcile):
             call.dial, resumed = resume.start.dial, resume.start
+            if resume.before is not None:
+                _ended(call, resume.before)
         outcome = ctx.so_far
         try:
             while True:
