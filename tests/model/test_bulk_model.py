@@ -554,6 +554,8 @@ class _RowRecord:
     in_flight: bool = False
     outcome_records: int = 0
     dial: int = 1
+    #: per dial, its last outcome (status, nothing_placed) and disposition
+    by_dial: dict[int, list[Any]] = attrs.Factory(dict)
 
 
 def _rows_in(path: Path, rows: int) -> list[_RowRecord]:
@@ -562,8 +564,15 @@ def _rows_in(path: Path, rows: int) -> list[_RowRecord]:
     for record in _journal(path):
         if "o" in record and record["o"] < rows:
             row = state[record["o"]]
-            if record.get("status") == "not_sent" and int(record.get("dial") or 1) > 1:
-                # a redial the API never got: the row keeps its last dial's outcome, due
+            dial = int(record.get("dial") or 1)
+            if record.get("status") == "not_sent" and dial > 1:
+                # a redial the API never got: the row keeps its last dial's outcome, due;
+                # an earlier record of this dial (unknown, then proven not placed) is void
+                for later in [d for d in row.by_dial if d >= dial]:
+                    del row.by_dial[later]
+                if row.by_dial:
+                    row.dial = max(row.by_dial)
+                    row.status, row.nothing_placed, row.disposition = row.by_dial[row.dial]
                 row.redial_due, row.in_flight, row.redial_refused = True, False, True
                 continue
             row.status = record.get("status")
@@ -571,10 +580,13 @@ def _rows_in(path: Path, rows: int) -> list[_RowRecord]:
             row.disposition, row.redial_due, row.in_flight = None, False, False
             row.redial_refused = False
             row.outcome_records += 1
-            row.dial = int(record.get("dial") or 1)
+            row.dial = dial
+            row.by_dial[dial] = [row.status, row.nothing_placed, None]
         elif "d" in record and record["d"] < rows:
             row = state[record["d"]]
             row.disposition = record.get("disposition")
+            if row.dial in row.by_dial:
+                row.by_dial[row.dial][2] = row.disposition
             row.redial_due, row.redial_refused = record.get("redial") is not None, False
         elif "s" in record and record["s"] < rows:
             state[record["s"]].in_flight = True
@@ -1306,6 +1318,63 @@ KNOWN: dict[str, Plan] = {
         start=0.689,
         schedule=(("busy", 2), ("no-answer", 1)),
         suppressed=(0, 4),
+    ),
+    # A redial's dial 2 was unknown, then proven not placed and sent again, and the API
+    # refused every attempt: the row is its dial 1 (ok, busy) with a redial due, as the
+    # engine reports it; the harness read the void "unknown" of dial 2 as the row's state.
+    "redial-unknown-then-refused": Plan(
+        behaviour="settle",
+        seed=32255,
+        fates=(
+            ("no-answer", "no-answer", "answered"),
+            ("answered", "no-answer", "failed"),
+            ("no-answer", "no-answer", "failed"),
+            ("no-answer", "failed", "busy"),
+            ("no-answer", "busy", "busy"),
+            ("busy", "failed", "no-answer"),
+        ),
+        concurrency=6,
+        max_live=4,
+        attempts=3,
+        after=2.0,
+        ring=True,
+        rules=Rules(
+            cps=6.0,
+            settle_api=4.2,
+            lag_api=18.4,
+            skew=0.0,
+            latency=(0.005, 0.05),
+            ring_timeout=30.0,
+        ),
+        hostility=Hostility(
+            create_faults=(
+                ("refused", 40),
+                ("rate_limited", 38),
+                ("rate_limited_retry_after", 40),
+                ("unavailable", 16),
+                ("redirect", 15),
+                ("error_500", 24),
+                ("error_502", 28),
+                ("error_504", 5),
+                ("timeout", 25),
+                ("dropped", 12),
+                ("lost_timeout", 34),
+                ("lost_reset", 40),
+            ),
+            lookup_faults=(),
+            callback_faults=(),
+            slow_processing=True,
+            retry_after=29,
+            outage=None,
+            background=0,
+            background_seconds=0.0,
+            callback_delay=0.0,
+            client_timeout=10.0,
+        ),
+        crashes=(),
+        start=0.764,
+        schedule=(),
+        suppressed=(),
     ),
     "everything": Plan(
         behaviour="everything",
