@@ -195,6 +195,10 @@ class CallsRunner:
         assert outcome is not None
         return outcome
 
+    def _cancelled(self, ctx: RowContext, call: _Call) -> Outcome:
+        """The outcome of a row the run stopped before its first dial was sent."""
+        return Outcome(ctx.index, ctx.request, status="cancelled", note=self._stopped(call))
+
     @staticmethod
     def _stopped(call: _Call) -> str:
         """Why a row the run stopped while it waited (its call or a redial) is not done."""
@@ -388,7 +392,7 @@ class CallsRunner:
         finally:
             ctx.calls_live(-live)
             if dialer.live is not None:
-                dialer.live.release(_calls(request))
+                dialer.live.release(live)
             if dialer.tracker is not None and outcome.response is not None:
                 for uuid in outcome.response.request_uuids:  # followed: only repeats can come
                     dialer.tracker.release(uuid)
@@ -448,16 +452,14 @@ class CallsRunner:
         ctx.summary.defer(ctx.index, opens)
         ctx.record_deferral(DeferredRecord(ctx.index, call.dial, opens))
         if call.ended is None:
-            ctx.so_far = Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
+            ctx.so_far = self._cancelled(ctx, call)
         try:
             while opens is not None and opens > clock():
                 await self.dialer.sleep(opens - clock())
                 opens = campaign.opens(request, clock())
         except asyncio.CancelledError:
             if call.ended is None:
-                ctx.so_far = ctx.record(
-                    Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
-                )
+                ctx.so_far = ctx.record(self._cancelled(ctx, call))
             else:
                 call.redial_at = call.due  # still due (the journal says so): see run()
             raise
@@ -465,9 +467,7 @@ class CallsRunner:
             ctx.summary.undefer(ctx.index)
         if ctx.stopping:  # as a redial's wait: no new dial once the run stops
             if call.ended is None:
-                return ctx.record(
-                    Outcome(ctx.index, request, status="cancelled", note=self._stopped(call))
-                )
+                return ctx.record(self._cancelled(ctx, call))
             assert ctx.so_far is not None  # a redial: its last dial's outcome
             return attrs.evolve(ctx.so_far, note=self._stopped(call), redial_at=call.due)
         call.window_opens = None
